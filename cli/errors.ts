@@ -1,0 +1,28 @@
+/** How the CLI turns an error into one line on stderr and an exit code (SPEC §2). */
+
+/** Bad usage or configuration: exit 2. */
+export class UsageError extends Error {
+  readonly exitCode = 2;
+}
+
+export const EXIT = { OK: 0, FOUND: 1, USAGE: 2, INPUT: 3, ENV: 4, INTERNAL: 70 } as const;
+
+let debug = false;
+export function setDebug(on: boolean): void {
+  debug = on;
+}
+export function isDebug(): boolean {
+  return debug;
+}
+
+/** Prints `nat64scope: <message>` (plus a stack with --debug) and returns the exit code. */
+export function reportError(err: unknown): number {
+  const e = err as { exitCode?: unknown; message?: unknown; stack?: unknown; hint?: unknown };
+  const known = typeof e?.exitCode === 'number';
+  const msg = typeof e?.message === 'string' ? e.message : String(err);
+  process.stderr.write(`nat64scope: ${known ? msg : `internal error: ${msg}`}\n`);
+  if (typeof e?.hint === 'string') process.stderr.write(`hint: ${e.hint}\n`);
+  if (debug && typeof e?.stack === 'string') process.stderr.write(`${e.stack}\n`);
+  else if (!known) process.stderr.write('hint: run again with --debug for the stack trace, and report it\n');
+  return known ? (e.exitCode as number) : EXIT.INTERNAL;
+}

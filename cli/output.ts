@@ -1,0 +1,47 @@
+/**
+ * Buffered stdout for line-oriented commands: lines are joined into large writes, backpressure is
+ * honoured, and a closed pipe (`nat64scope packets x | head`) ends the command quietly.
+ */
+export class LineOutput {
+  private buf: string[] = [];
+  private size = 0;
+  closed = false;
+
+  constructor(private readonly stream: NodeJS.WritableStream = process.stdout, private readonly limit = 1 << 16) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') this.closed = true;
+      else throw err;
+    });
+  }
+
+  /** Adds a line; returns a promise only when the stream needs draining (await it then). */
+  line(s: string): Promise<void> | undefined {
+    this.buf.push(s);
+    this.size += s.length + 1;
+    if (this.size >= this.limit) return this.flush();
+    return undefined;
+  }
+
+  flush(): Promise<void> | undefined {
+    if (this.buf.length === 0 || this.closed) {
+      this.buf.length = 0;
+      this.size = 0;
+      return undefined;
+    }
+    const ok = this.stream.write(this.buf.join('\n') + '\n');
+    this.buf.length = 0;
+    this.size = 0;
+    if (ok) return undefined;
+    return new Promise((resolve) => {
+      const done = () => { this.stream.off('drain', done); this.stream.off('close', done); resolve(); };
+      this.stream.on('drain', done);
+      this.stream.on('close', done);
+    });
+  }
+
+  async end(): Promise<void> {
+    await this.flush();
+    if (this.closed) return;
+    await new Promise<void>((resolve) => this.stream.write('', () => resolve()));
+  }
+}

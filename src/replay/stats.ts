@@ -1,0 +1,205 @@
+/**
+ * `packets --stats`: per-protocol counts and checksum verdict totals, like `tshark -qz io,phs`.
+ * Counting is plain arithmetic on preallocated counters: nothing allocated per packet.
+ */
+import type { CapturedPacket } from '../pcap/packet.js';
+import { linkTypeName } from '../pcap/linktype.js';
+import { PacketDecoder, L4 } from '../wire/layer-decoder.js';
+import { Verdict, VERDICT_NAMES } from '../wire/checksum.js';
+import { problemText } from '../wire/reasons.js';
+import { embeddedIpv4, type DisplayPrefix, DEFAULT_DISPLAY_PREFIXES } from './prefixes.js';
+
+const NV = VERDICT_NAMES.length;
+
+export class CaptureStats {
+  packets = 0;
+  bytes = 0;
+  caplenBytes = 0;
+  firstTs = NaN;
+  lastTs = NaN;
+  undecoded = 0;
+  nonIp = 0;
+  ipv4 = 0;
+  ipv6 = 0;
+  tcp = 0;
+  udp = 0;
+  icmp = 0;
+  icmpv6 = 0;
+  otherL4 = 0;
+  dns = 0;
+  dnsQueries = 0;
+  dnsResponses = 0;
+  dnsTcp = 0;
+  fragments = 0;
+  ipv6ExtHeaders = 0;
+  vlanTagged = 0;
+  toNat64Prefix = 0;
+  fromNat64Prefix = 0;
+  icmpErrors = 0;
+  withProblems = 0;
+  /** Verdict counts for the IPv4 header checksum and the transport checksum. */
+  readonly ipVerdicts = new Float64Array(NV);
+  readonly l4Verdicts = new Float64Array(NV);
+  /** Per-protocol verdicts of the transport checksum: tcp, udp, icmp, icmpv6. */
+  readonly l4ByProto = new Float64Array(4 * NV);
+  readonly linkTypes = new Map<number, number>();
+  readonly problemCounts = new Map<number, number>();
+  /** bytes per protocol bucket for the hierarchy: ipv4, ipv6, tcp, udp, icmp, icmpv6, dns. */
+  readonly bytesBy = new Float64Array(7);
+  private lastLink = -1;
+  private lastLinkCount = 0;
+
+  constructor(private readonly prefixes: readonly DisplayPrefix[] = DEFAULT_DISPLAY_PREFIXES) {}
+
+  add(p: CapturedPacket, d: PacketDecoder): void {
+    this.packets++;
+    this.bytes += p.origLen;
+    this.caplenBytes += p.caplen;
+    const ts = p.tsSec + p.tsNsec / 1e9;
+    if (this.packets === 1) this.firstTs = ts;
+    this.lastTs = ts;
+    // Link-type counts are batched: captures rarely switch link type.
+    if (p.linkType !== this.lastLink) {
+      this.flushLink();
+      this.lastLink = p.linkType;
+    }
+    this.lastLinkCount++;
+    for (let i = 0; i < d.problemCount; i++) {
+      const c = d.problems[i];
+      this.problemCounts.set(c, (this.problemCounts.get(c) ?? 0) + 1);
+    }
+    if (d.problemCount > 0) this.withProblems++;
+    if (!d.linkOk) { this.undecoded++; return; }
+    if (d.eth.tagCount > 0 && p.linkType === 1) this.vlanTagged++;
+    const len = p.origLen;
+    if (d.ipVersion === 4) { this.ipv4++; this.bytesBy[0] += len; }
+    else if (d.ipVersion === 6) {
+      this.ipv6++;
+      this.bytesBy[1] += len;
+      if (d.ip6.extCount > 0) this.ipv6ExtHeaders++;
+      if (embeddedIpv4(d.bytes, d.dstOff, this.prefixes) >= 0) this.toNat64Prefix++;
+      if (embeddedIpv4(d.bytes, d.srcOff, this.prefixes) >= 0) this.fromNat64Prefix++;
+    } else { this.nonIp++; return; }
+    if (d.isFragment) this.fragments++;
+    this.ipVerdicts[d.ipChecksum]++;
+    switch (d.l4) {
+      case L4.TCP: this.tcp++; this.bytesBy[2] += len; this.l4ByProto[0 * NV + d.l4Checksum]++; break;
+      case L4.UDP: this.udp++; this.bytesBy[3] += len; this.l4ByProto[1 * NV + d.l4Checksum]++; break;
+      case L4.ICMP: this.icmp++; this.bytesBy[4] += len; this.l4ByProto[2 * NV + d.l4Checksum]++; if (d.icmp4.isError()) this.icmpErrors++; break;
+      case L4.ICMPV6: this.icmpv6++; this.bytesBy[5] += len; this.l4ByProto[3 * NV + d.l4Checksum]++; if (d.icmpType >= 0 && d.icmpType < 128) this.icmpErrors++; break;
+      case L4.OTHER: this.otherL4++; break;
+      default: break;
+    }
+    if (d.l4 !== L4.NONE) this.l4Verdicts[d.l4Checksum]++;
+    if (d.dnsCount > 0) {
+      this.dns += d.dnsCount;
+      this.bytesBy[6] += len;
+      if (d.l4 === L4.TCP) this.dnsTcp += d.dnsCount;
+      // Query/response split from the first message's QR bit (header present when length >= 3).
+      for (let i = 0; i < d.dnsCount && i < d.dnsOffs.length; i++) {
+        if (d.dnsLens[i] >= 3 && (d.dnsBufs[i][d.dnsOffs[i] + 2] & 0x80) !== 0) this.dnsResponses++;
+        else this.dnsQueries++;
+      }
+    }
+  }
+
+  private flushLink(): void {
+    if (this.lastLink >= 0 && this.lastLinkCount > 0) {
+      this.linkTypes.set(this.lastLink, (this.linkTypes.get(this.lastLink) ?? 0) + this.lastLinkCount);
+    }
+    this.lastLinkCount = 0;
+  }
+
+  private verdicts(a: Float64Array, base = 0): Record<string, number> {
+    const o: Record<string, number> = {};
+    for (let i = 0; i < NV; i++) o[VERDICT_NAMES[i]] = a[base + i];
+    return o;
+  }
+
+  /** The `--stats --json` object. */
+  toJSON(): Record<string, unknown> {
+    this.flushLink();
+    const links: Record<string, number> = {};
+    for (const [lt, n] of this.linkTypes) links[linkTypeName(lt)] = n;
+    const probs: Record<string, number> = {};
+    for (const [c, n] of this.problemCounts) probs[problemText(c)] = n;
+    return {
+      packets: this.packets,
+      bytes: this.bytes,
+      duration: this.packets ? this.lastTs - this.firstTs : 0,
+      linkTypes: links,
+      undecoded: this.undecoded,
+      nonIp: this.nonIp,
+      ipv4: this.ipv4,
+      ipv6: this.ipv6,
+      tcp: this.tcp,
+      udp: this.udp,
+      icmp: this.icmp,
+      icmpv6: this.icmpv6,
+      otherL4: this.otherL4,
+      dns: this.dns,
+      dnsQueries: this.dnsQueries,
+      dnsResponses: this.dnsResponses,
+      dnsOverTcp: this.dnsTcp,
+      fragments: this.fragments,
+      ipv6WithExtensionHeaders: this.ipv6ExtHeaders,
+      vlanTagged: this.vlanTagged,
+      toNat64Prefix: this.toNat64Prefix,
+      fromNat64Prefix: this.fromNat64Prefix,
+      icmpErrors: this.icmpErrors,
+      withProblems: this.withProblems,
+      problems: probs,
+      checksums: {
+        ip: this.verdicts(this.ipVerdicts),
+        l4: this.verdicts(this.l4Verdicts),
+        tcp: this.verdicts(this.l4ByProto, 0),
+        udp: this.verdicts(this.l4ByProto, NV),
+        icmp: this.verdicts(this.l4ByProto, 2 * NV),
+        icmpv6: this.verdicts(this.l4ByProto, 3 * NV),
+      },
+    };
+  }
+
+  /** A text report in the manner of `tshark -qz io,phs`, plus checksum totals. */
+  toText(file: string): string {
+    const j = this.toJSON() as Record<string, any>;
+    const L: string[] = [];
+    const row = (indent: number, name: string, frames: number, bytes?: number) =>
+      L.push(`${' '.repeat(indent * 2)}${name.padEnd(34 - indent * 2)} frames:${frames}${bytes !== undefined ? ` bytes:${bytes}` : ''}`);
+    L.push('===================================================================');
+    L.push('Protocol Hierarchy Statistics');
+    L.push(`File: ${file}`);
+    L.push('===================================================================');
+    row(0, 'frame', this.packets, this.bytes);
+    for (const [name, n] of Object.entries(j.linkTypes as Record<string, number>)) row(1, name, n);
+    row(2, 'ipv6', this.ipv6, this.bytesBy[1]);
+    row(2, 'ipv4', this.ipv4, this.bytesBy[0]);
+    row(3, 'tcp', this.tcp, this.bytesBy[2]);
+    row(3, 'udp', this.udp, this.bytesBy[3]);
+    row(4, 'dns', this.dns, this.bytesBy[6]);
+    row(3, 'icmp', this.icmp, this.bytesBy[4]);
+    row(3, 'icmpv6', this.icmpv6, this.bytesBy[5]);
+    if (this.otherL4) row(3, 'other', this.otherL4);
+    L.push('-------------------------------------------------------------------');
+    L.push(`IP fragments ${this.fragments}, IPv6 with extension headers ${this.ipv6ExtHeaders}, VLAN-tagged ${this.vlanTagged}`);
+    L.push(`DNS messages ${this.dns} (queries ${this.dnsQueries}, responses ${this.dnsResponses}, over TCP ${this.dnsTcp})`);
+    L.push(`To a NAT64 prefix ${this.toNat64Prefix}, from a NAT64 prefix ${this.fromNat64Prefix}, ICMP errors ${this.icmpErrors}`);
+    if (this.undecoded) L.push(`Undecoded (unsupported link type) ${this.undecoded}`);
+    if (this.nonIp) L.push(`Not IP ${this.nonIp}`);
+    L.push('Checksums:');
+    const fmt = (o: Record<string, number>) => VERDICT_NAMES.filter((k) => k !== 'none' || o[k]).map((k) => `${k} ${o[k]}`).join(', ');
+    L.push(`  ipv4 header  ${fmt(j.checksums.ip)}`);
+    L.push(`  tcp          ${fmt(j.checksums.tcp)}`);
+    L.push(`  udp          ${fmt(j.checksums.udp)}`);
+    L.push(`  icmp         ${fmt(j.checksums.icmp)}`);
+    L.push(`  icmpv6       ${fmt(j.checksums.icmpv6)}`);
+    if (this.withProblems) {
+      L.push(`Packets with problems: ${this.withProblems}`);
+      for (const [t, n] of Object.entries(j.problems as Record<string, number>)) L.push(`  ${String(n).padStart(8)}  ${t}`);
+    }
+    L.push('===================================================================');
+    return L.join('\n') + '\n';
+  }
+}
+
+export { Verdict };
