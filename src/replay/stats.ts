@@ -202,4 +202,4 @@ export class CaptureStats {
   }
 }
 
-export { Verdict };
+

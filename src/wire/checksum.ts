@@ -88,10 +88,7 @@ export function updateSums(check: number, oldSum: number, newSum: number): numbe
  * - bad: anything else.
  */
 export function verdictOf(totalFolded: number, field: number, pseudoSum: number): Verdict {
-  if (totalFolded === 0xffff || totalFolded === 0) {
-    // 0 only arises if every byte is 0 including the field; treat as good only for 0xffff.
-    if (totalFolded === 0xffff) return Verdict.Good;
-  }
+  if (totalFolded === 0xffff) return Verdict.Good;
   const p = fold(pseudoSum);
   if (field === p || field === (~p & 0xffff)) return Verdict.Partial;
   return Verdict.Bad;
