@@ -1368,7 +1368,8 @@ function optRecord(edns: DnsEdnsInput, rcode: number): Uint8Array {
  * Encodes a message with name compression (owner names and, per RFC 3597 §4, names inside the
  * rdata of the RFC 1035 types NS CNAME PTR MX SOA and MB MD MF MG MR; not SRV, DNAME, RRSIG,
  * NSEC). The OPT record, from `edns`, goes last. Throws on input it cannot encode (bad name,
- * unknown mnemonic, rdata that does not fit its type, rcode > 15 without `edns`).
+ * unknown mnemonic, rdata that does not fit its type, rcode > 15 without `edns`, a result longer
+ * than 65535 octets).
  */
 export function encodeDns(msg: DnsMessageInput, opts?: DnsEncodeOptions): Uint8Array {
   const w = new Writer();
@@ -1419,6 +1420,7 @@ export function encodeDns(msg: DnsMessageInput, opts?: DnsEncodeOptions): Uint8A
   // RFC 2181 §9: TC only when required data (answer, authority) did not fit.
   if (keptAn < an || keptNs < ns) flags |= DnsFlag.TC;
   const len = ends[keep];
+  if (len + opt.length > 0xffff) throw encodeError('message longer than 65535 octets');
   const out = new Uint8Array(len + opt.length);
   out.set(w.buf.subarray(0, len));
   out.set(opt, len);
