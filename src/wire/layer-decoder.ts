@@ -258,9 +258,11 @@ export class PacketDecoder {
         this.sport = this.udp.srcPort();
         this.dport = this.udp.dstPort();
         const ulen = this.udp.length();
-        if (!this.isFragment && ulen !== this.l4Len && !(ulen === 0 && v6)) this.problem(Problem.UdpBadLength);
+        const lengthOk = this.isFragment || ulen === this.l4Len;
+        if (!lengthOk) this.problem(Problem.UdpBadLength);
         const cs = this.udp.checksum();
-        if (whole) {
+        // With the UDP and IP lengths at odds, what the checksum covers is unknown: not verified.
+        if (whole && lengthOk) {
           if (cs === 0) {
             if (v6) {
               this.l4Checksum = Verdict.Bad;
