@@ -16,26 +16,77 @@ export const enum Verdict {
 export const VERDICT_NAMES = ['none', 'good', 'bad', 'zero', 'partial'] as const;
 export type VerdictName = (typeof VERDICT_NAMES)[number];
 
+/** True on little-endian hosts (every platform Node runs on in practice). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Below this many bytes the plain byte loop is faster than setting up word reads. */
+const WORD_THRESHOLD = 64;
+
+// One-entry cache of a Uint32Array over the last buffer summed: readers reuse one buffer, so the
+// view is built once per buffer, not once per packet.
+let cachedBuffer: ArrayBufferLike | null = null;
+let cachedWords: Uint32Array = new Uint32Array(0);
+
+function wordsOf(buf: ArrayBufferLike): Uint32Array {
+  if (buf !== cachedBuffer) {
+    cachedBuffer = buf;
+    cachedWords = new Uint32Array(buf, 0, buf.byteLength >>> 2);
+  }
+  return cachedWords;
+}
+
 /**
  * Adds the bytes [off, off+len) as big-endian 16-bit words to `acc` (an odd trailing byte is
  * padded with zero, RFC 1071 §4.1). Returns the unfolded sum; fold it with {@link fold}.
  * The accumulator stays exact in a double for any capture-sized input.
+ *
+ * Long runs are summed as aligned native 32-bit words (RFC 1071 §2: the sum may be computed on
+ * 32-bit words and folded, and is byte-order independent up to a final swap), which is several
+ * times faster in V8 than combining bytes.
  */
 export function sum(bytes: Uint8Array, off: number, len: number, acc = 0): number {
-  let i = off;
-  const end = off + len;
-  const end8 = end - 7;
+  if (len < WORD_THRESHOLD) return sumBytes(bytes, off, off + len, acc, false);
+  const abs = bytes.byteOffset + off;
+  const head = (4 - (abs & 3)) & 3;
+  const blockStart = abs + head;
+  const blockWords = (len - head) >>> 2;
+  let s = head ? sumBytes(bytes, off, off + head, acc, false) : acc;
+  const w = wordsOf(bytes.buffer);
+  let i = blockStart >>> 2;
+  const end = i + blockWords;
+  const end4 = end - 3;
+  let b = 0;
+  while (i < end4) {
+    b += w[i] + w[i + 1] + w[i + 2] + w[i + 3];
+    i += 4;
+  }
+  while (i < end) b += w[i++];
+  // Fold the 32-bit word sum to 16 bits; on a little-endian host it is the byte-swapped BE sum.
+  let f = fold(b);
+  if (LITTLE_ENDIAN) f = ((f & 0xff) << 8) | (f >>> 8);
+  // An odd head shifts the block by one byte within the checksum's 16-bit words.
+  const odd = (head & 1) === 1;
+  s += odd ? ((f & 0xff) << 8) | (f >>> 8) : f;
+  const tailStart = off + head + blockWords * 4;
+  return sumBytes(bytes, tailStart, off + len, s, odd);
+}
+
+/** Byte loop over [from, to); `odd` = the first byte is the low byte of a 16-bit word. */
+function sumBytes(bytes: Uint8Array, from: number, to: number, acc: number, odd: boolean): number {
+  let i = from;
   let s = acc;
+  if (odd && i < to) s += bytes[i++];
+  const end8 = to - 7;
   while (i < end8) {
     s += ((bytes[i] << 8) | bytes[i + 1]) + ((bytes[i + 2] << 8) | bytes[i + 3]) +
       ((bytes[i + 4] << 8) | bytes[i + 5]) + ((bytes[i + 6] << 8) | bytes[i + 7]);
     i += 8;
   }
-  while (i < end - 1) {
+  while (i < to - 1) {
     s += (bytes[i] << 8) | bytes[i + 1];
     i += 2;
   }
-  if (i < end) s += bytes[i] << 8;
+  if (i < to) s += bytes[i] << 8;
   return s;
 }
 

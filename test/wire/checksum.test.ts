@@ -70,3 +70,21 @@ describe('verdicts', () => {
     expect(verdictOf(0x1111, 0x2222, 0x5678)).toBe(Verdict.Bad);
   });
 });
+
+describe('word-at-a-time summing', () => {
+  it('agrees with a byte-by-byte reference at every alignment and length', () => {
+    const ref = (b: Uint8Array, off: number, len: number) => {
+      let s = 0;
+      for (let i = 0; i < len; i += 2) s += (b[off + i] << 8) | (i + 1 < len ? b[off + i + 1] : 0);
+      return fold(s);
+    };
+    fc.assert(fc.property(fc.uint8Array({ minLength: 0, maxLength: 2000 }), fc.nat(7), fc.nat(7), (data, pre, sub) => {
+      // Place the data at every byte alignment inside a larger buffer, and into a subarray view.
+      const big = new Uint8Array(data.length + 16);
+      big.set(data, pre);
+      const view = big.subarray(sub > pre ? 0 : sub);
+      const off = pre - (sub > pre ? 0 : sub);
+      expect(fold(sum(view, off, data.length))).toBe(ref(big, pre, data.length));
+    }), { numRuns: 2000 });
+  });
+});
