@@ -5,6 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import { readFileSync } from 'node:fs';
 import * as packets from './commands/packets.js';
 import { reportError, setDebug, EXIT } from './errors.js';
+import { STDIN_ARG } from './capture.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -12,7 +13,8 @@ export async function main(args: string[]): Promise<number> {
   const debug = args.includes('--debug');
   setDebug(debug);
   let failure: number | null = null;
-  const cli = yargs(args)
+  // yargs-parser reads a lone "-" as an empty option; stand it in for a sentinel (see capture.ts).
+  const cli = yargs(args.map((a) => (a === '-' ? STDIN_ARG : a)))
     .scriptName('nat64scope')
     .usage('$0 <command> [options]\n\nDecode captures of IPv6-only networks and replay them through DNS64/NAT64 engines.')
     .command(packets)

@@ -6,6 +6,7 @@ export class LineOutput {
   private buf: string[] = [];
   private size = 0;
   closed = false;
+  private draining: Promise<void> | null = null;
 
   constructor(private readonly stream: NodeJS.WritableStream = process.stdout, private readonly limit = 1 << 16) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -26,17 +27,24 @@ export class LineOutput {
     if (this.buf.length === 0 || this.closed) {
       this.buf.length = 0;
       this.size = 0;
-      return undefined;
+      return this.draining ?? undefined;
     }
     const ok = this.stream.write(this.buf.join('\n') + '\n');
     this.buf.length = 0;
     this.size = 0;
-    if (ok) return undefined;
-    return new Promise((resolve) => {
-      const done = () => { this.stream.off('drain', done); this.stream.off('close', done); resolve(); };
+    if (ok || this.draining) return this.draining ?? undefined;
+    // One pending drain at a time, however often flush() is called meanwhile.
+    this.draining = new Promise<void>((resolve) => {
+      const done = () => {
+        this.stream.off('drain', done);
+        this.stream.off('close', done);
+        this.draining = null;
+        resolve();
+      };
       this.stream.on('drain', done);
       this.stream.on('close', done);
     });
+    return this.draining;
   }
 
   async end(): Promise<void> {

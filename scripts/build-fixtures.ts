@@ -250,9 +250,9 @@ function checksums(): Timeline {
   tl.add(0.0, { ip: v6, l4: { tcp: { srcPort: 1, dstPort: 443, flags: 2 } } });
   tl.add(0.1, { ip: v6, l4: { tcp: { srcPort: 2, dstPort: 443, flags: 2 } }, l4Checksum: 'bad' });
   tl.add(0.2, { ip: v6, l4: { tcp: { srcPort: 3, dstPort: 443, flags: 0x18 } }, payload: 'partial', l4Checksum: 'partial' });
-  tl.add(0.3, { ip: v6, l4: { udp: { sport: 4, dport: 53 } }, payload: 'zero', l4Checksum: 'zero' });
-  tl.add(0.4, { ip: v4, l4: { udp: { sport: 5, dport: 123 } }, payload: 'zero', l4Checksum: 'zero' });
-  tl.add(0.5, { ip: v4, l4: { udp: { sport: 6, dport: 123 } }, payload: 'bad', l4Checksum: 'bad' });
+  tl.add(0.3, { ip: v6, l4: { udp: { sport: 40004, dport: 40053 } }, payload: 'zero', l4Checksum: 'zero' });
+  tl.add(0.4, { ip: v4, l4: { udp: { sport: 40005, dport: 40123 } }, payload: 'zero', l4Checksum: 'zero' });
+  tl.add(0.5, { ip: v4, l4: { udp: { sport: 40006, dport: 40123 } }, payload: 'bad', l4Checksum: 'bad' });
   tl.add(0.6, { ip: { ...v4, checksum: 0x1234 }, l4: { icmp4: { type: 8, code: 0, rest: 1 } }, payload: 'bad ip header' });
   tl.add(0.7, { ip: v6, l4: { icmp6: { type: 128, code: 0, rest: 1 } }, payload: 'bad', l4Checksum: 'bad' });
   tl.add(0.8, { ip: { ...v4, totalLength: 0 }, l4: { tcp: { srcPort: 7, dstPort: 443, flags: 0x18 } }, payload: new Uint8Array(3000), l4Checksum: 'partial' });

@@ -1,6 +1,5 @@
 /** `nat64scope packets <capture>`: one line (or one JSON object) per packet, or `--stats`. */
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { readCapture } from '../../src/pcap/reader.js';
 import type { CapturedPacket } from '../../src/pcap/packet.js';
 import { PacketDecoder } from '../../src/wire/layer-decoder.js';
 import { packetJson, packetLine } from '../../src/replay/describe.js';
@@ -8,6 +7,7 @@ import { CaptureStats } from '../../src/replay/stats.js';
 import { DEFAULT_DISPLAY_PREFIXES, parsePrefix6, type DisplayPrefix } from '../../src/replay/prefixes.js';
 import { LineOutput } from '../output.js';
 import { UsageError } from '../errors.js';
+import { readInput, inputPath } from '../capture.js';
 
 export interface PacketsArgs {
   capture: string;
@@ -43,39 +43,39 @@ export async function handler(argv: ArgumentsCamelCase<PacketsArgs>): Promise<vo
 
   if (argv.stats) {
     const stats = new CaptureStats(prefixes);
-    const summary = await readCapture(argv.capture, (p: CapturedPacket) => {
+    const summary = await readInput(argv.capture, (p: CapturedPacket) => {
       if (seen >= limit) return false;
       seen++;
       dec.decode(p.data, p.offset, p.caplen, p.linkType);
       stats.add(p, dec);
       return true;
-    }, { onWarning: warn });
+    });
     if (argv.json) {
-      out.line(JSON.stringify({ file: argv.capture, format: summary.format, truncated: summary.truncated, ...stats.toJSON() }));
+      out.line(JSON.stringify({ file: inputPath(argv.capture), format: summary.format, truncated: summary.truncated, ...stats.toJSON() }));
     } else {
-      out.line(stats.toText(argv.capture).trimEnd());
+      out.line(stats.toText(inputPath(argv.capture)).trimEnd());
     }
     await out.end();
     return;
   }
 
   let t0 = NaN;
-  await readCapture(argv.capture, (p: CapturedPacket) => {
-    if (seen >= limit || out.closed) return false;
-    seen++;
-    dec.decode(p.data, p.offset, p.caplen, p.linkType);
-    if (argv.json) {
-      out.line(JSON.stringify(packetJson(p, dec, { prefixes })));
-    } else {
-      const ts = p.tsSec + p.tsNsec / 1e9;
-      if (Number.isNaN(t0)) t0 = ts;
-      out.line(packetLine(p, dec, ts - t0, prefixes));
-    }
-    return true;
-  }, { onWarning: warn, afterChunk: () => out.flush() });
-  await out.end();
-}
-
-function warn(msg: string): void {
-  process.stderr.write(`nat64scope: warning: ${msg}\n`);
+  try {
+    await readInput(argv.capture, (p: CapturedPacket) => {
+      if (seen >= limit || out.closed) return false;
+      seen++;
+      dec.decode(p.data, p.offset, p.caplen, p.linkType);
+      if (argv.json) {
+        out.line(JSON.stringify(packetJson(p, dec, { prefixes })));
+      } else {
+        const ts = p.tsSec + p.tsNsec / 1e9;
+        if (Number.isNaN(t0)) t0 = ts;
+        out.line(packetLine(p, dec, ts - t0, prefixes));
+      }
+      return true;
+    }, { afterChunk: () => out.flush() });
+  } finally {
+    // What was decoded before a broken record is still printed.
+    await out.end();
+  }
 }

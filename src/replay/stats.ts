@@ -15,8 +15,10 @@ export class CaptureStats {
   packets = 0;
   bytes = 0;
   caplenBytes = 0;
-  firstTs = NaN;
-  lastTs = NaN;
+  private firstSec = 0;
+  private firstNsec = 0;
+  private lastSec = 0;
+  private lastNsec = 0;
   undecoded = 0;
   nonIp = 0;
   ipv4 = 0;
@@ -55,9 +57,12 @@ export class CaptureStats {
     this.packets++;
     this.bytes += p.origLen;
     this.caplenBytes += p.caplen;
-    const ts = p.tsSec + p.tsNsec / 1e9;
-    if (this.packets === 1) this.firstTs = ts;
-    this.lastTs = ts;
+    if (this.packets === 1) {
+      this.firstSec = p.tsSec;
+      this.firstNsec = p.tsNsec;
+    }
+    this.lastSec = p.tsSec;
+    this.lastNsec = p.tsNsec;
     // Link-type counts are batched: captures rarely switch link type.
     if (p.linkType !== this.lastLink) {
       this.flushLink();
@@ -126,7 +131,7 @@ export class CaptureStats {
     return {
       packets: this.packets,
       bytes: this.bytes,
-      duration: this.packets ? this.lastTs - this.firstTs : 0,
+      duration: this.packets ? (this.lastSec - this.firstSec) + (this.lastNsec - this.firstNsec) / 1e9 : 0,
       linkTypes: links,
       undecoded: this.undecoded,
       nonIp: this.nonIp,

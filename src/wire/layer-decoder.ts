@@ -272,10 +272,10 @@ export class PacketDecoder {
         } else if (cs === 0 && !v6) this.l4Checksum = Verdict.Zero;
         if ((this.sport === DNS_PORT || this.dport === DNS_PORT) && !this.isFragment) {
           const dlen = Math.min(cap, ulen >= 8 ? ulen : cap) - 8;
-          if (dlen > 0) {
+          if (dlen >= 12) {
             this.onDnsMessage(bytes, off + 8, dlen);
             this.dnsProblem = this.dns.reset(bytes, off + 8, dlen);
-          }
+          } else if (dlen > 0) this.problem(Problem.DnsShort);
         }
         return;
       }

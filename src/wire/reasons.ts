@@ -42,6 +42,7 @@ export const Problem = {
   NotIp: 61,
   L4Truncated: 62,
   DnsTcpReassembly: 70,
+  DnsShort: 71,
 } as const;
 
 const TEXT: Record<number, string> = {
@@ -83,6 +84,7 @@ const TEXT: Record<number, string> = {
   61: 'link: payload is not IPv4 or IPv6',
   62: 'l4: header cut short by the capture',
   70: 'dns/tcp: stream could not be reassembled',
+  71: 'dns: message shorter than its 12-byte header',
 };
 
 export function problemText(code: number): string {

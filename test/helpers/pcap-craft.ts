@@ -35,6 +35,10 @@ class W {
     const lo = Number(v & 0xffffffffn);
     return this.le ? this.u32(lo).u32(hi) : this.u32(hi).u32(lo);
   }
+  /** A pcapng packet timestamp: high 32 bits first, then low, each in the byte order. */
+  ts(v: bigint): this {
+    return this.u32(Number((v >> 32n) & 0xffffffffn)).u32(Number(v & 0xffffffffn));
+  }
   bytes(b: Uint8Array): this {
     for (const x of b) this.a.push(x);
     return this;
@@ -164,7 +168,7 @@ export function epb(
 ): Uint8Array {
   return block(le, 6, (w) => {
     w.u32(ifid)
-      .u64(ticks)
+      .ts(ticks)
       .u32(o.caplen ?? data.length)
       .u32(o.origLen ?? data.length)
       .bytes(data)
@@ -178,7 +182,7 @@ export function pb(le: boolean, ifid: number, ticks: bigint, data: Uint8Array, o
   return block(le, 2, (w) => {
     w.u16(ifid)
       .u16(0)
-      .u64(ticks)
+      .ts(ticks)
       .u32(data.length)
       .u32(o.origLen ?? data.length)
       .bytes(data)
@@ -249,4 +253,36 @@ export function randomBytes(rand: () => number, n: number): Uint8Array {
   const b = new Uint8Array(n);
   for (let i = 0; i < n; i++) b[i] = rand() & 0xff;
   return b;
+}
+
+/** A compact, fast-to-compare signature of a packet list (vitest deep-equals typed arrays slowly). */
+export function packetSigs(
+  packets: { data: Uint8Array; offset: number; caplen: number; origLen: number; tsSec: number; tsNsec: number; linkType: number; ifIndex: number; section: number; number: number }[],
+): string[] {
+  return packets.map(
+    (p) =>
+      `${p.number} s${p.section} i${p.ifIndex} lt${p.linkType} ${p.tsSec}.${String(p.tsNsec).padStart(9, '0')} ${p.caplen}/${p.origLen} ` +
+      Buffer.from(p.data.buffer, p.data.byteOffset + p.offset, p.caplen).toString('hex'),
+  );
+}
+
+/**
+ * Transpile src/pcap/*.ts to plain JavaScript in `outDir` (for child processes: Node 20 cannot
+ * run TypeScript). Returns the path of the compiled reader module.
+ */
+export async function compilePcapModules(outDir: string): Promise<string> {
+  const ts = (await import('typescript')).default;
+  const { readdirSync, readFileSync, writeFileSync, mkdirSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const src = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../../src/pcap');
+  mkdirSync(outDir, { recursive: true });
+  for (const f of readdirSync(src)) {
+    if (!f.endsWith('.ts')) continue;
+    const out = ts.transpileModule(readFileSync(join(src, f), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    });
+    writeFileSync(join(outDir, f.replace(/\.ts$/, '.js')), out.outputText);
+  }
+  writeFileSync(join(outDir, 'package.json'), '{"type":"module"}');
+  return join(outDir, 'reader.js');
 }

@@ -1,0 +1,446 @@
+/**
+ * Capture writers: classic pcap (µs or ns) and pcapng (SHB + one IDB per interface + Enhanced
+ * Packet Blocks with per-packet comments), little-endian.
+ *
+ * Records are assembled in one 1 MiB buffer and written in large chunks (no syscall per
+ * packet). A file is written to `.NAME.tmp-PID` next to it and renamed into place by `close()`;
+ * `abort()` deletes the temporary file. An existing file is replaced only with `force`.
+ */
+import { writeSync } from 'node:fs';
+import { lstat, open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { CaptureWriteError, osReason } from './errors.js';
+import { LinkType, linkTypeName } from './linktype.js';
+
+export { CaptureWriteError } from './errors.js';
+
+export interface WriterOptions {
+  /** Default: by extension, `.pcap` -> pcap, anything else (and stdout) -> pcapng. */
+  format?: 'pcap' | 'pcapng';
+  /** Classic pcap: nanosecond magic (a1b23c4d) instead of microseconds. */
+  nanosecond?: boolean;
+  /** Link type of the file (pcap) or of the interface added implicitly (pcapng). Default RAW. */
+  linkType?: number;
+  /** Replace an existing file. */
+  force?: boolean;
+  /** Snapshot length written in the headers (default 262144); longer packets are cut to it. */
+  snaplen?: number;
+}
+
+export interface CaptureWriter {
+  readonly format: 'pcap' | 'pcapng';
+  /** The final path (`-` for stdout). */
+  readonly path: string;
+  /** Packets written so far. */
+  readonly packets: number;
+  /**
+   * Declare an interface and return its index. pcapng: any number, any link types. Classic
+   * pcap: one link type only; a different one throws a {@link CaptureWriteError} (exit code 2).
+   */
+  addInterface(linkType: number, name?: string | null): number;
+  /**
+   * Write one packet: `len` bytes of `bytes` from `off`, captured at `tsSec` + `tsNsec`.
+   * `origLen` defaults to `len`; `ifIndex` (default 0) picks the interface; `comment` becomes
+   * the pcapng `opt_comment` (ignored by classic pcap).
+   */
+  write(
+    bytes: Uint8Array,
+    off: number,
+    len: number,
+    tsSec: number,
+    tsNsec: number,
+    origLen?: number,
+    ifIndex?: number,
+    comment?: string | null,
+  ): void;
+  /** Flush buffered records to the file. */
+  flush(): void;
+  /** Flush, close and rename the temporary file into place. */
+  close(): Promise<void>;
+  /** Close and delete the temporary file (nothing is left behind). */
+  abort(): Promise<void>;
+}
+
+const BUFFER_SIZE = 1024 * 1024;
+const DEFAULT_SNAPLEN = 262144;
+
+/** Buffered output to a file descriptor, with the temp-file-and-rename dance. */
+abstract class BaseWriter {
+  readonly path: string;
+  packets = 0;
+  protected buf: Buffer = Buffer.allocUnsafe(BUFFER_SIZE);
+  protected pos = 0;
+  protected readonly snaplen: number;
+  private readonly fh: FileHandle | null;
+  private readonly fd: number;
+  private readonly temp: string | null;
+  private readonly force: boolean;
+  private finished = false;
+  private settled = false;
+
+  constructor(path: string, fh: FileHandle | null, temp: string | null, opts: WriterOptions) {
+    this.path = path;
+    this.fh = fh;
+    this.fd = fh ? fh.fd : 1;
+    this.temp = temp;
+    this.force = opts.force ?? false;
+    this.snaplen = opts.snaplen ?? DEFAULT_SNAPLEN;
+  }
+
+  /** Room for `n` more bytes in the buffer. */
+  protected ensure(n: number): void {
+    if (this.finished) throw new CaptureWriteError(`writer already closed (${this.path})`);
+    if (this.pos + n <= this.buf.length) return;
+    this.flush();
+    if (n > this.buf.length) {
+      let size = this.buf.length;
+      while (size < n) size *= 2;
+      this.buf = Buffer.allocUnsafe(size);
+    }
+  }
+
+  protected u32(v: number): void {
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v;
+    b[p + 1] = v >>> 8;
+    b[p + 2] = v >>> 16;
+    b[p + 3] = v >>> 24;
+    this.pos = p + 4;
+  }
+
+  protected u16(v: number): void {
+    const b = this.buf;
+    b[this.pos] = v;
+    b[this.pos + 1] = v >>> 8;
+    this.pos += 2;
+  }
+
+  protected bytes(src: Uint8Array, off: number, len: number): void {
+    this.buf.set(len === src.length && off === 0 ? src : src.subarray(off, off + len), this.pos);
+    this.pos += len;
+  }
+
+  protected pad(): void {
+    while (this.pos & 3) this.buf[this.pos++] = 0;
+  }
+
+  flush(): void {
+    let done = 0;
+    while (done < this.pos) {
+      try {
+        done += writeSync(this.fd, this.buf, done, this.pos - done);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'EAGAIN') {
+          // A non-blocking stdout pipe that is full: wait a little and retry.
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+          continue;
+        }
+        throw new CaptureWriteError(`cannot write capture: ${osReason(err)} (${this.path})`);
+      }
+    }
+    this.pos = 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.finished) return;
+    this.beforeClose();
+    try {
+      this.flush();
+    } catch (err) {
+      await this.abort();
+      throw err;
+    }
+    this.finished = true;
+    this.settled = true;
+    if (!this.fh || !this.temp) return;
+    await this.fh.close();
+    if (!this.force && (await exists(this.path))) {
+      await unlink(this.temp).catch(() => undefined);
+      throw new CaptureWriteError(`output exists: ${this.path} (use --force to replace it)`);
+    }
+    try {
+      await rename(this.temp, this.path);
+    } catch (err) {
+      await unlink(this.temp).catch(() => undefined);
+      throw new CaptureWriteError(`cannot write capture: ${osReason(err)} (${this.path})`);
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (this.settled) return;
+    this.settled = true;
+    this.finished = true;
+    this.pos = 0;
+    if (!this.fh || !this.temp) return;
+    await this.fh.close().catch(() => undefined);
+    await unlink(this.temp).catch(() => undefined);
+  }
+
+  /** Hook: last records before the final flush (e.g. a header of a capture with no packets). */
+  protected beforeClose(): void {}
+}
+
+/** Classic pcap writer (one link type per file). */
+export class PcapWriter extends BaseWriter implements CaptureWriter {
+  readonly format = 'pcap' as const;
+  private linkType: number | null;
+  private readonly nanosecond: boolean;
+  private headerDone = false;
+
+  constructor(path: string, fh: FileHandle | null, temp: string | null, opts: WriterOptions) {
+    super(path, fh, temp, opts);
+    this.linkType = opts.linkType ?? null;
+    this.nanosecond = opts.nanosecond ?? false;
+  }
+
+  addInterface(linkType: number, _name?: string | null): number {
+    if (this.linkType === null) {
+      this.linkType = linkType;
+      return 0;
+    }
+    if (linkType !== this.linkType) {
+      throw new CaptureWriteError(
+        `a classic pcap file holds one link type: cannot add ${linkTypeName(linkType)} (${linkType}) to a ${linkTypeName(this.linkType)} (${this.linkType}) file; write pcapng instead (${this.path})`,
+      );
+    }
+    return 0;
+  }
+
+  private header(): void {
+    if (this.linkType === null) this.linkType = LinkType.RAW;
+    this.ensure(24);
+    this.u32(this.nanosecond ? 0xa1b23c4d : 0xa1b2c3d4);
+    this.u16(2);
+    this.u16(4);
+    this.u32(0);
+    this.u32(0);
+    this.u32(this.snaplen);
+    this.u32(this.linkType);
+    this.headerDone = true;
+  }
+
+  write(
+    bytes: Uint8Array,
+    off: number,
+    len: number,
+    tsSec: number,
+    tsNsec: number,
+    origLen?: number,
+    ifIndex?: number,
+    _comment?: string | null,
+  ): void {
+    if (ifIndex !== undefined && ifIndex !== 0) {
+      throw new CaptureWriteError(`a classic pcap file has one interface: cannot write on interface ${ifIndex} (${this.path})`);
+    }
+    if (!this.headerDone) this.header();
+    const caplen = len > this.snaplen ? this.snaplen : len;
+    this.ensure(16 + caplen);
+    this.u32(tsSec);
+    this.u32(this.nanosecond ? tsNsec : Math.floor(tsNsec / 1000));
+    this.u32(caplen);
+    this.u32(Math.max(origLen ?? len, len));
+    this.bytes(bytes, off, caplen);
+    this.packets++;
+  }
+
+  protected override beforeClose(): void {
+    if (!this.headerDone) this.header();
+  }
+}
+
+/** pcapng writer: one section, interfaces added on demand, nanosecond timestamps. */
+export class PcapngWriter extends BaseWriter implements CaptureWriter {
+  readonly format = 'pcapng' as const;
+  private readonly defaultLinkType: number;
+  private readonly ifLinks: number[] = [];
+
+  constructor(path: string, fh: FileHandle | null, temp: string | null, opts: WriterOptions) {
+    super(path, fh, temp, opts);
+    this.defaultLinkType = opts.linkType ?? LinkType.RAW;
+    // Section header block with shb_userappl.
+    const app = 'nat64scope';
+    const len = 28 + 4 + ((app.length + 3) & ~3) + 4;
+    this.ensure(len);
+    this.u32(0x0a0d0d0a);
+    this.u32(len);
+    this.u32(0x1a2b3c4d);
+    this.u16(1);
+    this.u16(0);
+    this.u32(0xffffffff);
+    this.u32(0xffffffff);
+    this.option(4, app);
+    this.u32(0); // opt_endofopt
+    this.u32(len);
+  }
+
+  private option(code: number, text: string): void {
+    const n = Buffer.byteLength(text, 'utf8');
+    this.u16(code);
+    this.u16(n);
+    this.pos += this.buf.write(text, this.pos, n, 'utf8');
+    this.pad();
+  }
+
+  get interfaces(): number {
+    return this.ifLinks.length;
+  }
+
+  addInterface(linkType: number, name?: string | null): number {
+    const nameLen = name ? Buffer.byteLength(name, 'utf8') : 0;
+    if (nameLen > 65535) throw new CaptureWriteError(`interface name too long (${this.path})`);
+    const len = 20 + (name ? 4 + ((nameLen + 3) & ~3) : 0) + 8 + 4;
+    this.ensure(len);
+    this.u32(1);
+    this.u32(len);
+    this.u16(linkType);
+    this.u16(0);
+    this.u32(this.snaplen);
+    if (name) this.option(2, name);
+    this.u16(9); // if_tsresol: 10^-9
+    this.u16(1);
+    this.u32(9);
+    this.u32(0); // opt_endofopt
+    this.u32(len);
+    this.ifLinks.push(linkType);
+    return this.ifLinks.length - 1;
+  }
+
+  /** Link type of interface `i`. */
+  linkTypeOf(i: number): number | undefined {
+    return this.ifLinks[i];
+  }
+
+  write(
+    bytes: Uint8Array,
+    off: number,
+    len: number,
+    tsSec: number,
+    tsNsec: number,
+    origLen?: number,
+    ifIndex?: number,
+    comment?: string | null,
+  ): void {
+    const ifid = ifIndex ?? 0;
+    if (ifid >= this.ifLinks.length) {
+      if (ifid === 0) this.addInterface(this.defaultLinkType, null);
+      else throw new CaptureWriteError(`no interface ${ifid} was added (${this.path})`);
+    }
+    const caplen = len > this.snaplen ? this.snaplen : len;
+    let clen = comment ? Buffer.byteLength(comment, 'utf8') : 0;
+    if (clen > 65535) {
+      // Option values are limited to 65535 bytes: cut on a character boundary.
+      comment = Buffer.from(comment as string, 'utf8').subarray(0, 65535).toString('utf8').replace(/\uFFFD$/, '');
+      clen = Buffer.byteLength(comment, 'utf8');
+    }
+    const optLen = clen > 0 ? 4 + ((clen + 3) & ~3) + 4 : 0;
+    const blen = 32 + ((caplen + 3) & ~3) + optLen;
+    this.ensure(blen);
+    this.u32(6);
+    this.u32(blen);
+    this.u32(ifid);
+    // ticks = tsSec * 1e9 + tsNsec, as two 32-bit halves, on 16-bit limbs (exact, no BigInt).
+    const sec = tsSec > 0 ? Math.floor(tsSec) : 0;
+    const s0 = sec % 65536;
+    const r1 = (sec - s0) / 65536;
+    const s1 = r1 % 65536;
+    const s2 = (r1 - s1) / 65536;
+    let t = s0 * 1e9 + (tsNsec > 0 ? tsNsec : 0);
+    const l0 = t % 65536;
+    let c = (t - l0) / 65536;
+    t = s1 * 1e9 + c;
+    const l1 = t % 65536;
+    c = (t - l1) / 65536;
+    t = s2 * 1e9 + c;
+    const l2 = t % 65536;
+    c = (t - l2) / 65536;
+    const l3 = c % 65536;
+    this.u32(l2 + l3 * 65536);
+    this.u32(l0 + l1 * 65536);
+    this.u32(caplen);
+    this.u32(Math.max(origLen ?? len, len));
+    this.bytes(bytes, off, caplen);
+    this.pad();
+    if (clen > 0) {
+      this.u16(1);
+      this.u16(clen);
+      this.pos += this.buf.write(comment as string, this.pos, clen, 'utf8');
+      this.pad();
+      this.u32(0);
+    }
+    this.u32(blen);
+    this.packets++;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The format a path asks for: `.pcap` -> pcap, anything else -> pcapng. */
+export function formatForPath(path: string): 'pcap' | 'pcapng' {
+  return path !== '-' && /\.pcap$/i.test(path) ? 'pcap' : 'pcapng';
+}
+
+/**
+ * Open a capture writer on `path` (`-` = stdout). The file is created as `.NAME.tmp-PID` in the
+ * same directory and renamed into place by `close()`. Throws {@link CaptureWriteError}
+ * (exit code 2) when the output exists and `force` is not set, or cannot be created.
+ */
+export async function openCaptureWriter(path: string, opts: WriterOptions = {}): Promise<CaptureWriter> {
+  const format = opts.format ?? formatForPath(path);
+  let fh: FileHandle | null = null;
+  let temp: string | null = null;
+  if (path !== '-') {
+    let st;
+    try {
+      st = await lstat(path);
+    } catch {
+      st = null;
+    }
+    if (st) {
+      if (st.isDirectory()) throw new CaptureWriteError(`output is a directory: ${path}`);
+      if (!opts.force) throw new CaptureWriteError(`output exists: ${path} (use --force to replace it)`);
+    }
+    const base = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+    for (let i = 0; fh === null; i++) {
+      temp = i === 0 ? base : `${base}-${i}`;
+      try {
+        fh = await open(temp, 'wx');
+      } catch (err) {
+        if ((err as { code?: string }).code === 'EEXIST' && i < 1000) continue;
+        throw new CaptureWriteError(`cannot create output: ${osReason(err)} (${path})`);
+      }
+    }
+  }
+  return format === 'pcap' ? new PcapWriter(path, fh, temp, opts) : new PcapngWriter(path, fh, temp, opts);
+}
+
+async function canonical(p: string): Promise<string> {
+  try {
+    return await realpath(p);
+  } catch {
+    try {
+      return join(await realpath(dirname(p)), basename(p));
+    } catch {
+      return resolve(p);
+    }
+  }
+}
+
+/**
+ * True when `a` and `b` name the same file (same device and inode, or, for a path that does not
+ * exist yet, the same resolved location). `-` (stdin/stdout) is never the same as anything.
+ */
+export async function samePath(a: string, b: string): Promise<boolean> {
+  if (a === '-' || b === '-') return false;
+  const [sa, sb] = await Promise.all([stat(a).catch(() => null), stat(b).catch(() => null)]);
+  if (sa && sb) return sa.dev === sb.dev && sa.ino === sb.ino;
+  if (sa || sb) return false;
+  return (await canonical(a)) === (await canonical(b));
+}
