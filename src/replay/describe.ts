@@ -148,11 +148,16 @@ function dnsInfo(m: DnsMessage): string {
   s += ` 0x${m.id.toString(16).padStart(4, '0')}`;
   if (m.qr && m.rcode !== 0) s += ` ${rcodeName(m.rcode)}`;
   if (q) s += ` ${q.type} ${q.name}`;
-  for (const a of m.answers) s += ` ${a.type} ${a.data}`;
+  const shown = m.answers.length > MAX_INFO_ANSWERS ? MAX_INFO_ANSWERS - 1 : m.answers.length;
+  for (let i = 0; i < shown; i++) s += ` ${m.answers[i].type} ${m.answers[i].data}`;
+  if (shown < m.answers.length) s += ` … (${m.answers.length - shown} more answers)`;
   if (m.qr && m.rcode === 0 && m.answers.length === 0) s += ' (no answers: NODATA)';
   if (m.flags.includes('TC')) s += ' [TC]';
   return s;
 }
+
+/** Answers listed in a DNS Info column before it says how many more there are. */
+const MAX_INFO_ANSWERS = 8;
 
 const RCODES = ['No error', 'Format error', 'Server failure', 'No such name', 'Not implemented', 'Refused'];
 function rcodeName(r: number): string {
@@ -191,7 +196,7 @@ export function infoColumn(d: PacketDecoder, prefixes: readonly DisplayPrefix[] 
     case L4.ICMP:
       if (d.icmpType < 0) break;
       s = icmpv4Text(d.icmpType, d.icmpCode);
-      if (d.icmp4.isEcho()) s += `  id=0x${d.icmp4.ident().toString(16).padStart(4, '0')}, seq=${d.icmp4.seqNo()}, ttl=${d.ttl}`;
+      if (d.icmp4.isEcho()) s += ` id=0x${d.icmp4.ident().toString(16).padStart(4, '0')}, seq=${d.icmp4.seqNo()}, ttl=${d.ttl}`;
       if (d.icmpType === 3 && d.icmpCode === 4) s += ` (MTU ${d.icmp4.mtu()})`;
       break;
     case L4.ICMPV6:
@@ -211,14 +216,23 @@ export function infoColumn(d: PacketDecoder, prefixes: readonly DisplayPrefix[] 
       break;
   }
   if (d.innerVersion) {
-    const ia = endpoint(d, d.innerSrcOff, d.innerVersion, prefixes);
-    const ib = endpoint(d, d.innerDstOff, d.innerVersion, prefixes);
-    s += ` for ${protoName(d.innerProto)} ${ia}${d.innerSport >= 0 && d.innerProto !== IpProto.ICMP && d.innerProto !== IpProto.ICMPV6 ? ':' + d.innerSport : ''} → ${ib}${d.innerDport >= 0 && d.innerProto !== IpProto.ICMP && d.innerProto !== IpProto.ICMPV6 ? ':' + d.innerDport : ''}`;
+    const ports = d.innerSport >= 0 && d.innerProto !== IpProto.ICMP && d.innerProto !== IpProto.ICMPV6;
+    const ia = hostPort(d, d.innerSrcOff, d.innerVersion, ports ? d.innerSport : -1, prefixes);
+    const ib = hostPort(d, d.innerDstOff, d.innerVersion, ports ? d.innerDport : -1, prefixes);
+    s += ` for ${protoName(d.innerProto)} ${ia} → ${ib}`;
   }
   if (d.isFragment) s += ` [fragment id=0x${d.fragId.toString(16)} off=${d.fragOffset}${d.fragMore ? ' MF' : ''}]`;
   if (d.l4Checksum === 2 /* bad */) s += ' [bad checksum]';
   if (d.ipChecksum === 2) s += ' [bad IPv4 header checksum]';
   return s;
+}
+
+/** `192.0.2.1:80`, `[2001:db8::1]:80` (RFC 5952 §6), with the embedded IPv4 after it. */
+function hostPort(d: PacketDecoder, off: number, version: number, port: number, prefixes: readonly DisplayPrefix[]): string {
+  const a = addr(d, off, version);
+  const e = embedded(d, off, version, prefixes);
+  const hp = port < 0 ? a : version === 6 ? `[${a}]:${port}` : `${a}:${port}`;
+  return e ? `${hp} (${e})` : hp;
 }
 
 function endpoint(d: PacketDecoder, off: number, version: number, prefixes: readonly DisplayPrefix[]): string {

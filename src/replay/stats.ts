@@ -46,8 +46,12 @@ export class CaptureStats {
   readonly l4ByProto = new Float64Array(4 * NV);
   readonly linkTypes = new Map<number, number>();
   readonly problemCounts = new Map<number, number>();
-  /** bytes per protocol bucket for the hierarchy: ipv4, ipv6, tcp, udp, icmp, icmpv6, dns. */
-  readonly bytesBy = new Float64Array(7);
+  /**
+   * Hierarchy counters per IP family (0 = IPv4, 1 = IPv6) and bucket (0 ip, 1 tcp, 2 udp,
+   * 3 icmp/icmpv6, 4 other, 5 dns): frames and bytes.
+   */
+  readonly hFrames = new Float64Array(12);
+  readonly hBytes = new Float64Array(12);
   private lastLink = -1;
   private lastLinkCount = 0;
 
@@ -77,28 +81,36 @@ export class CaptureStats {
     if (!d.linkOk) { this.undecoded++; return; }
     if (d.eth.tagCount > 0 && p.linkType === 1) this.vlanTagged++;
     const len = p.origLen;
-    if (d.ipVersion === 4) { this.ipv4++; this.bytesBy[0] += len; }
+    let fam: number;
+    if (d.ipVersion === 4) { this.ipv4++; fam = 0; this.ipVerdicts[d.ipChecksum]++; }
     else if (d.ipVersion === 6) {
       this.ipv6++;
-      this.bytesBy[1] += len;
+      fam = 6;
       if (d.ip6.extCount > 0) this.ipv6ExtHeaders++;
       if (embeddedIpv4(d.bytes, d.dstOff, this.prefixes) >= 0) this.toNat64Prefix++;
       if (embeddedIpv4(d.bytes, d.srcOff, this.prefixes) >= 0) this.fromNat64Prefix++;
     } else { this.nonIp++; return; }
+    this.hFrames[fam]++;
+    this.hBytes[fam] += len;
     if (d.isFragment) this.fragments++;
-    this.ipVerdicts[d.ipChecksum]++;
+    let bucket = 0;
     switch (d.l4) {
-      case L4.TCP: this.tcp++; this.bytesBy[2] += len; this.l4ByProto[0 * NV + d.l4Checksum]++; break;
-      case L4.UDP: this.udp++; this.bytesBy[3] += len; this.l4ByProto[1 * NV + d.l4Checksum]++; break;
-      case L4.ICMP: this.icmp++; this.bytesBy[4] += len; this.l4ByProto[2 * NV + d.l4Checksum]++; if (d.icmp4.isError()) this.icmpErrors++; break;
-      case L4.ICMPV6: this.icmpv6++; this.bytesBy[5] += len; this.l4ByProto[3 * NV + d.l4Checksum]++; if (d.icmpType >= 0 && d.icmpType < 128) this.icmpErrors++; break;
-      case L4.OTHER: this.otherL4++; break;
+      case L4.TCP: this.tcp++; bucket = 1; this.l4ByProto[0 * NV + d.l4Checksum]++; break;
+      case L4.UDP: this.udp++; bucket = 2; this.l4ByProto[1 * NV + d.l4Checksum]++; break;
+      case L4.ICMP: this.icmp++; bucket = 3; this.l4ByProto[2 * NV + d.l4Checksum]++; if (d.icmp4.isError()) this.icmpErrors++; break;
+      case L4.ICMPV6: this.icmpv6++; bucket = 3; this.l4ByProto[3 * NV + d.l4Checksum]++; if (d.icmpType >= 0 && d.icmpType < 128) this.icmpErrors++; break;
+      case L4.OTHER: this.otherL4++; bucket = 4; break;
       default: break;
+    }
+    if (bucket) {
+      this.hFrames[fam + bucket]++;
+      this.hBytes[fam + bucket] += len;
     }
     if (d.l4 !== L4.NONE) this.l4Verdicts[d.l4Checksum]++;
     if (d.dnsCount > 0) {
       this.dns += d.dnsCount;
-      this.bytesBy[6] += len;
+      this.hFrames[fam + 5]++;
+      this.hBytes[fam + 5] += len;
       if (d.l4 === L4.TCP) this.dnsTcp += d.dnsCount;
       // Query/response split from the first message's QR bit (header present when length >= 3).
       for (let i = 0; i < d.dnsCount && i < d.dnsOffs.length; i++) {
@@ -176,16 +188,26 @@ export class CaptureStats {
     L.push(`File: ${file}`);
     L.push('===================================================================');
     row(0, 'frame', this.packets, this.bytes);
-    for (const [name, n] of Object.entries(j.linkTypes as Record<string, number>)) row(1, name, n);
-    row(2, 'ipv6', this.ipv6, this.bytesBy[1]);
-    row(2, 'ipv4', this.ipv4, this.bytesBy[0]);
-    row(3, 'tcp', this.tcp, this.bytesBy[2]);
-    row(3, 'udp', this.udp, this.bytesBy[3]);
-    row(4, 'dns', this.dns, this.bytesBy[6]);
-    row(3, 'icmp', this.icmp, this.bytesBy[4]);
-    row(3, 'icmpv6', this.icmpv6, this.bytesBy[5]);
-    if (this.otherL4) row(3, 'other', this.otherL4);
+    // One link type nests under frame as in tshark; several are listed after the tree.
+    const links = Object.entries(j.linkTypes as Record<string, number>);
+    let k = 1;
+    if (links.length === 1) {
+      row(1, links[0][0], links[0][1]);
+      k = 2;
+    }
+    const fam = (base: number, name: string, icmp: string) => {
+      if (!this.hFrames[base]) return;
+      row(k, name, this.hFrames[base], this.hBytes[base]);
+      if (this.hFrames[base + 1]) row(k + 1, 'tcp', this.hFrames[base + 1], this.hBytes[base + 1]);
+      if (this.hFrames[base + 2]) row(k + 1, 'udp', this.hFrames[base + 2], this.hBytes[base + 2]);
+      if (this.hFrames[base + 5]) row(k + 2, 'dns', this.hFrames[base + 5], this.hBytes[base + 5]);
+      if (this.hFrames[base + 3]) row(k + 1, icmp, this.hFrames[base + 3], this.hBytes[base + 3]);
+      if (this.hFrames[base + 4]) row(k + 1, 'other', this.hFrames[base + 4], this.hBytes[base + 4]);
+    };
+    fam(6, 'ipv6', 'icmpv6');
+    fam(0, 'ipv4', 'icmp');
     L.push('-------------------------------------------------------------------');
+    if (links.length > 1) L.push(`Link types: ${links.map(([n, c]) => `${n} ${c}`).join(', ')}`);
     L.push(`IP fragments ${this.fragments}, IPv6 with extension headers ${this.ipv6ExtHeaders}, VLAN-tagged ${this.vlanTagged}`);
     L.push(`DNS messages ${this.dns} (queries ${this.dnsQueries}, responses ${this.dnsResponses}, over TCP ${this.dnsTcp})`);
     L.push(`To a NAT64 prefix ${this.toNat64Prefix}, from a NAT64 prefix ${this.fromNat64Prefix}, ICMP errors ${this.icmpErrors}`);
@@ -193,11 +215,11 @@ export class CaptureStats {
     if (this.nonIp) L.push(`Not IP ${this.nonIp}`);
     L.push('Checksums:');
     const fmt = (o: Record<string, number>) => VERDICT_NAMES.filter((k) => k !== 'none' || o[k]).map((k) => `${k} ${o[k]}`).join(', ');
-    L.push(`  ipv4 header  ${fmt(j.checksums.ip)}`);
-    L.push(`  tcp          ${fmt(j.checksums.tcp)}`);
-    L.push(`  udp          ${fmt(j.checksums.udp)}`);
-    L.push(`  icmp         ${fmt(j.checksums.icmp)}`);
-    L.push(`  icmpv6       ${fmt(j.checksums.icmpv6)}`);
+    if (this.ipv4) L.push(`  ipv4 header  ${fmt(j.checksums.ip)}`);
+    if (this.tcp) L.push(`  tcp          ${fmt(j.checksums.tcp)}`);
+    if (this.udp) L.push(`  udp          ${fmt(j.checksums.udp)}`);
+    if (this.icmp) L.push(`  icmp         ${fmt(j.checksums.icmp)}`);
+    if (this.icmpv6) L.push(`  icmpv6       ${fmt(j.checksums.icmpv6)}`);
     if (this.withProblems) {
       L.push(`Packets with problems: ${this.withProblems}`);
       for (const [t, n] of Object.entries(j.problems as Record<string, number>)) L.push(`  ${String(n).padStart(8)}  ${t}`);
