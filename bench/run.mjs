@@ -60,7 +60,7 @@ if (count !== N) throw new Error(`nat64scope counted ${count}, expected ${N}`);
 const peer = bench('pcap-parser, counting only', process.execPath, [join(here, 'pcap-parser-count.cjs'), file], RUNS);
 if (Number(peer.stdout.trim()) !== N) throw new Error(`pcap-parser counted ${peer.stdout.trim()}`);
 let tshark = null;
-if (TSHARK) tshark = bench('tshark -qz io,phs', TSHARK, ['-qz', 'io,phs', '-r', file], 1);
+if (TSHARK && !args.includes('--no-tshark')) tshark = bench('tshark -qz io,phs', TSHARK, ['-qz', 'io,phs', '-r', file], 1);
 else console.log('  tshark not installed: apt-get install tshark to compare');
 
 console.log('\nratios (higher = nat64scope faster):');

@@ -49,7 +49,7 @@ export async function handler(argv: ArgumentsCamelCase<PacketsArgs>): Promise<vo
       dec.decode(p.data, p.offset, p.caplen, p.linkType);
       stats.add(p, dec);
       return true;
-    });
+    }, { blocking: true });
     if (argv.json) {
       out.line(JSON.stringify({ file: inputPath(argv.capture), format: summary.format, truncated: summary.truncated, ...stats.toJSON() }));
     } else {
@@ -73,7 +73,7 @@ export async function handler(argv: ArgumentsCamelCase<PacketsArgs>): Promise<vo
         out.line(packetLine(p, dec, ts - t0, prefixes));
       }
       return true;
-    }, { afterChunk: () => out.flush() });
+    }, { afterChunk: () => out.flush(), blocking: true });
   } finally {
     // What was decoded before a broken record is still printed.
     await out.end();

@@ -12,6 +12,7 @@
  * raised by `end()` / `readCapture` as a {@link CaptureFormatError}.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CaptureFormatError, CaptureReadError, describeBytes, osReason } from './errors.js';
@@ -783,6 +784,12 @@ export interface ReadOptions extends Omit<ParserOptions, 'name'> {
    * the next read. This is where a consumer applies backpressure (e.g. stdout draining).
    */
   afterChunk?: () => Promise<void> | void | undefined;
+  /**
+   * Read regular files with blocking reads straight into the parser's buffer: no thread-pool
+   * round trip per chunk (about 1.3x faster end to end on this machine), at the price of
+   * blocking the event loop for each 1 MiB read. For batch commands, not for the viewer.
+   */
+  blocking?: boolean;
   /** Name used in messages (default: the path, or `stdin`). */
   name?: string;
 }
@@ -817,7 +824,9 @@ export async function readCapture(input: string, onPacket: PacketCallback, opts:
       const off = parser.fillOffset;
       let n: number;
       try {
-        n = (await fh.read(parser.buffer, off, Math.min(room, READ_CHUNK), null)).bytesRead;
+        n = opts.blocking
+          ? readSync(fh.fd, parser.buffer, off, Math.min(room, READ_CHUNK), null)
+          : (await fh.read(parser.buffer, off, Math.min(room, READ_CHUNK), null)).bytesRead;
       } catch (err) {
         throw readError(err, name);
       }

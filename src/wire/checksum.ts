@@ -61,8 +61,13 @@ export function sum(bytes: Uint8Array, off: number, len: number, acc = 0): numbe
     i += 4;
   }
   while (i < end) b += w[i++];
-  // Fold the 32-bit word sum to 16 bits; on a little-endian host it is the byte-swapped BE sum.
-  let f = fold(b);
+  // Fold the 32-bit word sum to 16 bits (b < 2^53: split into 32-bit halves first, then use
+  // integer operations); on a little-endian host it is the byte-swapped BE sum.
+  const lo = b % 4294967296;
+  const hi = (b - lo) / 4294967296;
+  let f = (lo >>> 16) + (lo & 0xffff) + (hi >>> 16) + (hi & 0xffff);
+  f = (f >>> 16) + (f & 0xffff);
+  f = (f >>> 16) + (f & 0xffff);
   if (LITTLE_ENDIAN) f = ((f & 0xff) << 8) | (f >>> 8);
   // An odd head shifts the block by one byte within the checksum's 16-bit words.
   const odd = (head & 1) === 1;
