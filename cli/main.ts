@@ -4,7 +4,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { readFileSync } from 'node:fs';
 import * as packets from './commands/packets.js';
-import { reportError, setDebug, EXIT } from './errors.js';
+import { reportError, setDebug, EXIT, UsageError } from './errors.js';
 import { STDIN_ARG } from './capture.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -12,7 +12,7 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 export async function main(args: string[]): Promise<number> {
   const debug = args.includes('--debug');
   setDebug(debug);
-  let failure: number | null = null;
+  const suggestions: string[] = [];
   // yargs-parser reads a lone "-" as an empty option; stand it in for a sentinel (see capture.ts).
   const cli = yargs(args.map((a) => (a === '-' ? STDIN_ARG : a)))
     .scriptName('nat64scope')
@@ -20,7 +20,7 @@ export async function main(args: string[]): Promise<number> {
     .command(packets)
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces on errors', global: true })
     .completion('completion', 'print a bash/zsh completion script (source it from your shell rc)')
-    .demandCommand(1, 'no command given: try nat64scope --help')
+    .demandCommand(1, 'no command given')
     .strict()
     .recommendCommands()
     .version(pkg.version)
@@ -30,15 +30,33 @@ export async function main(args: string[]): Promise<number> {
     .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;
-      failure = EXIT.USAGE;
-      process.stderr.write(`nat64scope: ${firstLine(msg ?? 'bad usage')} (try --help)\n`);
+      // yargs reports a suggestion ("Did you mean ...?") first, then the error itself: keep the
+      // suggestion and stop at the error, so that no handler runs after a usage error.
+      const line = firstLine(msg ?? 'bad usage');
+      if (/^Did you mean/i.test(line)) {
+        suggestions.push(line);
+        return;
+      }
+      throw new UsageError(`${usageLine([line, ...suggestions])} (try --help)`);
     });
   try {
     await cli.parseAsync();
   } catch (err) {
     return reportError(err);
   }
-  return failure ?? EXIT.OK;
+  return EXIT.OK;
+}
+
+/** "Unknown arguments: pakets, x" + "Did you mean packets?" -> one sentence. */
+function usageLine(msgs: string[]): string {
+  const hint = msgs.find((m) => /^Did you mean/i.test(m));
+  const rest = msgs.filter((m) => m !== hint);
+  const main = (rest[0] ?? 'bad usage').replace(/^Unknown arguments?: /, 'unknown command or argument: ').replace(/^Unknown argument/, 'unknown argument');
+  return hint ? `${lowerFirst(main)}; ${lowerFirst(hint)}` : lowerFirst(main);
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
 function firstLine(s: string): string {

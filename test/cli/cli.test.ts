@@ -32,11 +32,24 @@ describe('nat64scope CLI', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^nat64scope: .*frobnicate/);
   });
+  it('a mistyped command is one line with the suggestion', () => {
+    const r = runCli(['pakets', 'x.pcap']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/pakets.*did you mean packets\?/);
+  });
   it('an unknown flag is exit 2 with one line', () => {
     const r = runCli(['packets', 'fixtures/pcaps/demo.pcapng', '--bogus']);
     expect(r.status).toBe(2);
+    expect(r.stdout).toBe(''); // the command must not run after a usage error
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/bogus/);
+  });
+  it('a missing capture argument is exit 2, nothing run', () => {
+    const r = runCli(['packets']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^nat64scope: not enough non-option arguments/);
   });
   it('no command is exit 2', () => {
     const r = runCli([]);
