@@ -6,7 +6,7 @@ import type { CapturedPacket } from '../pcap/packet.js';
 import { linkTypeName } from '../pcap/linktype.js';
 import { PacketDecoder, L4 } from '../wire/layer-decoder.js';
 import { ipv4ToString, ipv6ToString } from '../wire/addr-text.js';
-import { VERDICT_NAMES } from '../wire/checksum.js';
+import { VERDICT_NAMES, Verdict } from '../wire/checksum.js';
 import { problemText } from '../wire/reasons.js';
 import { tcpFlagsText } from '../wire/tcp.js';
 import { icmpv4Text } from '../wire/icmpv4.js';
@@ -60,6 +60,9 @@ function dnsJson(m: DnsMessage): Record<string, unknown> {
     problems: m.problems,
   };
 }
+
+/** Stand-in for "a DNS message was decoded" where only the count matters. */
+const DNS_PRESENT = {} as DnsMessage;
 
 function problems(d: PacketDecoder, dns: DnsMessage[]): string[] {
   const out: string[] = [];
@@ -130,7 +133,7 @@ function pref64Of(d: PacketDecoder): { prefix: string; lifetime: number } | null
 export function protocolColumn(d: PacketDecoder): string {
   if (d.dnsCount > 0) return 'DNS';
   if (!d.linkOk) return linkTypeName(d.linkType).toUpperCase();
-  if (d.ipVersion === 0) return 'ETH';
+  if (d.ipVersion === 0) return linkTypeName(d.linkType).toUpperCase();
   if (d.isFragment && d.fragOffset !== 0) return d.ipVersion === 4 ? 'IPv4' : 'IPv6';
   switch (d.l4) {
     case L4.TCP: return 'TCP';
@@ -151,7 +154,7 @@ function dnsInfo(m: DnsMessage): string {
   const shown = m.answers.length > MAX_INFO_ANSWERS ? MAX_INFO_ANSWERS - 1 : m.answers.length;
   for (let i = 0; i < shown; i++) s += ` ${m.answers[i].type} ${m.answers[i].data}`;
   if (shown < m.answers.length) s += ` … (${m.answers.length - shown} more answers)`;
-  if (m.qr && m.rcode === 0 && m.answers.length === 0) s += ' (no answers: NODATA)';
+  if (m.qr && m.rcode === 0 && m.answers.length === 0 && m.problems.length === 0) s += ' (no answers: NODATA)';
   if (m.flags.includes('TC')) s += ' [TC]';
   return s;
 }
@@ -222,8 +225,9 @@ export function infoColumn(d: PacketDecoder, prefixes: readonly DisplayPrefix[] 
     s += ` for ${protoName(d.innerProto)} ${ia} → ${ib}`;
   }
   if (d.isFragment) s += ` [fragment id=0x${d.fragId.toString(16)} off=${d.fragOffset}${d.fragMore ? ' MF' : ''}]`;
-  if (d.l4Checksum === 2 /* bad */) s += ' [bad checksum]';
-  if (d.ipChecksum === 2) s += ' [bad IPv4 header checksum]';
+  if (d.l4Checksum === Verdict.Bad) s += ' [bad checksum]';
+  else if (d.l4Checksum === Verdict.Partial) s += ' [partial checksum: captured before offload]';
+  if (d.ipChecksum === Verdict.Bad) s += ' [bad IPv4 header checksum]';
   return s;
 }
 
@@ -252,8 +256,13 @@ export function packetLine(p: CapturedPacket, d: PacketDecoder, relTime: number,
     dst = endpoint(d, d.dstOff, d.ipVersion, prefixes);
   }
   const proto = protocolColumn(d);
-  const info = infoColumn(d, prefixes);
-  const route = d.ipVersion ? `${src} → ${dst}` : '';
-  const extra = d.problemCount && d.linkOk && d.ipVersion ? ` [${problemText(d.problems[0])}]` : '';
-  return `${num} ${t} ${route} ${proto} ${p.origLen} ${info}${extra}`.replace(/ {2,}$/, '');
+  let info = infoColumn(d, prefixes);
+  // Every problem not already shown as the Info text itself, in brackets after it.
+  const probs = problems(d, d.dnsCount > 0 ? [DNS_PRESENT] : []);
+  for (const pr of probs) if (pr !== info) info += ` [${pr}]`;
+  const cols = [num, t];
+  if (d.ipVersion) cols.push(`${src} → ${dst}`);
+  cols.push(proto, String(p.origLen));
+  if (info) cols.push(info.trimStart());
+  return cols.join(' ');
 }

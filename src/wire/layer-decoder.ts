@@ -173,7 +173,7 @@ export class PacketDecoder {
     this.linkOk = true;
     if (ipv === 4) this.decodeIpv4(bytes, p, end - p);
     else if (ipv === 6) this.decodeIpv6(bytes, p, end - p);
-    else this.problem(Problem.NotIp);
+    else this.problem(p < end && (linkType === LinkType.RAW || linkType === 12 || linkType === 14) ? Problem.RawBadVersion : Problem.NotIp);
   }
 
   private problem(code: number): void {

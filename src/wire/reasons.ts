@@ -40,6 +40,7 @@ export const Problem = {
   Pref64BadLength: 54,
   UnsupportedLinkType: 60,
   NotIp: 61,
+  RawBadVersion: 63,
   L4Truncated: 62,
   DnsTcpReassembly: 70,
   DnsShort: 71,
@@ -83,6 +84,7 @@ const TEXT: Record<number, string> = {
   60: 'link: unsupported link type (not decoded)',
   61: 'link: payload is not IPv4 or IPv6',
   62: 'l4: header cut short by the capture',
+  63: 'raw: IP version field is neither 4 nor 6',
   70: 'dns/tcp: stream could not be reassembled',
   71: 'dns: message shorter than its 12-byte header',
 };
