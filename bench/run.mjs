@@ -2,7 +2,8 @@
 // times: these machines are noisy). Goals from issue 2:
 //   packets --stats (full decode, DNS, every checksum) >= 2x faster than pcap-parser only counting,
 //   >= 12x faster than tshark -qz io,phs, peak memory < 150 MB on a 5M-packet capture.
-// Options: --packets N (default 1000000), --big N (default 5000000, 0 to skip), --runs R (default 3).
+// Options: --packets N (default 1000000), --big N (default 5000000, 0 to skip), --runs R (default 5),
+// --no-tshark (skip the slow tshark run).
 import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,7 @@ const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : def; };
 const N = opt('--packets', 1_000_000);
 const BIG = opt('--big', 5_000_000);
-const RUNS = opt('--runs', 3);
+const RUNS = opt('--runs', 5);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
 mkdirSync(OUT, { recursive: true });
@@ -54,23 +55,41 @@ async function ensure(path, n) {
 const file = join(OUT, `bench-${N}.pcap`);
 await ensure(file, N);
 console.log(`\n== ${N} packets (${(statSync(file).size / 1e6).toFixed(0)} MB), median of ${RUNS} runs${GNU_TIME ? '' : ' (no /usr/bin/time: apt-get install time for memory figures)'}`);
-const ours = bench('nat64scope packets --stats (full decode)', process.execPath, [CLI, 'packets', '--stats', '--json', file], RUNS);
-const count = JSON.parse(ours.stdout).packets;
-if (count !== N) throw new Error(`nat64scope counted ${count}, expected ${N}`);
-const peer = bench('pcap-parser, counting only', process.execPath, [join(here, 'pcap-parser-count.cjs'), file], RUNS);
-if (Number(peer.stdout.trim()) !== N) throw new Error(`pcap-parser counted ${peer.stdout.trim()}`);
+// Interleaved runs (ours, peer, ours, peer, ...): both see the same machine state, and the ratio
+// is taken per pair, then the median of the ratios is reported.
+const oursCmd = [process.execPath, [CLI, 'packets', '--stats', '--json', file]];
+const peerCmd = [process.execPath, [join(here, 'pcap-parser-count.cjs'), file]];
+const ours = [];
+const peer = [];
+for (let i = 0; i < RUNS; i++) {
+  const o = measure(...oursCmd);
+  const count = JSON.parse(o.stdout).packets;
+  if (count !== N) throw new Error(`nat64scope counted ${count}, expected ${N}`);
+  const q = measure(...peerCmd);
+  if (Number(q.stdout.trim()) !== N) throw new Error(`pcap-parser counted ${q.stdout.trim()}`);
+  ours.push(o);
+  peer.push(q);
+}
+const row = (label, rs) => {
+  const secs = median(rs.map((r) => r.secs));
+  const rss = Math.max(...rs.map((r) => r.rssMb));
+  console.log(`  ${label.padEnd(46)} ${secs.toFixed(3).padStart(8)} s   peak ${Number.isNaN(rss) ? '   ?' : rss.toFixed(0).padStart(5)} MB`);
+  return { secs, rss };
+};
+const o = row('nat64scope packets --stats (full decode)', ours);
+row('pcap-parser, counting only', peer);
 let tshark = null;
 if (TSHARK && !args.includes('--no-tshark')) tshark = bench('tshark -qz io,phs', TSHARK, ['-qz', 'io,phs', '-r', file], 1);
-else console.log('  tshark not installed: apt-get install tshark to compare');
+else console.log('  tshark: skipped (not installed, or --no-tshark)');
 
 console.log('\nratios (higher = nat64scope faster):');
-const r1 = peer.secs / ours.secs;
-console.log(`  vs pcap-parser counting: ${r1.toFixed(2)}x   (goal >= 2x)  ${r1 >= 2 ? 'ok' : 'MISSED'}`);
-let r2 = null;
+const ratios = ours.map((r, i) => peer[i].secs / r.secs);
+const r1 = median(ratios);
+console.log(`  vs pcap-parser counting: ${r1.toFixed(2)}x   (goal >= 2x)  ${r1 >= 2 ? 'ok' : 'MISSED'}   [per pair: ${ratios.map((x) => x.toFixed(2)).join(', ')}]`);
 if (tshark) {
-  r2 = tshark.secs / ours.secs;
+  const r2 = tshark.secs / o.secs;
   console.log(`  vs tshark -qz io,phs:    ${r2.toFixed(2)}x   (goal >= 12x) ${r2 >= 12 ? 'ok' : 'MISSED'}`);
-  console.log(`  memory vs tshark:        ${(tshark.rss / ours.rss).toFixed(1)}x less`);
+  console.log(`  memory vs tshark:        ${(tshark.rss / o.rss).toFixed(1)}x less`);
 }
 
 if (BIG > 0) {

@@ -1,0 +1,55 @@
+/**
+ * The contract between the translation engines (src/xlat) and their callers (src/replay).
+ * The engines know nothing of files or terminals: IP packets and a clock in, IP packets and
+ * events out. Packets are plain IP packets (no link layer): bytes[off..off+len).
+ *
+ * Ownership: an engine may reuse its output buffer after `emit` returns, so a sink that keeps a
+ * packet copies it. Input bytes are never modified.
+ */
+
+/** IPv4 address as an unsigned 32-bit number. */
+export type Ipv4 = number;
+
+/** What an emitted packet is. */
+export const EmitKind = {
+  /** The translation of the input packet (or one fragment of it). */
+  Translated: 0,
+  /** The input packet translated and sent back into the same side (RFC 7757 §4, RFC 6146 §3.8). */
+  Hairpinned: 1,
+  /** An ICMP error the translator generated about the input packet (sent back to its source). */
+  IcmpError: 2,
+  /** A packet emitted later by a timer (e.g. the ICMP 3/3 of an expired V4 INIT, RFC 6146 §3.5.2.2). */
+  Deferred: 3,
+} as const;
+export type EmitKind = (typeof EmitKind)[keyof typeof EmitKind];
+
+/** Where the engine's results go. */
+export interface XlatSink {
+  /**
+   * A packet the translator emits: an IP packet of `family` (4 or 6) at bytes[off..off+len).
+   * `about` is the number of the input packet it derives from (the caller's numbering, passed to
+   * process()), or -1.
+   */
+  emit(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number): void;
+  /** The input packet `about` was dropped for `reason` (a code from src/diag/reasons.ts). */
+  drop(reason: number, about: number): void;
+}
+
+/** Capture time: whole seconds + nanoseconds (the engine's only clock). */
+export interface Clock {
+  sec: number;
+  nsec: number;
+}
+
+/** A translation engine (SIIT or stateful NAT64). */
+export interface Engine {
+  /**
+   * A packet arrives at the translator on the side of its IP version. `n` is the caller's number
+   * for it (echoed in sink calls). Timers due up to `now` fire first.
+   */
+  process(bytes: Uint8Array, off: number, len: number, now: Clock, n: number, sink: XlatSink): void;
+  /** Advance the clock with no packet (fires due timers). */
+  advance(now: Clock, sink: XlatSink): void;
+  /** End of input: advance until every pending timer has fired (SPEC §4 drain). */
+  drain(sink: XlatSink): void;
+}
