@@ -30,7 +30,7 @@ export async function readInput(arg: string, onPacket: PacketCallback, opts: Rea
     onWarning: (m) => {
       last = m;
       if (opts.onWarning) opts.onWarning(m);
-      else warn(m);
+      else warn(`${m} (${input === '-' ? 'stdin' : input})`);
     },
   });
   if (summary.corrupt) {
