@@ -4,17 +4,7 @@
 import { buildPacket } from '../dist/src/wire/builder.js';
 import { encodeDns } from '../dist/src/wire/dns.js';
 import { openCaptureWriter } from '../dist/src/pcap/writer.js';
-
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from '../dist/scripts/lib/timeline.js';
 
 export function templates(count = 256) {
   const r = rng(1);
