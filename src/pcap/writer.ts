@@ -153,7 +153,12 @@ abstract class BaseWriter {
     }
     this.finished = true;
     this.settled = true;
-    if (!this.fh || !this.temp) return;
+    if (!this.fh) return;
+    if (!this.temp) {
+      // A device or a FIFO written in place (/dev/null, a named pipe): nothing to rename.
+      await this.fh.close();
+      return;
+    }
     await this.fh.close();
     if (!this.force && (await exists(this.path))) {
       await unlink(this.temp).catch(() => undefined);
@@ -172,9 +177,9 @@ abstract class BaseWriter {
     this.settled = true;
     this.finished = true;
     this.pos = 0;
-    if (!this.fh || !this.temp) return;
+    if (!this.fh) return;
     await this.fh.close().catch(() => undefined);
-    await unlink(this.temp).catch(() => undefined);
+    if (this.temp) await unlink(this.temp).catch(() => undefined);
   }
 
   /** Hook: last records before the final flush (e.g. a header of a capture with no packets). */
@@ -402,6 +407,16 @@ export async function openCaptureWriter(path: string, opts: WriterOptions = {}):
       st = await lstat(path);
     } catch {
       st = null;
+    }
+    if (st && (st.isCharacterDevice() || st.isFIFO() || st.isSocket())) {
+      // /dev/null, /dev/stdout, a named pipe: write in place. A temp file renamed over a device
+      // would replace the device itself.
+      try {
+        fh = await open(path, 'w');
+      } catch (err) {
+        throw new CaptureWriteError(`cannot open output: ${osReason(err)} (${path})`);
+      }
+      return format === 'pcap' ? new PcapWriter(path, fh, null, opts) : new PcapngWriter(path, fh, null, opts);
     }
     if (st) {
       if (st.isDirectory()) throw new CaptureWriteError(`output is a directory: ${path}`);

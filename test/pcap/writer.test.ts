@@ -320,3 +320,17 @@ describe('tshark reads what the reader reads (crafted pcapng)', () => {
     }
   });
 });
+
+describe('writing to a device or a FIFO', () => {
+  it('/dev/null is written in place, never replaced by a rename', async () => {
+    const { openCaptureWriter: openW } = await import('../../src/pcap/writer.js');
+    const { statSync } = await import('node:fs');
+    const before = statSync('/dev/null');
+    const w = await openW('/dev/null', { format: 'pcapng' });
+    w.write(new Uint8Array([0x60, 0, 0, 0, 0, 0, 59, 64, ...new Array(32).fill(0)]), 0, 40, 1, 0);
+    await w.close();
+    const after = statSync('/dev/null');
+    expect(after.isCharacterDevice()).toBe(true);
+    expect(after.rdev).toBe(before.rdev);
+  });
+});
