@@ -1,0 +1,90 @@
+/**
+ * The options shared by the engine commands (`view analyze translate dns64 golden correlate
+ * live`, SPEC §2): `--config`, `--profile`, `--mode`, `--prefix`, `--pool4`, `--eam`,
+ * `--dns64/--no-dns64`; and `resolveEngineConfig`, which turns them into the EngineConfig
+ * (profile < config file < flags; errors are ConfigError, exit 2).
+ *
+ * Usage in a command module:
+ *   builder: (y) => engineOptions(y.positional(...)).option(...)
+ *   handler: const cfg = resolveEngineConfig(argv);
+ */
+import type { Argv } from 'yargs';
+import { loadConfig, PROFILE_NAMES } from '../src/xlat/config.js';
+import type { EngineConfig } from '../src/xlat/config-types.js';
+
+export interface EngineOptionArgs {
+  config?: string;
+  profile?: string;
+  mode?: string;
+  prefix?: string;
+  pool4?: string[];
+  eam?: string[];
+  dns64?: boolean;
+}
+
+export const ENGINE_OPTION_KEYS = ['config', 'profile', 'mode', 'prefix', 'pool4', 'eam', 'dns64'] as const;
+
+/** Repeatable string option without yargs' greedy `array: true` (which would eat positionals). */
+function repeated(v: unknown): string[] | undefined {
+  if (v === undefined) return undefined;
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+/** Adds the engine options (grouped under "Engine:" in --help). */
+export function engineOptions<T>(y: Argv<T>): Argv<T & EngineOptionArgs> {
+  return y
+    .option('config', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'engine configuration file (JSON, SPEC §3; // comments allowed)',
+    })
+    .option('profile', {
+      type: 'string',
+      requiresArg: true,
+      choices: [...PROFILE_NAMES],
+      describe: 'preset defaults; config file values override it, flags override both (default: rfc)',
+    })
+    .option('mode', {
+      type: 'string',
+      requiresArg: true,
+      choices: ['nat64', 'siit'],
+      describe: 'stateful NAT64 (RFC 6146, the default) or stateless SIIT (RFC 7915)',
+    })
+    .option('prefix', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'the RFC 6052 prefix (pool6), e.g. 64:ff9b::/96, 2001:db8:100::/40; "none" for EAM-only SIIT',
+    })
+    .option('pool4', {
+      type: 'string',
+      requiresArg: true,
+      coerce: repeated,
+      describe: 'NAT64 IPv4 pool A[/L][#PORTS], repeatable; e.g. 192.0.2.1#1024-65535 (replaces the configured pool4)',
+    })
+    .option('eam', {
+      type: 'string',
+      requiresArg: true,
+      coerce: repeated,
+      describe: 'an explicit address mapping V6/L=V4/L (SIIT, RFC 7757), repeatable (replaces the configured EAMT)',
+    })
+    .option('dns64', {
+      type: 'boolean',
+      describe: 'run the DNS64 engine (default on; --no-dns64 turns it off)',
+    })
+    .group([...ENGINE_OPTION_KEYS], 'Engine:') as unknown as Argv<T & EngineOptionArgs>;
+}
+
+/** The effective engine configuration for parsed engine options (throws ConfigError, exit 2). */
+export function resolveEngineConfig(argv: EngineOptionArgs): EngineConfig {
+  return loadConfig({
+    profile: argv.profile,
+    configFile: argv.config,
+    flags: {
+      mode: argv.mode,
+      prefix: argv.prefix,
+      pool4: argv.pool4,
+      eam: argv.eam,
+      dns64: argv.dns64,
+    },
+  });
+}
