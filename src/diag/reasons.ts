@@ -50,8 +50,12 @@ export const Reason = {
   TcpIdleRst: 61,
   NotToPool4: 62,
   SimultaneousOpenExpired: 63,
+  ConnectionLimit: 64,
+  FragmentBufferFull: 65,
   // Profile policies.
   FragmentPolicy: 70,
+  // Stateless translation (RFC 7915).
+  IcmpFragment: 71,
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 
@@ -95,7 +99,10 @@ const DOC: Record<number, [string, string]> = {
   61: ['tcp-idle-rst', 'The TCP connection was idle longer than the NAT gateway\'s idle timeout: answered with a RST (AWS: 350 s).'],
   62: ['not-to-pool4', 'The IPv4 destination is not a pool4 address of this translator.'],
   63: ['simultaneous-open-expired', 'An IPv4-initiated SYN waited 6 s with no IPv6 SYN: ICMP 3/3 sent back (RFC 6146 §3.5.2.2).'],
+  64: ['connection-limit', 'The translator already has the most simultaneous connections allowed to this destination (address, port, protocol) from this pool4 address (AWS NAT gateway: 55,000).'],
+  65: ['fragment-buffer-full', 'Too many fragments are already held waiting for the fragment that carries the transport header; this one was dropped.'],
   70: ['fragment-policy', 'The profile drops fragments of this protocol (AWS NAT gateways drop TCP and ICMP fragments).'],
+  71: ['icmp-fragment', 'A fragmented ICMP message: its checksum covers the whole message (ICMPv6 also a pseudo-header with its total length), so a stateless translator cannot fix it fragment by fragment.'],
 };
 
 /** Stable kebab-case id of a reason (`no-bib-entry`). */

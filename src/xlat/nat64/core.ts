@@ -1,0 +1,299 @@
+/**
+ * The stateful NAT64's tables and services shared by the steps: configuration, pool4, BIBs,
+ * sessions, stored SYNs, held fragments, timers, and the packets the NAT64 builds itself.
+ */
+import type { EngineConfig } from '../config-types.js';
+import { EmitKind, type XlatSink } from '../types.js';
+import { Reason } from '../../diag/reasons.js';
+import { Ipv4View } from '../../wire/ipv4.js';
+import { Ipv6View } from '../../wire/ipv6.js';
+import { TcpFlag } from '../../wire/tcp.js';
+import { embedIpv4 } from '../rfc6052.js';
+import { Addr6Intern } from './addr6-intern.js';
+import { Pool4, Proto, protoIndex } from './pool4.js';
+import { Bib, type BibEntry } from './bib.js';
+import { Session, SessionTable, StoredSyn, SynQueue } from './session-table.js';
+import { TimerList, secondsToTicks, type Ticks, type TimerNode } from './timers.js';
+import { TcpState } from './tcp-state-machine.js';
+import { buildIcmp4Error, buildIcmp6Error, buildTcp6 } from './own-packets.js';
+import { PacketState } from './state.js';
+import type { Translator, Tuple4, Tuple6 } from './translator.js';
+
+/** Timer list kinds. */
+export const TimerKind = { Udp: 0, Icmp: 1, TcpEst: 2, TcpTrans: 3, TcpIncomingSyn: 4, StoredSyn: 5, Fragment: 6 } as const;
+
+export interface Nat64Options {
+  /** RFC 6146 §3.5.2.2: on ESTABLISHED expiry send a probe (ACK, seq 0, ack 0) to the IPv6 end. Default true (Jool does). */
+  probeOnEstablishedExpiry?: boolean;
+  /** Stored V4 SYNs (simultaneous open), all kinds. Default 64 (past it: ICMP 3/3 at once, as Jool's max_stored_pkts). */
+  maxStoredSyns?: number;
+  /** Fragments held waiting for the one carrying the transport header: count and bytes. Defaults 64, 256 KiB. */
+  maxHeldFragments?: number;
+  maxHeldBytes?: number;
+  /** The RFC 7915 header translator (default: src/xlat/siit/header-translator.ts). */
+  translator?: Translator;
+}
+
+export interface HeldFragment {
+  bytes: Uint8Array;
+  n: number;
+}
+
+/** One fragmented datagram: its outgoing tuple once the first fragment went through, and fragments held until then. */
+export class FragEntry implements TimerNode {
+  tPrev: TimerNode | null = null;
+  tNext: TimerNode | null = null;
+  tList: TimerList | null = null;
+  expires: Ticks = 0;
+  seq = 0;
+  ready = false;
+  hairpin = false;
+  readonly out4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
+  readonly out6: Tuple6 = { src: new Uint8Array(16), dst: new Uint8Array(16), sport: -1, dport: -1 };
+  readonly held: HeldFragment[] = [];
+  constructor(readonly key: string, readonly family: 4 | 6) {}
+}
+
+export class Nat64Core {
+  readonly intern = new Addr6Intern();
+  readonly pool4: Pool4;
+  readonly bibs: readonly [Bib, Bib, Bib] = [new Bib(Proto.Tcp), new Bib(Proto.Udp), new Bib(Proto.Icmp)];
+  readonly sessions: SessionTable;
+  readonly syns = new SynQueue();
+  readonly frags = new Map<string, FragEntry>();
+  heldCount = 0;
+  heldBytes = 0;
+  /** IPv4 addresses of static BIB entries, per protocol (they accept IPv4 traffic outside pool4). */
+  readonly staticAddrs: readonly [Set<number>, Set<number>, Set<number>] = [new Set(), new Set(), new Set()];
+  readonly timers: TimerList[];
+  readonly drops = new Map<number, number>();
+  seq = 0;
+  now: Ticks = 0;
+  storedCount = 0;
+
+  readonly st = new PacketState();
+  readonly ip6 = new Ipv6View();
+  readonly ip4 = new Ipv4View();
+  readonly inner6 = new Ipv6View();
+  readonly inner4 = new Ipv4View();
+  /** Output buffer for packets the NAT64 builds itself. */
+  readonly out = new Uint8Array(1600);
+  readonly scratch16 = new Uint8Array(16);
+  private readonly probeLocal = new Uint8Array(16);
+  readonly probe: boolean;
+  readonly maxStored: number;
+  readonly maxHeld: number;
+  readonly maxHeldBytes: number;
+  translator!: Translator;
+  readonly dropFrag: readonly [boolean, boolean, boolean];
+  readonly idleRst: Ticks;
+
+  constructor(readonly cfg: EngineConfig, opts: Nat64Options) {
+    this.pool4 = new Pool4(cfg.pool4);
+    this.sessions = new SessionTable(cfg.policy.maxConnectionsPerDestination !== null);
+    const t = cfg.timeouts;
+    this.timers = [
+      new TimerList(TimerKind.Udp, secondsToTicks(t.udp)),
+      new TimerList(TimerKind.Icmp, secondsToTicks(t.icmp)),
+      new TimerList(TimerKind.TcpEst, secondsToTicks(t.tcpEstablished)),
+      new TimerList(TimerKind.TcpTrans, secondsToTicks(t.tcpTransitory)),
+      new TimerList(TimerKind.TcpIncomingSyn, secondsToTicks(t.tcpIncomingSyn)),
+      new TimerList(TimerKind.StoredSyn, secondsToTicks(t.tcpIncomingSyn)),
+      new TimerList(TimerKind.Fragment, secondsToTicks(t.fragment)),
+    ];
+    this.probe = opts.probeOnEstablishedExpiry ?? true;
+    this.maxStored = opts.maxStoredSyns ?? 64;
+    this.maxHeld = opts.maxHeldFragments ?? 64;
+    this.maxHeldBytes = opts.maxHeldBytes ?? 256 * 1024;
+    const df = cfg.policy.dropFragments;
+    this.dropFrag = [df.includes('tcp'), df.includes('udp'), df.includes('icmp')];
+    this.idleRst = cfg.policy.tcpIdleRst === null ? -1 : secondsToTicks(cfg.policy.tcpIdleRst);
+    for (const e of cfg.bib) {
+      const p = protoIndex(e.protocol);
+      const id = this.intern.intern(e.ipv6, 0);
+      if (this.bibs[p].add(id, e.port6, e.ipv4 >>> 0, e.port4, true)) this.staticAddrs[p].add(e.ipv4 >>> 0);
+    }
+  }
+
+  /** Drops input packet `n` for `reason` (counted). */
+  drop(sink: XlatSink, reason: number, n: number): void {
+    this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
+    sink.drop(reason, n);
+  }
+
+  /** True when IPv4 `addr` is one of ours for protocol `proto` (pool4 or a static BIB entry). */
+  ours4(proto: number, addr: number): boolean {
+    return this.pool4.contains(proto as Proto, addr) || this.staticAddrs[proto].has(addr);
+  }
+
+  timer(kind: number): TimerList {
+    return this.timers[kind];
+  }
+
+  arm(node: TimerNode, kind: number): void {
+    this.timers[kind].arm(node, this.now, this.seq++);
+  }
+
+  /** New dynamic BIB entry for the IPv6 source of `st`; null when pool4 is exhausted. */
+  allocateBib(proto: Proto, addr6: number, port6: number): BibEntry | null {
+    const bib = this.bibs[proto];
+    const k = this.pool4.allocate(proto, this.intern.hashOf(addr6), port6, bib.by4);
+    if (k < 0) return null;
+    return bib.add(addr6, port6, Math.floor(k / 65536), k % 65536, false);
+  }
+
+  newSession(bib: BibEntry, remote4: number, rport: number): Session {
+    const s = this.sessions.add(bib, remote4, rport);
+    s.lastSeen = this.now;
+    return s;
+  }
+
+  /** Deletes a session, and its BIB entry when dynamic and left without sessions. */
+  removeSession(s: Session): void {
+    if (s.stored) this.storedCount--;
+    this.sessions.remove(s);
+    const b = s.bib;
+    if (!b.isStatic && b.sessions.size === 0) this.bibs[b.proto].remove(b);
+  }
+
+  removeStoredSyn(s: StoredSyn): void {
+    this.syns.remove(s);
+    this.storedCount--;
+  }
+
+  /** ICMPv6 error about the current IPv6 packet, back to its source (e.g. 1/3 on pool4 exhaustion). */
+  icmp6Error(sink: XlatSink, type: number, code: number, rest: number): void {
+    const st = this.st;
+    const srcBytes = this.cfg.translator.ipv6 ?? st.bytes;
+    const srcOff = this.cfg.translator.ipv6 ? 0 : st.dst6Off;
+    const len = buildIcmp6Error(this.out, type, code, rest, srcBytes, srcOff, st.bytes, st.src6Off, st.bytes, st.off, st.len);
+    sink.emit(this.out, 0, len, 6, EmitKind.IcmpError, st.n);
+  }
+
+  /** ICMPv4 error quoting a stored IPv4 packet, back to its source (RFC 6146 §3.5.2.2 ICMP 3/3). */
+  icmp4ErrorAbout(sink: XlatSink, pkt: Uint8Array, type: number, code: number, kind: EmitKind, about: number): void {
+    const v = this.inner4;
+    if (v.reset(pkt, 0, pkt.length) !== 0 && v.hdrLen === 0) return;
+    const src = this.cfg.translator.ipv4 ?? v.dst();
+    const len = buildIcmp4Error(this.out, type, code, 0, src >>> 0, v.src(), pkt, 0, Math.min(pkt.length, v.totalLen));
+    sink.emit(this.out, 0, len, 4, kind, about);
+  }
+
+  /**
+   * The RST an AWS NAT gateway answers with once a connection has been idle past its timeout
+   * (RFC 9293 §3.10.7.1 reset generation: seq = SEG.ACK if ACK, else seq 0 and ACK of SEG.SEQ+SEG.LEN),
+   * from the IPv6 packet's destination back to its source.
+   */
+  rstToSender6(sink: XlatSink): void {
+    const st = this.st;
+    const hasAck = (st.tcpFlags & TcpFlag.ACK) !== 0;
+    const seq = hasAck ? st.tcpAck : 0;
+    const ack = hasAck ? 0 : (st.tcpSeq + st.tcpSegLen) >>> 0;
+    const flags = hasAck ? TcpFlag.RST : TcpFlag.RST | TcpFlag.ACK;
+    const len = buildTcp6(this.out, st.bytes, st.dst6Off, st.bytes, st.src6Off, st.dport, st.sport, seq, ack, flags);
+    sink.emit(this.out, 0, len, 6, EmitKind.IcmpError, st.n);
+  }
+
+  /** RFC 6146 §3.5.2.2 probe of an expired ESTABLISHED session, to its IPv6 end. */
+  probeSession(sink: XlatSink, s: Session): void {
+    const pool6 = this.cfg.pool6;
+    if (!pool6) return;
+    const remote = this.scratch16;
+    embedIpv4(remote, 0, pool6, s.remote4);
+    const local = this.probeLocal;
+    this.intern.copyTo(s.bib.addr6, local, 0);
+    const len = buildTcp6(this.out, remote, 0, local, 0, s.rport, s.bib.port6, 0, 0, TcpFlag.ACK);
+    sink.emit(this.out, 0, len, 6, EmitKind.Deferred, -1);
+  }
+
+  /** Fires every timer due at or before `until`, in order. */
+  fireUntil(until: Ticks, sink: XlatSink): void {
+    for (;;) {
+      let best: TimerList | null = null;
+      for (const l of this.timers) {
+        const h = l.head;
+        if (!h || h.expires > until) continue;
+        const b = best?.head;
+        if (!b || h.expires < b.expires || (h.expires === b.expires && h.seq < b.seq)) best = l;
+      }
+      if (!best) return;
+      const node = best.head!;
+      if (node.expires > this.now) this.now = node.expires;
+      best.remove(node);
+      this.expire(best.kind, node, sink);
+    }
+  }
+
+  /** The earliest pending expiry, or -1. */
+  nextExpiry(): Ticks {
+    let t = -1;
+    for (const l of this.timers) if (l.head && (t < 0 || l.head.expires < t)) t = l.head.expires;
+    return t;
+  }
+
+  private expire(kind: number, node: TimerNode, sink: XlatSink): void {
+    switch (kind) {
+      case TimerKind.Udp:
+      case TimerKind.Icmp:
+      case TimerKind.TcpTrans:
+        this.removeSession(node as Session);
+        return;
+      case TimerKind.TcpEst: {
+        const s = node as Session;
+        if (s.state === TcpState.Established) {
+          if (this.probe) this.probeSession(sink, s);
+          s.state = TcpState.Trans;
+          this.arm(s, TimerKind.TcpTrans);
+          return;
+        }
+        this.removeSession(s);
+        return;
+      }
+      case TimerKind.TcpIncomingSyn: {
+        const s = node as Session;
+        if (s.stored && s.state === TcpState.V4Init) {
+          const pkt = s.stored;
+          const n = s.storedN;
+          this.removeSession(s);
+          this.drops.set(Reason.SimultaneousOpenExpired, (this.drops.get(Reason.SimultaneousOpenExpired) ?? 0) + 1);
+          sink.drop(Reason.SimultaneousOpenExpired, n);
+          this.icmp4ErrorAbout(sink, pkt, 3, 3, EmitKind.Deferred, n);
+          return;
+        }
+        this.removeSession(s);
+        return;
+      }
+      case TimerKind.StoredSyn: {
+        const s = node as StoredSyn;
+        this.removeStoredSyn(s);
+        this.drops.set(Reason.SimultaneousOpenExpired, (this.drops.get(Reason.SimultaneousOpenExpired) ?? 0) + 1);
+        sink.drop(Reason.SimultaneousOpenExpired, s.n);
+        this.icmp4ErrorAbout(sink, s.packet, 3, 3, EmitKind.Deferred, s.n);
+        return;
+      }
+      case TimerKind.Fragment: {
+        const f = node as FragEntry;
+        this.frags.delete(f.key);
+        for (const h of f.held) {
+          this.heldCount--;
+          this.heldBytes -= h.bytes.length;
+          this.drops.set(Reason.FragmentTimeout, (this.drops.get(Reason.FragmentTimeout) ?? 0) + 1);
+          sink.drop(Reason.FragmentTimeout, h.n);
+        }
+        f.held.length = 0;
+        return;
+      }
+    }
+  }
+
+  /** Fragment key of the current packet (fragments are rare: a string is fine here). */
+  fragKey(): string {
+    const st = this.st;
+    if (st.family === 4) return `4:${st.src4}:${st.dst4}:${st.fragId}:${st.ipProto}`;
+    let s = '6:';
+    const b = st.bytes;
+    for (let i = 0; i < 16; i++) s += b[st.src6Off + i].toString(16) + '.';
+    for (let i = 0; i < 16; i++) s += b[st.dst6Off + i].toString(16) + '.';
+    return s + st.fragId + ':' + st.ipProto;
+  }
+}

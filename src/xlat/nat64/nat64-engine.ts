@@ -1,0 +1,295 @@
+/**
+ * The stateful NAT64 of RFC 6146 as an Engine: packets and a capture-time clock in, translated
+ * packets, generated errors and drop reasons out. Deterministic: the same packets and clock give
+ * the same mappings, ports and output.
+ *
+ * The pipeline (Jool's steps, named after RFC 6146's section titles):
+ *   determine-incoming-tuple (§3.4) -> filtering-and-updating (§3.5) -> compute-outgoing-tuple
+ *   (§3.6) -> translating-the-packet (§3.7, RFC 7915 via HeaderTranslator) -> handling-hairpinning
+ *   (§3.8).
+ *
+ * Fragments: a fragment without the transport header that arrives before the one with it is held
+ * (copied; at most maxHeldFragments / maxHeldBytes) and reported as FragmentsHeld; when the first
+ * fragment has gone through, the held ones are translated with its tuple (emitted about their own
+ * numbers), as are later fragments of the datagram within timeouts.fragment. Held fragments still
+ * waiting when it expires are dropped with FragmentTimeout.
+ *
+ * Packets the NAT64 builds itself:
+ * - ICMPv6 1/3 (Address Unreachable) when pool4 is exhausted (§3.5.1.1): kind IcmpError, from
+ *   translator.ipv6 or else the packet's destination;
+ * - ICMPv4 3/3 (Port Unreachable) with a stored V4 SYN after TCP_INCOMING_SYN (§3.5.2.2): kind
+ *   Deferred, about the SYN's number, from translator.ipv4 or else the SYN's destination;
+ * - TCP probe (ACK, seq 0, ack 0) to the IPv6 end of an expired ESTABLISHED session (§3.5.2.2
+ *   SHOULD; Jool does): kind Deferred, about -1 (option probeOnEstablishedExpiry);
+ * - policy.tcpIdleRst (AWS NAT gateway): an IPv6 packet of a TCP connection idle longer than that
+ *   is answered with a RST to its sender (the inside host) and dropped with TcpIdleRst; kind
+ *   IcmpError, the kind of "a packet generated about the input, sent back to its source" (there
+ *   is no RST kind, and the reply goes where an ICMP error would). The session is forgotten; an
+ *   IPv4 packet of such a connection finds no session (AWS sends the RST inside only).
+ *
+ * The clock never goes backwards: a timestamp earlier than the last one counts as the last.
+ */
+import type { EngineConfig, Protocol } from '../config-types.js';
+import { EmitKind, type Clock, type Engine, type XlatSink } from '../types.js';
+import { Reason } from '../../diag/reasons.js';
+import { embedIpv4 } from '../rfc6052.js';
+import { HeaderTranslator } from '../siit/header-translator.js';
+import { FragEntry, Nat64Core, TimerKind, type Nat64Options } from './core.js';
+import { PROTO_NAMES, Proto } from './pool4.js';
+import { TCP_STATE_NAMES } from './tcp-state-machine.js';
+import { clockOf, ticksOf } from './timers.js';
+import { determineIncomingTuple4, determineIncomingTuple6 } from './steps/determine-incoming-tuple.js';
+import { STOLEN, filteringAndUpdating4, filteringAndUpdating6 } from './steps/filtering-and-updating.js';
+import { computeOutgoingTuple4, computeOutgoingTuple6 } from './steps/compute-outgoing-tuple.js';
+import { translatingThePacket4, translatingThePacket6 } from './steps/translating-the-packet.js';
+import { HairpinSink, needsHairpin } from './steps/handling-hairpinning.js';
+
+export type { Nat64Options } from './core.js';
+
+/** A BIB entry as the viewer and the diagnoses see it. */
+export interface BibSnapshot {
+  protocol: Protocol;
+  ipv6: Uint8Array;
+  port6: number;
+  ipv4: number;
+  port4: number;
+  isStatic: boolean;
+  sessions: number;
+}
+
+/** A session as the viewer and the diagnoses see it (ports: ICMP identifiers for ICMP). */
+export interface SessionSnapshot {
+  protocol: Protocol;
+  v6: { src: Uint8Array; sport: number; dst: Uint8Array; dport: number };
+  v4: { src: number; sport: number; dst: number; dport: number };
+  /** TCP state name (RFC 6146 §3.5.2.2); 'ESTABLISHED' for UDP and ICMP. */
+  state: string;
+  /** When its lifetime ends, on the capture clock. */
+  expires: Clock;
+  /** Last packet translated for it. */
+  lastSeen: Clock;
+}
+
+export class Nat64Engine implements Engine {
+  private readonly core: Nat64Core;
+  private readonly hairpinSink = new HairpinSink();
+
+  constructor(cfg: EngineConfig, opts: Nat64Options = {}) {
+    this.core = new Nat64Core(cfg, opts);
+    this.core.translator = opts.translator ?? new HeaderTranslator(cfg);
+  }
+
+  process(bytes: Uint8Array, off: number, len: number, now: Clock, n: number, sink: XlatSink): void {
+    this.advanceTo(ticksOf(now), sink);
+    const v = len > 0 ? bytes[off] >> 4 : 0;
+    if (v === 6) this.run6(bytes, off, len, n, sink);
+    else if (v === 4) this.run4(bytes, off, len, n, sink, false);
+    else this.core.drop(sink, Reason.NotIp, n);
+  }
+
+  advance(now: Clock, sink: XlatSink): void {
+    this.advanceTo(ticksOf(now), sink);
+  }
+
+  drain(sink: XlatSink): void {
+    for (;;) {
+      const t = this.core.nextExpiry();
+      if (t < 0) return;
+      this.core.fireUntil(t, sink);
+    }
+  }
+
+  private advanceTo(t: number, sink: XlatSink): void {
+    const core = this.core;
+    if (t <= core.now) return;
+    core.fireUntil(t, sink);
+    core.now = t;
+  }
+
+  // --- IPv6 side ---------------------------------------------------------------------------
+
+  private run6(bytes: Uint8Array, off: number, len: number, n: number, sink: XlatSink): void {
+    const core = this.core;
+    const st = core.st;
+    st.reset(bytes, off, len, n, 6);
+    let r = determineIncomingTuple6(core);
+    if (r) return core.drop(sink, r, n);
+    if (st.fragment && !st.firstFragment) return this.laterFragment(sink);
+    r = filteringAndUpdating6(core, sink);
+    if (r === STOLEN) return;
+    if (r) return core.drop(sink, r, n);
+    computeOutgoingTuple4(core);
+    const hairpin = needsHairpin(core);
+    const frag = st.fragment ? this.fragmentReady(hairpin) : null;
+    this.send4(hairpin, sink);
+    if (frag) this.release(frag, sink);
+  }
+
+  /** translating-the-packet (6 -> 4), then handling-hairpinning when the destination is ours. */
+  private send4(hairpin: boolean, sink: XlatSink): void {
+    const core = this.core;
+    const n = core.st.n;
+    if (!hairpin) {
+      const r = translatingThePacket4(core, sink, EmitKind.Translated);
+      if (r) core.drop(sink, r, n);
+      return;
+    }
+    const hs = this.hairpinSink;
+    hs.target = sink;
+    hs.packets.length = 0;
+    const r = translatingThePacket4(core, hs, EmitKind.Translated);
+    if (r) return core.drop(sink, r, n);
+    const pkts = hs.packets.splice(0);
+    for (const p of pkts) this.run4(p, 0, p.length, n, sink, true);
+  }
+
+  // --- IPv4 side ---------------------------------------------------------------------------
+
+  private run4(bytes: Uint8Array, off: number, len: number, n: number, sink: XlatSink, hairpin: boolean): void {
+    const core = this.core;
+    const st = core.st;
+    st.reset(bytes, off, len, n, 4);
+    st.hairpin = hairpin;
+    if (!core.cfg.pool6) return core.drop(sink, Reason.Untranslatable4Src, n);
+    let r = determineIncomingTuple4(core);
+    if (r) return core.drop(sink, r, n);
+    if (st.fragment && !st.firstFragment) return this.laterFragment(sink);
+    r = filteringAndUpdating4(core, sink);
+    if (r === STOLEN) return;
+    if (r) return core.drop(sink, r, n);
+    computeOutgoingTuple6(core);
+    const frag = st.fragment ? this.fragmentReady(hairpin) : null;
+    r = translatingThePacket6(core, sink, hairpin ? EmitKind.Hairpinned : EmitKind.Translated);
+    if (r) core.drop(sink, r, n);
+    if (frag) this.release(frag, sink);
+  }
+
+  // --- Fragments ---------------------------------------------------------------------------
+
+  /** The first fragment went through: its datagram's later fragments use its outgoing tuple. */
+  private fragmentReady(hairpin: boolean): FragEntry {
+    const core = this.core;
+    const st = core.st;
+    const key = core.fragKey();
+    let e = core.frags.get(key);
+    if (!e) {
+      e = new FragEntry(key, st.family);
+      core.frags.set(key, e);
+      core.arm(e, TimerKind.Fragment);
+    }
+    e.ready = true;
+    e.hairpin = hairpin;
+    if (st.family === 6) {
+      e.out4.src = st.out4.src;
+      e.out4.dst = st.out4.dst;
+    } else {
+      e.out6.src.set(st.out6.src);
+      e.out6.dst.set(st.out6.dst);
+    }
+    return e;
+  }
+
+  /** A fragment without the transport header: translated with its datagram's tuple, or held. */
+  private laterFragment(sink: XlatSink): void {
+    const core = this.core;
+    const st = core.st;
+    const key = core.fragKey();
+    let e = core.frags.get(key);
+    if (e && e.ready) {
+      if (st.family === 6) {
+        st.out4.src = e.out4.src;
+        st.out4.dst = e.out4.dst;
+        st.out4.sport = st.out4.dport = -1;
+        this.send4(e.hairpin, sink);
+      } else {
+        st.out6.src.set(e.out6.src);
+        st.out6.dst.set(e.out6.dst);
+        st.out6.sport = st.out6.dport = -1;
+        const r = translatingThePacket6(core, sink, st.hairpin ? EmitKind.Hairpinned : EmitKind.Translated);
+        if (r) core.drop(sink, r, st.n);
+      }
+      return;
+    }
+    if (core.heldCount >= core.maxHeld || core.heldBytes + st.len > core.maxHeldBytes) {
+      return core.drop(sink, Reason.FragmentBufferFull, st.n);
+    }
+    if (!e) {
+      e = new FragEntry(key, st.family);
+      core.frags.set(key, e);
+      core.arm(e, TimerKind.Fragment);
+    }
+    e.held.push({ bytes: st.bytes.slice(st.off, st.off + st.len), n: st.n });
+    core.heldCount++;
+    core.heldBytes += st.len;
+    core.drop(sink, Reason.FragmentsHeld, st.n);
+  }
+
+  private release(e: FragEntry, sink: XlatSink): void {
+    if (e.held.length === 0) return;
+    const core = this.core;
+    const held = e.held.splice(0);
+    for (const h of held) {
+      core.heldCount--;
+      core.heldBytes -= h.bytes.length;
+      if (e.family === 6) this.run6(h.bytes, 0, h.bytes.length, h.n, sink);
+      else this.run4(h.bytes, 0, h.bytes.length, h.n, sink, e.hairpin);
+    }
+  }
+
+  // --- Snapshots ---------------------------------------------------------------------------
+
+  /** Every BIB entry: TCP, UDP, ICMP, each in creation order (static entries first). */
+  bibEntries(): BibSnapshot[] {
+    const out: BibSnapshot[] = [];
+    const core = this.core;
+    for (const bib of core.bibs) {
+      const list = [...bib.by6.values()].sort((a, b) => a.seq - b.seq);
+      for (const e of list) {
+        out.push({ protocol: PROTO_NAMES[e.proto], ipv6: core.intern.bytes(e.addr6), port6: e.port6, ipv4: e.addr4, port4: e.port4, isStatic: e.isStatic, sessions: e.sessions.size });
+      }
+    }
+    return out;
+  }
+
+  /** Every session: TCP, UDP, ICMP, each in creation order. */
+  sessions(): SessionSnapshot[] {
+    const core = this.core;
+    const pool6 = core.cfg.pool6;
+    const out: SessionSnapshot[] = [];
+    for (const bib of core.bibs) {
+      const all = [];
+      for (const e of bib.by6.values()) for (const s of e.sessions.values()) all.push(s);
+      all.sort((a, b) => a.created - b.created);
+      for (const s of all) {
+        const e = s.bib;
+        const icmp = e.proto === Proto.Icmp;
+        const dst6 = new Uint8Array(16);
+        if (pool6) embedIpv4(dst6, 0, pool6, s.remote4);
+        out.push({
+          protocol: PROTO_NAMES[e.proto],
+          v6: { src: core.intern.bytes(e.addr6), sport: e.port6, dst: dst6, dport: icmp ? e.port6 : s.rport },
+          v4: { src: e.addr4, sport: e.port4, dst: s.remote4, dport: icmp ? e.port4 : s.rport },
+          state: TCP_STATE_NAMES[s.state],
+          expires: clockOf(s.expires),
+          lastSeen: clockOf(s.lastSeen),
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Packets reported to the sink per drop reason (FragmentsHeld counts fragments held, not lost). */
+  dropCounts(): ReadonlyMap<number, number> {
+    return this.core.drops;
+  }
+
+  /** V4 SYNs stored waiting for a simultaneous open (both kinds). */
+  storedSyns(): number {
+    return this.core.storedCount;
+  }
+
+  /** Fragments held waiting for their datagram's first fragment. */
+  heldFragments(): number {
+    return this.core.heldCount;
+  }
+}

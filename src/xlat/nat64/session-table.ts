@@ -1,0 +1,151 @@
+/**
+ * The session tables of RFC 6146 §3.2: a session is a BIB entry (X',x <-> X,x) plus the remote
+ * end (Y,y), whose IPv6 form is pool6(Y),y. Since pool6 maps Y' <-> Y one to one, a session is
+ * found from either side in O(1): IPv6 side by BIB key6 then remote key, IPv4 side by BIB key4
+ * then remote key (`Y * 65536 + y`; for ICMP query sessions `Y * 65536`).
+ *
+ * Also the stored "type 1" V4 SYNs (RFC 6146 §3.5.2.2 CLOSED state, a V4 SYN to a pool4 transport
+ * address no BIB entry holds): kept TCP_INCOMING_SYN seconds waiting for a simultaneous-open V6 SYN.
+ */
+import type { BibEntry } from './bib.js';
+import type { Proto } from './pool4.js';
+import type { TimerList, TimerNode, Ticks } from './timers.js';
+import { TcpState } from './tcp-state-machine.js';
+
+export class Session implements TimerNode {
+  tPrev: TimerNode | null = null;
+  tNext: TimerNode | null = null;
+  tList: TimerList | null = null;
+  expires: Ticks = 0;
+  seq = 0;
+  /** TCP state (UDP and ICMP sessions stay ESTABLISHED). */
+  state: TcpState = TcpState.Established;
+  /** The stored V4 SYN of a V4 INIT session under address-dependent filtering ("type 2"), or null. */
+  stored: Uint8Array | null = null;
+  storedN = -1;
+  /** Last packet translated for it (idle detection, policy.tcpIdleRst). */
+  lastSeen: Ticks = 0;
+  /** Creation order (deterministic snapshots). */
+  readonly created: number;
+
+  constructor(
+    readonly bib: BibEntry,
+    /** Remote IPv4 address Y and port y (ICMP: 0). */
+    readonly remote4: number,
+    readonly rport: number,
+    created: number,
+  ) {
+    this.created = created;
+  }
+
+  get proto(): Proto {
+    return this.bib.proto;
+  }
+  get rkey(): number {
+    return this.remote4 * 65536 + this.rport;
+  }
+}
+
+/** Sessions of all protocols (the BIB entries hold them; this counts and orders them). */
+export class SessionTable {
+  private created = 0;
+  count = 0;
+  /** Per-destination connection counts: key (Y*65536+y)*4+proto -> (pool address X -> count). */
+  readonly perDestination = new Map<number, Map<number, number>>();
+
+  constructor(private readonly trackDestinations: boolean) {}
+
+  find(bib: BibEntry, rkey: number): Session | undefined {
+    return bib.sessions.get(rkey);
+  }
+
+  /** Sessions to (Y,y,proto) from pool address X (policy.maxConnectionsPerDestination). */
+  destinationCount(proto: Proto, addr4: number, remote4: number, rport: number): number {
+    const m = this.perDestination.get((remote4 * 65536 + rport) * 4 + proto);
+    return m?.get(addr4) ?? 0;
+  }
+
+  add(bib: BibEntry, remote4: number, rport: number): Session {
+    const s = new Session(bib, remote4, rport, this.created++);
+    bib.sessions.set(s.rkey, s);
+    bib.remoteAddrs.set(remote4, (bib.remoteAddrs.get(remote4) ?? 0) + 1);
+    this.count++;
+    if (this.trackDestinations) {
+      const k = (remote4 * 65536 + rport) * 4 + bib.proto;
+      let m = this.perDestination.get(k);
+      if (!m) this.perDestination.set(k, (m = new Map()));
+      m.set(bib.addr4, (m.get(bib.addr4) ?? 0) + 1);
+    }
+    return s;
+  }
+
+  /** Removes the session (and its timer); the caller removes an emptied dynamic BIB entry. */
+  remove(s: Session): void {
+    const bib = s.bib;
+    if (bib.sessions.get(s.rkey) !== s) return;
+    bib.sessions.delete(s.rkey);
+    const c = (bib.remoteAddrs.get(s.remote4) ?? 1) - 1;
+    if (c > 0) bib.remoteAddrs.set(s.remote4, c);
+    else bib.remoteAddrs.delete(s.remote4);
+    if (s.tList) s.tList.remove(s);
+    s.stored = null;
+    this.count--;
+    if (this.trackDestinations) {
+      const k = (s.remote4 * 65536 + s.rport) * 4 + bib.proto;
+      const m = this.perDestination.get(k);
+      if (m) {
+        const n = (m.get(bib.addr4) ?? 1) - 1;
+        if (n > 0) m.set(bib.addr4, n);
+        else m.delete(bib.addr4);
+        if (m.size === 0) this.perDestination.delete(k);
+      }
+    }
+  }
+}
+
+/** A stored V4 SYN to a transport address no BIB entry holds ("type 1"). */
+export class StoredSyn implements TimerNode {
+  tPrev: TimerNode | null = null;
+  tNext: TimerNode | null = null;
+  tList: TimerList | null = null;
+  expires: Ticks = 0;
+  seq = 0;
+  constructor(
+    /** Local (pool4) transport address X,x and remote Y,y keys. */
+    readonly key4: number,
+    readonly rkey: number,
+    readonly packet: Uint8Array,
+    readonly n: number,
+  ) {}
+}
+
+/** Type-1 stored SYNs, by remote transport address (Y,y). */
+export class SynQueue {
+  readonly byRemote = new Map<number, StoredSyn[]>();
+  count = 0;
+
+  find(key4: number, rkey: number): StoredSyn | undefined {
+    const l = this.byRemote.get(rkey);
+    if (!l) return undefined;
+    for (const s of l) if (s.key4 === key4) return s;
+    return undefined;
+  }
+
+  add(s: StoredSyn): void {
+    let l = this.byRemote.get(s.rkey);
+    if (!l) this.byRemote.set(s.rkey, (l = []));
+    l.push(s);
+    this.count++;
+  }
+
+  remove(s: StoredSyn): void {
+    const l = this.byRemote.get(s.rkey);
+    if (!l) return;
+    const i = l.indexOf(s);
+    if (i < 0) return;
+    l.splice(i, 1);
+    if (l.length === 0) this.byRemote.delete(s.rkey);
+    if (s.tList) s.tList.remove(s);
+    this.count--;
+  }
+}

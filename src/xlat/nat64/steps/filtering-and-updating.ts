@@ -1,0 +1,287 @@
+/**
+ * RFC 6146 §3.5 Filtering and Updating Binding and Session Information: find or create the BIB
+ * entry and the session of the incoming tuple (§3.5.1 UDP, §3.5.2 TCP with the state machine of
+ * §3.5.2.2, §3.5.3 ICMP query), refresh lifetimes, filter (address-dependent filtering,
+ * externally initiated TCP, ICMPv6 informational filtering), and match ICMP errors to their
+ * session through the packet inside them (§3.5.4: errors neither create nor refresh state).
+ *
+ * Returns 0 (continue), a drop reason (> 0), or STOLEN (the packet was kept or answered; whatever
+ * had to be reported was).
+ */
+import { Reason } from '../../../diag/reasons.js';
+import { EmitKind, type XlatSink } from '../../types.js';
+import { extractIpv4, inPrefix } from '../../rfc6052.js';
+import { TcpFlag } from '../../../wire/tcp.js';
+import { Proto } from '../pool4.js';
+import type { BibEntry } from '../bib.js';
+import { StoredSyn, type Session } from '../session-table.js';
+import { TimerKind, type Nat64Core } from '../core.js';
+import { Action, Lifetime, TcpState, actionOf, lifetimeOf, nextState, tcpTransition, type TcpContext } from '../tcp-state-machine.js';
+
+export const STOLEN = -1;
+
+const LIFETIME_TIMER = [-1, TimerKind.TcpEst, TimerKind.TcpTrans, TimerKind.TcpIncomingSyn];
+
+/** One context object reused for every TCP packet (no allocation per packet). */
+const CTX: TcpContext = { bibExists: false, addressDependent: false, dropExternal: false, hasStored: false };
+function ctx(bibExists: boolean, addressDependent: boolean, dropExternal: boolean, hasStored: boolean): TcpContext {
+  CTX.bibExists = bibExists;
+  CTX.addressDependent = addressDependent;
+  CTX.dropExternal = dropExternal;
+  CTX.hasStored = hasStored;
+  return CTX;
+}
+
+function inDenylist(core: Nat64Core, a: number): boolean {
+  for (const p of core.cfg.denylist4) {
+    if (p.len === 0) return true;
+    const m = p.len >= 32 ? 0xffffffff : ~(0xffffffff >>> p.len);
+    if (((a & m) >>> 0) === ((p.addr & m) >>> 0)) return true;
+  }
+  return false;
+}
+
+/** Refreshes a UDP / ICMP session: lifetime restarts (RFC 6146 §3.5.1, §3.5.3). */
+function touchSimple(core: Nat64Core, s: Session): void {
+  s.lastSeen = core.now;
+  core.arm(s, s.proto === Proto.Udp ? TimerKind.Udp : TimerKind.Icmp);
+}
+
+function applyLifetime(core: Nat64Core, s: Session, lt: number): void {
+  if (lt !== Lifetime.Keep) core.arm(s, LIFETIME_TIMER[lt]);
+}
+
+/** policy.maxConnectionsPerDestination: room for one more session to (Y,y) from the BIB's address? */
+function roomFor(core: Nat64Core, bib: BibEntry, remote4: number, rport: number): boolean {
+  const max = core.cfg.policy.maxConnectionsPerDestination;
+  return max === null || core.sessions.destinationCount(bib.proto, bib.addr4, remote4, rport) < max;
+}
+
+/** IPv6 side. */
+export function filteringAndUpdating6(core: Nat64Core, sink: XlatSink): number {
+  const st = core.st;
+  const pool6 = core.cfg.pool6;
+  const b = st.bytes;
+  if (!pool6) return Reason.Pool6Mismatch;
+  // Hairpinning loops and packets not for pool6 (Jool: JSTAT_HAIRPIN_LOOP, JSTAT_POOL6_MISMATCH).
+  if (inPrefix(b, st.src6Off, pool6)) return Reason.HairpinLoop;
+  if (!inPrefix(b, st.dst6Off, pool6)) return Reason.Pool6Mismatch;
+  st.remote4 = extractIpv4(b, st.dst6Off, pool6.len);
+
+  if (st.icmpError) {
+    // §3.5.4 / Jool: errors are matched, not filtered, and change no state. The inner packet went
+    // from pool6(Y),y to X',x: the session is (X',x) <-> (Y,y).
+    if (!inPrefix(b, st.innerSrc6Off, pool6)) return Reason.NoSessionForIcmpError;
+    const id = core.intern.find(b, st.innerDst6Off);
+    if (id < 0) return Reason.NoSessionForIcmpError;
+    const y = extractIpv4(b, st.innerSrc6Off, pool6.len);
+    const bib = core.bibs[st.proto].find6(id * 65536 + st.innerDport);
+    if (!bib) return Reason.NoSessionForIcmpError;
+    st.bib = bib;
+    st.session = bib.sessions.get(y * 65536 + (st.proto === Proto.Icmp ? 0 : st.innerSport)) ?? null;
+    st.remote4 = y;
+    return 0;
+  }
+
+  if (inDenylist(core, st.remote4)) return Reason.Denylisted4;
+  if (st.proto === Proto.Icmp && core.cfg.filtering.dropIcmpv6Info) return Reason.Icmpv6InfoFiltered;
+  const addr6 = core.intern.intern(b, st.src6Off);
+  const key6 = addr6 * 65536 + st.sport;
+  const table = core.bibs[st.proto];
+  let bib = table.find6(key6) ?? null;
+  const rport = st.proto === Proto.Icmp ? 0 : st.dport;
+  const rkey = st.remote4 * 65536 + rport;
+
+  if (st.proto !== Proto.Tcp) {
+    // §3.5.1 (UDP), §3.5.3 (ICMP query).
+    if (!bib) {
+      bib = core.allocateBib(st.proto as Proto, addr6, st.sport);
+      if (!bib) return exhausted(core, sink);
+    }
+    let s = bib.sessions.get(rkey);
+    if (!s) {
+      if (!roomFor(core, bib, st.remote4, rport)) return dropEmptyBib(core, bib, Reason.ConnectionLimit);
+      s = core.newSession(bib, st.remote4, rport);
+    }
+    touchSimple(core, s);
+    st.bib = bib;
+    st.session = s;
+    return 0;
+  }
+
+  // §3.5.2 TCP.
+  let s = bib ? bib.sessions.get(rkey) : undefined;
+  if (s && core.idleRst >= 0 && core.now - s.lastSeen > core.idleRst) {
+    // AWS NAT gateway: the connection timed out while idle; the gateway answers the inside host
+    // with a RST and forgets the connection.
+    core.removeSession(s);
+    core.rstToSender6(sink);
+    return Reason.TcpIdleRst;
+  }
+  if (s) {
+    const t = tcpTransition(s.state, true, st.tcpFlags, ctx(true, false, false, s.stored !== null));
+    if (actionOf(t) === Action.Drop) return Reason.TcpStateDrop;
+    if (s.state === TcpState.V4Init && s.stored) {
+      // Simultaneous open: the stored V4 SYN is no longer needed.
+      s.stored = null;
+      core.storedCount--;
+    }
+    s.state = nextState(t);
+    applyLifetime(core, s, lifetimeOf(t));
+    s.lastSeen = core.now;
+    st.bib = bib;
+    st.session = s;
+    return 0;
+  }
+  // CLOSED.
+  const syn = (st.tcpFlags & TcpFlag.SYN) !== 0;
+  if (!syn) {
+    if (!bib) return Reason.TcpStateDrop;
+    st.bib = bib; // translated with the BIB entry, no session (RFC 6146 §3.5.2.2 CLOSED)
+    return 0;
+  }
+  let upgraded = false;
+  if (!bib) {
+    // A V4 SYN stored for this remote end, to a transport address pool4 can give: simultaneous
+    // open (Jool's upgrade_pktqueue_session); the new mapping takes that address.
+    const l = core.syns.byRemote.get(rkey);
+    if (l) {
+      for (const so of l) {
+        const a4 = Math.floor(so.key4 / 65536);
+        const p4 = so.key4 % 65536;
+        if (!table.find4(so.key4) && core.pool4.containsTransport(Proto.Tcp, a4, p4)) {
+          bib = table.add(addr6, st.sport, a4, p4, false);
+          core.removeStoredSyn(so);
+          upgraded = true;
+          break;
+        }
+      }
+    }
+    if (!bib) bib = core.allocateBib(Proto.Tcp, addr6, st.sport);
+    if (!bib) return exhausted(core, sink);
+  }
+  if (!roomFor(core, bib, st.remote4, rport)) return dropEmptyBib(core, bib, Reason.ConnectionLimit);
+  s = core.newSession(bib, st.remote4, rport);
+  if (upgraded) {
+    // As if the session had been V4 INIT all along: V4 INIT + V6 SYN -> ESTABLISHED.
+    s.state = TcpState.Established;
+    core.arm(s, TimerKind.TcpEst);
+  } else {
+    const t = tcpTransition(TcpState.Closed, true, st.tcpFlags, ctx(true, false, false, false));
+    s.state = nextState(t);
+    applyLifetime(core, s, lifetimeOf(t));
+  }
+  st.bib = bib;
+  st.session = s;
+  return 0;
+}
+
+function dropEmptyBib(core: Nat64Core, bib: BibEntry, reason: number): number {
+  if (!bib.isStatic && bib.sessions.size === 0) core.bibs[bib.proto].remove(bib);
+  return reason;
+}
+
+/** RFC 6146 §3.5.1.1: no transport address left: drop with ICMPv6 Destination Unreachable, Address Unreachable. */
+function exhausted(core: Nat64Core, sink: XlatSink): number {
+  core.icmp6Error(sink, 1, 3, 0);
+  return Reason.Pool4Exhausted;
+}
+
+/** IPv4 side. */
+export function filteringAndUpdating4(core: Nat64Core, sink: XlatSink): number {
+  const st = core.st;
+  const table = core.bibs[st.proto];
+  if (!core.ours4(st.proto, st.dst4)) return Reason.NotToPool4;
+
+  if (st.icmpError) {
+    // The inner packet went from X,x to Y,y.
+    const bib = table.find4(st.innerSrc4 * 65536 + st.innerSport);
+    if (!bib) return Reason.NoSessionForIcmpError;
+    st.bib = bib;
+    st.remote4 = st.innerDst4;
+    st.session = bib.sessions.get(st.innerDst4 * 65536 + (st.proto === Proto.Icmp ? 0 : st.innerDport)) ?? null;
+    return 0;
+  }
+
+  st.remote4 = st.src4;
+  const key4 = st.dst4 * 65536 + st.dport;
+  let bib = table.find4(key4) ?? null;
+  const rport = st.proto === Proto.Icmp ? 0 : st.sport;
+  const rkey = st.src4 * 65536 + rport;
+  const adf = core.cfg.filtering.addressDependent;
+
+  if (st.proto !== Proto.Tcp) {
+    if (!bib) return Reason.NoBibEntry;
+    let s = bib.sessions.get(rkey);
+    if (!s) {
+      if (adf && !bib.remoteAddrs.has(st.src4)) return Reason.AddressDependentFiltering;
+      s = core.newSession(bib, st.src4, rport);
+    }
+    touchSimple(core, s);
+    st.bib = bib;
+    st.session = s;
+    return 0;
+  }
+
+  let s = bib ? bib.sessions.get(rkey) : undefined;
+  if (s && core.idleRst >= 0 && s.state !== TcpState.V4Init && core.now - s.lastSeen > core.idleRst) {
+    // Timed out while idle (AWS): the gateway has forgotten it; go on as if it never existed.
+    core.removeSession(s);
+    s = undefined;
+    bib = table.find4(key4) ?? null;
+  }
+  if (s) {
+    const t = tcpTransition(s.state, false, st.tcpFlags, ctx(true, adf, false, s.stored !== null));
+    if (actionOf(t) === Action.Drop) return Reason.TcpStateDrop;
+    s.state = nextState(t);
+    applyLifetime(core, s, lifetimeOf(t));
+    s.lastSeen = core.now;
+    st.bib = bib;
+    st.session = s;
+    return 0;
+  }
+  // CLOSED.
+  const syn = (st.tcpFlags & TcpFlag.SYN) !== 0;
+  const t = tcpTransition(TcpState.Closed, false, st.tcpFlags, ctx(bib !== null, adf, core.cfg.filtering.dropExternallyInitiatedTcp, false));
+  const action = actionOf(t);
+  if (action === Action.Drop) {
+    if (syn) return Reason.ExternallyInitiatedTcp;
+    return bib ? Reason.AddressDependentFiltering : Reason.NoBibEntry;
+  }
+  if (action === Action.Store) {
+    if (core.storedCount >= core.maxStored) {
+      // Too many simultaneous opens pending (Jool: JSTAT_SO_FULL): answer at once.
+      core.icmp4ErrorAbout(sink, copyPacket(st.bytes, st.off, st.len), 3, 3, EmitKind.IcmpError, st.n);
+      return Reason.SimultaneousOpenExpired;
+    }
+    if (!bib) {
+      // Type 1: no BIB entry. Kept TCP_INCOMING_SYN seconds for a simultaneous-open V6 SYN.
+      if (core.syns.find(key4, rkey)) return Reason.TcpStateDrop; // already pending
+      const so = new StoredSyn(key4, rkey, copyPacket(st.bytes, st.off, st.len), st.n);
+      core.syns.add(so);
+      core.storedCount++;
+      core.arm(so, TimerKind.StoredSyn);
+      return STOLEN;
+    }
+    // Type 2: BIB entry, address-dependent filtering.
+    s = core.newSession(bib, st.src4, rport);
+    s.state = TcpState.V4Init;
+    s.stored = copyPacket(st.bytes, st.off, st.len);
+    s.storedN = st.n;
+    core.storedCount++;
+    core.arm(s, TimerKind.TcpIncomingSyn);
+    return STOLEN;
+  }
+  // Translate.
+  st.bib = bib;
+  if (nextState(t) === TcpState.Closed) return 0; // non-SYN with a BIB entry: no session
+  s = core.newSession(bib!, st.src4, rport);
+  s.state = nextState(t);
+  applyLifetime(core, s, lifetimeOf(t));
+  st.session = s;
+  return 0;
+}
+
+function copyPacket(b: Uint8Array, off: number, len: number): Uint8Array {
+  return b.slice(off, off + len);
+}
