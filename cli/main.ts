@@ -4,6 +4,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { readFileSync } from 'node:fs';
 import * as packets from './commands/packets.js';
+import * as translate from './commands/translate.js';
 import { reportError, setDebug, EXIT, UsageError } from './errors.js';
 import { STDIN_ARG } from './capture.js';
 
@@ -18,6 +19,7 @@ export async function main(args: string[]): Promise<number> {
     .scriptName('nat64scope')
     .usage('$0 <command> [options]\n\nDecode captures of IPv6-only networks and replay them through DNS64/NAT64 engines.')
     .command(packets)
+    .command(translate)
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces on errors', global: true })
     .completion('completion', 'print a bash/zsh completion script (source it from your shell rc)')
     .demandCommand(1, 'no command given')

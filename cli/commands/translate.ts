@@ -1,0 +1,90 @@
+/** `nat64scope translate <capture>`: replay through the engines, write what the translator emits (SPEC §4). */
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { stat } from 'node:fs/promises';
+import { translateCapture, summaryText, type TranslateSummary } from '../../src/replay/translate.js';
+import { reasonId } from '../../src/diag/reasons.js';
+import { engineOptions, resolveEngineConfig, type EngineOptionArgs } from '../engine-options.js';
+import { inputPath, warn } from '../capture.js';
+import { UsageError } from '../errors.js';
+
+export interface TranslateArgs extends EngineOptionArgs {
+  capture: string;
+  write?: string;
+  explain?: string;
+  force: boolean;
+  drain: boolean;
+  progress: boolean;
+  json: boolean;
+}
+
+export const command = 'translate <capture>';
+export const describe = 'replay a capture through the DNS64/NAT64 engines and write what the translator emits';
+
+export function builder(y: Argv): Argv<TranslateArgs> {
+  return engineOptions(y
+    .positional('capture', { type: 'string', describe: 'pcap or pcapng file (gzip ok), or - for stdin', demandOption: true }))
+    .option('write', { alias: 'w', type: 'string', requiresArg: true, describe: 'write the translated capture: .pcapng or .pcap by extension, - for stdout (pcapng)' })
+    .option('explain', { type: 'string', requiresArg: true, describe: 'write the drop report: one NDJSON record per input packet (what became of it and why)' })
+    .option('force', { type: 'boolean', default: false, describe: 'replace existing output files' })
+    .option('drain', { type: 'boolean', default: true, describe: 'at the end of the input, advance the clock until every timer fired (--no-drain: stop at the last packet)' })
+    .option('progress', { type: 'boolean', default: true, describe: 'progress on stderr when it is a terminal (--no-progress to hide)' })
+    .option('json', { type: 'boolean', default: false, describe: 'print the summary as one JSON object on stdout' })
+    .example('$0 translate fixtures/pcaps/demo.pcapng --profile aws -w out.pcapng', 'what an AWS NAT gateway emits for the demo capture')
+    .example('$0 translate in.pcap --mode siit --eam 2001:db8:6::/120=192.0.2.0/24 -w out.pcap --explain drops.ndjson', 'stateless SIIT with an explicit address mapping') as unknown as Argv<TranslateArgs>;
+}
+
+export async function handler(argv: ArgumentsCamelCase<TranslateArgs>): Promise<void> {
+  const input = inputPath(argv.capture);
+  const output = argv.write === undefined ? null : inputPath(argv.write);
+  if (output === '-' && process.stdout.isTTY) throw new UsageError('refusing to write a capture to a terminal: redirect stdout, or give -w FILE');
+  const config = resolveEngineConfig(argv);
+  const progress = argv.progress && process.stderr.isTTY ? await makeProgress(input) : null;
+  let summary: TranslateSummary;
+  try {
+    summary = await translateCapture({
+      input,
+      output,
+      force: argv.force,
+      config,
+      explain: argv.explain ?? null,
+      drain: argv.drain,
+      blocking: true,
+      onWarning: (m) => warn(`${m} (${input === '-' ? 'stdin' : input})`),
+      afterChunk: progress ?? undefined,
+    });
+  } finally {
+    if (progress) process.stderr.write('\r\x1b[K');
+  }
+  if (argv.json) {
+    const drops: Record<string, number> = {};
+    for (const [r, c] of summary.drops) drops[reasonId(r)] = c;
+    process.stdout.write(JSON.stringify({
+      type: 'summary', input, output, mode: config.mode, profile: config.profile,
+      packetsIn: summary.packetsIn, packetsOut: summary.packetsOut, translated: summary.translated,
+      hairpinned: summary.hairpinned, generated: summary.icmpErrors + summary.deferred, dropped: summary.dropped, drops,
+    }) + '\n');
+  }
+  process.stderr.write(summaryText(summary) + '\n');
+}
+
+/** A progress figure on stderr, shown only after a second of work (SPEC §2 --no-progress). */
+async function makeProgress(input: string): Promise<() => void> {
+  let total = 0;
+  if (input !== '-') {
+    try {
+      total = (await stat(input)).size;
+    } catch {
+      total = 0;
+    }
+  }
+  const start = Date.now();
+  let chunks = 0;
+  return () => {
+    chunks++;
+    const el = Date.now() - start;
+    if (el < 1000) return;
+    const mb = chunks; // one chunk is about 1 MiB of capture
+    const pct = total ? ` ${Math.min(100, Math.round(((mb * 1048576) / total) * 100))}%` : '';
+    process.stderr.write(`\rtranslate:${pct} ${mb} MiB read, ${(el / 1000).toFixed(1)} s`);
+  };
+}
