@@ -25,7 +25,7 @@ export interface EngineOptionArgs {
 export const ENGINE_OPTION_KEYS = ['config', 'profile', 'mode', 'prefix', 'pool4', 'eam', 'dns64'] as const;
 
 /** Repeatable string option without yargs' greedy `array: true` (which would eat positionals). */
-function repeated(v: unknown): string[] | undefined {
+export function repeated(v: unknown): string[] | undefined {
   if (v === undefined) return undefined;
   return (Array.isArray(v) ? v : [v]).map(String);
 }

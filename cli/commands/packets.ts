@@ -7,6 +7,7 @@ import { CaptureStats } from '../../src/replay/stats.js';
 import { DEFAULT_DISPLAY_PREFIXES, parsePrefix6, type DisplayPrefix } from '../../src/replay/prefixes.js';
 import { LineOutput } from '../output.js';
 import { UsageError } from '../errors.js';
+import { repeated } from '../engine-options.js';
 import { readInput, inputPath } from '../capture.js';
 
 export interface PacketsArgs {
@@ -26,7 +27,7 @@ export function builder(y: Argv): Argv<PacketsArgs> {
     .option('json', { type: 'boolean', default: false, describe: 'one JSON object per packet (NDJSON, SPEC §5)' })
     .option('stats', { type: 'boolean', default: false, describe: 'decode everything, print per-protocol counts and checksum verdicts' })
     .option('count', { alias: 'c', type: 'number', describe: 'stop after N packets' })
-    .option('prefix', { type: 'string', array: true, describe: 'NAT64 prefix whose embedded IPv4 addresses to show (default: 64:ff9b::/96 and 64:ff9b:1::/48)' })
+    .option('prefix', { type: 'string', requiresArg: true, coerce: repeated, describe: 'NAT64 prefix whose embedded IPv4 addresses to show (repeatable; default: 64:ff9b::/96 and 64:ff9b:1::/48)' })
     .example('$0 packets fixtures/pcaps/demo.pcapng', 'tshark-like summary with embedded IPv4 shown')
     .example('$0 packets capture.pcap.gz --stats --json', 'protocol and checksum totals as one JSON object') as unknown as Argv<PacketsArgs>;
 }

@@ -82,6 +82,12 @@ describe('nat64scope CLI', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/prefix length 33 is not one of 32,40,48,56,64,96/);
   });
+  it('--prefix before the capture does not swallow it, and shows addresses under that prefix', () => {
+    const r = runCli(['packets', '--prefix', '2600:1f14:abc:de00::/64', 'fixtures/pcaps/demo.pcapng', '-c', '1']);
+    expect(r.status, r.stderr).toBe(0);
+    // 2600:1f14:abc:de00::10 read as an RFC 6052 /64 address: the IPv4 sits in bytes 9-12.
+    expect(r.stdout).toMatch(/2600:1f14:abc:de00::10 \(0\.0\.0\.0\)/);
+  });
   it('a bad --count is exit 2', () => {
     const r = runCli(['packets', 'fixtures/pcaps/demo.pcapng', '-c', '-3']);
     expect(r.status).toBe(2);
