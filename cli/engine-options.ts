@@ -9,7 +9,7 @@
  *   handler: const cfg = resolveEngineConfig(argv);
  */
 import type { Argv } from 'yargs';
-import { loadConfig, PROFILE_NAMES } from '../src/xlat/config.js';
+import { loadConfig, PROFILE_NAMES, ConfigError } from '../src/xlat/config.js';
 import type { EngineConfig } from '../src/xlat/config-types.js';
 
 export interface EngineOptionArgs {
@@ -76,15 +76,23 @@ export function engineOptions<T>(y: Argv<T>): Argv<T & EngineOptionArgs> {
 
 /** The effective engine configuration for parsed engine options (throws ConfigError, exit 2). */
 export function resolveEngineConfig(argv: EngineOptionArgs): EngineConfig {
-  return loadConfig({
-    profile: argv.profile,
-    configFile: argv.config,
-    flags: {
-      mode: argv.mode,
-      prefix: argv.prefix,
-      pool4: argv.pool4,
-      eam: argv.eam,
-      dns64: argv.dns64,
-    },
-  });
+  try {
+    return loadConfig({
+      profile: argv.profile,
+      configFile: argv.config,
+      flags: {
+        mode: argv.mode,
+        prefix: argv.prefix,
+        pool4: argv.pool4,
+        eam: argv.eam,
+        dns64: argv.dns64,
+      },
+    });
+  } catch (err) {
+    // SPEC §2: "<what went wrong> (<where>)": name the file unless the message already does.
+    if (err instanceof ConfigError && argv.config && !err.message.includes(argv.config)) {
+      err.message = `${err.message} (${argv.config})`;
+    }
+    throw err;
+  }
 }

@@ -1065,7 +1065,8 @@ export function parseJsonc(text: string, file: string): unknown {
         ws();
         if (text[i] !== ':') fail(`Unexpected ${tokenAt(i)}, expected ":"`);
         i++;
-        out[k] = value();
+        // defineProperty, as JSON.parse does: a "__proto__" key is an own property, not the prototype.
+        Object.defineProperty(out, k, { value: value(), writable: true, enumerable: true, configurable: true });
         ws();
         if (text[i] === ',') {
           i++;
