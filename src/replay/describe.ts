@@ -61,13 +61,11 @@ function dnsJson(m: DnsMessage): Record<string, unknown> {
   };
 }
 
-/** Stand-in for "a DNS message was decoded" where only the count matters. */
-const DNS_PRESENT = {} as DnsMessage;
-
-function problems(d: PacketDecoder, dns: DnsMessage[]): string[] {
+/** Every problem the decoder found, DNS included, as text. */
+function problems(d: PacketDecoder): string[] {
   const out: string[] = [];
   for (let i = 0; i < d.problemCount; i++) out.push(problemText(d.problems[i]));
-  if (d.dnsProblem !== 0 && dns.length > 0) out.push(dnsProblemText(d.dnsProblem));
+  if (d.dnsProblem !== 0 && d.dnsCount > 0) out.push(dnsProblemText(d.dnsProblem));
   return out;
 }
 
@@ -110,7 +108,7 @@ export function packetJson(p: CapturedPacket, d: PacketDecoder, opts: DescribeOp
     pref64: pref64Of(d),
     dns: dns.length > 0 ? dnsJson(dns[0]) : null,
     checksums: { ip: VERDICT_NAMES[d.ipChecksum], l4: VERDICT_NAMES[d.l4Checksum] },
-    problems: problems(d, dns),
+    problems: problems(d),
   };
   if (dns.length > 1) o.dnsMore = dns.slice(1).map(dnsJson);
   return o;
@@ -258,7 +256,7 @@ export function packetLine(p: CapturedPacket, d: PacketDecoder, relTime: number,
   const proto = protocolColumn(d);
   let info = infoColumn(d, prefixes);
   // Every problem not already shown as the Info text itself, in brackets after it.
-  const probs = problems(d, d.dnsCount > 0 ? [DNS_PRESENT] : []);
+  const probs = problems(d);
   for (const pr of probs) if (pr !== info) info += ` [${pr}]`;
   const cols = [num, t];
   if (d.ipVersion) cols.push(`${src} → ${dst}`);

@@ -289,7 +289,7 @@ export class PacketDecoder {
         this.icmpCode = this.icmp4.code();
         if (this.icmp4.isEcho()) this.sport = this.dport = this.icmp4.ident();
         if (whole) this.l4Checksum = fold(sum(bytes, off, cap)) === 0xffff ? Verdict.Good : Verdict.Bad;
-        if (this.icmp4.innerLen > 0) this.decodeInner(bytes, this.icmp4.innerOff, this.icmp4.innerLen, 4);
+        if (this.icmp4.innerLen > 0) this.decodeInner(bytes, this.icmp4.innerOff, this.icmp4.innerLen);
         return;
       }
       case IpProto.ICMPV6: {
@@ -302,7 +302,7 @@ export class PacketDecoder {
         this.icmpCode = this.icmp6.code();
         if (this.icmp6.isEcho()) this.sport = this.dport = this.icmp6.ident();
         if (whole) this.l4Checksum = this.transportVerdict(bytes, IpProto.ICMPV6, true, this.icmp6.checksum());
-        if (this.icmp6.innerLen > 0) this.decodeInner(bytes, this.icmp6.innerOff, this.icmp6.innerLen, 6);
+        if (this.icmp6.innerLen > 0) this.decodeInner(bytes, this.icmp6.innerOff, this.icmp6.innerLen);
         return;
       }
       default:
@@ -339,7 +339,7 @@ export class PacketDecoder {
   }
 
   /** Decodes the IP header (and ports) of the packet inside an ICMP error, as far as it goes. */
-  private decodeInner(bytes: Uint8Array, off: number, len: number, outer: number): void {
+  private decodeInner(bytes: Uint8Array, off: number, len: number): void {
     const iv = len > 0 ? bytes[off] >> 4 : 0;
     // ICMPv4 errors carry IPv4, ICMPv6 errors carry IPv6 (a translator's mistake shows otherwise).
     if (iv === 4 && len >= 20) {
@@ -362,7 +362,6 @@ export class PacketDecoder {
     } else {
       this.problem(Problem.IcmpInnerTruncated);
     }
-    void outer;
   }
 
   private innerPorts(bytes: Uint8Array, off: number, len: number, proto: number): void {
