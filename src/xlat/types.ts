@@ -33,6 +33,13 @@ export interface XlatSink {
   emit(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number): void;
   /** The input packet `about` was dropped for `reason` (a code from src/diag/reasons.ts). */
   drop(reason: number, about: number): void;
+  /**
+   * The time of what is being emitted, when the sink keeps one (a capture writer does). An engine
+   * firing a timer sets it to the timer's expiry before emitting, and restores it afterwards, so
+   * that a packet sent by a timer carries the moment the timer fired, not the time of the packet
+   * whose arrival let the clock advance.
+   */
+  clock?: Clock;
 }
 
 /** Capture time: whole seconds + nanoseconds (the engine's only clock). */

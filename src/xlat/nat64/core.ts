@@ -3,7 +3,7 @@
  * sessions, stored SYNs, held fragments, timers, and the packets the NAT64 builds itself.
  */
 import type { EngineConfig } from '../config-types.js';
-import { EmitKind, type XlatSink } from '../types.js';
+import { EmitKind, type XlatSink, type Clock } from '../types.js';
 import { Reason } from '../../diag/reasons.js';
 import { Ipv4View } from '../../wire/ipv4.js';
 import { Ipv6View } from '../../wire/ipv6.js';
@@ -13,7 +13,7 @@ import { Addr6Intern } from './addr6-intern.js';
 import { Pool4, Proto, protoIndex } from './pool4.js';
 import { Bib, type BibEntry } from './bib.js';
 import { Session, SessionTable, StoredSyn, SynQueue } from './session-table.js';
-import { TimerList, secondsToTicks, type Ticks, type TimerNode } from './timers.js';
+import { TimerList, secondsToTicks, clockOf, type Ticks, type TimerNode } from './timers.js';
 import { TcpState } from './tcp-state-machine.js';
 import { buildIcmp4Error, buildIcmp6Error, buildTcp6 } from './own-packets.js';
 import { PacketState } from './state.js';
@@ -220,9 +220,15 @@ export class Nat64Core {
       const node = best.head!;
       if (node.expires > this.now) this.now = node.expires;
       best.remove(node);
+      const saved = sink.clock;
+      if (saved) sink.clock = clockOf(node.expires, this.timerClock);
       this.expire(best.kind, node, sink);
+      if (saved) sink.clock = saved;
     }
   }
+
+  /** Scratch clock for timer emits (see XlatSink.clock). */
+  private readonly timerClock: Clock = { sec: 0, nsec: 0 };
 
   /** The earliest pending expiry, or -1. */
   nextExpiry(): Ticks {

@@ -10,7 +10,8 @@
  */
 import { Reason } from '../../../diag/reasons.js';
 import { EmitKind, type XlatSink } from '../../types.js';
-import { extractIpv4, inPrefix } from '../../rfc6052.js';
+import { extractIpv4, inPrefix, WKP } from '../../rfc6052.js';
+import { isGlobalIpv4 } from '../../special-purpose.js';
 import { TcpFlag } from '../../../wire/tcp.js';
 import { Proto } from '../pool4.js';
 import type { BibEntry } from '../bib.js';
@@ -66,7 +67,13 @@ export function filteringAndUpdating6(core: Nat64Core, sink: XlatSink): number {
   // Hairpinning loops and packets not for pool6 (Jool: JSTAT_HAIRPIN_LOOP, JSTAT_POOL6_MISMATCH).
   if (inPrefix(b, st.src6Off, pool6)) return Reason.HairpinLoop;
   if (!inPrefix(b, st.dst6Off, pool6)) return Reason.Pool6Mismatch;
+  // RFC 6052 §2.2: bits 64-71 of an IPv4-embedded address are zero.
+  if (pool6.len !== 96 && b[st.dst6Off + 8] !== 0) return Reason.UOctetNotZero;
   st.remote4 = extractIpv4(b, st.dst6Off, pool6.len);
+  // RFC 6052 §3.1: no non-global IPv4 behind the well-known prefix (unless the profile allows it).
+  if (core.cfg.strictWellKnownPrefix && !st.icmpError && pool6.len === 96 && inPrefix(pool6.bytes, 0, WKP) && !isGlobalIpv4(st.remote4)) {
+    return Reason.WellKnownPrefixNonGlobal;
+  }
 
   if (st.icmpError) {
     // §3.5.4 / Jool: errors are matched, not filtered, and change no state. The inner packet went
