@@ -553,7 +553,7 @@ export const CASES: CaseDef[] = [
     rfc: 'SPEC §3 aws profile (AWS NAT gateway documentation)',
     quote: 'SPEC §3: aws — "TCP idle timeout 350 s answered by RST" (AWS: when a connection has been idle for 350 seconds or more, the NAT gateway returns an RST packet to resources behind it that try to continue the connection, not a FIN).',
     verbatim: false,
-    what: 'Handshake through the aws profile, then 360 s of silence, then a data segment from the IPv6 host: exactly one TCP RST to 2001:db8:1::10#40300 from 64:ff9b::cb00:7107#443, nothing sent to IPv4 (explain: tcp-idle-rst). Before it, the engine\'s RFC 6146 §3.5.2.2 ESTABLISHED-expiry probe (ACK, seq 0, ack 0), due when the 350 s tcpEstablished lifetime ran out: t = 0.06 + 350.',
+    what: 'Handshake through the aws profile, then 360 s of silence, then a data segment from the IPv6 host: exactly one TCP RST to 2001:db8:1::10#40300 from 64:ff9b::cb00:7107#443, nothing sent to IPv4 (explain: tcp-idle-rst). No RFC 6146 ESTABLISHED-expiry probe before it: AWS documents only the RST.',
   },
 ];
 

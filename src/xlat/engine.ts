@@ -5,5 +5,8 @@ import { SiitEngine } from './siit/siit-engine.js';
 import { Nat64Engine } from './nat64/nat64-engine.js';
 
 export function createEngine(cfg: EngineConfig): Engine {
-  return cfg.mode === 'siit' ? new SiitEngine(cfg) : new Nat64Engine(cfg);
+  if (cfg.mode === 'siit') return new SiitEngine(cfg);
+  // A gateway that answers idle connections with a RST (AWS, policy.tcpIdleRst) documents no
+  // RFC 6146 probe on ESTABLISHED expiry: it just forgets the connection.
+  return new Nat64Engine(cfg, { probeOnEstablishedExpiry: cfg.policy.tcpIdleRst === null });
 }
