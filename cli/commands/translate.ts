@@ -15,6 +15,7 @@ export interface TranslateArgs extends EngineOptionArgs {
   drain: boolean;
   progress: boolean;
   json: boolean;
+  side: 'none' | 'v6' | 'v4' | 'auto';
 }
 
 export const command = 'translate <capture>';
@@ -29,6 +30,7 @@ export function builder(y: Argv): Argv<TranslateArgs> {
     .option('drain', { type: 'boolean', default: true, describe: 'at the end of the input, advance the clock until every timer fired (--no-drain: stop at the last packet)' })
     .option('progress', { type: 'boolean', default: true, describe: 'progress on stderr when it is a terminal (--no-progress to hide)' })
     .option('json', { type: 'boolean', default: false, describe: 'print the summary as one JSON object on stdout' })
+    .option('side', { type: 'string', choices: ['none', 'v6', 'v4', 'auto'], default: 'none', describe: 'the capture was taken on this side of a real translator: packets that came out of it are reconstructed into what it received (none: every packet arrives at the translator)' })
     .example('$0 translate fixtures/pcaps/demo.pcapng --profile aws -w out.pcapng', 'what an AWS NAT gateway emits for the demo capture')
     .example('$0 translate in.pcap --mode siit --eam 2001:db8:6::/120=192.0.2.0/24 -w out.pcap --explain drops.ndjson', 'stateless SIIT with an explicit address mapping') as unknown as Argv<TranslateArgs>;
 }
@@ -51,6 +53,7 @@ export async function handler(argv: ArgumentsCamelCase<TranslateArgs>): Promise<
       blocking: true,
       onWarning: (m) => warn(`${m} (${input === '-' ? 'stdin' : input})`),
       afterChunk: progress ?? undefined,
+      side: argv.side,
     });
   } finally {
     if (progress) process.stderr.write('\r\x1b[K');
@@ -61,7 +64,7 @@ export async function handler(argv: ArgumentsCamelCase<TranslateArgs>): Promise<
     process.stdout.write(JSON.stringify({
       type: 'summary', input, output, mode: config.mode, profile: config.profile,
       packetsIn: summary.packetsIn, packetsOut: summary.packetsOut, translated: summary.translated,
-      hairpinned: summary.hairpinned, generated: summary.icmpErrors + summary.deferred, dropped: summary.dropped, drops,
+      hairpinned: summary.hairpinned, reconstructed: summary.reconstructed, generated: summary.icmpErrors + summary.deferred, dropped: summary.dropped, drops,
     }) + '\n');
   }
   process.stderr.write(summaryText(summary) + '\n');

@@ -56,6 +56,7 @@ export const Reason = {
   FragmentPolicy: 70,
   // Stateless translation (RFC 7915).
   IcmpFragment: 71,
+  CannotReconstruct: 72,
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 
@@ -103,6 +104,7 @@ const DOC: Record<number, [string, string]> = {
   65: ['fragment-buffer-full', 'Too many fragments are already held waiting for the fragment that carries the transport header; this one was dropped.'],
   70: ['fragment-policy', 'The profile drops fragments of this protocol (AWS NAT gateways drop TCP and ICMP fragments).'],
   71: ['icmp-fragment', 'A fragmented ICMP message: its checksum covers the whole message (ICMPv6 also a pseudo-header with its total length), so a stateless translator cannot fix it fragment by fragment.'],
+  72: ['cannot-reconstruct', 'The packet came out of the translator, but what it received cannot be rebuilt: the mapping behind it never appeared in this capture (or it is an ICMP error).'],
 };
 
 /** Stable kebab-case id of a reason (`no-bib-entry`). */

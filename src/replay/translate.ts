@@ -32,6 +32,12 @@ export interface TranslateOptions {
   afterChunk?: () => Promise<void> | void;
   /** Blocking reads for regular files (batch commands). */
   blocking?: boolean;
+  /**
+   * SPEC §4: `none` (default) — every packet arrives at the translator; `v6` / `v4` — the capture
+   * was taken on that side of a real translator, and the packets of that family that came out of
+   * it are reconstructed into what it received; `auto` — both families are read that way.
+   */
+  side?: 'none' | 'v6' | 'v4' | 'auto';
 }
 
 export interface TranslateSummary {
@@ -42,6 +48,7 @@ export interface TranslateSummary {
   hairpinned: number;
   icmpErrors: number;
   deferred: number;
+  reconstructed: number;
   /** Input packets dropped, by reason code. */
   drops: Map<number, number>;
   dropped: number;
@@ -60,6 +67,7 @@ export function emitComment(kind: EmitKind, about: number, bytes: Uint8Array, of
   switch (kind) {
     case EmitKind.Translated: return `translated from ${from}`;
     case EmitKind.Hairpinned: return `hairpinned from ${from}`;
+    case EmitKind.Reconstructed: return `reconstructed from ${from}`;
     default: {
       // Name the generated message: "icmp time exceeded", "icmpv6 packet too big", "tcp rst".
       let what: string;
@@ -82,6 +90,7 @@ class CaptureSink implements XlatSink {
   hairpinned = 0;
   icmpErrors = 0;
   deferred = 0;
+  reconstructed = 0;
   dropped = 0;
   readonly drops = new Map<number, number>();
   /** Per input packet (for --explain): what the engine did with it. */
@@ -128,6 +137,7 @@ class CaptureSink implements XlatSink {
     if (kind === EmitKind.Translated) this.translated++;
     else if (kind === EmitKind.Hairpinned) this.hairpinned++;
     else if (kind === EmitKind.IcmpError) this.icmpErrors++;
+    else if (kind === EmitKind.Reconstructed) this.reconstructed++;
     else this.deferred++;
     if (!this.writer) return;
     // Errors (and timer packets) go back towards the sender, on the side they came from.
@@ -194,6 +204,7 @@ class ExplainWriter {
 }
 
 function verdictOf(sink: CaptureSink): string {
+  if (sink.curKinds & (1 << EmitKind.Reconstructed)) return 'reconstructed';
   if (sink.curKinds & (1 << EmitKind.Hairpinned)) return 'hairpinned';
   if (sink.curKinds & (1 << EmitKind.Translated)) return 'translated';
   if (sink.curDrop === Reason.FragmentsHeld) return 'held';
@@ -211,6 +222,7 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
     throw new UsageError(`--explain file is the input: ${opts.explain}`);
   }
   const engine: Engine = createEngine(opts.config);
+  const side = opts.side ?? 'none';
   const format = out ? formatForPath(out) : 'pcapng';
   let writer: CaptureWriter | null = null;
   let explain: ExplainWriter | null = null;
@@ -240,7 +252,7 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
       if (v === 0) {
         s.drop(Reason.NotIp, n);
         engine.advance(clock, s);
-      } else {
+      } else if (!(readSide(side, v) && engine.reconstruct(p.data, locator.ipOff, p.caplen - locator.linkLen, clock, n, s))) {
         engine.process(p.data, locator.ipOff, p.caplen - locator.linkLen, clock, n, s);
       }
       if (explain) pending.push(explainRecord(n, p, s));
@@ -276,6 +288,7 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
       hairpinned: s.hairpinned,
       icmpErrors: s.icmpErrors,
       deferred: s.deferred,
+      reconstructed: s.reconstructed,
       drops: s.drops,
       dropped: s.dropped,
     };
@@ -285,6 +298,11 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
     if (explain) await explain.abort();
     throw err;
   }
+}
+
+/** Whether packets of IP version `v` are read as possibly having come out of the translator. */
+function readSide(side: 'none' | 'v6' | 'v4' | 'auto', v: number): boolean {
+  return side === 'auto' || (side === 'v6' && v === 6) || (side === 'v4' && v === 4);
 }
 
 function explainRecord(n: number, p: CapturedPacket, s: CaptureSink): string {
@@ -299,7 +317,8 @@ function explainRecord(n: number, p: CapturedPacket, s: CaptureSink): string {
 
 /** The one-paragraph summary `translate` prints on stderr. */
 export function summaryText(s: TranslateSummary): string {
-  const parts = [`${s.packetsIn} packets in, ${s.packetsOut} out (${s.translated} translated, ${s.hairpinned} hairpinned, ${s.icmpErrors + s.deferred} generated)`];
+  const rec = s.reconstructed ? `${s.reconstructed} reconstructed, ` : '';
+  const parts = [`${s.packetsIn} packets in, ${s.packetsOut} out (${rec}${s.translated} translated, ${s.hairpinned} hairpinned, ${s.icmpErrors + s.deferred} generated)`];
   if (s.dropped) {
     const by = [...s.drops.entries()].sort((a, b) => b[1] - a[1]).map(([r, c]) => `${c} ${reasonId(r)}`);
     parts.push(`${s.dropped} dropped: ${by.join(', ')}`);

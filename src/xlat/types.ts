@@ -20,6 +20,8 @@ export const EmitKind = {
   IcmpError: 2,
   /** A packet emitted later by a timer (e.g. the ICMP 3/3 of an expired V4 INIT, RFC 6146 §3.5.2.2). */
   Deferred: 3,
+  /** What the translator received, rebuilt from a packet that came out of it (SPEC §4 `--side`). */
+  Reconstructed: 4,
 } as const;
 export type EmitKind = (typeof EmitKind)[keyof typeof EmitKind];
 
@@ -59,4 +61,12 @@ export interface Engine {
   advance(now: Clock, sink: XlatSink): void;
   /** End of input: advance until every pending timer has fired (SPEC §4 drain). */
   drain(sink: XlatSink): void;
+  /**
+   * SPEC §4 `--side`: when the packet is one that came *out of* the translator (IPv6 from a pool6
+   * source, IPv4 from a pool4 / EAM source), emit what the translator received (kind
+   * Reconstructed), update the engine's state as if it had arrived, and return true. Otherwise
+   * return false (the caller then process()es it). A packet that came out but cannot be rebuilt
+   * (its mapping is unknown) is reported with sink.drop and true.
+   */
+  reconstruct(bytes: Uint8Array, off: number, len: number, now: Clock, n: number, sink: XlatSink): boolean;
 }

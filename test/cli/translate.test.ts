@@ -149,3 +149,19 @@ describe('translate: bad input and outputs', () => {
     expect(s.translated).toBeGreaterThan(15);
   });
 });
+
+describe('translate --side v6: a capture from the IPv6 side of a real translator', () => {
+  it('packets that came out of the translator are reconstructed into what it received', () => {
+    const out = join(tmp, 'side.pcapng');
+    const r = runCli(['translate', DEMO, '--profile', 'aws', '--side', 'v6', '-w', out, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ reconstructed: 11 });
+    const rows = tshark(['-r', out, '-Y', 'frame.comment contains "reconstructed"', '-T', 'fields', '-E', 'occurrence=f', '-e', 'frame.comment', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'ip.ttl', '-e', 'frame.interface_name']).trim().split('\n').map((l) => l.split('\t'));
+    expect(rows).toHaveLength(11);
+    // #8, the SYN-ACK from 64:ff9b::c633:6407 with hop limit 229, was received as IPv4 from
+    // 198.51.100.7 with TTL 230, addressed to the gateway's mapping of the client.
+    expect(rows[0]).toEqual(['reconstructed from #8', '198.51.100.7', '10.0.0.5', '230', 'ipv4']);
+    const bad = tshark(['-r', out, '-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-Y', 'frame.comment contains "reconstructed" && (tcp.checksum.status == 0 || ip.checksum.status == 0 || _ws.malformed)', '-T', 'fields', '-e', 'frame.number']).trim();
+    expect(bad).toBe('');
+  });
+});

@@ -32,7 +32,9 @@
 import type { EngineConfig, Protocol } from '../config-types.js';
 import { EmitKind, type Clock, type Engine, type XlatSink } from '../types.js';
 import { Reason } from '../../diag/reasons.js';
-import { embedIpv4 } from '../rfc6052.js';
+import { embedIpv4, extractIpv4, inPrefix } from '../rfc6052.js';
+import { copyWithHopsRaised, ReconstructSink, NULL_SINK } from '../reconstruct-common.js';
+import type { Tuple4, Tuple6 } from './translator.js';
 import { HeaderTranslator } from '../siit/header-translator.js';
 import { FragEntry, Nat64Core, TimerKind, type Nat64Options } from './core.js';
 import { PROTO_NAMES, Proto } from './pool4.js';
@@ -97,6 +99,95 @@ export class Nat64Engine implements Engine {
       if (t < 0) return;
       this.core.fireUntil(t, sink);
     }
+  }
+
+  private readonly recBuf = new Uint8Array(65536 + 64);
+  private readonly recSink = new ReconstructSink();
+  /** Where the forward translation of each reconstructed packet goes (tests: it must equal the original). */
+  forwardCheck: XlatSink | null = null;
+  private readonly r4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
+  private readonly r6: Tuple6 = { src: new Uint8Array(16), dst: new Uint8Array(16), sport: -1, dport: -1 };
+
+  /**
+   * SPEC §4 `--side`: a packet that came out of the translator is rebuilt into what it received,
+   * through the BIB learnt from the packets that went in earlier in the capture, then run forward
+   * (output discarded) so that sessions and TCP states move as they did in the real translator.
+   * IPv6 from a pool6 source to X',x: the translator received IPv4 from Y,y to the BIB's X,x4.
+   * IPv4 from a pool4 address X,x4: it received IPv6 from the BIB's X',x to pool6(Y),y.
+   * ICMP errors that came out, and packets whose mapping never appeared, cannot be rebuilt.
+   */
+  reconstruct(bytes: Uint8Array, off: number, len: number, now: Clock, n: number, sink: XlatSink): boolean {
+    const core = this.core;
+    const pool6 = core.cfg.pool6;
+    if (len < 20 || pool6 === null) return false;
+    const ver = bytes[off] >> 4;
+    if (ver === 6) {
+      if (len < 40 || !inPrefix(bytes, off + 8, pool6)) return false;
+    } else if (ver === 4) {
+      if (!core.pool4.containsAny(rd32(bytes, off + 12))) return false;
+    } else return false;
+    this.advanceTo(ticksOf(now), sink);
+    // The transport ports (or ICMP echo identifier) of the packet as it came out.
+    const v6 = ver === 6;
+    const ip = v6 ? core.ip6 : core.ip4;
+    if (ip.reset(bytes, off, len) !== 0 && (v6 ? core.ip6.upperOff >= off + len : core.ip4.hdrLen === 0)) return this.cannot(sink, n);
+    const l4 = v6 ? core.ip6.upperOff : off + core.ip4.hdrLen;
+    const proto = v6 ? core.ip6.finalProto : core.ip4.protocol();
+    let p: number;
+    let sport: number;
+    let dport: number;
+    if (l4 + 8 > off + len) return this.cannot(sink, n);
+    if (proto === 6 || proto === 17) {
+      p = proto === 6 ? Proto.Tcp : Proto.Udp;
+      sport = (bytes[l4] << 8) | bytes[l4 + 1];
+      dport = (bytes[l4 + 2] << 8) | bytes[l4 + 3];
+    } else if ((v6 && proto === 58) || (!v6 && proto === 1)) {
+      const type = bytes[l4];
+      const echo = v6 ? type === 128 || type === 129 : type === 0 || type === 8;
+      if (!echo) return this.cannot(sink, n);
+      p = Proto.Icmp;
+      sport = dport = (bytes[l4 + 4] << 8) | bytes[l4 + 5];
+    } else return this.cannot(sink, n);
+    const rs = this.recSink;
+    rs.target = sink;
+    rs.len = 0;
+    const l = copyWithHopsRaised(bytes, off, len, this.recBuf);
+    let r: number;
+    if (v6) {
+      const id = core.intern.find(bytes, off + 24);
+      const bib = id < 0 ? undefined : core.bibs[p].find6(id * 65536 + dport);
+      if (!bib) return this.cannot(sink, n);
+      const t = this.r4;
+      t.src = extractIpv4(bytes, off + 8, pool6.len);
+      t.dst = bib.addr4;
+      t.sport = p === Proto.Icmp ? bib.port4 : sport;
+      t.dport = bib.port4;
+      r = core.translator.to4(this.recBuf, 0, l, t, null, n, rs, EmitKind.Reconstructed);
+    } else {
+      const bib = core.bibs[p].find4(rd32(bytes, off + 12) * 65536 + sport);
+      if (!bib) return this.cannot(sink, n);
+      const t = this.r6;
+      core.intern.copyTo(bib.addr6, t.src, 0);
+      embedIpv4(t.dst, 0, pool6, rd32(bytes, off + 16));
+      t.sport = bib.port6;
+      t.dport = p === Proto.Icmp ? bib.port6 : dport;
+      r = core.translator.to6(this.recBuf, 0, l, t, null, n, rs, EmitKind.Reconstructed);
+    }
+    if (r !== 0 || rs.len === 0) {
+      sink.drop(r || Reason.CannotReconstruct, n);
+      return true;
+    }
+    // Run the rebuilt packet forward for its effect on the state; its translation is the
+    // captured packet itself, so it is not emitted again.
+    const fwd = this.forwardCheck ?? NULL_SINK;
+    if (rs.family === 4) this.run4(rs.buf, 0, rs.len, n, fwd, false);
+    else this.run6(rs.buf, 0, rs.len, n, fwd);
+    return true;
+  }
+
+  private cannot(sink: XlatSink, n: number): boolean {
+    sink.drop(Reason.CannotReconstruct, n);
+    return true;
   }
 
   private advanceTo(t: number, sink: XlatSink): void {
@@ -292,4 +383,8 @@ export class Nat64Engine implements Engine {
   heldFragments(): number {
     return this.core.heldCount;
   }
+}
+
+function rd32(b: Uint8Array, o: number): number {
+  return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
 }

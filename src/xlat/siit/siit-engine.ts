@@ -25,6 +25,7 @@
  *   the second time; only the IPv6 packet is emitted (kind Hairpinned). A destination that is an
  *   EAM IPv6 address itself is translated normally.
  */
+import { copyWithHopsRaised, ReconstructSink } from '../reconstruct-common.js';
 import { Reason } from '../../diag/reasons.js';
 import { EmitKind, type Clock, type Engine, type XlatSink } from '../types.js';
 import type { EngineConfig } from '../config-types.js';
@@ -119,6 +120,58 @@ export class SiitEngine implements Engine {
 
   drain(_sink: XlatSink): void {
     // Stateless: nothing pending.
+  }
+
+  private readonly recBuf = new Uint8Array(65536 + 64);
+  private readonly recSink = new ReconstructSink();
+  /** Where the forward translation of each reconstructed packet goes (tests: it must equal the original). */
+  forwardCheck: XlatSink | null = null;
+  private readonly r4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
+  private readonly r6: Tuple6 = { src: new Uint8Array(16), dst: new Uint8Array(16), sport: -1, dport: -1 };
+
+  /**
+   * SPEC §4 `--side`. An IPv6 packet from a pool6 source came out of the translator: it received
+   * IPv4 from that embedded address to the IPv4 form of the IPv6 destination. An IPv4 packet from
+   * an EAM IPv4 address came out too: it received IPv6 from the mapped IPv6 host. Stateless, so
+   * the reconstruction is the whole job.
+   */
+  reconstruct(bytes: Uint8Array, off: number, len: number, _now: Clock, n: number, sink: XlatSink): boolean {
+    if (len < 20) return false;
+    const ver = bytes[off] >> 4;
+    const p6 = this.cfg.pool6;
+    this.recSink.target = sink;
+    this.recSink.len = 0;
+    if (ver === 6) {
+      if (len < 40 || p6 === null || !inPrefix(bytes, off + 8, p6)) return false;
+      const t = this.r4;
+      t.src = extractIpv4(bytes, off + 8, p6.len);
+      const d = this.eam.lookup6(bytes, off + 24);
+      const dst = d >= 0 ? d : inPrefix(bytes, off + 24, p6) ? extractIpv4(bytes, off + 24, p6.len) : -1;
+      if (dst < 0) {
+        sink.drop(Reason.CannotReconstruct, n);
+        return true;
+      }
+      t.dst = dst;
+      const l = copyWithHopsRaised(bytes, off, len, this.recBuf);
+      const r = this.xlat.to4(this.recBuf, 0, l, t, null, n, this.recSink, EmitKind.Reconstructed);
+      if (r !== Reason.None || this.recSink.len === 0) sink.drop(r || Reason.CannotReconstruct, n);
+      else if (this.forwardCheck) this.process(this.recSink.buf, 0, this.recSink.len, _now, n, this.forwardCheck);
+      return true;
+    }
+    if (ver !== 4) return false;
+    const src4 = rd32(bytes, off + 12);
+    if (!this.eam.has4(src4)) return false;
+    const t = this.r6;
+    this.eam.lookup4(src4, t.src, 0);
+    if (!this.xlat.addr4to6(rd32(bytes, off + 16), t.dst, 0)) {
+      sink.drop(Reason.CannotReconstruct, n);
+      return true;
+    }
+    const l = copyWithHopsRaised(bytes, off, len, this.recBuf);
+    const r = this.xlat.to6(this.recBuf, 0, l, t, null, n, this.recSink, EmitKind.Reconstructed);
+    if (r !== Reason.None || this.recSink.len === 0) sink.drop(r || Reason.CannotReconstruct, n);
+    else if (this.forwardCheck) this.process(this.recSink.buf, 0, this.recSink.len, _now, n, this.forwardCheck);
+    return true;
   }
 
   // --- IPv6 -> IPv4 ------------------------------------------------------------------------------
