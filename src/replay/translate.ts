@@ -147,10 +147,15 @@ class CaptureSink implements XlatSink {
     if (outLinkType !== LinkType.RAW && outLinkType !== LinkType.IPV4 && outLinkType !== LinkType.IPV6) {
       h = writeLinkHeader(this.frame, this.linkHdr, 0, this.linkLen, this.linkType, family, reverse);
     }
+    const comment = this.comments ? emitComment(kind, about, bytes, off, family) : null;
+    if (h === 0) {
+      // Raw IP: write straight from the engine's buffer, no intermediate copy.
+      this.writer.write(bytes, off, len, this.clock.sec, this.clock.nsec, len, this.iface(family), comment);
+      return;
+    }
     const total = h + len;
     if (total > this.frame.length) return;
     this.frame.set(bytes.subarray(off, off + len), h);
-    const comment = this.comments ? emitComment(kind, about, bytes, off, family) : null;
     this.writer.write(this.frame, 0, total, this.clock.sec, this.clock.nsec, total, this.iface(family), comment);
   }
 
