@@ -5,7 +5,9 @@ import { hideBin } from 'yargs/helpers';
 import { readFileSync } from 'node:fs';
 import * as packets from './commands/packets.js';
 import * as translate from './commands/translate.js';
-import { reportError, setDebug, EXIT, UsageError } from './errors.js';
+import * as correlate from './commands/correlate.js';
+import * as diff from './commands/diff.js';
+import { reportError, setDebug, normalExit, UsageError } from './errors.js';
 import { STDIN_ARG } from './capture.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -20,6 +22,8 @@ export async function main(args: string[]): Promise<number> {
     .usage('$0 <command> [options]\n\nDecode captures of IPv6-only networks and replay them through DNS64/NAT64 engines.')
     .command(packets)
     .command(translate)
+    .command(correlate)
+    .command(diff)
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces on errors', global: true })
     .completion('completion', 'print a bash/zsh completion script (source it from your shell rc)')
     .demandCommand(1, 'no command given')
@@ -46,7 +50,7 @@ export async function main(args: string[]): Promise<number> {
   } catch (err) {
     return reportError(err);
   }
-  return EXIT.OK;
+  return normalExit();
 }
 
 /** "Unknown arguments: pakets, x" + "Did you mean packets?" -> one sentence. */

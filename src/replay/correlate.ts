@@ -10,6 +10,7 @@
  *   c.push('v4', bytes, off, len, tsSec, tsNsec, n);   // ... on the IPv4 side
  *   ...
  *   c.finish();                                         // end of both inputs: flush everything
+ *                                                       // (timers due after the last packet are not run)
  *   const s = c.summary();                              // counts, latency percentiles
  *
  * - `push` takes a bare IP packet (the caller strips the link layer: src/wire/link.ts
@@ -392,6 +393,7 @@ function ruleFor(field: string, fam: 4 | 6): string {
 // ------------------------------------------------------------------------------------------------
 
 const NO_REF: PacketRef = { side: 'v6', n: 0, ts: 0 };
+const RECENT_MASK = (1 << 17) - 1;
 
 /** Collects what the engine emits for one input. */
 class ExpectSink implements XlatSink {
@@ -440,8 +442,9 @@ export class Correlator {
   private now = -Infinity;
   private finished = false;
   private readonly s: CorrelateSummary;
-  /** Recent inputs by number per side (for refs of timer-generated expectations). */
-  private readonly recent: Map<number, PacketRef> = new Map();
+  /** Recent inputs by number per side (for refs of timer-generated expectations): a ring. */
+  private readonly recentN = new Int32Array(RECENT_MASK + 1).fill(-1);
+  private readonly recentTs = new Float64Array(RECENT_MASK + 1);
 
   constructor(opts: CorrelatorOptions, onEvent: (e: CorrelateEvent) => void) {
     this.cfg = opts.config;
@@ -488,7 +491,7 @@ export class Correlator {
     if (!this.finished) {
       this.finished = true;
       this.cur = NO_REF;
-      this.engine.drain(this.sink);
+      // No drain: what timers would send after the last captured packet could not be captured.
       this.expire(Infinity);
     }
     return this.summary();
@@ -615,13 +618,18 @@ export class Correlator {
   }
 
   private remember(ref: PacketRef): void {
-    const k = ref.side === 'v6' ? ref.n * 2 : ref.n * 2 + 1;
-    this.recent.set(k, ref);
-    if (this.recent.size > 65536) {
-      // Keep the map small: timers refer to recent packets only in practice.
-      const it = this.recent.keys();
-      for (let i = 0; i < 16384; i++) this.recent.delete(it.next().value as number);
+    const i = (ref.n * 2 + (ref.side === 'v6' ? 0 : 1)) & RECENT_MASK;
+    this.recentN[i] = ref.n;
+    this.recentTs[i] = ref.ts;
+  }
+
+  /** The input numbered `n` (a timer's packet derives from it), if it was recent. */
+  private recalled(n: number, ts: number): PacketRef {
+    for (const side of ['v6', 'v4'] as const) {
+      const i = (n * 2 + (side === 'v6' ? 0 : 1)) & RECENT_MASK;
+      if (this.recentN[i] === n && n > 0) return { side, n, ts: this.recentTs[i] };
     }
+    return { side: this.cur.side, n, ts };
   }
 
   /**
@@ -681,7 +689,7 @@ export class Correlator {
     let ref = this.cur;
     if (ref.n !== about) {
       // A timer's packet: it derives from an earlier input.
-      ref = this.recent.get(about * 2) ?? this.recent.get(about * 2 + 1) ?? { side: ref.side, n: about, ts };
+      ref = this.recalled(about, ts);
     }
     const key = this.key(bytes, off, l, false);
     const match = this.actual.take(key, side, ts, this.win);

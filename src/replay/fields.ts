@@ -3,7 +3,7 @@
  * header fields, one group per layer, named like tshark's display fields where one exists
  * (`ipv4.ttl` for tshark's `ip.ttl`; `tcp.seq` is the raw sequence number, tshark's `tcp.seq_raw`).
  *
- *   eth.dst eth.src eth.type vlan.id                   (Ethernet and 802.1Q/802.1ad tags)
+ *   eth.dst eth.src eth.type vlan.id ieee8021ad.id     (Ethernet; 802.1Q and 802.1ad tag ids)
  *   ipv4.hdr_len ipv4.tos ipv4.len ipv4.id ipv4.df ipv4.mf ipv4.frag_offset ipv4.ttl ipv4.proto
  *     ipv4.checksum ipv4.src ipv4.dst ipv4.options
  *   ipv6.tclass ipv6.flow ipv6.plen ipv6.nxt ipv6.hlim ipv6.src ipv6.dst ipv6.ext
@@ -80,17 +80,18 @@ export function formatValue(field: string, v: FieldValue | undefined): string {
   return String(v);
 }
 
-/** `ipv4.ttl: expected 63, got 64` */
-export function formatDiff(d: FieldDiff): string {
+/** `ipv4.ttl: expected 63, got 64` (or with other labels: `ipv4.ttl: a 63, b 64`). */
+export function formatDiff(d: FieldDiff, labels: readonly [string, string] = ['expected', 'got']): string {
+  const [le, lg] = labels;
   if ((d.field === 'data' || d.field.endsWith('.data')) && typeof d.expected === 'string' && typeof d.got === 'string') {
     let k = 0;
     while (k < d.expected.length && d.expected[k] === d.got[k]) k++;
     const at = k >> 1;
     const e = d.expected.slice(at * 2, at * 2 + 2) || 'end';
     const g = d.got.slice(at * 2, at * 2 + 2) || 'end';
-    return `${d.field}: differs at byte ${at} (expected ${e === 'end' ? 'end of data' : `0x${e}`}, got ${g === 'end' ? 'end of data' : `0x${g}`}); ${d.expected.length / 2} vs ${d.got.length / 2} bytes`;
+    return `${d.field}: differs at byte ${at} (${le} ${e === 'end' ? 'end of data' : `0x${e}`}, ${lg} ${g === 'end' ? 'end of data' : `0x${g}`}); ${d.expected.length / 2} vs ${d.got.length / 2} bytes`;
   }
-  return `${d.field}: expected ${formatValue(d.field, d.expected)}, got ${formatValue(d.field, d.got)}`;
+  return `${d.field}: ${le} ${formatValue(d.field, d.expected)}, ${lg} ${formatValue(d.field, d.got)}`;
 }
 
 /**
@@ -173,13 +174,13 @@ export function frameFields(bytes: Uint8Array, off: number, caplen: number, link
       out.add('eth.dst', mac(bytes, p));
       out.add('eth.src', mac(bytes, p + 6));
       let type = rd16(bytes, p + 12);
+      out.add('eth.type', type);
       p += 14;
       while ((type === 0x8100 || type === 0x88a8) && p + 4 <= end) {
-        out.add('vlan.id', rd16(bytes, p) & 0x0fff);
+        out.add(type === 0x8100 ? 'vlan.id' : 'ieee8021ad.id', rd16(bytes, p) & 0x0fff);
         type = rd16(bytes, p + 2);
         p += 4;
       }
-      out.add('eth.type', type);
       if (type !== 0x0800 && type !== 0x86dd) {
         dataFields(out, '', bytes, p, end);
         return out;
