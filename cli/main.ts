@@ -7,6 +7,7 @@ import * as packets from './commands/packets.js';
 import * as translate from './commands/translate.js';
 import * as correlate from './commands/correlate.js';
 import * as diff from './commands/diff.js';
+import * as golden from './commands/golden.js';
 import { reportError, setDebug, normalExit, UsageError } from './errors.js';
 import { STDIN_ARG } from './capture.js';
 
@@ -24,6 +25,7 @@ export async function main(args: string[]): Promise<number> {
     .command(translate)
     .command(correlate)
     .command(diff)
+    .command(golden)
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces on errors', global: true })
     .completion('completion', 'print a bash/zsh completion script (source it from your shell rc)')
     .demandCommand(1, 'no command given')

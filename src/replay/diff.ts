@@ -21,6 +21,8 @@ export interface DiffOptions {
   ignore?: readonly string[];
   onWarning?: (input: 0 | 1, msg: string) => void;
   blocking?: boolean;
+  /** Compare capture timestamps too, as the field `frame.time` (seconds, 9 decimals). */
+  timestamps?: boolean;
 }
 
 export type DiffRecord =
@@ -94,7 +96,11 @@ export async function diffCaptures(a: string, b: string, opts: DiffOptions, onRe
     else s.onlyB++;
     onRecord({ kind: 'only', side, n: p.number, what: brief(f) });
   };
-  const fieldsOf = (p: CapturedPacket) => frameFields(p.data, p.offset, p.caplen, p.linkType);
+  const fieldsOf = (p: CapturedPacket) => {
+    const f = frameFields(p.data, p.offset, p.caplen, p.linkType);
+    if (opts.timestamps) f.add('frame.time', `${p.tsSec}.${String(p.tsNsec).padStart(9, '0')}`);
+    return f;
+  };
   let read: [ReadSummary, ReadSummary];
   if ((opts.align ?? 'order') === 'order') {
     read = await zipCaptures(a, b, (pa, pb) => {
