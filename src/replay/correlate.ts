@@ -43,7 +43,9 @@
  * packet the engine emits becomes an expectation on the side of its family, keyed by the fields a
  * translator may not choose (addresses, ports, sequence numbers, flags, the first bytes of the
  * payload). A real output with the same key within the window is its pair. Fields a translator
- * chooses are tolerated: the IPv4 Identification and the checksums (which must still verify), and
+ * chooses are tolerated: the IPv4 Identification and the checksums (which must still verify), the
+ * transport checksum of a packet quoted in an ICMP error (reported as a departure), the DF bit
+ * that TAYGA always sets (profile tayga, a departure), and
  * in NAT64 the pool4 address and port (or ICMP identifier) of a new binding, which must lie in
  * pool4; that choice is learnt from the pair, and later IPv4 packets to the real binding are fed
  * to the engine rewritten to the engine's own binding, so replies pair up too. An expectation
@@ -756,7 +758,11 @@ export class Correlator {
         continue;
       }
       if (chosenSrc && (f === 'inner.ipv4.dst' || f === 'inner.tcp.dstport' || f === 'inner.udp.dstport' || f === 'inner.icmp.id')) continue;
-      if (this.cfg.profile === 'tayga' && (f === 'ipv4.df' || f === 'inner.ipv4.df') && d.got === true) {
+      // The transport checksum of the packet quoted in an ICMP error: usually cut short, so it
+      // cannot be verified, and translators differ on whether to update it (RFC 7915 leaves it
+      // open; TAYGA updates it, nat64scope leaves a truncated one alone).
+      const innerL4 = f === 'inner.udp.checksum' || f === 'inner.tcp.checksum';
+      if (innerL4 || (this.cfg.profile === 'tayga' && (f === 'ipv4.df' || f === 'inner.ipv4.df') && d.got === true)) {
         departures.push(f);
         this.s.departures[f] = (this.s.departures[f] ?? 0) + 1;
         continue;
