@@ -78,7 +78,7 @@ export function summaryLines(s: CorrelateSummary): string[] {
   if (s.missing) out.push(`  never translated, likely reasons: ${top(s.missingReasons)}`);
   if (Object.keys(s.departures).length) out.push(`  departures the profile allows: ${top(s.departures)}`);
   if (Object.keys(s.droppedByEngine).length) out.push(`  dropped by the engine too (nothing expected): ${top(s.droppedByEngine)}`);
-  if (s.learntBindings) out.push(`  NAT64 bindings learnt from the capture: ${s.learntBindings}`);
+  if (s.learntBindings) out.push(`  NAT64 bindings learnt from the capture (the translator chose another pool4 address or port than the engine): ${s.learntBindings}`);
   if (lat.min < 0) out.push(`  note: some outputs are stamped before their input: the two captures' clocks differ by at least ${ms(-lat.min)} (--offset corrects a known offset)`);
   return out;
 }

@@ -123,7 +123,7 @@ export interface CorrelateSummary {
   missingReasons: Record<string, number>;
   /** Tolerated departures by field (allowed by the profile). */
   departures: Record<string, number>;
-  /** NAT64 bindings learnt from the capture (engine's pool4 choice -> the real translator's). */
+  /** NAT64 bindings for which the real translator chose another pool4 address/port than the engine (learnt from the capture). */
   learntBindings: number;
   /** Seconds, output time - input time, over every pair. */
   latency: LatencySummary;
@@ -180,7 +180,7 @@ class LatencyHistogram {
 
 interface Entry {
   key: number;
-  /** Loose key: the flow (addresses, protocol, ports the translator does not choose). */
+  /** Loose key: the flow (addresses, protocol, ports the translator does not choose); -1 until needed. */
   flow: number;
   side: Side;
   /** The packet expected (engine output) or seen (real output): an IP packet. */
@@ -696,7 +696,7 @@ export class Correlator {
     const key = this.key(bytes, off, l, false);
     const match = this.actual.take(key, side, ts, this.win);
     const e: Entry = {
-      key, flow: this.key(bytes, off, l, true), side, bytes: bytes.slice(off, l.end), ts, ref, emitKind: kind,
+      key, flow: -1, side, bytes: bytes.slice(off, l.end), ts, ref, emitKind: kind,
       inTtl: this.curTtl, inLen: this.curLen, inFrag: this.curFrag, inProto: this.curProto, inIcmpType: this.curIcmpType,
       inUnlearnt: this.curUnlearnt, done: false, next: null,
     };
@@ -713,14 +713,11 @@ export class Correlator {
     const ref: PacketRef = { side, n, ts };
     const match = this.expected.take(key, side, ts, this.win);
     const a: Entry = {
-      key, flow: 0, side, bytes: match === null ? bytes.slice(off, l.end) : bytes.subarray(off, l.end), ts, ref, emitKind: -1,
+      key, flow: -1, side, bytes: match === null ? bytes.slice(off, l.end) : bytes.subarray(off, l.end), ts, ref, emitKind: -1,
       inTtl: 0, inLen: 0, inFrag: false, inProto: 0, inIcmpType: -1, inUnlearnt: false, done: false, next: null,
     };
     if (match !== null) this.pair(match, a);
-    else {
-      a.flow = this.key(bytes, off, l, true);
-      this.actual.add(a);
-    }
+    else this.actual.add(a);
   }
 
   // --- verdicts ---------------------------------------------------------------------------------
@@ -737,13 +734,25 @@ export class Correlator {
       if (this.all) this.onEvent({ kind: 'correct', input: e.ref, output: a.ref, latency, departures: [] });
       return;
     }
+    const chosen = this.nat64 && fam === 4 && e.emitKind !== EmitKind.IcmpError;
+    if (!loose && eb.length === ab.length && maskedEqual(eb, ab, chosen, this.loc2)) {
+      // Only fields the translator chooses differ (identification, checksums, a NAT64 binding):
+      // the checksums must verify and the binding must be a pool4 one.
+      const bad = checksumProblems(ab);
+      const rule = chosen ? this.learn(eb, ab) : null;
+      if (bad.length === 0 && rule === null) {
+        this.s.correct++;
+        if (this.all) this.onEvent({ kind: 'correct', input: e.ref, output: a.ref, latency, departures: [] });
+        return;
+      }
+    }
     // Field by field, tolerating what the translator may choose.
     const fe = ipPacketFields(eb, 0, eb.length);
     const fa = ipPacketFields(ab, 0, ab.length);
     const diffs = diffFields(fe, fa, this.skip);
     const wrong: WrongField[] = [];
     const departures: string[] = [];
-    const chosenSrc = this.nat64 && fam === 4 && e.emitKind !== EmitKind.IcmpError;
+    const chosenSrc = chosen;
     let bindingChecked = false;
     for (const d of diffs) {
       const f = d.field;
@@ -842,8 +851,9 @@ export class Correlator {
       this.expected.remove(e);
       // An output of the same flow that nobody claimed: the packet, altered on its way.
       let partner: Entry | null = null;
+      const flow = this.flowOf(e);
       for (const a of this.actual.each()) {
-        if (a.flow === e.flow && a.side === e.side && Math.abs(a.ts - e.ts) <= win) {
+        if (a.side === e.side && Math.abs(a.ts - e.ts) <= win && this.flowOf(a) === flow) {
           partner = a;
           break;
         }
@@ -860,6 +870,15 @@ export class Correlator {
       this.s.unexpected++;
       this.onEvent({ kind: 'unexpected', output: a.ref, detail: this.unexpectedDetail(a) });
     }
+  }
+
+  /** The loose (flow) key of a waiting packet, computed when first needed. */
+  private flowOf(x: Entry): number {
+    if (x.flow < 0) {
+      const l: Located = { l4: 0, proto: 0, frag: false, later: false, end: 0 };
+      x.flow = locate(x.bytes, 0, x.bytes.length, l) ? this.key(x.bytes, 0, l, true) : 0;
+    }
+    return x.flow;
   }
 
   private unexpectedDetail(a: Entry): string {
@@ -923,6 +942,38 @@ function in4(a: number, net: number, len: number): boolean {
   if (len === 0) return true;
   const m = len === 32 ? 0xffffffff : ~((1 << (32 - len)) - 1) >>> 0;
   return ((a & m) >>> 0) === ((net & m) >>> 0);
+}
+
+/**
+ * Whether two IP packets of the same length are equal except for the fields a translator chooses:
+ * the IPv4 Identification and header checksum, transport / ICMP checksums, and with `chosen`
+ * (NAT64, IPv4 from pool4) the source address and port or ICMP echo identifier.
+ */
+function maskedEqual(e: Uint8Array, a: Uint8Array, chosen: boolean, l: Located): boolean {
+  if (!locate(e, 0, e.length, l)) return false;
+  const v4 = e[0] >> 4 === 4;
+  const q = l.l4;
+  let m1 = -1; // masked 2-byte fields (offsets), -1 = none
+  let m2 = -1;
+  let m3 = -1;
+  if (!l.later) {
+    if (l.proto === 6) m1 = q + 16;
+    else if (l.proto === 17) m1 = q + 6;
+    else if (l.proto === 1 || l.proto === 58) m1 = q + 2;
+    if (chosen) {
+      if (l.proto === 6 || l.proto === 17) m2 = q;
+      else if (l.proto === 1 && (e[q] === 0 || e[q] === 8)) m2 = q + 4;
+    }
+  }
+  if (v4) m3 = 10;
+  for (let i = 0; i < e.length; i++) {
+    if (e[i] === a[i]) continue;
+    if (v4 && (i === 4 || i === 5 || i === 10 || i === 11)) continue;
+    if (v4 && chosen && i >= 12 && i < 16) continue;
+    if ((m1 >= 0 && (i === m1 || i === m1 + 1)) || (m2 >= 0 && (i === m2 || i === m2 + 1)) || (m3 >= 0 && (i === m3 || i === m3 + 1))) continue;
+    return false;
+  }
+  return true;
 }
 
 /** Checksums of an IP packet that do not verify (`ipv4.checksum`, `udp.checksum`, ...). */

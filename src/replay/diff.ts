@@ -8,7 +8,7 @@
  * Streaming: `order` holds about one read chunk per capture; `flow` holds the packets still
  * waiting for their partner (those of flows that differ), not the captures.
  */
-import type { CapturedPacket } from '../pcap/packet.js';
+import { copyPacket, type CapturedPacket } from '../pcap/packet.js';
 import type { ReadSummary } from '../pcap/reader.js';
 import { zipCaptures, mergeCaptures } from './merge.js';
 import { frameFields, diffFields, ignoreMatcher, type FieldDiff, type FieldList } from './fields.js';
@@ -128,8 +128,8 @@ export async function diffCaptures(a: string, b: string, opts: DiffOptions, onRe
         if (!w.length) waiting.delete(key);
         if (i === 1) compare(other.p, other.f, p, f);
         else compare(p, f, other.p, other.f);
-      } else if (w) w.push({ side: i, p, f });
-      else waiting.set(key, [{ side: i, p, f }]);
+      } else if (w) w.push({ side: i, p: copyPacket(p), f });
+      else waiting.set(key, [{ side: i, p: copyPacket(p), f }]);
     }, { onWarning: opts.onWarning, blocking: opts.blocking });
     const rest = [...waiting.values()].flat().sort((x, y) => x.side - y.side || x.p.number - y.p.number);
     for (const r of rest) only(r.side === 0 ? 'a' : 'b', r.p, r.f);

@@ -1,12 +1,121 @@
 /**
  * Reading two captures at once, packets delivered in timestamp order across both (a streaming
- * merge: `correlate`'s two sides, `diff --align flow`). Both files are read concurrently in 1 MiB
- * chunks; a side that runs ahead waits for the other, so memory holds about one chunk of packets
- * per side whatever the file sizes. Packets are delivered as detached copies (`data` at offset 0):
- * the callee may keep them.
+ * merge: `correlate`'s two sides, `diff --align flow`) or pairwise in file order (`diff`). Both
+ * files are read concurrently in 1 MiB chunks; a side that runs ahead waits for the other, so
+ * memory holds about one chunk of packets per side whatever the file sizes.
+ *
+ * Packets are *borrowed*, as from the reader: valid until the callback returns (whoever keeps
+ * one copies it, `copyPacket`). Waiting packets live in one growable byte arena per side, not in
+ * an object each: nothing is allocated per packet.
  */
 import { readCapture, type ReadSummary } from '../pcap/reader.js';
-import { copyPacket, type CapturedPacket } from '../pcap/packet.js';
+import { newPacket, type CapturedPacket } from '../pcap/packet.js';
+
+/** A FIFO of packets in one byte arena plus parallel metadata arrays. */
+class PacketQueue {
+  private data = new Uint8Array(4 << 20);
+  private dHead = 0;
+  private dTail = 0;
+  private off = new Int32Array(8192);
+  private len = new Int32Array(8192);
+  private orig = new Int32Array(8192);
+  private sec = new Float64Array(8192);
+  private nsec = new Int32Array(8192);
+  private link = new Int32Array(8192);
+  private num = new Float64Array(8192);
+  private ifx = new Int32Array(8192);
+  private sect = new Int32Array(8192);
+  private head = 0;
+  private tail = 0;
+  /** The packet handed out by shift() (borrowed). */
+  private readonly out: CapturedPacket = newPacket();
+
+  get size(): number {
+    return this.tail - this.head;
+  }
+
+  push(p: CapturedPacket): void {
+    if (this.head === this.tail) {
+      this.head = this.tail = 0;
+      this.dHead = this.dTail = 0;
+    }
+    if (this.tail === this.off.length) this.compactMeta();
+    if (this.dTail + p.caplen > this.data.length) this.compactData(p.caplen);
+    const i = this.tail++;
+    this.data.set(p.data.subarray(p.offset, p.offset + p.caplen), this.dTail);
+    this.off[i] = this.dTail;
+    this.len[i] = p.caplen;
+    this.dTail += p.caplen;
+    this.orig[i] = p.origLen;
+    this.sec[i] = p.tsSec;
+    this.nsec[i] = p.tsNsec;
+    this.link[i] = p.linkType;
+    this.num[i] = p.number;
+    this.ifx[i] = p.ifIndex;
+    this.sect[i] = p.section;
+  }
+
+  /** Timestamp (seconds) of the oldest packet. */
+  headTs(): number {
+    return this.sec[this.head] + this.nsec[this.head] / 1e9;
+  }
+
+  shift(): CapturedPacket {
+    const i = this.head++;
+    const o = this.out;
+    o.data = this.data;
+    o.offset = this.off[i];
+    o.caplen = this.len[i];
+    o.origLen = this.orig[i];
+    o.tsSec = this.sec[i];
+    o.tsNsec = this.nsec[i];
+    o.linkType = this.link[i];
+    o.number = this.num[i];
+    o.ifIndex = this.ifx[i];
+    o.section = this.sect[i];
+    this.dHead = i + 1 < this.tail ? this.off[i + 1] : this.dTail;
+    return o;
+  }
+
+  private compactMeta(): void {
+    const n = this.tail - this.head;
+    const grow = n * 2 > this.off.length;
+    const cap = grow ? this.off.length * 2 : this.off.length;
+    const move = <T extends Int32Array | Float64Array>(a: T, make: (c: number) => T): T => {
+      if (!grow) {
+        a.copyWithin(0, this.head, this.tail);
+        return a;
+      }
+      const b = make(cap);
+      b.set(a.subarray(this.head, this.tail), 0);
+      return b;
+    };
+    this.off = move(this.off, (c) => new Int32Array(c));
+    this.len = move(this.len, (c) => new Int32Array(c));
+    this.orig = move(this.orig, (c) => new Int32Array(c));
+    this.sec = move(this.sec, (c) => new Float64Array(c));
+    this.nsec = move(this.nsec, (c) => new Int32Array(c));
+    this.link = move(this.link, (c) => new Int32Array(c));
+    this.num = move(this.num, (c) => new Float64Array(c));
+    this.ifx = move(this.ifx, (c) => new Int32Array(c));
+    this.sect = move(this.sect, (c) => new Int32Array(c));
+    this.head = 0;
+    this.tail = n;
+  }
+
+  private compactData(need: number): void {
+    const live = this.dTail - this.dHead;
+    if (live + need > this.data.length) {
+      const bigger = new Uint8Array(Math.max(this.data.length * 2, live + need));
+      bigger.set(this.data.subarray(this.dHead, this.dTail), 0);
+      this.data = bigger;
+    } else this.data.copyWithin(0, this.dHead, this.dTail);
+    const shift = this.dHead;
+    for (let i = this.head; i < this.tail; i++) this.off[i] -= shift;
+    this.dHead = 0;
+    this.dTail = live;
+  }
+}
 
 export interface MergeOptions {
   /** Seconds added to the timestamps of each input before ordering ([a, b]). */
@@ -14,10 +123,6 @@ export interface MergeOptions {
   onWarning?: (input: 0 | 1, msg: string) => void;
   /** Blocking reads for regular files (batch commands; see ReadOptions.blocking). */
   blocking?: boolean;
-}
-
-function tsOf(p: CapturedPacket, off: number): number {
-  return p.tsSec + p.tsNsec / 1e9 + off;
 }
 
 /** Reads two captures concurrently; `pump` consumes from the queues after every chunk. */
@@ -33,7 +138,7 @@ async function coRead(a: string, b: string, opts: MergeOptions, makePump: (q: Qu
   const read = async (i: 0 | 1, path: string): Promise<ReadSummary> => {
     try {
       return await readCapture(path, (p) => {
-        q.items[i].push(copyPacket(p));
+        q.q[i].push(p);
       }, {
         onWarning: opts.onWarning ? (m) => opts.onWarning!(i, m) : undefined,
         blocking: opts.blocking,
@@ -60,22 +165,16 @@ async function coRead(a: string, b: string, opts: MergeOptions, makePump: (q: Qu
 }
 
 class Queues {
-  items: CapturedPacket[][] = [[], []];
-  heads = [0, 0];
-  done = [false, false];
+  readonly q = [new PacketQueue(), new PacketQueue()];
+  readonly done = [false, false];
   size(i: number): number {
-    return this.items[i].length - this.heads[i];
+    return this.q[i].size;
   }
-  peek(i: number): CapturedPacket {
-    return this.items[i][this.heads[i]];
+  headTs(i: number): number {
+    return this.q[i].headTs();
   }
   shift(i: number): CapturedPacket {
-    const p = this.items[i][this.heads[i]++];
-    if (this.heads[i] > 1024 && this.heads[i] * 2 > this.items[i].length) {
-      this.items[i] = this.items[i].slice(this.heads[i]);
-      this.heads[i] = 0;
-    }
-    return p;
+    return this.q[i].shift();
   }
 }
 
@@ -90,7 +189,7 @@ export function mergeCaptures(a: string, b: string, onPacket: (side: 0 | 1, p: C
       const n0 = q.size(0);
       const n1 = q.size(1);
       if (n0 && n1) {
-        if (tsOf(q.peek(0), offs[0]) <= tsOf(q.peek(1), offs[1])) onPacket(0, q.shift(0));
+        if (q.headTs(0) + offs[0] <= q.headTs(1) + offs[1]) onPacket(0, q.shift(0));
         else onPacket(1, q.shift(1));
       } else if (n0 && q.done[1]) onPacket(0, q.shift(0));
       else if (n1 && q.done[0]) onPacket(1, q.shift(1));
@@ -108,7 +207,11 @@ export function zipCaptures(a: string, b: string, onPair: (pa: CapturedPacket | 
     for (;;) {
       const n0 = q.size(0);
       const n1 = q.size(1);
-      if (n0 && n1) onPair(q.shift(0), q.shift(1));
+      if (n0 && n1) {
+        // Both borrowed at once: the two queues have separate arenas and output objects.
+        const a0 = q.shift(0);
+        onPair(a0, q.shift(1));
+      }
       else if (n0 && q.done[1]) onPair(q.shift(0), null);
       else if (n1 && q.done[0]) onPair(null, q.shift(1));
       else return;
