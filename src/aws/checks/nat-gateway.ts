@@ -36,8 +36,8 @@ export const natGateway: AwsCheck = {
       for (const p of paths) {
         const s = p.target.subnet;
         if (nat.SubnetId === s.SubnetId) {
-          out.push(awsFinding('nat-in-workload-subnet', 'error', `NAT gateway ${natId} is in the IPv6-only subnet ${s.SubnetId} it serves`,
-            `The guide puts the NAT gateway in a separate public subnet. In ${s.SubnetId} the gateway's translated IPv4 packets follow the same route table as the workloads, ${p.target.routeTable!.RouteTableId}, whose IPv4 default route points back to the NAT gateway (or to no internet gateway), so translated traffic never leaves the VPC.`,
+          out.push(awsFinding('nat-in-workload-subnet', 'warning', `NAT gateway ${natId} is in the workload subnet ${s.SubnetId} it serves`,
+            `The guide puts the NAT gateway in a separate public subnet. Here the gateway's translated IPv4 follows the workloads' own table ${p.target.routeTable!.RouteTableId}: its 0.0.0.0/0 must go to the internet gateway for NAT64 to work, which makes the workload subnet public and leaves its instances no NAT for their own IPv4 (the subnet-level checks below say whether that route is there).`,
             `aws ec2 create-nat-gateway --subnet-id ${pub} --allocation-id <eipalloc-id>\naws ec2 replace-route --route-table-id ${p.target.routeTable!.RouteTableId} --destination-ipv6-cidr-block 64:ff9b::/96 --nat-gateway-id <new-nat-gateway-id>`,
             [natId, s.SubnetId, p.target.routeTable!.RouteTableId]));
         }

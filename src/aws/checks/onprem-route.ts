@@ -26,6 +26,7 @@ export const onpremRoute: AwsCheck = {
       const table = ctx.routeTableOf(nat.SubnetId, nat.VpcId).table;
       if (!table) continue;
       const vpcV4 = ctx.vpc(nat.VpcId)?.CidrBlock;
+      const unrouted: { ip: string; rule: string; via: string }[] = [];
       for (const t of targets) {
         const c = parseCidr(t.ip) as Cidr;
         const vc = parseCidr(vpcV4);
@@ -33,11 +34,15 @@ export const onpremRoute: AwsCheck = {
         const r = lookupRoute(table, c);
         const tg = routeTarget(r);
         if (r && r.State !== 'blackhole' && ['tgw', 'vgw', 'pcx', 'eni', 'instance', 'other'].includes(tg.kind)) continue;
-        out.push(awsFinding('nat-no-route-to-onprem', 'warning', `NAT gateway ${natId}'s subnet has no route to the on-premises network of ${t.ip}`,
-          `Rule ${t.rule} forwards to the on-premises resolver ${t.ip}, so on-premises names resolve and DNS64 synthesizes 64:ff9b:: addresses for them. The NAT gateway then sends the translated IPv4 by its subnet's table ${table.RouteTableId}, where ${t.ip} goes to ${r ? describeTarget(tg) + (r.State === 'blackhole' ? ' (blackhole)' : '') : 'nothing'}, not to a transit or virtual private gateway: connections to on-premises IPv4 hosts fail.`,
-          `aws ec2 create-route --route-table-id ${table.RouteTableId} --destination-cidr-block <on-premises-cidr> --transit-gateway-id <tgw-id>`,
-          [natId, table.RouteTableId, t.rule]));
+        unrouted.push({ ...t, via: r ? describeTarget(tg) + (r.State === 'blackhole' ? ' (blackhole)' : '') : 'nothing' });
       }
+      if (unrouted.length === 0) continue;
+      const ips = unrouted.map((u) => u.ip);
+      const rules = [...new Set(unrouted.map((u) => u.rule))];
+      out.push(awsFinding('nat-no-route-to-onprem', 'warning', `NAT gateway ${natId}'s subnet has no route to the on-premises network of ${ips.join(', ')}`,
+        `Rule${rules.length > 1 ? 's' : ''} ${rules.join(', ')} forward${rules.length > 1 ? '' : 's'} to the on-premises resolvers ${ips.join(', ')}, so on-premises names resolve and DNS64 synthesizes 64:ff9b:: addresses for them. The NAT gateway sends the translated IPv4 by its subnet's table ${table.RouteTableId}, where ${unrouted.map((u) => `${u.ip} goes to ${u.via}`).join(', ')}, not to a transit or virtual private gateway: connections to on-premises IPv4 hosts fail.`,
+        `aws ec2 create-route --route-table-id ${table.RouteTableId} --destination-cidr-block <on-premises-cidr> --transit-gateway-id <tgw-id>`,
+        [natId, table.RouteTableId, ...rules]));
     }
     return out;
   },
