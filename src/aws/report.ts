@@ -61,7 +61,9 @@ export function renderText(result: AwsCheckResult, inv: AwsInventory): string[] 
       const s = t.subnet;
       const v6 = (s.Ipv6CidrBlockAssociationSet ?? []).map((a) => a.Ipv6CidrBlock).join(', ') || 'no IPv6';
       out.push(`  ${s.SubnetId}  ${s.VpcId ?? '?'}  ${s.AvailabilityZone ?? ''}  ${s.CidrBlock ?? 'no IPv4'} / ${v6}  DNS64 ${s.EnableDns64 ? 'on' : 'off'}  (${t.why})`);
-      out.push(`    route table ${t.routeTable?.RouteTableId ?? 'none found'}${t.routeTable && !t.routeTableExplicit ? ' (main)' : ''}, network ACL ${t.nacl?.NetworkAclId ?? 'none found'}`);
+      const rt = t.routeTable?.RouteTableId ?? (inv.present.has('RouteTables') ? 'none found' : 'not given');
+      const acl = t.nacl?.NetworkAclId ?? (inv.present.has('NetworkAcls') ? 'none found' : 'not given');
+      out.push(`    route table ${rt}${t.routeTable && !t.routeTableExplicit ? ' (main)' : ''}, network ACL ${acl}`);
     }
   }
   out.push('');
@@ -76,7 +78,7 @@ export function renderText(result: AwsCheckResult, inv: AwsInventory): string[] 
   }
   const c = countBySeverity(result.findings);
   out.push(`${c.errors} error${c.errors === 1 ? '' : 's'}, ${c.warnings} warning${c.warnings === 1 ? '' : 's'}, ${c.info} info`
-    + (c.errors + c.warnings === 0 ? ' — the checked setup matches the guide' : ''));
+    + (c.errors + c.warnings > 0 ? '' : result.missing.length > 0 ? ` — nothing wrong in what was given; ${result.missing.length} input${result.missing.length === 1 ? '' : 's'} missing, so not everything was checked` : ' — the checked setup matches the guide'));
   return out;
 }
 
