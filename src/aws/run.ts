@@ -21,9 +21,10 @@ export function runAwsChecks(inv: AwsInventory, opts: CheckOptions = {}, checks:
   const ctx = new AwsContext(inv, opts);
   const findings: Finding[] = [];
   if (ctx.has('Subnets') && ctx.targets.length === 0 && ctx.unknownSubnets.length === 0) {
+    const withV6 = inv.subnets.filter((s) => (s.Ipv6CidrBlockAssociationSet ?? []).length > 0).map((s) => s.SubnetId);
     findings.push(awsFinding('no-ipv6-subnet', 'warning', 'no subnet to check: none has IPv6 with DNS64, or IPv6 without IPv4',
-      `Of the ${inv.subnets.length} subnet(s) read, none is an IPv6-only workload subnet by the default rule (an IPv6 CIDR and EnableDns64, or no IPv4 CIDR). Name the subnet with --subnet to check it; the subnet checks, route checks and NACL checks did not run.`,
-      'aws ec2 modify-subnet-attribute --subnet-id <subnet-id> --enable-dns64', []));
+      `Of the ${inv.subnets.length} subnet(s) read, none is an IPv6-only workload subnet by the default rule (an IPv6 CIDR and EnableDns64, or no IPv4 CIDR)${withV6.length ? `; ${withV6.join(', ')} ha${withV6.length > 1 ? 've' : 's'} IPv6 but DNS64 off` : ''}. Turn DNS64 on for the workloads' subnet, or name it with --subnet; the subnet, route and NACL checks did not run.`,
+      `aws ec2 modify-subnet-attribute --subnet-id ${withV6[0] ?? '<subnet-id>'} --enable-dns64`, withV6.length ? withV6 : inv.subnets.map((s) => s.SubnetId)));
   }
   for (const check of checks) {
     const missing = check.needs.filter((k) => !ctx.has(k));
