@@ -100,9 +100,13 @@ export function ruleName(rule: number | null): string {
 }
 
 /** A free rule number below `before` in that direction, for a fix (multiples of 10 first). */
-export function freeRuleNumber(acl: NetworkAcl, egress: boolean, before: number | null): number {
-  const used = new Set(orderedEntries(acl, egress).map((e) => e.RuleNumber));
+export function freeRuleNumber(acl: NetworkAcl, egress: boolean, before: number | null, taken: ReadonlySet<number> = new Set()): number {
+  const used = new Set<number | undefined>([...orderedEntries(acl, egress).map((e) => e.RuleNumber), ...taken]);
   const limit = before === null || before >= 32767 ? 32766 : before - 1;
+  // Right after the last entry that comes before the blocking one, when a round number fits there.
+  const below = [...used].filter((n): n is number => n !== undefined && n <= limit);
+  const after = (below.length ? Math.max(...below) : 0) + 10 - ((below.length ? Math.max(...below) : 0) % 10);
+  if (after <= limit && !used.has(after)) return after;
   for (let n = Math.floor(limit / 10) * 10; n >= 10; n -= 10) if (!used.has(n)) return n;
   for (let n = limit; n >= 1; n--) if (!used.has(n)) return n;
   return Math.max(1, limit);

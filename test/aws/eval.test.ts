@@ -66,9 +66,11 @@ describe('evaluateNacl', () => {
   });
   it('free rule numbers come before the blocking rule', () => {
     const a = acl([{ RuleNumber: 100, Egress: true }, { RuleNumber: 90, Egress: true }, { RuleNumber: 90, Egress: false }]);
-    expect(freeRuleNumber(a, true, 100)).toBe(80);
+    expect(freeRuleNumber(a, true, 100)).toBe(80); // nothing round between 90 and 100
     expect(freeRuleNumber(a, false, 100)).toBe(80);
+    expect(freeRuleNumber(a, false, 32768)).toBe(100); // right after the last entry
     expect(freeRuleNumber(a, true, 5)).toBe(4);
-    expect(freeRuleNumber(a, true, null)).toBe(32760);
+    expect(freeRuleNumber(a, true, null)).toBe(110);
+    expect(freeRuleNumber(a, true, null, new Set([110]))).toBe(120); // numbers already proposed count as taken
   });
 });

@@ -24,6 +24,7 @@ export const naclNatSubnet: AwsCheck = {
       const problems: string[] = [];
       const fixes: string[] = [];
       let fatal = false;
+      const taken = { true: new Set<number>(), false: new Set<number>() };
       const remotes4: Cidr = IPV4_ANY;
       for (const p of paths) {
         for (const w of ctx.subnetIpv6(p.target.subnet)) {
@@ -46,7 +47,9 @@ export const naclNatSubnet: AwsCheck = {
         if (got === 0) fatal = true;
         const blocking = v.denied.filter((d) => d.range[1] >= lo && d.range[0] <= hi);
         problems.push(`${what} (${blocking.map((b) => `${ruleName(b.rule)}${flow.ports && flow.ports[0] !== flow.ports[1] ? ` ${rangeText(b.range)}` : ''}`).join(', ')})`);
-        fixes.push(`aws ec2 create-network-acl-entry --network-acl-id ${a.NetworkAclId} ${dir} --rule-number ${freeRuleNumber(a, flow.egress, blocking[0]?.rule ?? null)} ${proto} ${cidr} --rule-action allow`);
+        const n = freeRuleNumber(a, flow.egress, blocking[0]?.rule ?? null, taken[`${flow.egress}`]);
+        taken[`${flow.egress}`].add(n);
+        fixes.push(`aws ec2 create-network-acl-entry --network-acl-id ${a.NetworkAclId} ${dir} --rule-number ${n} ${proto} ${cidr} --rule-action allow`);
       }
     }
     return out;
