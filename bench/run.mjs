@@ -24,7 +24,7 @@ const N = opt('--packets', 1_000_000);
 const BIG = opt('--big', 5_000_000);
 const RUNS = opt('--runs', 5);
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
-if (ONLY !== null && ONLY !== 'packets' && ONLY !== 'translate') throw new Error(`--only packets|translate, not ${ONLY}`);
+if (ONLY !== null && ONLY !== 'packets' && ONLY !== 'translate' && ONLY !== 'aws-check') throw new Error(`--only packets|translate|aws-check, not ${ONLY}`);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
 mkdirSync(OUT, { recursive: true });
@@ -240,5 +240,8 @@ async function translateBench() {
   }
 }
 
-if (ONLY !== 'translate') await packetsBench();
-if (ONLY !== 'packets') await translateBench();
+if (ONLY === 'aws-check') await (await import('./aws-check.mjs')).awsCheckBench({ runs: RUNS, out: OUT });
+else {
+  if (ONLY !== 'translate') await packetsBench();
+  if (ONLY !== 'packets') await translateBench();
+}

@@ -11,9 +11,21 @@ export interface Cidr {
 
 const buf = new Uint8Array(16);
 
-/** Parses `A/L` (or a bare address as a host route); null when it is neither family. */
+const cache = new Map<string, Cidr | null>();
+
+/** Parses `A/L` (or a bare address as a host route); null when it is neither family. Memoized: accounts repeat the same blocks. */
 export function parseCidr(text: string | undefined | null): Cidr | null {
   if (typeof text !== 'string') return null;
+  let c = cache.get(text);
+  if (c === undefined) {
+    c = parse(text);
+    if (cache.size > 100_000) cache.clear();
+    cache.set(text, c);
+  }
+  return c;
+}
+
+function parse(text: string): Cidr | null {
   const slash = text.indexOf('/');
   const addr = slash < 0 ? text : text.slice(0, slash);
   const lenText = slash < 0 ? null : text.slice(slash + 1);

@@ -4,7 +4,7 @@
  */
 import type { Finding, Severity } from '../diag/finding.js';
 import type { AwsInventory, InputKind } from './load.js';
-import type { NatGateway, NetworkAcl, Route, RouteTable, SecurityGroup, Subnet, Vpc } from './types.js';
+import type { NatGateway, NetworkAcl, ResolverEndpoint, ResolverRuleAssociation, Route, RouteTable, SecurityGroup, Subnet, Vpc } from './types.js';
 import { cidrContains, cidrOverlaps, parseCidr, type Cidr } from './cidr.js';
 
 export interface CheckOptions {
@@ -41,8 +41,54 @@ export class AwsContext {
   /** Subnet ids given with --subnet that the input does not hold. */
   readonly unknownSubnets: string[] = [];
 
+  // Lookups by id, built once: accounts have thousands of subnets and tables.
+  private readonly byVpc = new Map<string, Vpc>();
+  private readonly bySubnet = new Map<string, Subnet>();
+  private readonly subnetsOfVpc = new Map<string, Subnet[]>();
+  private readonly byNat = new Map<string, NatGateway>();
+  private readonly bySg = new Map<string, SecurityGroup>();
+  private readonly tableOfSubnet = new Map<string, RouteTable>();
+  private readonly mainTableOfVpc = new Map<string, RouteTable>();
+  private readonly aclOfSubnet = new Map<string, NetworkAcl>();
+  private readonly defaultAclOfVpc = new Map<string, NetworkAcl>();
+  private readonly byEndpoint = new Map<string, ResolverEndpoint>();
+  private readonly assocOfRule = new Map<string, ResolverRuleAssociation[]>();
+
   constructor(readonly inv: AwsInventory, readonly opts: CheckOptions = {}) {
+    for (const v of inv.vpcs) this.byVpc.set(v.VpcId, v);
+    for (const s of inv.subnets) {
+      this.bySubnet.set(s.SubnetId, s);
+      const l = this.subnetsOfVpc.get(s.VpcId ?? '') ?? [];
+      l.push(s);
+      this.subnetsOfVpc.set(s.VpcId ?? '', l);
+    }
+    for (const n of inv.natGateways) this.byNat.set(n.NatGatewayId, n);
+    for (const g of inv.securityGroups) this.bySg.set(g.GroupId, g);
+    for (const t of inv.routeTables) {
+      for (const a of t.Associations ?? []) {
+        if (a.SubnetId && assocActive(a.AssociationState?.State) && !this.tableOfSubnet.has(a.SubnetId)) this.tableOfSubnet.set(a.SubnetId, t);
+        if (a.Main === true && !this.mainTableOfVpc.has(t.VpcId ?? '')) this.mainTableOfVpc.set(t.VpcId ?? '', t);
+      }
+    }
+    for (const a of inv.networkAcls) {
+      for (const x of a.Associations ?? []) if (x.SubnetId && !this.aclOfSubnet.has(x.SubnetId)) this.aclOfSubnet.set(x.SubnetId, a);
+      if (a.IsDefault === true && !this.defaultAclOfVpc.has(a.VpcId ?? '')) this.defaultAclOfVpc.set(a.VpcId ?? '', a);
+    }
+    for (const e of inv.resolverEndpoints) this.byEndpoint.set(e.Id, e);
+    for (const a of inv.resolverRuleAssociations) {
+      const l = this.assocOfRule.get(a.ResolverRuleId ?? '') ?? [];
+      l.push(a);
+      this.assocOfRule.set(a.ResolverRuleId ?? '', l);
+    }
     this.targets = this.pickTargets();
+  }
+
+  resolverEndpoint(id: string | undefined): ResolverEndpoint | undefined {
+    return id === undefined ? undefined : this.byEndpoint.get(id);
+  }
+  /** The associations of a Resolver rule with VPCs. */
+  ruleAssociations(ruleId: string): ResolverRuleAssociation[] {
+    return this.assocOfRule.get(ruleId) ?? [];
   }
 
   has(kind: InputKind): boolean {
@@ -50,30 +96,30 @@ export class AwsContext {
   }
 
   vpc(id: string | undefined): Vpc | undefined {
-    return id === undefined ? undefined : this.inv.vpcs.find((v) => v.VpcId === id);
+    return id === undefined ? undefined : this.byVpc.get(id);
   }
   subnet(id: string | undefined): Subnet | undefined {
-    return id === undefined ? undefined : this.inv.subnets.find((s) => s.SubnetId === id);
+    return id === undefined ? undefined : this.bySubnet.get(id);
   }
   natGateway(id: string | undefined): NatGateway | undefined {
-    return id === undefined ? undefined : this.inv.natGateways.find((n) => n.NatGatewayId === id);
+    return id === undefined ? undefined : this.byNat.get(id);
   }
   securityGroup(id: string): SecurityGroup | undefined {
-    return this.inv.securityGroups.find((g) => g.GroupId === id);
+    return this.bySg.get(id);
   }
 
   /** The route table of a subnet: explicit association, else the main table of its VPC. */
   routeTableOf(subnetId: string, vpcId: string | undefined): { table: RouteTable | undefined; explicit: boolean } {
-    const explicit = this.inv.routeTables.find((t) => (t.Associations ?? []).some((a) => a.SubnetId === subnetId && assocActive(a.AssociationState?.State)));
+    const explicit = this.tableOfSubnet.get(subnetId);
     if (explicit) return { table: explicit, explicit: true };
-    const main = this.inv.routeTables.find((t) => (vpcId === undefined || t.VpcId === undefined || t.VpcId === vpcId) && (t.Associations ?? []).some((a) => a.Main === true));
+    // Tables saved without VpcId (hand-trimmed files) still serve as the main table.
+    const main = this.mainTableOfVpc.get(vpcId ?? '') ?? this.mainTableOfVpc.get('');
     return { table: main, explicit: false };
   }
 
   /** The network ACL of a subnet: the one associated with it, else the VPC's default ACL. */
   naclOf(subnetId: string, vpcId: string | undefined): NetworkAcl | undefined {
-    return this.inv.networkAcls.find((a) => (a.Associations ?? []).some((x) => x.SubnetId === subnetId))
-      ?? this.inv.networkAcls.find((a) => a.IsDefault === true && (vpcId === undefined || a.VpcId === vpcId));
+    return this.aclOfSubnet.get(subnetId) ?? this.defaultAclOfVpc.get(vpcId ?? '') ?? this.defaultAclOfVpc.get('');
   }
 
   /** Internet gateways attached to the VPC (attachment state `available`, as describe-internet-gateways prints it). */
@@ -113,8 +159,8 @@ export class AwsContext {
 
   /** A public subnet of the VPC (its table routes 0.0.0.0/0 to an internet gateway): for fixes. */
   suggestPublicSubnet(vpcId: string | undefined): Subnet | undefined {
-    return this.inv.subnets.find((s) => {
-      if (s.VpcId !== vpcId || !s.CidrBlock) return false;
+    return (this.subnetsOfVpc.get(vpcId ?? '') ?? []).find((s) => {
+      if (!s.CidrBlock) return false;
       const t = this.routeTableOf(s.SubnetId, vpcId).table;
       const r = t ? lookupRoute(t, parseCidr('0.0.0.0/0') as Cidr) : undefined;
       return r !== undefined && routeTarget(r).kind === 'igw' && r.State !== 'blackhole';

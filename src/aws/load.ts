@@ -242,6 +242,14 @@ function checkShapes(kind: keyof typeof INPUT_KINDS, list: Record<string, unknow
  */
 export function parseJsonDocuments(text: string, file: string): unknown[] {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // The common case, one document: let JSON.parse see it whole; split only when that fails.
+  if (text.trim().length > 0) {
+    try {
+      return [JSON.parse(text)];
+    } catch {
+      // several documents, or a syntax error the scan below locates
+    }
+  }
   const docs: unknown[] = [];
   let i = 0;
   const n = text.length;

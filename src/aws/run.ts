@@ -32,7 +32,7 @@ export function runAwsChecks(inv: AwsInventory, opts: CheckOptions = {}, checks:
       ctx.skip(check.name, ...missing);
       continue;
     }
-    findings.push(...check.run(ctx));
+    for (const f of check.run(ctx)) findings.push(f);
   }
   // Worst first; within a severity, the order of the checks (setup order of the guide).
   const order = findings.map((f, i) => ({ f, i }));

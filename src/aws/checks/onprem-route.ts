@@ -18,11 +18,18 @@ export const onpremRoute: AwsCheck = {
   needs: ['ResolverRules', 'NatGateways', 'RouteTables', 'Subnets'],
   run(ctx) {
     const out: Finding[] = [];
-    const targets = relevantForwardRules(ctx).flatMap((r) => ipv4Targets(r).map((ip) => ({ ip, rule: r.Id })))
-      .filter((t) => { const c = parseCidr(t.ip); return c !== null && PRIVATE.some((p) => cidrContains(p, c)); });
-    if (targets.length === 0) return out;
+    const rules = relevantForwardRules(ctx);
+    if (rules.length === 0) return out;
     for (const { natId, nat } of natsInUse(ctx)) {
       if (!nat || nat.State !== 'available' || !nat.SubnetId) continue;
+      // The rules that act in the NAT gateway's VPC: associated with it, or (no association input) hosted in it.
+      const vpc = nat.VpcId ?? ctx.subnet(nat.SubnetId)?.VpcId;
+      const mine = rules.filter((r) => ctx.has('ResolverRuleAssociations')
+        ? ctx.ruleAssociations(r.Id).some((a) => a.VPCId === vpc)
+        : ctx.resolverEndpoint(r.ResolverEndpointId)?.HostVPCId === vpc || !ctx.has('ResolverEndpoints'));
+      const targets = mine.flatMap((r) => ipv4Targets(r).map((ip) => ({ ip, rule: r.Id })))
+        .filter((t) => { const c = parseCidr(t.ip); return c !== null && PRIVATE.some((p) => cidrContains(p, c)); });
+      if (targets.length === 0) continue;
       const table = ctx.routeTableOf(nat.SubnetId, nat.VpcId).table;
       if (!table) continue;
       const vpcV4 = ctx.vpc(nat.VpcId)?.CidrBlock;
@@ -38,11 +45,11 @@ export const onpremRoute: AwsCheck = {
       }
       if (unrouted.length === 0) continue;
       const ips = unrouted.map((u) => u.ip);
-      const rules = [...new Set(unrouted.map((u) => u.rule))];
+      const ruleIds = [...new Set(unrouted.map((u) => u.rule))];
       out.push(awsFinding('nat-no-route-to-onprem', 'warning', `NAT gateway ${natId}'s subnet has no route to the on-premises network of ${ips.join(', ')}`,
-        `Rule${rules.length > 1 ? 's' : ''} ${rules.join(', ')} forward${rules.length > 1 ? '' : 's'} to the on-premises resolvers ${ips.join(', ')}, so on-premises names resolve and DNS64 synthesizes 64:ff9b:: addresses for them. The NAT gateway sends the translated IPv4 by its subnet's table ${table.RouteTableId}, where ${unrouted.map((u) => `${u.ip} goes to ${u.via}`).join(', ')}, not to a transit or virtual private gateway: connections to on-premises IPv4 hosts fail.`,
+        `Rule${ruleIds.length > 1 ? 's' : ''} ${ruleIds.join(', ')} forward${ruleIds.length > 1 ? '' : 's'} to the on-premises resolvers ${ips.join(', ')}, so on-premises names resolve and DNS64 synthesizes 64:ff9b:: addresses for them. The NAT gateway sends the translated IPv4 by its subnet's table ${table.RouteTableId}, where ${unrouted.map((u) => `${u.ip} goes to ${u.via}`).join(', ')}, not to a transit or virtual private gateway: connections to on-premises IPv4 hosts fail.`,
         `aws ec2 create-route --route-table-id ${table.RouteTableId} --destination-cidr-block <on-premises-cidr> --transit-gateway-id <tgw-id>`,
-        [natId, table.RouteTableId, ...rules]));
+        [natId, table.RouteTableId, ...ruleIds]));
     }
     return out;
   },

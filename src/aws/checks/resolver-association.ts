@@ -1,4 +1,8 @@
-/** A forwarding rule acts only in the VPCs it is associated with (association Status COMPLETE). */
+/**
+ * A forwarding rule acts only in the VPCs it is associated with (association Status COMPLETE). A
+ * rule whose outbound endpoint lives in a checked VPC is meant for it and must be associated; a
+ * rule hosted elsewhere and associated with no VPC at all is flagged for each checked VPC.
+ */
 import type { AwsCheck } from '../check.js';
 import type { Finding } from '../../diag/finding.js';
 import { awsFinding } from '../context.js';
@@ -13,8 +17,11 @@ export const resolverAssociation: AwsCheck = {
     const vpcs = [...new Set(ctx.targets.map((t) => t.subnet.VpcId).filter((v): v is string => !!v))];
     if (vpcs.length === 0) return out;
     for (const r of relevantForwardRules(ctx)) {
+      const host = ctx.resolverEndpoint(r.ResolverEndpointId)?.HostVPCId;
+      const associated = ctx.ruleAssociations(r.Id).length > 0;
       for (const vpc of vpcs) {
-        const a = ctx.inv.resolverRuleAssociations.filter((x) => x.ResolverRuleId === r.Id && x.VPCId === vpc);
+        if (host !== vpc && (associated || (host !== undefined && !vpcs.includes(host)))) continue;
+        const a = ctx.ruleAssociations(r.Id).filter((x) => x.VPCId === vpc);
         if (a.some((x) => x.Status === 'COMPLETE' || x.Status === 'CREATING')) continue;
         const bad = a[0];
         out.push(awsFinding('resolver-rule-not-associated', 'error', `forwarding rule ${r.Id} (${r.DomainName ?? '?'}) is not associated with ${vpc}`,

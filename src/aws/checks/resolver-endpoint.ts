@@ -17,7 +17,7 @@ export const resolverEndpoint: AwsCheck = {
     const rules = relevantForwardRules(ctx);
     const eps = new Set(rules.map((r) => r.ResolverEndpointId).filter((x): x is string => !!x));
     for (const id of eps) {
-      const ep = ctx.inv.resolverEndpoints.find((e) => e.Id === id);
+      const ep = ctx.resolverEndpoint(id);
       if (!ep || ep.Direction !== 'OUTBOUND') continue;
       const mine = rules.filter((r) => r.ResolverEndpointId === id);
       const v4 = mine.flatMap(ipv4Targets);

@@ -17,7 +17,7 @@ export const resolverRuleEndpoint: AwsCheck = {
     const suggest = outbound[0]?.Id ?? '<outbound-endpoint-id>';
     for (const r of relevantForwardRules(ctx)) {
       const epId = r.ResolverEndpointId;
-      const ep = ctx.inv.resolverEndpoints.find((e) => e.Id === epId);
+      const ep = ctx.resolverEndpoint(epId);
       let what: string | null = null;
       if (!epId) what = 'has no ResolverEndpointId';
       else if (ctx.has('ResolverEndpoints') && !ep) what = `names endpoint ${epId}, which list-resolver-endpoints does not list`;

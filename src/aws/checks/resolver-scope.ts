@@ -16,12 +16,11 @@ export function checkedVpcs(ctx: AwsContext): Set<string> {
 export function relevantForwardRules(ctx: AwsContext): ResolverRule[] {
   const vpcs = checkedVpcs(ctx);
   const rules = ctx.inv.resolverRules.filter((r) => r.RuleType === 'FORWARD' && r.Status !== 'DELETING');
-  const assoc = ctx.inv.resolverRuleAssociations;
   return rules.filter((r) => {
-    const ep = ctx.inv.resolverEndpoints.find((e) => e.Id === r.ResolverEndpointId);
+    const ep = ctx.resolverEndpoint(r.ResolverEndpointId);
     if (ep?.HostVPCId && vpcs.has(ep.HostVPCId)) return true;
     if (!ctx.has('ResolverRuleAssociations')) return true;
-    const mine = assoc.filter((a) => a.ResolverRuleId === r.Id);
+    const mine = ctx.ruleAssociations(r.Id);
     return mine.length === 0 || mine.some((a) => a.VPCId !== undefined && vpcs.has(a.VPCId));
   });
 }
