@@ -20,7 +20,17 @@ export interface Compiled {
   names: Set<string>;
 }
 
-export function compileNode(n: Node): Compiled {
+/** Fields a command cannot supply: a filter naming them is rejected at their column. */
+export interface CompileOptions {
+  /** The command knows the engine's verdict per packet (default true). */
+  outcome?: boolean;
+  /** The command knows analyze's findings per packet (default true). */
+  findings?: boolean;
+  /** Names the command, for the message ("packets runs no engine"). */
+  command?: string;
+}
+
+export function compileNode(n: Node, opts: CompileOptions = {}): Compiled {
   const names = new Set<string>();
   let need = 0;
   const walk = (x: Node): Pred => {
@@ -32,6 +42,12 @@ export function compileNode(n: Node): Compiled {
       default: {
         const def = lookupField(x.field);
         if (!def) throw new FilterError(unknownField(x.field), x.col);
+        if (def.need & Need.OUTCOME && opts.outcome === false) {
+          throw new FilterError(`"${x.field}" needs the translator's verdict for each packet, which ${opts.command ?? 'this command'} does not compute (use it with translate, analyze or view)`, x.col);
+        }
+        if (def.need & Need.FINDINGS && opts.findings === false) {
+          throw new FilterError(`"${x.field}" needs analyze's findings, which ${opts.command ?? 'this command'} does not compute (use it with analyze or view)`, x.col);
+        }
         names.add(def.name);
         need |= def.need;
         return compileTest(x, def);
@@ -59,18 +75,22 @@ function unknownField(name: string): string {
 
 function distance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 2) return 99;
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  // Optimal string alignment distance: a swap of two neighbours ("dprot") counts as one edit.
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    rows.push(new Array<number>(b.length + 1).fill(0));
+    rows[i][0] = i;
+  }
+  for (let j = 0; j <= b.length; j++) rows[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const t = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = t;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
+      rows[i][j] = d;
     }
   }
-  return prev[b.length];
+  return rows[a.length][b.length];
 }
 
 const KIND_TEXT: Record<string, string> = { num: 'a number', bool: 'true or false', addr: 'an address', str: 'text', pred: 'a test on its own' };

@@ -49,7 +49,8 @@
  */
 import { FilterError } from './errors.js';
 import { parseFilter } from './parser.js';
-import { compileNode, type Pred } from './compile.js';
+import { compileNode, type Pred, type CompileOptions } from './compile.js';
+export type { CompileOptions } from './compile.js';
 import { Need } from './fields.js';
 import { JsonFacts, type FactSource, type PacketFacts } from './facts.js';
 
@@ -99,9 +100,12 @@ class Filter implements CompiledFilter {
   }
 }
 
-/** Compiles filter text; throws {@link FilterError} (message and 1-based column) when it is invalid. */
-export function compileFilter(text: string): CompiledFilter {
-  const { pred, need, names } = compileNode(parseFilter(text));
+/**
+ * Compiles filter text; throws {@link FilterError} (message and 1-based column) when it is
+ * invalid, or when it names facts the caller says it cannot supply (`opts.outcome`, `opts.findings`).
+ */
+export function compileFilter(text: string, opts: CompileOptions = {}): CompiledFilter {
+  const { pred, need, names } = compileNode(parseFilter(text), opts);
   const fields: FilterFields = {
     names: [...names],
     dns: (need & Need.DNS) !== 0,
@@ -116,9 +120,9 @@ export function compileFilter(text: string): CompiledFilter {
 export type FilterValidation = { ok: true } | { ok: false; column: number; message: string };
 
 /** For a live valid/invalid mark: never throws. */
-export function validateFilter(text: string): FilterValidation {
+export function validateFilter(text: string, opts: CompileOptions = {}): FilterValidation {
   try {
-    compileFilter(text);
+    compileFilter(text, opts);
     return { ok: true };
   } catch (e) {
     if (e instanceof FilterError) return { ok: false, column: e.column, message: e.message };
