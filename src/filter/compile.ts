@@ -273,7 +273,7 @@ function addressLiteral(v: ValueNode, def: FieldDef, field: string): AddrLit {
   if (parseIpv4(a, bytes, 0)) version = 4;
   else if (parseIpv6(a, bytes, 0)) version = 6;
   else {
-    const why = /^[0-9a-fA-F:.]+$/.test(a) && a.length > 0 ? 'not a valid IPv4 or IPv6 address' : 'expected an IPv4 or IPv6 address';
+    const why = a.includes(':') || /^[0-9.]+$/.test(a) ? 'not a valid IPv4 or IPv6 address' : 'expected an IPv4 or IPv6 address';
     throw new FilterError(`"${field}" compares addresses: ${why}, found ${JSON.stringify(a)}`, v.col);
   }
   const max = version === 4 ? 32 : 128;
