@@ -3,7 +3,8 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { stat } from 'node:fs/promises';
 import { translateCapture, summaryText, type TranslateSummary } from '../../src/replay/translate.js';
 import { reasonId } from '../../src/diag/reasons.js';
-import { engineOptions, resolveEngineConfig, type EngineOptionArgs } from '../engine-options.js';
+import { engineOptions, resolveEngineConfig, resolveDns64, type EngineOptionArgs } from '../engine-options.js';
+import { Dns64Hook } from '../../src/replay/dns64.js';
 import { inputPath, warn } from '../capture.js';
 import { UsageError } from '../errors.js';
 
@@ -40,6 +41,11 @@ export async function handler(argv: ArgumentsCamelCase<TranslateArgs>): Promise<
   const output = argv.write === undefined ? null : inputPath(argv.write);
   if (output === '-' && process.stdout.isTTY) throw new UsageError('refusing to write a capture to a terminal: redirect stdout, or give -w FILE');
   const config = resolveEngineConfig(argv);
+  let dns64: Dns64Hook | null = null;
+  if (config.dns64.enabled) {
+    const d = resolveDns64(argv, config);
+    if (d.options.prefixes.length) dns64 = new Dns64Hook(d.options, d.zone);
+  }
   const progress = argv.progress && process.stderr.isTTY ? await makeProgress(input) : null;
   let summary: TranslateSummary;
   try {
@@ -54,6 +60,7 @@ export async function handler(argv: ArgumentsCamelCase<TranslateArgs>): Promise<
       onWarning: (m) => warn(`${m} (${input === '-' ? 'stdin' : input})`),
       afterChunk: progress ?? undefined,
       side: argv.side,
+      dns64,
     });
   } finally {
     if (progress) process.stderr.write('\r\x1b[K');
@@ -67,7 +74,7 @@ export async function handler(argv: ArgumentsCamelCase<TranslateArgs>): Promise<
       hairpinned: summary.hairpinned, reconstructed: summary.reconstructed, generated: summary.icmpErrors + summary.deferred, dropped: summary.dropped, drops,
     }) + '\n');
   }
-  process.stderr.write(summaryText(summary) + '\n');
+  process.stderr.write(summaryText(summary) + (dns64 ? `; dns64: ${dns64.engine.answered} AAAA/PTR answers, ${dns64.rewrittenCount} rewritten` : '') + '\n');
 }
 
 /** A progress figure on stderr, shown only after a second of work (SPEC §2 --no-progress). */

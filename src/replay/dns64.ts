@@ -153,7 +153,7 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
 
 /** What the hook did with the last packet (for `--explain`). */
 export interface Dns64HookVerdict {
-  /** kept: the resolver's answer stands; rewritten: replaced by the engine's; passed: not an AAAA/PTR answer. */
+  /** kept: the resolver's answer stands; rewritten: replaced by the engine's; passed: a query, or not an AAAA/PTR answer. */
   action: 'kept' | 'rewritten' | 'passed';
   reason: string;
   detail: string;
@@ -199,7 +199,10 @@ export class Dns64Hook {
     for (let i = 0; i < k; i++) {
       const r = this.engine.onMessage(dec.dnsBufs[i], dec.dnsOffs[i], dec.dnsLens[i], n, clientPort(dec), dec.l4 === L4.TCP);
       if (!r) {
-        this.verdict ??= { action: 'passed', reason: 'not-aaaa-answer', detail: 'not an AAAA or ip6.arpa PTR answer' };
+        const isQuery = dec.dnsLens[i] >= 3 && (dec.dnsBufs[i][dec.dnsOffs[i] + 2] & 0x80) === 0;
+        this.verdict ??= isQuery
+          ? { action: 'passed', reason: 'query', detail: 'a query: DNS64 acts on its answer' }
+          : { action: 'passed', reason: 'not-aaaa-answer', detail: 'not an AAAA or ip6.arpa PTR answer' };
         continue;
       }
       if (r.action === 'rewrite') {
