@@ -13,7 +13,6 @@ import { readCapture, type ReadSummary, type ReadOptions } from '../pcap/reader.
 import { openCaptureWriter, formatForPath, samePath, type CaptureWriter } from '../pcap/writer.js';
 import type { CapturedPacket } from '../pcap/packet.js';
 import { PacketDecoder, L4, DNS_PORT } from '../wire/layer-decoder.js';
-import { encodeDns } from '../wire/dns.js';
 import { Dns64Engine, type Dns64Options, type Dns64Result } from '../xlat/dns64/engine.js';
 import { DnsPacketRewriter } from '../xlat/dns64/packet.js';
 import type { ZoneRecord } from '../xlat/dns64/zone.js';
@@ -56,15 +55,6 @@ function clientPort(dec: PacketDecoder): number {
   return dec.sport === DNS_PORT ? dec.dport : dec.sport;
 }
 
-/** Encodes the engine's message for its transport (name compression, TC when it does not fit). */
-export function encodeResult(r: Dns64Result): Uint8Array | null {
-  if (!r.message) return null;
-  try {
-    return encodeDns(r.message, { maxSize: r.maxSize });
-  } catch {
-    return null;
-  }
-}
 
 export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> {
   const out = opts.output ?? null;
@@ -108,7 +98,7 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
           const r = engine.onMessage(dec.dnsBufs[i], dec.dnsOffs[i], dec.dnsLens[i], p.number, cport, tcp);
           if (!r) continue;
           if (writer && r.action === 'rewrite') {
-            const bytes = encodeResult(r);
+            const bytes = engine.encode(r);
             const pkt = bytes && k === 1 ? rewriter.rewrite(dec, p.offset, p.caplen, bytes) : null;
             if (pkt) replaced = pkt;
             else notRewritable++;
@@ -206,7 +196,7 @@ export class Dns64Hook {
         continue;
       }
       if (r.action === 'rewrite') {
-        const enc = encodeResult(r);
+        const enc = this.engine.encode(r);
         const pkt = enc && k === 1 ? this.rewriter.rewrite(dec, off, caplen, enc) : null;
         if (pkt) {
           out = pkt;

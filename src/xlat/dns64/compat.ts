@@ -16,6 +16,14 @@ export interface Dns64Behaviour {
   ipv4onlyTtl: number;
   /** RFC 6147 §5.5 point 3: no synthesis when DO and CD are set. */
   noSynthOnDoCd: boolean;
+  /** BIND `break-dnssec no`: no synthesis when DO is set and the answer is signed (CD or not). */
+  noSynthOnDoSigned: boolean;
+  /** Unbound: no synthesis whenever CD is set. */
+  noSynthOnCd: boolean;
+  /** Largest UDP answer whatever the requestor offers (BIND max-udp-size 1232), or 0 = the requestor's size. */
+  udpCap: number;
+  /** A truncated answer keeps the records that fit (`never` empty), or is sent empty (`always`, or only to EDNS queries). */
+  tcEmpty: 'never' | 'edns' | 'always';
   /** RFC 6147 §5.1.4: when native AAAA are mixed with excluded ones, drop the excluded ones. */
   removeExcludedFromMixed: boolean;
   /** Apply strictWellKnownPrefix (RFC 6052 §3.1) to synthesis. */
@@ -36,8 +44,13 @@ export interface Dns64Behaviour {
 
 const RFC: Dns64Behaviour = {
   ipv4onlyLocal: true,
-  ipv4onlyTtl: 86400,
+  // RFC 8880 fixes no TTL for the local answer; 3600 is what BIND's built-in zone uses.
+  ipv4onlyTtl: 3600,
   noSynthOnDoCd: true,
+  noSynthOnDoSigned: false,
+  noSynthOnCd: false,
+  udpCap: 0,
+  tcEmpty: 'never',
   removeExcludedFromMixed: true,
   strictWkp: true,
   ttlRule: 'min',
@@ -50,10 +63,12 @@ const RFC: Dns64Behaviour = {
 
 export function compatBehaviour(c: Dns64Compat): Dns64Behaviour {
   switch (c) {
+    // BIND 9.18 `dns64 64:ff9b::/96 { };` (defaults: exclude ::ffff:0:0/96, mapped any, break-dnssec no).
     case 'bind':
-      return { ...RFC };
+      return { ...RFC, strictWkp: false, noSynthOnDoCd: false, noSynthOnDoSigned: true, udpCap: 1232, tcEmpty: 'edns' };
+    // Unbound 1.17 `module-config: "dns64 validator iterator"`, dns64-prefix.
     case 'unbound':
-      return { ...RFC };
+      return { ...RFC, strictWkp: false, ipv4onlyLocal: false, ttlRule: 'a-ttl', exclude: [], noSynthOnCd: true, ptrMode: 'ptr', tcEmpty: 'always' };
     default:
       return RFC;
   }

@@ -17,7 +17,7 @@
  * and {@link Dns64Engine.decidePtr}; the reason codes in `reasons.ts`. Resolver compatibility
  * modes (`--dns64-compat bind|unbound`) change only the points listed in `compat.ts`.
  */
-import { decodeDns, dnsWalkName, DnsType, type DnsMessage, type DnsRr, type DnsMessageInput, type DnsRrInput } from '../../wire/dns.js';
+import { decodeDns, encodeDns, dnsWalkName, DnsType, type DnsMessage, type DnsRr, type DnsMessageInput, type DnsRrInput } from '../../wire/dns.js';
 import { ipv4ToString, ipv6ToString, parseIpv4, parseIpv6 } from '../../wire/addr-text.js';
 import { embedIpv4, extractIpv4, inPrefix, WKP, type Prefix6 } from '../rfc6052.js';
 import type { Prefix6Any, EngineConfig } from '../config-types.js';
@@ -422,6 +422,10 @@ export class Dns64Engine {
     if (doBit && cd && bh.noSynthOnDoCd) {
       return this.keep(result, resp, Dns64Reason.DoCd, 'the query had DO and CD set: returned without synthesis (RFC 6147 §5.5)');
     }
+    if (cd && bh.noSynthOnCd) return this.keep(result, resp, Dns64Reason.CdSet, 'the query had CD set: not synthesized (Unbound)');
+    if (doBit && bh.noSynthOnDoSigned && resp && (resp.flags.includes('AD') || resp.answers.some((r) => r.type === 'RRSIG') || resp.authorities.some((r) => r.type === 'RRSIG'))) {
+      return this.keep(result, resp, Dns64Reason.DoSigned, 'DO set and the answer is signed: not synthesized (BIND break-dnssec no)');
+    }
     if (resp && resp.flags.includes('TC')) return this.keep(result, resp, Dns64Reason.Truncated, 'the resolver\'s answer was truncated: the client retries over TCP');
     if (resp && resp.rcode === 3) return this.keep(result, resp, Dns64Reason.Nxdomain, 'NXDOMAIN returned as is (RFC 6147 §5.1.2)');
 
@@ -558,7 +562,8 @@ export class Dns64Engine {
   // Results
 
   private baseResult(resp: DnsMessage | null, m: DnsMessage, n: number, tcp: boolean, qtype: 'AAAA' | 'PTR', query: PendingQuery | null): Dns64Result {
-    const maxSize = tcp ? 65535 : query ? query.udpSize : 512;
+    let maxSize = tcp ? 65535 : query ? query.udpSize : 512;
+    if (!tcp && this.behaviour.udpCap && maxSize > this.behaviour.udpCap) maxSize = this.behaviour.udpCap;
     return {
       n, name: stripDot(m.questions[0].name), qtype,
       rcode: resp ? resp.rcode : 0,
@@ -606,6 +611,25 @@ export class Dns64Engine {
       edns: edns ? { udpSize: edns.udpSize, do: (query ? query.doBit : edns.do), version: 0 } : null,
     };
     return r;
+  }
+
+  /**
+   * The wire form of a rewrite: name compression, at most `maxSize` bytes, TC when the answer
+   * does not fit (whole records kept, or none with the compat modes that send it empty).
+   */
+  encode(r: Dns64Result): Uint8Array | null {
+    if (!r.message) return null;
+    try {
+      const out = encodeDns(r.message, { maxSize: r.maxSize });
+      const tc = (out[2] & 0x02) !== 0;
+      const t = this.behaviour.tcEmpty;
+      if (tc && (t === 'always' || (t === 'edns' && r.message.edns))) {
+        return encodeDns({ ...r.message, flags: [...(r.message.flags ?? []), 'TC'], answers: [], authorities: [], additionals: [] });
+      }
+      return out;
+    } catch {
+      return null;
+    }
   }
 
   private synth(p: Prefix6, v4: number): string {

@@ -23,6 +23,10 @@ export const Dns64Reason = {
   NoAData: 'no-a-data',
   /** §5.5: DO and CD set: the DNS64 must not synthesize; the data is returned as is. */
   DoCd: 'do-cd',
+  /** --dns64-compat bind (break-dnssec no): DO set and the answer signed: not synthesized. */
+  DoSigned: 'do-signed',
+  /** --dns64-compat unbound: CD set: not synthesized. */
+  CdSet: 'cd-set',
   /** The resolver's response was truncated (TC): the client retries over TCP; kept. */
   Truncated: 'truncated',
   /** §5.3.1: PTR for an ip6.arpa name inside a prefix: CNAME to the in-addr.arpa name. */
@@ -48,6 +52,8 @@ export const DNS64_REASON_DOC: Readonly<Record<Dns64ReasonId, string>> = {
   'no-a-records': 'no AAAA and the A query came back empty too: the AAAA response returned as is (RFC 6147 §5.1.6)',
   'no-a-data': 'no A data for the name in the capture or the zone file: the resolver\'s answer kept',
   'do-cd': 'the query had DO and CD set: a DNS64 must not synthesize, the data goes back as is (RFC 6147 §5.5)',
+  'do-signed': 'BIND (break-dnssec no): DO set and the answer is signed: not synthesized (--dns64-compat bind)',
+  'cd-set': 'Unbound: CD set: not synthesized (--dns64-compat unbound)',
   truncated: 'the resolver\'s answer was truncated (TC): the client retries over TCP, kept as is',
   'ptr-cname': 'PTR for an address inside the prefix: answered with a CNAME to the in-addr.arpa name (RFC 6147 §5.3.1)',
   'ptr-passed': 'PTR outside every prefix (or ptr: off): kept as is',

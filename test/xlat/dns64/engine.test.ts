@@ -220,3 +220,22 @@ describe('dns64 -w: the rewritten capture', () => {
     expect(runCli(['dns64', f, '-w', o]).status).toBe(2);
   });
 });
+
+describe('--dns64-compat', () => {
+  it('unbound: A TTL, no exclusion set, no synthesis with CD; bind: synthesis under DO+CD, non-global synthesized', async () => {
+    const pk = [
+      ...exchange('t.example.com', 'A', { answers: [A('t.example.com', '8.8.2.9', 600)] }),
+      ...exchange('t.example.com', 'AAAA', { authorities: [SOA(3600, 60)] }),
+      ...exchange('m.example.com', 'A', { answers: [A('m.example.com', '8.8.2.10')] }),
+      ...exchange('m.example.com', 'AAAA', { answers: [AAAA('m.example.com', '::ffff:8.8.2.10')] }),
+      ...exchange('t.example.com', 'AAAA', { authorities: [SOA(3600, 60)] }, { cd: true }),
+      ...exchange('t.example.com', 'AAAA', { authorities: [SOA(3600, 60)] }, { do: true, cd: true }),
+      ...exchange('p.example.com', 'A', { answers: [A('p.example.com', '10.0.0.1')] }),
+      ...exchange('p.example.com', 'AAAA', {}),
+    ];
+    const row = (o: Out) => `${o.reason} ${o.answers.map((a) => `${a.data}/${a.ttl}`).join(',')}`;
+    expect((await run(pk)).map(row)).toEqual(['synthesized 64:ff9b::808:209/60', 'synthesized-excluded 64:ff9b::808:20a/300', 'synthesized 64:ff9b::808:209/60', 'do-cd ', 'non-global-a ']);
+    expect((await run(pk, ['--dns64-compat', 'unbound'])).map(row)).toEqual(['synthesized 64:ff9b::808:209/600', 'native-aaaa ::ffff:808:20a/300', 'cd-set ', 'do-cd ', 'synthesized 64:ff9b::a00:1/300']);
+    expect((await run(pk, ['--dns64-compat', 'bind'])).map(row)).toEqual(['synthesized 64:ff9b::808:209/60', 'synthesized-excluded 64:ff9b::808:20a/300', 'synthesized 64:ff9b::808:209/60', 'synthesized 64:ff9b::808:209/60', 'synthesized 64:ff9b::a00:1/300']);
+  });
+});
