@@ -17,7 +17,7 @@
  * and {@link Dns64Engine.decidePtr}; the reason codes in `reasons.ts`. Resolver compatibility
  * modes (`--dns64-compat bind|unbound`) change only the points listed in `compat.ts`.
  */
-import { decodeDns, encodeDns, dnsWalkName, DnsType, type DnsMessage, type DnsRr, type DnsMessageInput, type DnsRrInput } from '../../wire/dns.js';
+import { decodeDns, encodeDns, dnsWalkName, DnsView, DnsType, type DnsMessage, type DnsRr, type DnsMessageInput, type DnsRrInput } from '../../wire/dns.js';
 import { ipv4ToString, ipv6ToString, parseIpv4, parseIpv6 } from '../../wire/addr-text.js';
 import { embedIpv4, extractIpv4, inPrefix, WKP, type Prefix6 } from '../rfc6052.js';
 import type { Prefix6Any, EngineConfig } from '../config-types.js';
@@ -128,6 +128,8 @@ export function nameKey(name: string): string {
 
 /** Most queries waiting for their response; the oldest is answered (as unanswered) beyond it. */
 const MAX_PENDING = 65536;
+/** Most A-answer signatures remembered (one per name). */
+const MAX_SIGS = 1 << 20;
 /** Longest CNAME/DNAME chain followed (BIND and Unbound both stop around 8..16). */
 const MAX_CHAIN = 16;
 
@@ -143,6 +145,9 @@ export class Dns64Engine {
   private readonly ptr = new Map<string, { rrs: DnsRr[] }>();
   private readonly pending = new Map<string, PendingQuery>();
   private readonly buf16 = new Uint8Array(16);
+  private readonly view = new DnsView();
+  /** Name key -> hash of the A response last learned for it (skips re-decoding identical answers). */
+  private readonly sigs = new Map<string, number>();
   /** Counters. */
   answered = 0;
   synthesized = 0;
@@ -209,8 +214,8 @@ export class Dns64Engine {
     if (len < 12 || (bytes[off + 2] & 0x80) === 0 || (bytes[off + 2] & 0x78) !== 0) return;
     const qt = firstQtype(bytes, off, len);
     if (qt !== DnsType.A) return;
-    const key = this.firstNameKey(bytes, off, len);
-    if (key === null || this.a.has(key)) return;
+    const name = this.firstName(bytes, off, len);
+    if (name !== null && this.a.has(name.toLowerCase())) return;
     this.learn(decodeDns(bytes, off, len));
   }
 
@@ -228,27 +233,36 @@ export class Dns64Engine {
     const qt = firstQtype(bytes, off, len);
     const isResponse = (b2 & 0x80) !== 0;
     if (qt === DnsType.A) {
-      if (isResponse) this.learn(decodeDns(bytes, off, len));
+      if (isResponse) this.learnA(bytes, off, len);
       return null;
     }
     if (qt !== DnsType.AAAA && qt !== DnsType.PTR) return null;
+    // Fast path for queries: the view, no materialised message (names of plain characters only).
+    const plain = this.firstName(bytes, off, len);
+    if (!isResponse && plain !== null) {
+      const v = this.view;
+      if (v.reset(bytes, off, len) !== 0 || v.firstQuestionClass() !== 1) return null;
+      const key = plain.toLowerCase();
+      if (qt === DnsType.PTR && !key.endsWith('.ip6.arpa')) return null;
+      this.addPending(`${clientPort}/${v.id()}/${key}/${qt}`, {
+        n, name: plain, qtype: qt === DnsType.AAAA ? 'AAAA' : 'PTR', flags: v.flags(), doBit: v.ednsDo(),
+        udpSize: v.hasEdns() ? Math.max(512, v.ednsUdpSize()) : 512, tcp, id: v.id(),
+      });
+      return null;
+    }
     const msg = decodeDns(bytes, off, len);
     if (msg.questions.length !== 1 || msg.problems.some((p) => !p.includes('trailing'))) return null;
     const q = msg.questions[0];
     if (q.class !== 'IN') return null;
     const qname = q.name;
-    const key = nameKey(qname);
+    const key = plain !== null ? plain.toLowerCase() : nameKey(qname);
     if (qt === DnsType.PTR && !key.endsWith('.ip6.arpa')) {
       if (isResponse && key.endsWith('.in-addr.arpa')) this.learn(msg);
       return null;
     }
     const pkey = `${clientPort}/${msg.id}/${key}/${qt}`;
     if (!isResponse) {
-      if (this.pending.size >= MAX_PENDING) {
-        const first = this.pending.keys().next().value as string;
-        this.pending.delete(first);
-      }
-      this.pending.set(pkey, {
+      this.addPending(pkey, {
         n, name: qname, qtype: qt === DnsType.AAAA ? 'AAAA' : 'PTR', flags: flagsWord(msg), doBit: msg.edns?.do ?? false,
         udpSize: msg.edns ? Math.max(512, msg.edns.udpSize) : 512, tcp, id: msg.id,
       });
@@ -260,6 +274,55 @@ export class Dns64Engine {
     const r = qt === DnsType.AAAA ? this.decideAaaa(msg, query, n, tcp) : this.decidePtr(msg, query, n, tcp);
     this.count(r);
     return r;
+  }
+
+  private addPending(pkey: string, q: PendingQuery): void {
+    if (this.pending.size >= MAX_PENDING) {
+      const first = this.pending.keys().next().value as string;
+      this.pending.delete(first);
+    }
+    this.pending.set(pkey, q);
+  }
+
+  /**
+   * An A response. When the same name's answer and authority bytes (and flags) are those learned
+   * last time, nothing changed: no decoding (the common case of repeated lookups).
+   */
+  private learnA(bytes: Uint8Array, off: number, len: number): void {
+    const name = this.firstName(bytes, off, len);
+    if (name === null) return this.learn(decodeDns(bytes, off, len));
+    const e = dnsWalkName(bytes, off, len, 12);
+    let h = 0x811c9dc5 ^ bytes[off + 3] ^ (bytes[off + 2] << 8);
+    for (let i = off + e + 4; i < off + len; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+    h >>>= 0;
+    const key = name.toLowerCase();
+    if (this.sigs.get(key) === h) return;
+    this.learn(decodeDns(bytes, off, len));
+    if (this.sigs.size < MAX_SIGS || this.sigs.has(key)) this.sigs.set(key, h);
+  }
+
+  /**
+   * The first question's name as text when every label holds only letters, digits, '-' and '_'
+   * (no escaping needed), else null. Case kept.
+   */
+  private firstName(bytes: Uint8Array, off: number, len: number): string | null {
+    let p = off + 12;
+    const end = off + len;
+    let s = '';
+    for (;;) {
+      if (p >= end) return null;
+      const l = bytes[p];
+      if (l === 0) return s;
+      if (l > 63 || p + 1 + l > end) return null;
+      if (s.length) s += '.';
+      for (let i = 1; i <= l; i++) {
+        const c = bytes[p + i];
+        const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f;
+        if (!ok) return null;
+      }
+      s += latin1(bytes, p + 1, p + 1 + l);
+      p += l + 1;
+    }
   }
 
   /** Answers the queries whose response never appeared (in query order). */
@@ -282,24 +345,6 @@ export class Dns64Engine {
     this.answered++;
     if (r.synthesized) this.synthesized++;
     if (r.action === 'rewrite') this.rewritten++;
-  }
-
-  private firstNameKey(bytes: Uint8Array, off: number, len: number): string | null {
-    const e = dnsWalkName(bytes, off, len, 12);
-    if (e < 0) return null;
-    let s = '';
-    let p = off + 12;
-    while (bytes[p] !== 0) {
-      const l = bytes[p];
-      if ((l & 0xc0) !== 0) return null;
-      if (s.length) s += '.';
-      for (let i = 1; i <= l; i++) {
-        const c = bytes[p + i];
-        s += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
-      }
-      p += l + 1;
-    }
-    return s;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -686,6 +731,18 @@ function inPrefixAny(addr: Uint8Array, p: Prefix6Any): boolean {
     if ((addr[full] & m) !== (p.bytes[full] & m)) return false;
   }
   return true;
+}
+
+const LATIN1 = new TextDecoder('latin1');
+
+/** bytes[from..to) as a string of plain ASCII (checked by the caller). */
+function latin1(b: Uint8Array, from: number, to: number): string {
+  if (to - from <= 16) {
+    let s = '';
+    for (let i = from; i < to; i++) s += String.fromCharCode(b[i]);
+    return s;
+  }
+  return LATIN1.decode(b.subarray(from, to));
 }
 
 /** QTYPE of the first question, -1 when it cannot be read. */
