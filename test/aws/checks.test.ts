@@ -91,6 +91,15 @@ describe('details of the findings', () => {
     expect(f.detail).toContain('i-0a1b2c3d4e5f60801');
     expect(f.detail).toContain('IPv4 rules do not apply');
   });
+  it('egress to part of 64:ff9b::/96 only is a warning naming the part', () => {
+    const inv = loadAwsInputs(['fixtures/aws/sg-egress-blocks-prefix']);
+    inv.securityGroups.find((g) => g.GroupId === 'sg-0a1b2c3d4e5f60701')!.IpPermissionsEgress!.push(
+      { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Ipv6Ranges: [{ CidrIpv6: '64:ff9b::c633:6407/128' }], IpRanges: [], PrefixListIds: [{ PrefixListId: 'pl-0a1b2c3d' }], UserIdGroupPairs: [] });
+    const f = runAwsChecks(inv).findings.find((x) => x.id === 'sg-egress-blocks-prefix')!;
+    expect(f.severity).toBe('warning');
+    expect(f.title).toContain('part of 64:ff9b::/96 only (64:ff9b::c633:6407/128)');
+    expect(f.detail).toContain('prefix lists pl-0a1b2c3d were not resolved');
+  });
   it('--security-group checks the named groups when there is no describe-network-interfaces', () => {
     const inv = loadAwsInputs(['fixtures/aws/sg-egress-blocks-prefix']);
     inv.networkInterfaces = [];

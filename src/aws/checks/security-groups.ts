@@ -7,7 +7,7 @@
 import type { AwsCheck } from '../check.js';
 import type { Finding } from '../../diag/finding.js';
 import { awsFinding } from '../context.js';
-import { cidrContains, NAT64_PREFIX, parseCidr } from '../cidr.js';
+import { cidrContains, cidrOverlaps, NAT64_PREFIX, parseCidr } from '../cidr.js';
 import type { IpPermission, SecurityGroup } from '../types.js';
 
 /** The port the checks ask about: HTTPS, the common case for IPv4-only services. */
@@ -49,11 +49,19 @@ export const securityGroups: AwsCheck = {
           `aws ec2 describe-security-groups --group-ids ${g}`, [g, subnet]));
       }
       if (found.length < groups.length) continue;
-      if (found.some((sg) => (sg.IpPermissionsEgress ?? []).some((p) => allowsTcpToPrefix(p)))) continue;
-      const v4Only = found.some((sg) => (sg.IpPermissionsEgress ?? []).some((p) => allowsTcpV4Any(p)));
+      const egress = found.flatMap((sg) => sg.IpPermissionsEgress ?? []);
+      if (egress.some((p) => allowsTcpToPrefix(p))) continue;
+      const v4Only = egress.some((p) => allowsTcpV4Any(p));
+      // Rules for some synthesized addresses only: those work, the others do not.
+      const partial = egress.filter((p) => protoCovers(p)).flatMap((p) => (p.Ipv6Ranges ?? []).map((r) => r.CidrIpv6 ?? ''))
+        .filter((t) => { const c = parseCidr(t); return c !== null && cidrOverlaps(c, NAT64_PREFIX); });
+      const lists = egress.flatMap((p) => (p.PrefixListIds ?? []).map((l) => l.PrefixListId)).filter((x): x is string => !!x);
       const g0 = found[0].GroupId;
-      out.push(awsFinding('sg-egress-blocks-prefix', 'error', `security group${groups.length > 1 ? 's' : ''} ${groups.join(', ')} allow no TCP ${PORT} out to 64:ff9b::/96`,
-        `The egress rules (IpPermissionsEgress) of ${groups.join(', ')}, used by ${where}, have no Ipv6Ranges entry that covers 64:ff9b::/96 for TCP port ${PORT}${v4Only ? ' — they allow 0.0.0.0/0 (IpRanges), but NAT64 traffic leaves the instance as IPv6, and IPv4 rules do not apply to it' : ''}. The instance's SYNs to synthesized addresses are dropped before they reach the NAT gateway.`,
+      out.push(awsFinding('sg-egress-blocks-prefix', partial.length ? 'warning' : 'error',
+        partial.length
+          ? `security group${groups.length > 1 ? 's' : ''} ${groups.join(', ')} allow TCP ${PORT} out to part of 64:ff9b::/96 only (${partial.join(', ')})`
+          : `security group${groups.length > 1 ? 's' : ''} ${groups.join(', ')} allow no TCP ${PORT} out to 64:ff9b::/96`,
+        `The egress rules (IpPermissionsEgress) of ${groups.join(', ')}, used by ${where}, have no Ipv6Ranges entry that covers all of 64:ff9b::/96 for TCP port ${PORT}${partial.length ? `; only ${partial.join(', ')} (the synthesized addresses of some IPv4 destinations) are allowed` : ''}${v4Only ? ' — they allow 0.0.0.0/0 (IpRanges), but NAT64 traffic leaves the instance as IPv6, and IPv4 rules do not apply to it' : ''}${lists.length ? ` (rules with prefix lists ${lists.join(', ')} were not resolved)` : ''}. The instance's SYNs to ${partial.length ? 'other ' : ''}synthesized addresses are dropped before they reach the NAT gateway.`,
         `aws ec2 authorize-security-group-egress --group-id ${g0} --ip-permissions 'IpProtocol=-1,Ipv6Ranges=[{CidrIpv6=64:ff9b::/96,Description=NAT64}]'`,
         [...groups, subnet]));
     }
