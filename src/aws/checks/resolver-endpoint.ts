@@ -23,7 +23,7 @@ export const resolverEndpoint: AwsCheck = {
       const v4 = mine.flatMap(ipv4Targets);
       if (ep.ResolverEndpointType === 'IPV6' && v4.length > 0) {
         out.push(awsFinding('resolver-endpoint-no-ipv4', 'error', `outbound endpoint ${id} has no IPv4 addresses (ResolverEndpointType IPV6)`,
-          `Rules ${mine.map((r) => r.Id).join(', ')} forward to IPv4 resolvers (${v4.join(', ')}) through ${id}, an IPv6-only endpoint: the queries cannot leave it. The guide gives the outbound endpoint IPv4 addresses; an IPV6 endpoint cannot be changed to dual-stack, so create another.`,
+          `Rule${mine.length > 1 ? 's' : ''} ${mine.map((r) => r.Id).join(', ')} forward${mine.length > 1 ? '' : 's'} to IPv4 resolvers (${v4.join(', ')}) through ${id}, an IPv6-only endpoint: the queries cannot leave it. The guide gives the outbound endpoint IPv4 addresses; an IPV6 endpoint cannot be changed to dual-stack, so create another.`,
           `aws route53resolver create-resolver-endpoint --creator-request-id nat64scope-${id} --direction OUTBOUND --resolver-endpoint-type DUALSTACK --security-group-ids ${(ep.SecurityGroupIds ?? [])[0] ?? '<sg-id>'} --ip-addresses SubnetId=<subnet-with-ipv4-a> SubnetId=<subnet-with-ipv4-b>\n${mine.map((r) => `aws route53resolver update-resolver-rule --resolver-rule-id ${r.Id} --config ResolverEndpointId=<new-endpoint-id>`).join('\n')}`,
           [id, ...mine.map((r) => r.Id)]));
       }
