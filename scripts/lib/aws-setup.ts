@@ -291,6 +291,14 @@ export const AWS_CASES: AwsCase[] = [
   { name: 'subnet-no-ipv6', what: 'the workload subnet (named with --subnet) has IPv4 but no IPv6 CIDR block', expect: 'subnet-no-ipv6', severity: 'error',
     args: ['--subnet', IDS.v6Subnet],
     mutate: (s) => { dualStack(s); subnet(s, IDS.v6Subnet).Ipv6CidrBlockAssociationSet = []; subnet(s, IDS.v6Subnet).AssignIpv6AddressOnCreation = false; } },
+  { name: 'subnet-no-auto-ipv6', what: 'dual-stack workload subnet that does not assign IPv6 on launch', expect: 'subnet-no-auto-ipv6', severity: 'warning',
+    mutate: (s) => { dualStack(s); subnet(s, IDS.v6Subnet).AssignIpv6AddressOnCreation = false; } },
+  { name: 'instance-no-ipv6', what: 'dual-stack workload subnet with an instance that has no IPv6 address', expect: 'instance-no-ipv6', severity: 'warning',
+    mutate: (s) => {
+      dualStack(s);
+      Object.assign(s['network-interfaces.json'].NetworkInterfaces[0], { Ipv6Addresses: [], Ipv6Native: false, Ipv6Address: undefined, PrivateIpAddress: '10.0.2.10',
+        PrivateIpAddresses: [{ Primary: true, PrivateDnsName: `ip-10-0-2-10.${REGION}.compute.internal`, PrivateIpAddress: '10.0.2.10' }] });
+    } },
   { name: 'prefix-route-missing', what: 'no 64:ff9b::/96 route: the traffic follows ::/0 to the egress-only gateway', expect: 'prefix-route-missing', severity: 'error',
     mutate: (s) => dropRoute(s, IDS.v6Rtb, '64:ff9b::/96') },
   { name: 'prefix-route-blackhole', what: 'the 64:ff9b::/96 route is in state blackhole', expect: 'prefix-route-blackhole', severity: 'error',

@@ -58,7 +58,7 @@ describe('each misconfiguration gives its finding and only it', () => {
       expect(f.flow).toBeNull();
       expect(f.packets).toEqual([]);
       expect(f.resources!.length).toBeGreaterThan(0);
-      for (const line of f.fix.split('\n')) expect(line).toMatch(/^aws (ec2|route53resolver) [a-z-]+ --/);
+      for (const line of f.fix.split('\n')) expect(line).toMatch(/^aws (ec2|route53resolver) [a-z0-9-]+ --/);
       expect(f.awsFix).toBe(f.fix);
     });
   }

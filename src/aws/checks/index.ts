@@ -2,6 +2,7 @@
 import type { AwsCheck } from '../check.js';
 import { vpcIpv6 } from './vpc-ipv6.js';
 import { subnetIpv6 } from './subnet-ipv6.js';
+import { instanceIpv6 } from './instance-ipv6.js';
 import { dns64 } from './dns64.js';
 import { vpcDnsSupport } from './vpc-dns-support.js';
 import { dhcpOptions } from './dhcp-options.js';
@@ -22,7 +23,7 @@ import { resolverAssociation } from './resolver-association.js';
 import { onpremRoute } from './onprem-route.js';
 
 export const AWS_CHECKS: readonly AwsCheck[] = [
-  vpcIpv6, subnetIpv6, dns64, vpcDnsSupport, dhcpOptions,
+  vpcIpv6, subnetIpv6, instanceIpv6, dns64, vpcDnsSupport, dhcpOptions,
   prefixRoute, ipv6DefaultRoute, ipv4DefaultRoute, routeBlackhole,
   natGateway, publicNatEgress, privateNat,
   securityGroups, naclWorkload, naclIcmpv6, naclNatSubnet,
