@@ -84,7 +84,7 @@ export function emitComment(kind: EmitKind, about: number, bytes: Uint8Array, of
 }
 
 /** Writes engine output into the capture, framing each packet like the input that caused it. */
-class CaptureSink implements XlatSink {
+export class CaptureSink implements XlatSink {
   packetsOut = 0;
   translated = 0;
   hairpinned = 0;
@@ -208,7 +208,7 @@ class ExplainWriter {
   }
 }
 
-function verdictOf(sink: CaptureSink): string {
+export function verdictOf(sink: CaptureSink): string {
   if (sink.curKinds & (1 << EmitKind.Reconstructed)) return 'reconstructed';
   if (sink.curKinds & (1 << EmitKind.Hairpinned)) return 'hairpinned';
   if (sink.curKinds & (1 << EmitKind.Translated)) return 'translated';

@@ -1,0 +1,458 @@
+/**
+ * A live capture session: libpcap on one or more interfaces -> (copy into the ring, -w) -> the
+ * engine, as packets arrive -> the consumer (the CLI's lines/NDJSON, or the viewer).
+ *
+ * This is the seam the viewer uses: `LiveCapture.open(opts)` starts capturing; `onPacket` is
+ * called synchronously for every captured packet with borrowed views (valid during the call);
+ * `ring` holds the recent packets and their translations (fixed memory); `stats()` gives the
+ * counters and the packet rate; `stop()` finalises the output files; `done` resolves with the
+ * summary however the session ended (-c, --duration, stop()).
+ *
+ * Memory is bounded whatever the rate: one buffer per interface, the ring, the writers' 1 MiB
+ * buffers, a scratch arena for one packet's translations, counters. Nothing queues per packet.
+ */
+import { performance } from 'node:perf_hooks';
+import { openCaptureWriter, formatForPath, type CaptureWriter } from '../pcap/writer.js';
+import type { CapturedPacket } from '../pcap/packet.js';
+import { newPacket } from '../pcap/packet.js';
+import { LinkType } from '../pcap/linktype.js';
+import { LinkLocator, outputLinkType } from '../wire/link.js';
+import { createEngine } from '../xlat/engine.js';
+import type { Engine, XlatSink, Clock, EmitKind } from '../xlat/types.js';
+import type { EngineConfig } from '../xlat/config-types.js';
+import { Reason } from '../diag/reasons.js';
+import { CaptureSink, verdictOf, emitComment } from '../replay/translate.js';
+import { loadCap, openInterface, type OpenedInterface } from './cap.js';
+import { KernelStats } from './kernel-stats.js';
+import { PacketRing } from './ring.js';
+import { LiveUsageError } from './errors.js';
+
+export type Side = 'none' | 'v6' | 'v4' | 'auto';
+
+export interface LiveOptions {
+  interfaces: string[];
+  /** BPF expression (pcap-filter(7)); empty: everything. */
+  filter?: string;
+  /** Bytes kept of each packet (at most 65535, cap's own snaplen). */
+  snaplen?: number;
+  /** libpcap's kernel buffer per interface, bytes (default 64 MiB). */
+  bufferSize?: number;
+  /** Stop after this many packets (0: no limit). */
+  count?: number;
+  /** Stop after this many seconds (0: no limit). */
+  duration?: number;
+  config: EngineConfig;
+  /** SPEC §4 --side; `auto` (default): packets that came out of a translator are reconstructed. */
+  side?: Side;
+  /** Capture of what was captured (pcapng: one interface block per captured interface). */
+  write?: string | null;
+  /** Capture of what the engine emitted. */
+  writeTranslated?: string | null;
+  force?: boolean;
+  /** Ring size: packets and arena bytes. */
+  ringPackets?: number;
+  ringBytes?: number;
+}
+
+/** One packet the engine emitted (bytes in a scratch arena, valid during the callback). */
+export interface EmittedPacket {
+  bytes: Uint8Array;
+  off: number;
+  len: number;
+  family: 4 | 6;
+  kind: EmitKind;
+  /** Number of the captured packet it came from, or -1. */
+  about: number;
+  /** Ring sequence number. */
+  seq: number;
+}
+
+/** What onPacket receives: a borrowed view of one captured packet and what the engine did. */
+export interface LivePacket {
+  packet: CapturedPacket;
+  /** Name of the interface it was captured on. */
+  iface: string;
+  /** Ring sequence number. */
+  seq: number;
+  /** translated | hairpinned | reconstructed | error-generated | held | dropped | absorbed */
+  verdict: string;
+  /** Drop reason code (src/diag/reasons.ts), 0 when none. */
+  reason: number;
+  emitted: EmittedPacket[];
+  emittedCount: number;
+}
+
+export interface LiveStats {
+  interfaces: string[];
+  /** Packets libpcap delivered (per interface, and in total). */
+  captured: number;
+  capturedPerInterface: number[];
+  bytes: number;
+  /** Packets per second over the last second. */
+  rate: number;
+  /** Engine results. */
+  packetsOut: number;
+  translated: number;
+  hairpinned: number;
+  reconstructed: number;
+  generated: number;
+  dropped: number;
+  drops: Map<number, number>;
+  /** Packets the kernel dropped (ring full), per interface and total; null = unknown. */
+  kernelDrops: number | null;
+  kernelDropsPerInterface: (number | null)[];
+  kernelDropsUnavailable: string | null;
+  /** Packets the tool lost (the consumer's output fell behind). */
+  toolDrops: number;
+  /** Packets cut to the snaplen. */
+  truncated: number;
+  /** Entries evicted from the ring (not drops: the ring holds recent packets). */
+  ringEvicted: number;
+  seconds: number;
+  stoppedBy: string | null;
+}
+
+const MAX_SNAPLEN = 65535;
+
+/** The wall clock with sub-microsecond resolution (cap gives no libpcap timestamps). */
+function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export class LiveCapture {
+  readonly ring: PacketRing;
+  /** Set by the consumer: called synchronously for each captured packet. */
+  onPacket: ((p: LivePacket) => void) | null = null;
+  /** Set by the consumer: packets a timer emitted between captured packets. */
+  onTimerEmit: ((e: EmittedPacket, ts: Clock) => void) | null = null;
+  readonly done: Promise<LiveStats>;
+  readonly interfaces: OpenedInterface[];
+
+  private resolveDone!: (s: LiveStats) => void;
+  private rejectDone!: (e: unknown) => void;
+  private readonly engine: Engine;
+  private readonly sink: LiveSink;
+  private readonly inner: CaptureSink;
+  private readonly locator = new LinkLocator();
+  private readonly pkt: CapturedPacket = newPacket();
+  private readonly clock: Clock = { sec: 0, nsec: 0 };
+  private readonly live: LivePacket;
+  private readonly side: Side;
+  private readonly count: number;
+  private readonly deadline: number;
+  private readonly t0 = nowMs();
+  private captured = 0;
+  private readonly perIface: number[];
+  private bytes = 0;
+  private truncated = 0;
+  private toolDrops = 0;
+  private rate = 0;
+  private lastCount = 0;
+  private lastTick = nowMs();
+  private stopping = false;
+  private stoppedBy: string | null = null;
+  private tick: NodeJS.Timeout | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private final: LiveStats | null = null;
+
+  private constructor(
+    private readonly opts: LiveOptions,
+    ifaces: OpenedInterface[],
+    private readonly writer: CaptureWriter | null,
+    private readonly xwriter: CaptureWriter | null,
+    private readonly kstats: KernelStats,
+  ) {
+    this.interfaces = ifaces;
+    this.perIface = ifaces.map(() => 0);
+    this.ring = new PacketRing(opts.ringPackets ?? 16384, opts.ringBytes ?? 32 << 20);
+    this.engine = createEngine(opts.config);
+    this.side = opts.side ?? 'auto';
+    this.count = opts.count ?? 0;
+    this.deadline = opts.duration ? this.t0 + opts.duration * 1000 : Infinity;
+    const xformat = xwriter?.format ?? 'pcapng';
+    let pcapLinkType: number | null = null;
+    if (xformat === 'pcap') {
+      const lt = ifaces[0].linkType;
+      pcapLinkType = lt === LinkType.IPV4 || lt === LinkType.IPV6 ? LinkType.RAW : outputLinkType(lt, 6);
+    }
+    this.inner = new CaptureSink(xwriter, xformat === 'pcapng', pcapLinkType);
+    this.inner.clock = this.clock;
+    this.sink = new LiveSink(this.inner, this.ring);
+    this.live = { packet: this.pkt, iface: '', seq: 0, verdict: '', reason: 0, emitted: this.sink.emitted, emittedCount: 0 };
+    this.done = new Promise<LiveStats>((res, rej) => {
+      this.resolveDone = res;
+      this.rejectDone = rej;
+    });
+  }
+
+  /** Opens every interface and the output files, then starts capturing. */
+  static async open(opts: LiveOptions): Promise<LiveCapture> {
+    if (opts.interfaces.length === 0) throw new LiveUsageError('live needs an interface: -i IFACE (nat64scope live --list-interfaces lists them)');
+    const snaplen = Math.min(opts.snaplen ?? MAX_SNAPLEN, MAX_SNAPLEN);
+    const cap = loadCap();
+    const wformat = opts.write ? formatForPath(opts.write) : 'pcapng';
+    if (opts.write && wformat === 'pcap' && opts.interfaces.length > 1) {
+      throw new LiveUsageError(`-w ${opts.write}: a classic pcap file holds one interface; write .pcapng to capture on ${opts.interfaces.length}`);
+    }
+    const seen = new Set<string>();
+    for (const n of opts.interfaces) {
+      if (seen.has(n)) throw new LiveUsageError(`interface given twice: -i ${n}`);
+      seen.add(n);
+    }
+    const ifaces: OpenedInterface[] = [];
+    let writer: CaptureWriter | null = null;
+    let xwriter: CaptureWriter | null = null;
+    let ks: KernelStats | null = null;
+    try {
+      for (const name of opts.interfaces) ifaces.push(openInterface(cap, name, opts.filter ?? '', snaplen, opts.bufferSize ?? 64 << 20));
+      if (opts.write) {
+        writer = await openCaptureWriter(opts.write, { format: wformat, force: opts.force ?? false, snaplen });
+        for (const i of ifaces) writer.addInterface(i.linkType, i.name);
+      }
+      if (opts.writeTranslated) xwriter = await openCaptureWriter(opts.writeTranslated, { force: opts.force ?? false });
+      ks = await KernelStats.start(ifaces.map((i) => i.socketFd));
+    } catch (err) {
+      for (const i of ifaces) i.cap.close();
+      if (writer) await writer.abort();
+      if (xwriter) await xwriter.abort();
+      if (ks) await ks.close();
+      throw err;
+    }
+    const lc = new LiveCapture(opts, ifaces, writer, xwriter, ks);
+    lc.start();
+    return lc;
+  }
+
+  private start(): void {
+    this.interfaces.forEach((it, i) => {
+      it.cap.on('packet', (nbytes: number, trunc: boolean) => this.handle(i, nbytes, trunc));
+    });
+    this.tick = setInterval(() => this.onTick(), 1000);
+    if (this.deadline !== Infinity) this.timer = setTimeout(() => void this.stop('duration'), this.deadline - this.t0);
+  }
+
+  /** One captured packet: number it, keep it, write it, run the engine, hand it over. */
+  private handle(i: number, nbytes: number, trunc: boolean): void {
+    if (this.stopping) return;
+    const ms = nowMs();
+    if (ms >= this.deadline) {
+      void this.stop('duration');
+      return;
+    }
+    const it = this.interfaces[i];
+    const buf = it.buffer;
+    const n = ++this.captured;
+    this.perIface[i]++;
+    const sec = Math.floor(ms / 1000);
+    let nsec = Math.round((ms - sec * 1000) * 1e6);
+    if (nsec > 999999999) nsec = 999999999;
+    const v = this.locator.locate(buf, 0, nbytes, it.linkType);
+    let origLen = nbytes;
+    if (trunc) {
+      this.truncated++;
+      origLen = ipLength(buf, this.locator.ipOff, nbytes, v, this.locator.linkLen);
+    }
+    this.bytes += origLen;
+    const p = this.pkt;
+    p.data = buf;
+    p.offset = 0;
+    p.caplen = nbytes;
+    p.origLen = origLen;
+    p.tsSec = sec;
+    p.tsNsec = nsec;
+    p.linkType = it.linkType;
+    p.ifIndex = i;
+    p.number = n;
+    if (this.writer) this.writer.write(buf, 0, nbytes, sec, nsec, origLen, i);
+    const seq = this.ring.push(buf, 0, nbytes, origLen, sec, nsec, it.linkType, i, n, 0, -1);
+    // The engine, on the capture clock.
+    this.clock.sec = sec;
+    this.clock.nsec = nsec;
+    const s = this.inner;
+    this.sink.begin(seq, it.linkType, i, n);
+    s.setInput(buf, 0, this.locator.linkLen, it.linkType, v === 4 ? 4 : 6);
+    if (v === 0) {
+      this.sink.drop(Reason.NotIp, n);
+      this.engine.advance(this.clock, this.sink);
+    } else if (!(readSide(this.side, v) && this.engine.reconstruct(buf, this.locator.ipOff, nbytes - this.locator.linkLen, this.clock, n, this.sink))) {
+      this.engine.process(buf, this.locator.ipOff, nbytes - this.locator.linkLen, this.clock, n, this.sink);
+    }
+    this.sink.end();
+    if (s.curDrop) this.ring.setReason(seq, s.curDrop);
+    if (this.onPacket) {
+      const lp = this.live;
+      lp.iface = it.name;
+      lp.seq = seq;
+      lp.verdict = verdictOf(s);
+      lp.reason = s.curDrop;
+      lp.emittedCount = this.sink.count;
+      this.onPacket(lp);
+    }
+    if (this.count && n >= this.count) void this.stop('count');
+  }
+
+  private onTick(): void {
+    const ms = nowMs();
+    this.rate = ((this.captured - this.lastCount) * 1000) / Math.max(1, ms - this.lastTick);
+    this.lastCount = this.captured;
+    this.lastTick = ms;
+    if (this.stopping) return;
+    // Timers (session expiry, the 6 s SYN wait) fire on the wall clock between packets.
+    const sec = Math.floor(ms / 1000);
+    this.clock.sec = sec;
+    this.clock.nsec = Math.min(999999999, Math.round((ms - sec * 1000) * 1e6));
+    this.sink.begin(-1, LinkType.RAW, -1, -1);
+    this.engine.advance(this.clock, this.sink);
+    this.sink.end();
+    if (this.onTimerEmit) for (let k = 0; k < this.sink.count; k++) this.onTimerEmit(this.sink.emitted[k], this.clock);
+    void this.kstats.read();
+  }
+
+  /** Packets the consumer could not show (its output fell behind): counted as tool drops. */
+  noteToolDrop(n = 1): void {
+    this.toolDrops += n;
+  }
+
+  get stopped(): boolean {
+    return this.stopping;
+  }
+
+  /** Stops capturing, reads the kernel's drop counters, finalises the files. Idempotent. */
+  stop(why = 'stop'): Promise<LiveStats> {
+    if (this.stopping) return this.done;
+    this.stopping = true;
+    this.stoppedBy = why;
+    void this.finish();
+    return this.done;
+  }
+
+  private async finish(): Promise<void> {
+    if (this.tick) clearInterval(this.tick);
+    if (this.timer) clearTimeout(this.timer);
+    try {
+      await this.kstats.read();
+      for (const it of this.interfaces) {
+        it.cap.removeAllListeners('packet');
+        it.cap.close();
+      }
+      await this.kstats.close();
+      let err: unknown = null;
+      for (const w of [this.writer, this.xwriter]) {
+        if (!w) continue;
+        try {
+          await w.close();
+        } catch (e) {
+          err ??= e;
+        }
+      }
+      if (err) throw err;
+      this.final = this.stats();
+      this.resolveDone(this.final);
+    } catch (e) {
+      this.rejectDone(e);
+    }
+  }
+
+  /** Counters so far (or the final ones once stopped). */
+  stats(): LiveStats {
+    if (this.final) return this.final;
+    const s = this.inner;
+    const kc = this.kstats.counts();
+    const generated = s.icmpErrors + s.deferred;
+    return {
+      interfaces: this.interfaces.map((i) => i.name),
+      captured: this.captured,
+      capturedPerInterface: [...this.perIface],
+      bytes: this.bytes,
+      rate: this.rate,
+      packetsOut: s.packetsOut,
+      translated: s.translated,
+      hairpinned: s.hairpinned,
+      reconstructed: s.reconstructed,
+      generated,
+      dropped: s.dropped,
+      drops: new Map(s.drops),
+      kernelDrops: this.kstats.drops(),
+      kernelDropsPerInterface: kc.map((c) => (c ? c.drops : null)),
+      kernelDropsUnavailable: this.kstats.unavailable,
+      toolDrops: this.toolDrops,
+      truncated: this.truncated,
+      ringEvicted: this.ring.evicted,
+      seconds: (nowMs() - this.t0) / 1000,
+      stoppedBy: this.stoppedBy,
+    };
+  }
+}
+
+/** Wraps the translate sink: also keeps a copy of each emitted packet (ring + the consumer). */
+class LiveSink implements XlatSink {
+  readonly emitted: EmittedPacket[] = [];
+  count = 0;
+  private readonly scratch = new Uint8Array(1 << 20);
+  private used = 0;
+  private seq = -1;
+  private linkType: number = LinkType.RAW;
+  private iface = -1;
+  private number = -1;
+
+  constructor(private readonly inner: CaptureSink, private readonly ring: PacketRing) {}
+
+  get clock(): Clock {
+    return this.inner.clock;
+  }
+  set clock(c: Clock) {
+    this.inner.clock = c;
+  }
+
+  begin(seq: number, linkType: number, iface: number, number: number): void {
+    this.seq = seq;
+    this.linkType = linkType;
+    this.iface = iface;
+    this.number = number;
+    this.count = 0;
+    this.used = 0;
+  }
+
+  end(): void {}
+
+  emit(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number): void {
+    this.inner.emit(bytes, off, len, family, kind, about);
+    const c = this.inner.clock;
+    const lt = family === 4 ? LinkType.IPV4 : LinkType.IPV6;
+    const rseq = this.ring.push(bytes, off, len, len, c.sec, c.nsec, lt, this.iface, about >= 0 ? about : this.number, 1 + kind, this.seq);
+    if (this.used + len > this.scratch.length) return;
+    this.scratch.set(bytes.subarray(off, off + len), this.used);
+    let e = this.emitted[this.count];
+    if (!e) {
+      e = { bytes: this.scratch, off: 0, len: 0, family: 6, kind: 0 as EmitKind, about: -1, seq: -1 };
+      this.emitted.push(e);
+    }
+    e.off = this.used;
+    e.len = len;
+    e.family = family;
+    e.kind = kind;
+    e.about = about;
+    e.seq = rseq;
+    this.used += len;
+    this.count++;
+    void this.linkType;
+  }
+
+  drop(reason: number, about: number): void {
+    this.inner.drop(reason, about);
+  }
+}
+
+/** Whether packets of IP version `v` may have come out of a translator (SPEC §4 --side). */
+function readSide(side: Side, v: number): boolean {
+  return side === 'auto' || (side === 'v6' && v === 6) || (side === 'v4' && v === 4);
+}
+
+/** Length on the wire of a packet cut to the snaplen, from its IP header (cap does not say). */
+function ipLength(b: Uint8Array, ipOff: number, caplen: number, v: number, linkLen: number): number {
+  if (v === 4 && ipOff + 4 <= caplen) return linkLen + ((b[ipOff + 2] << 8) | b[ipOff + 3]);
+  if (v === 6 && ipOff + 6 <= caplen) return linkLen + 40 + ((b[ipOff + 4] << 8) | b[ipOff + 5]);
+  return caplen;
+}
+
+export { emitComment };
