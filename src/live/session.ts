@@ -21,7 +21,7 @@ import { createEngine } from '../xlat/engine.js';
 import type { Engine, XlatSink, Clock, EmitKind } from '../xlat/types.js';
 import type { EngineConfig } from '../xlat/config-types.js';
 import { Reason } from '../diag/reasons.js';
-import { CaptureSink, verdictOf, emitComment } from '../replay/translate.js';
+import { CaptureSink, verdictOf } from '../replay/translate.js';
 import { loadCap, openInterface, type OpenedInterface } from './cap.js';
 import { KernelStats } from './kernel-stats.js';
 import { PacketRing } from './ring.js';
@@ -269,7 +269,7 @@ export class LiveCapture {
     this.clock.sec = sec;
     this.clock.nsec = nsec;
     const s = this.inner;
-    this.sink.begin(seq, it.linkType, i, n);
+    this.sink.begin(seq, i, n);
     s.setInput(buf, 0, this.locator.linkLen, it.linkType, v === 4 ? 4 : 6);
     if (v === 0) {
       this.sink.drop(Reason.NotIp, n);
@@ -301,7 +301,7 @@ export class LiveCapture {
     const sec = Math.floor(ms / 1000);
     this.clock.sec = sec;
     this.clock.nsec = Math.min(999999999, Math.round((ms - sec * 1000) * 1e6));
-    this.sink.begin(-1, LinkType.RAW, -1, -1);
+    this.sink.begin(-1, -1, -1);
     this.engine.advance(this.clock, this.sink);
     this.sink.end();
     if (this.onTimerEmit) for (let k = 0; k < this.sink.count; k++) this.onTimerEmit(this.sink.emitted[k], this.clock);
@@ -391,7 +391,6 @@ class LiveSink implements XlatSink {
   private readonly scratch = new Uint8Array(1 << 20);
   private used = 0;
   private seq = -1;
-  private linkType: number = LinkType.RAW;
   private iface = -1;
   private number = -1;
 
@@ -404,9 +403,8 @@ class LiveSink implements XlatSink {
     this.inner.clock = c;
   }
 
-  begin(seq: number, linkType: number, iface: number, number: number): void {
+  begin(seq: number, iface: number, number: number): void {
     this.seq = seq;
-    this.linkType = linkType;
     this.iface = iface;
     this.number = number;
     this.count = 0;
@@ -435,7 +433,6 @@ class LiveSink implements XlatSink {
     e.seq = rseq;
     this.used += len;
     this.count++;
-    void this.linkType;
   }
 
   drop(reason: number, about: number): void {
@@ -455,4 +452,3 @@ function ipLength(b: Uint8Array, ipOff: number, caplen: number, v: number, linkL
   return caplen;
 }
 
-export { emitComment };
