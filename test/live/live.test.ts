@@ -125,7 +125,7 @@ describe.skipIf(UNAVAILABLE !== null)('live capture in network namespaces (veth 
     expect(out).toHaveLength(12);
     expect(out[0]).toMatch(/^ {4}1 +0\.000000 2001:db8:1::2 → 64:ff9b::c633:6407 \(198\.51\.100\.7\) TCP 78 40000 → 443 \[SYN\] Seq=1000 Win=64240 Len=0 MSS=1440$/);
     expect(out[1]).toMatch(/^ {6}↳ translated: 10\.0\.0\.5 → 198\.51\.100\.7 TCP 44 \d+ → 443 \[SYN\] Seq=1000 Win=64240 Len=0 MSS=1440$/);
-    expect(out[10]).toMatch(/DNS 97 Standard query 0x4242 A ipv4only\.arpa$/);
+    expect(out[10]).toMatch(/DNS 93 Standard query 0x4242 A ipv4only\.arpa$/);
     expect(out[11]).toMatch(/↳ translated: 10\.0\.0\.5 → 198\.51\.100\.53 DNS 59 Standard query 0x4242 A ipv4only\.arpa$/);
   });
 
