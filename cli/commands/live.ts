@@ -46,7 +46,7 @@ export function builder(y: Argv): Argv<LiveArgs> {
     .option('snaplen', { alias: 's', type: 'number', requiresArg: true, describe: 'bytes kept of each packet (1-65535; 0 = 65535, the most the cap binding captures)' })
     .option('count', { alias: 'c', type: 'number', requiresArg: true, describe: 'stop after N packets' })
     .option('duration', { type: 'number', requiresArg: true, describe: 'stop after S seconds' })
-    .option('buffer-size', { alias: 'B', type: 'number', default: 64, describe: 'kernel capture buffer per interface, MiB' })
+    .option('buffer-size', { alias: 'B', type: 'number', default: 256, describe: 'kernel capture buffer per interface, MiB (libpcap runs in immediate mode here: each packet takes a 64-128 KiB slot on interfaces with offloads, so the buffer must be large)' })
     .option('json', { type: 'boolean', default: false, describe: 'one JSON object per packet (packets --json keys, plus iface and translation), NDJSON' })
     .option('print', { type: 'boolean', default: false, describe: 'print packet lines even when writing a capture (-w, --write-translated)' })
     .option('write', { alias: 'w', type: 'string', requiresArg: true, describe: 'write what was captured: .pcapng (one interface block per interface) or .pcap by extension, - for stdout' })

@@ -68,29 +68,34 @@ export class PacketRing {
     return this.head - this.tail;
   }
 
-  private evict(): void {
-    this.tail++;
-    this.evicted++;
-  }
-
-  /** Copies a packet in; returns its sequence number. */
-  push(bytes: Uint8Array, off: number, len: number, origLen: number, tsSec: number, tsNsec: number, linkType: number, iface: number, number: number, kind: number, about: number): number {
+  /**
+   * Copies a packet in; returns its sequence number. With `keepFrom`, entries from that sequence
+   * number on are never evicted: when the packet would need that, nothing is written and -1 is
+   * returned (the caller counts a drop).
+   */
+  push(bytes: Uint8Array, off: number, len: number, origLen: number, tsSec: number, tsNsec: number, linkType: number, iface: number, number: number, kind: number, about: number, keepFrom = Infinity): number {
     const cap = this.arena.length;
     if (len > cap) len = cap;
-    if (this.head - this.tail === this.capacity) this.evict();
+    // Where the bytes go, and the oldest entry that survives.
+    let tail = this.tail;
+    const head = this.head;
+    if (head - tail === this.capacity) tail++;
     let p = this.writePos;
     if (p + len > cap) {
       // Wrap: the entries between writePos and the end are the oldest; they go first.
-      while (this.tail < this.head && this.off[this.tail % this.capacity] >= p) this.evict();
+      while (tail < head && this.off[tail % this.capacity] >= p) tail++;
       p = 0;
     }
     // Then whatever the new bytes overlap (only the oldest entries can).
-    while (this.tail < this.head) {
-      const i = this.tail % this.capacity;
+    while (tail < head) {
+      const i = tail % this.capacity;
       const o = this.off[i];
-      if (o < p + len && o + this.caplen[i] > p) this.evict();
+      if (o < p + len && o + this.caplen[i] > p) tail++;
       else break;
     }
+    if (tail > keepFrom) return -1;
+    this.evicted += tail - this.tail;
+    this.tail = tail;
     this.arena.set(len === bytes.length && off === 0 ? bytes : bytes.subarray(off, off + len), p);
     const seq = this.head++;
     const i = seq % this.capacity;
@@ -107,6 +112,20 @@ export class PacketRing {
     this.reason[i] = 0;
     this.writePos = p + len;
     return seq;
+  }
+
+  /** Points `p` at entry `seq` without allocating (the caller checked has(seq)). */
+  fill(seq: number, p: { data: Uint8Array; offset: number; caplen: number; origLen: number; tsSec: number; tsNsec: number; linkType: number; ifIndex: number; number: number }): void {
+    const i = seq % this.capacity;
+    p.data = this.arena;
+    p.offset = this.off[i];
+    p.caplen = this.caplen[i];
+    p.origLen = this.origLen[i];
+    p.tsSec = this.tsSec[i];
+    p.tsNsec = this.tsNsec[i];
+    p.linkType = this.linkType[i];
+    p.ifIndex = this.iface[i];
+    p.number = this.number[i];
   }
 
   /** Sets the drop reason of entry `seq` (if still held). */

@@ -8,8 +8,15 @@
  * counters and the packet rate; `stop()` finalises the output files; `done` resolves with the
  * summary however the session ended (-c, --duration, stop()).
  *
- * Memory is bounded whatever the rate: one buffer per interface, the ring, the writers' 1 MiB
- * buffers, a scratch arena for one packet's translations, counters. Nothing queues per packet.
+ * Capture and processing are split, like a TPACKET_V3 ring would do it in the kernel: the cap
+ * callback only stamps the packet and copies it into the ring (a tight loop: cap drains libpcap's
+ * ring, whose 64 KiB frames hold few packets, in one go); the engine, -w and the consumer run in
+ * chunks of a few hundred packets between two drains. A burst waits in the ring, packed; a
+ * packet that finds the ring full of packets not yet processed is dropped and counted as a tool
+ * drop, never lost silently.
+ *
+ * Memory is bounded whatever the rate: one buffer per interface, the two rings (captured,
+ * emitted), the writers' 1 MiB buffers, a scratch arena for one packet's translations, counters.
  */
 import { performance } from 'node:perf_hooks';
 import { openCaptureWriter, formatForPath, type CaptureWriter } from '../pcap/writer.js';
@@ -35,7 +42,7 @@ export interface LiveOptions {
   filter?: string;
   /** Bytes kept of each packet (at most 65535, cap's own snaplen). */
   snaplen?: number;
-  /** libpcap's kernel buffer per interface, bytes (default 64 MiB). */
+  /** libpcap's kernel buffer per interface, bytes (default 256 MiB). */
   bufferSize?: number;
   /** Stop after this many packets (0: no limit). */
   count?: number;
@@ -49,10 +56,13 @@ export interface LiveOptions {
   /** Capture of what the engine emitted. */
   writeTranslated?: string | null;
   force?: boolean;
-  /** Ring size: packets and arena bytes. */
+  /** Ring of captured packets (also the backlog): packets and arena bytes. */
   ringPackets?: number;
   ringBytes?: number;
 }
+
+/** Packets processed per turn of the event loop before libpcap's ring is drained again. */
+const CHUNK = 256;
 
 /** One packet the engine emitted (bytes in a scratch arena, valid during the callback). */
 export interface EmittedPacket {
@@ -63,7 +73,7 @@ export interface EmittedPacket {
   kind: EmitKind;
   /** Number of the captured packet it came from, or -1. */
   about: number;
-  /** Ring sequence number. */
+  /** Sequence number in the emitted ring (`xring`). */
   seq: number;
 }
 
@@ -102,8 +112,10 @@ export interface LiveStats {
   kernelDrops: number | null;
   kernelDropsPerInterface: (number | null)[];
   kernelDropsUnavailable: string | null;
-  /** Packets the tool lost (the consumer's output fell behind). */
+  /** Packets the tool lost: the ring was full of packets not processed yet, or the consumer's output fell behind. */
   toolDrops: number;
+  /** Of those, packets that found the ring full. */
+  ringFull: number;
   /** Packets cut to the snaplen. */
   truncated: number;
   /** Entries evicted from the ring (not drops: the ring holds recent packets). */
@@ -120,7 +132,12 @@ function nowMs(): number {
 }
 
 export class LiveCapture {
+  /** Captured packets, oldest first; entries below `processed` have been through the engine. */
   readonly ring: PacketRing;
+  /** What the engine emitted (`about` = the ring seq of the captured packet, -1: a timer). */
+  readonly xring: PacketRing;
+  /** Ring sequence number of the next packet to process. */
+  processed = 0;
   /** Set by the consumer: called synchronously for each captured packet. */
   onPacket: ((p: LivePacket) => void) | null = null;
   /** Set by the consumer: packets a timer emitted between captured packets. */
@@ -146,6 +163,9 @@ export class LiveCapture {
   private bytes = 0;
   private truncated = 0;
   private toolDrops = 0;
+  private ringFull = 0;
+  private scheduled = false;
+  private capturing = true;
   private rate = 0;
   private lastCount = 0;
   private lastTick = nowMs();
@@ -164,7 +184,8 @@ export class LiveCapture {
   ) {
     this.interfaces = ifaces;
     this.perIface = ifaces.map(() => 0);
-    this.ring = new PacketRing(opts.ringPackets ?? 16384, opts.ringBytes ?? 32 << 20);
+    this.ring = new PacketRing(opts.ringPackets ?? 131072, opts.ringBytes ?? 64 << 20);
+    this.xring = new PacketRing(16384, 16 << 20);
     this.engine = createEngine(opts.config);
     this.side = opts.side ?? 'auto';
     this.count = opts.count ?? 0;
@@ -177,7 +198,7 @@ export class LiveCapture {
     }
     this.inner = new CaptureSink(xwriter, xformat === 'pcapng', pcapLinkType);
     this.inner.clock = this.clock;
-    this.sink = new LiveSink(this.inner, this.ring);
+    this.sink = new LiveSink(this.inner, this.xring);
     this.live = { packet: this.pkt, iface: '', seq: 0, verdict: '', reason: 0, emitted: this.sink.emitted, emittedCount: 0 };
     this.done = new Promise<LiveStats>((res, rej) => {
       this.resolveDone = res;
@@ -204,7 +225,7 @@ export class LiveCapture {
     let xwriter: CaptureWriter | null = null;
     let ks: KernelStats | null = null;
     try {
-      for (const name of opts.interfaces) ifaces.push(openInterface(cap, name, opts.filter ?? '', snaplen, opts.bufferSize ?? 64 << 20));
+      for (const name of opts.interfaces) ifaces.push(openInterface(cap, name, opts.filter ?? '', snaplen, opts.bufferSize ?? 256 << 20));
       if (opts.write) {
         writer = await openCaptureWriter(opts.write, { format: wformat, force: opts.force ?? false, snaplen });
         for (const i of ifaces) writer.addInterface(i.linkType, i.name);
@@ -231,9 +252,9 @@ export class LiveCapture {
     if (this.deadline !== Infinity) this.timer = setTimeout(() => void this.stop('duration'), this.deadline - this.t0);
   }
 
-  /** One captured packet: number it, keep it, write it, run the engine, hand it over. */
+  /** cap's callback: stamp the packet and copy it into the ring; processing comes later. */
   private handle(i: number, nbytes: number, trunc: boolean): void {
-    if (this.stopping) return;
+    if (!this.capturing) return;
     const ms = nowMs();
     if (ms >= this.deadline) {
       void this.stop('duration');
@@ -241,54 +262,77 @@ export class LiveCapture {
     }
     const it = this.interfaces[i];
     const buf = it.buffer;
-    const n = ++this.captured;
-    this.perIface[i]++;
+    let origLen = nbytes;
+    if (trunc) {
+      const v = this.locator.locate(buf, 0, nbytes, it.linkType);
+      origLen = ipLength(buf, this.locator.ipOff, nbytes, v, this.locator.linkLen);
+    }
     const sec = Math.floor(ms / 1000);
     let nsec = Math.round((ms - sec * 1000) * 1e6);
     if (nsec > 999999999) nsec = 999999999;
-    const v = this.locator.locate(buf, 0, nbytes, it.linkType);
-    let origLen = nbytes;
-    if (trunc) {
-      this.truncated++;
-      origLen = ipLength(buf, this.locator.ipOff, nbytes, v, this.locator.linkLen);
+    const n = this.captured + 1;
+    if (this.ring.push(buf, 0, nbytes, origLen, sec, nsec, it.linkType, i, n, 0, -1, this.processed) < 0) {
+      this.ringFull++;
+      this.toolDrops++;
+      return;
     }
+    this.captured = n;
+    this.perIface[i]++;
     this.bytes += origLen;
-    const p = this.pkt;
-    p.data = buf;
-    p.offset = 0;
-    p.caplen = nbytes;
-    p.origLen = origLen;
-    p.tsSec = sec;
-    p.tsNsec = nsec;
-    p.linkType = it.linkType;
-    p.ifIndex = i;
-    p.number = n;
-    if (this.writer) this.writer.write(buf, 0, nbytes, sec, nsec, origLen, i);
-    const seq = this.ring.push(buf, 0, nbytes, origLen, sec, nsec, it.linkType, i, n, 0, -1);
-    // The engine, on the capture clock.
-    this.clock.sec = sec;
-    this.clock.nsec = nsec;
-    const s = this.inner;
-    this.sink.begin(seq, i, n);
-    s.setInput(buf, 0, this.locator.linkLen, it.linkType, v === 4 ? 4 : 6);
-    if (v === 0) {
-      this.sink.drop(Reason.NotIp, n);
-      this.engine.advance(this.clock, this.sink);
-    } else if (!(readSide(this.side, v) && this.engine.reconstruct(buf, this.locator.ipOff, nbytes - this.locator.linkLen, this.clock, n, this.sink))) {
-      this.engine.process(buf, this.locator.ipOff, nbytes - this.locator.linkLen, this.clock, n, this.sink);
-    }
-    this.sink.end();
-    if (s.curDrop) this.ring.setReason(seq, s.curDrop);
-    if (this.onPacket) {
-      const lp = this.live;
-      lp.iface = it.name;
-      lp.seq = seq;
-      lp.verdict = verdictOf(s);
-      lp.reason = s.curDrop;
-      lp.emittedCount = this.sink.count;
-      this.onPacket(lp);
+    if (trunc) this.truncated++;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.runChunk);
     }
     if (this.count && n >= this.count) void this.stop('count');
+  }
+
+  private readonly runChunk = (): void => {
+    this.scheduled = false;
+    this.processUpTo(Math.min(this.ring.head, this.processed + CHUNK));
+    if (this.processed < this.ring.head && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.runChunk);
+    }
+  };
+
+  /** Runs the packets of the ring up to `end` (exclusive) through -w, the engine, the consumer. */
+  private processUpTo(end: number): void {
+    const p = this.pkt;
+    const s = this.inner;
+    while (this.processed < end) {
+      const seq = this.processed++;
+      if (!this.ring.has(seq)) continue;
+      this.ring.fill(seq, p);
+      const bytes = p.data;
+      const off = p.offset;
+      const caplen = p.caplen;
+      const i = p.ifIndex;
+      if (this.writer) this.writer.write(bytes, off, caplen, p.tsSec, p.tsNsec, p.origLen, i);
+      // The engine, on the capture clock.
+      this.clock.sec = p.tsSec;
+      this.clock.nsec = p.tsNsec;
+      const v = this.locator.locate(bytes, off, caplen, p.linkType);
+      const ipLen = caplen - this.locator.linkLen;
+      this.sink.begin(seq, i, p.number);
+      s.setInput(bytes, off, this.locator.linkLen, p.linkType, v === 4 ? 4 : 6);
+      if (v === 0) {
+        this.sink.drop(Reason.NotIp, p.number);
+        this.engine.advance(this.clock, this.sink);
+      } else if (!(readSide(this.side, v) && this.engine.reconstruct(bytes, this.locator.ipOff, ipLen, this.clock, p.number, this.sink))) {
+        this.engine.process(bytes, this.locator.ipOff, ipLen, this.clock, p.number, this.sink);
+      }
+      if (s.curDrop) this.ring.setReason(seq, s.curDrop);
+      if (this.onPacket) {
+        const lp = this.live;
+        lp.iface = this.interfaces[i].name;
+        lp.seq = seq;
+        lp.verdict = verdictOf(s);
+        lp.reason = s.curDrop;
+        lp.emittedCount = this.sink.count;
+        this.onPacket(lp);
+      }
+    }
   }
 
   private onTick(): void {
@@ -296,14 +340,14 @@ export class LiveCapture {
     this.rate = ((this.captured - this.lastCount) * 1000) / Math.max(1, ms - this.lastTick);
     this.lastCount = this.captured;
     this.lastTick = ms;
-    if (this.stopping) return;
-    // Timers (session expiry, the 6 s SYN wait) fire on the wall clock between packets.
+    // Timers (session expiry, the 6 s SYN wait) fire on the wall clock between packets, once the
+    // backlog is through (the engine's clock never goes back).
+    if (this.stopping || this.processed < this.ring.head) return;
     const sec = Math.floor(ms / 1000);
     this.clock.sec = sec;
     this.clock.nsec = Math.min(999999999, Math.round((ms - sec * 1000) * 1e6));
     this.sink.begin(-1, -1, -1);
     this.engine.advance(this.clock, this.sink);
-    this.sink.end();
     if (this.onTimerEmit) for (let k = 0; k < this.sink.count; k++) this.onTimerEmit(this.sink.emitted[k], this.clock);
     void this.kstats.read();
   }
@@ -321,6 +365,7 @@ export class LiveCapture {
   stop(why = 'stop'): Promise<LiveStats> {
     if (this.stopping) return this.done;
     this.stopping = true;
+    this.capturing = false;
     this.stoppedBy = why;
     void this.finish();
     return this.done;
@@ -336,6 +381,8 @@ export class LiveCapture {
         it.cap.close();
       }
       await this.kstats.close();
+      // What is still waiting in the ring goes through, then the files are complete.
+      this.processUpTo(this.ring.head);
       let err: unknown = null;
       for (const w of [this.writer, this.xwriter]) {
         if (!w) continue;
@@ -376,6 +423,7 @@ export class LiveCapture {
       kernelDropsPerInterface: kc.map((c) => (c ? c.drops : null)),
       kernelDropsUnavailable: this.kstats.unavailable,
       toolDrops: this.toolDrops,
+      ringFull: this.ringFull,
       truncated: this.truncated,
       ringEvicted: this.ring.evicted,
       seconds: (nowMs() - this.t0) / 1000,
@@ -410,8 +458,6 @@ class LiveSink implements XlatSink {
     this.count = 0;
     this.used = 0;
   }
-
-  end(): void {}
 
   emit(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number): void {
     this.inner.emit(bytes, off, len, family, kind, about);
