@@ -24,7 +24,7 @@ const N = opt('--packets', 1_000_000);
 const BIG = opt('--big', 5_000_000);
 const RUNS = opt('--runs', 5);
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
-if (ONLY !== null && ONLY !== 'packets' && ONLY !== 'translate') throw new Error(`--only packets|translate, not ${ONLY}`);
+if (ONLY !== null && !['packets', 'translate', 'live'].includes(ONLY)) throw new Error(`--only packets|translate|live, not ${ONLY}`);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
 mkdirSync(OUT, { recursive: true });
@@ -240,5 +240,7 @@ async function translateBench() {
   }
 }
 
-if (ONLY !== 'translate') await packetsBench();
-if (ONLY !== 'packets') await translateBench();
+if (ONLY === null || ONLY === 'packets') await packetsBench();
+if (ONLY === null || ONLY === 'translate') await translateBench();
+// Live capture (bench/live.mjs: root, tcpreplay, tcpdump; skipped with a message otherwise).
+if (ONLY === null || ONLY === 'live') await (await import('./live.mjs')).liveBench();
