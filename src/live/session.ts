@@ -8,12 +8,13 @@
  * counters and the packet rate; `stop()` finalises the output files; `done` resolves with the
  * summary however the session ended (-c, --duration, stop()).
  *
- * Capture and processing are split, like a TPACKET_V3 ring would do it in the kernel: the cap
- * callback only stamps the packet and copies it into the ring (a tight loop: cap drains libpcap's
- * ring, whose 64 KiB frames hold few packets, in one go); the engine, -w and the consumer run in
- * chunks of a few hundred packets between two drains. A burst waits in the ring, packed; a
- * packet that finds the ring full of packets not yet processed is dropped and counted as a tool
- * drop, never lost silently.
+ * Capture and processing are split (as dumpcap and Wireshark): a capture process
+ * (capture-child.ts) does nothing but drain libpcap, whose ring holds few packets here (cap forces
+ * immediate mode: one packet per 64-128 KiB slot), into a pipe; this side copies each packet into
+ * the ring as it is read, and runs the engine, -w and the consumer in chunks of a few hundred
+ * packets between two reads. A burst waits in the capture process's queue and in the ring,
+ * packed; a packet that finds either full is dropped and counted as a tool drop, never lost
+ * silently.
  *
  * Memory is bounded whatever the rate: one buffer per interface, the two rings (captured,
  * emitted), the writers' 1 MiB buffers, a scratch arena for one packet's translations, counters.
@@ -29,8 +30,7 @@ import type { Engine, XlatSink, Clock, EmitKind } from '../xlat/types.js';
 import type { EngineConfig } from '../xlat/config-types.js';
 import { Reason } from '../diag/reasons.js';
 import { CaptureSink, verdictOf } from '../replay/translate.js';
-import { loadCap, openInterface, type OpenedInterface } from './cap.js';
-import { KernelStats } from './kernel-stats.js';
+import { CaptureProcess } from './capture-process.js';
 import { PacketRing } from './ring.js';
 import { LiveUsageError } from './errors.js';
 
@@ -143,7 +143,7 @@ export class LiveCapture {
   /** Set by the consumer: packets a timer emitted between captured packets. */
   onTimerEmit: ((e: EmittedPacket, ts: Clock) => void) | null = null;
   readonly done: Promise<LiveStats>;
-  readonly interfaces: OpenedInterface[];
+  readonly interfaces: { name: string; linkType: number }[];
 
   private resolveDone!: (s: LiveStats) => void;
   private rejectDone!: (e: unknown) => void;
@@ -158,6 +158,8 @@ export class LiveCapture {
   private readonly count: number;
   private readonly deadline: number;
   private readonly t0 = nowMs();
+  /** The deadline in capture seconds (packets stamped later are not taken). */
+  private readonly deadlineSec: number;
   private captured = 0;
   private readonly perIface: number[];
   private bytes = 0;
@@ -165,7 +167,7 @@ export class LiveCapture {
   private toolDrops = 0;
   private ringFull = 0;
   private scheduled = false;
-  private capturing = true;
+  private countReached = false;
   private rate = 0;
   private lastCount = 0;
   private lastTick = nowMs();
@@ -177,11 +179,11 @@ export class LiveCapture {
 
   private constructor(
     private readonly opts: LiveOptions,
-    ifaces: OpenedInterface[],
+    private readonly proc: CaptureProcess,
     private readonly writer: CaptureWriter | null,
     private readonly xwriter: CaptureWriter | null,
-    private readonly kstats: KernelStats,
   ) {
+    const ifaces = proc.interfaces;
     this.interfaces = ifaces;
     this.perIface = ifaces.map(() => 0);
     this.ring = new PacketRing(opts.ringPackets ?? 131072, opts.ringBytes ?? 64 << 20);
@@ -190,6 +192,7 @@ export class LiveCapture {
     this.side = opts.side ?? 'auto';
     this.count = opts.count ?? 0;
     this.deadline = opts.duration ? this.t0 + opts.duration * 1000 : Infinity;
+    this.deadlineSec = this.deadline / 1000;
     const xformat = xwriter?.format ?? 'pcapng';
     let pcapLinkType: number | null = null;
     if (xformat === 'pcap') {
@@ -210,7 +213,6 @@ export class LiveCapture {
   static async open(opts: LiveOptions): Promise<LiveCapture> {
     if (opts.interfaces.length === 0) throw new LiveUsageError('live needs an interface: -i IFACE (nat64scope live --list-interfaces lists them)');
     const snaplen = Math.min(opts.snaplen ?? MAX_SNAPLEN, MAX_SNAPLEN);
-    const cap = loadCap();
     const wformat = opts.write ? formatForPath(opts.write) : 'pcapng';
     if (opts.write && wformat === 'pcap' && opts.interfaces.length > 1) {
       throw new LiveUsageError(`-w ${opts.write}: a classic pcap file holds one interface; write .pcapng to capture on ${opts.interfaces.length}`);
@@ -220,58 +222,43 @@ export class LiveCapture {
       if (seen.has(n)) throw new LiveUsageError(`interface given twice: -i ${n}`);
       seen.add(n);
     }
-    const ifaces: OpenedInterface[] = [];
+    const proc = await CaptureProcess.start({ interfaces: opts.interfaces, filter: opts.filter ?? '', snaplen, bufferSize: opts.bufferSize ?? 256 << 20 });
     let writer: CaptureWriter | null = null;
     let xwriter: CaptureWriter | null = null;
-    let ks: KernelStats | null = null;
     try {
-      for (const name of opts.interfaces) ifaces.push(openInterface(cap, name, opts.filter ?? '', snaplen, opts.bufferSize ?? 256 << 20));
       if (opts.write) {
         writer = await openCaptureWriter(opts.write, { format: wformat, force: opts.force ?? false, snaplen });
-        for (const i of ifaces) writer.addInterface(i.linkType, i.name);
+        for (const i of proc.interfaces) writer.addInterface(i.linkType, i.name);
       }
       if (opts.writeTranslated) xwriter = await openCaptureWriter(opts.writeTranslated, { force: opts.force ?? false });
-      ks = await KernelStats.start(ifaces.map((i) => i.socketFd));
     } catch (err) {
-      for (const i of ifaces) i.cap.close();
+      proc.kill();
       if (writer) await writer.abort();
       if (xwriter) await xwriter.abort();
-      if (ks) await ks.close();
       throw err;
     }
-    const lc = new LiveCapture(opts, ifaces, writer, xwriter, ks);
+    const lc = new LiveCapture(opts, proc, writer, xwriter);
     lc.start();
     return lc;
   }
 
   private start(): void {
-    this.interfaces.forEach((it, i) => {
-      it.cap.on('packet', (nbytes: number, trunc: boolean) => this.handle(i, nbytes, trunc));
-    });
+    this.proc.onPacket = (b, off, caplen, iface, trunc, origLen, sec, nsec) => this.ingest(b, off, caplen, iface, trunc, origLen, sec, nsec);
     this.tick = setInterval(() => this.onTick(), 1000);
     if (this.deadline !== Infinity) this.timer = setTimeout(() => void this.stop('duration'), this.deadline - this.t0);
   }
 
-  /** cap's callback: stamp the packet and copy it into the ring; processing comes later. */
-  private handle(i: number, nbytes: number, trunc: boolean): void {
-    if (!this.capturing) return;
-    const ms = nowMs();
-    if (ms >= this.deadline) {
+  /** A packet from the capture process: into the ring; processing comes later. */
+  private ingest(b: Buffer, off: number, caplen: number, i: number, trunc: boolean, origLen: number, sec: number, nsec: number): void {
+    if (this.countReached) return;
+    if (sec + nsec / 1e9 >= this.deadlineSec) {
       void this.stop('duration');
       return;
     }
     const it = this.interfaces[i];
-    const buf = it.buffer;
-    let origLen = nbytes;
-    if (trunc) {
-      const v = this.locator.locate(buf, 0, nbytes, it.linkType);
-      origLen = ipLength(buf, this.locator.ipOff, nbytes, v, this.locator.linkLen);
-    }
-    const sec = Math.floor(ms / 1000);
-    let nsec = Math.round((ms - sec * 1000) * 1e6);
-    if (nsec > 999999999) nsec = 999999999;
+    if (!it) return;
     const n = this.captured + 1;
-    if (this.ring.push(buf, 0, nbytes, origLen, sec, nsec, it.linkType, i, n, 0, -1, this.processed) < 0) {
+    if (this.ring.push(b, off, caplen, origLen, sec, nsec, it.linkType, i, n, 0, -1, this.processed) < 0) {
       this.ringFull++;
       this.toolDrops++;
       return;
@@ -284,7 +271,10 @@ export class LiveCapture {
       this.scheduled = true;
       setImmediate(this.runChunk);
     }
-    if (this.count && n >= this.count) void this.stop('count');
+    if (this.count && n >= this.count) {
+      this.countReached = true;
+      void this.stop('count');
+    }
   }
 
   private readonly runChunk = (): void => {
@@ -349,7 +339,7 @@ export class LiveCapture {
     this.sink.begin(-1, -1, -1);
     this.engine.advance(this.clock, this.sink);
     if (this.onTimerEmit) for (let k = 0; k < this.sink.count; k++) this.onTimerEmit(this.sink.emitted[k], this.clock);
-    void this.kstats.read();
+    this.proc.requestStats();
   }
 
   /** Packets the consumer could not show (its output fell behind): counted as tool drops. */
@@ -365,7 +355,6 @@ export class LiveCapture {
   stop(why = 'stop'): Promise<LiveStats> {
     if (this.stopping) return this.done;
     this.stopping = true;
-    this.capturing = false;
     this.stoppedBy = why;
     void this.finish();
     return this.done;
@@ -375,12 +364,8 @@ export class LiveCapture {
     if (this.tick) clearInterval(this.tick);
     if (this.timer) clearTimeout(this.timer);
     try {
-      await this.kstats.read();
-      for (const it of this.interfaces) {
-        it.cap.removeAllListeners('packet');
-        it.cap.close();
-      }
-      await this.kstats.close();
+      // Every packet captured until now arrives before the capture process's last counters.
+      await this.proc.stop();
       // What is still waiting in the ring goes through, then the files are complete.
       this.processUpTo(this.ring.head);
       let err: unknown = null;
@@ -404,7 +389,15 @@ export class LiveCapture {
   stats(): LiveStats {
     if (this.final) return this.final;
     const s = this.inner;
-    const kc = this.kstats.counts();
+    const c = this.proc.counters;
+    const kc = c ? c.kernel : this.interfaces.map(() => null);
+    const unknown = c ? c.unavailable : 'not read yet';
+    let kernelDrops: number | null = unknown ? null : 0;
+    for (const k of kc) {
+      if (!k || kernelDrops === null) kernelDrops = null;
+      else kernelDrops += k.drops;
+    }
+    const childDrops = c ? c.dropped : 0;
     const generated = s.icmpErrors + s.deferred;
     return {
       interfaces: this.interfaces.map((i) => i.name),
@@ -419,10 +412,10 @@ export class LiveCapture {
       generated,
       dropped: s.dropped,
       drops: new Map(s.drops),
-      kernelDrops: this.kstats.drops(),
-      kernelDropsPerInterface: kc.map((c) => (c ? c.drops : null)),
-      kernelDropsUnavailable: this.kstats.unavailable,
-      toolDrops: this.toolDrops,
+      kernelDrops,
+      kernelDropsPerInterface: kc.map((k) => (k && !unknown ? k.drops : null)),
+      kernelDropsUnavailable: unknown,
+      toolDrops: this.toolDrops + childDrops,
       ringFull: this.ringFull,
       truncated: this.truncated,
       ringEvicted: this.ring.evicted,
@@ -490,11 +483,3 @@ class LiveSink implements XlatSink {
 function readSide(side: Side, v: number): boolean {
   return side === 'auto' || (side === 'v6' && v === 6) || (side === 'v4' && v === 4);
 }
-
-/** Length on the wire of a packet cut to the snaplen, from its IP header (cap does not say). */
-function ipLength(b: Uint8Array, ipOff: number, caplen: number, v: number, linkLen: number): number {
-  if (v === 4 && ipOff + 4 <= caplen) return linkLen + ((b[ipOff + 2] << 8) | b[ipOff + 3]);
-  if (v === 6 && ipOff + 6 <= caplen) return linkLen + 40 + ((b[ipOff + 4] << 8) | b[ipOff + 5]);
-  return caplen;
-}
-
