@@ -15,7 +15,8 @@ import { LiveCapture, type LivePacket, type LiveStats, type EmittedPacket, type 
 import { loadCap } from '../../src/live/cap.js';
 import { listInterfaces, interfaceLines } from '../../src/live/interfaces.js';
 import type { Clock } from '../../src/xlat/types.js';
-import { engineOptions, resolveEngineConfig, repeated, type EngineOptionArgs } from '../engine-options.js';
+import { engineOptions, resolveEngineConfig, resolveDns64, repeated, type EngineOptionArgs } from '../engine-options.js';
+import { Dns64Hook } from '../../src/replay/dns64.js';
 import { UsageError } from '../errors.js';
 import { inputPath } from '../capture.js';
 import { BoundedOutput } from '../bounded-output.js';
@@ -87,6 +88,11 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
   if (write === '-' && (argv.json || argv.print)) throw new UsageError('-w - writes the capture to stdout: it cannot carry --json or --print lines too');
   if (writeTranslated === '-') throw new UsageError('--write-translated needs a file name');
   const config = resolveEngineConfig(argv);
+  let dns64: Dns64Hook | null = null;
+  if (config.dns64.enabled) {
+    const d = resolveDns64(argv, config);
+    if (d.options.prefixes.length) dns64 = new Dns64Hook(d.options, d.zone);
+  }
 
   // Like tcpdump: writing a capture prints nothing unless asked (--print, --json).
   const printing = argv.json || argv.print || (write === null && writeTranslated === null);
@@ -103,6 +109,7 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
     write,
     writeTranslated,
     force: argv.force,
+    dns64,
   });
   const names = capture.interfaces.map((i) => i.name);
   process.stderr.write(`live: capturing on ${capture.interfaces.map((i) => `${i.name} (${linkName(i.linkType)})`).join(', ')}${argv.bpf ? ` with filter ${JSON.stringify(argv.bpf)}` : ''}; Ctrl-C stops\n`);
@@ -133,7 +140,7 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
     if (argv.json) out.line(JSON.stringify(summaryJson(stats, out.dropped)));
     await out.end();
   }
-  process.stderr.write(summaryLine(stats, out?.dropped ?? 0) + '\n');
+  process.stderr.write(summaryLine(stats, out?.dropped ?? 0) + (dns64 ? `; dns64: ${dns64.engine.answered} AAAA/PTR answers, ${dns64.rewrittenCount} rewritten` : '') + '\n');
 }
 
 function linkName(lt: number): string {
@@ -192,6 +199,7 @@ function linePrinter(out: BoundedOutput, capture: LiveCapture, names: string[]):
       }
       const clock = { sec: p.tsSec, nsec: p.tsNsec };
       for (let k = 0; k < lp.emittedCount; k++) out.line(emittedLines(lp.emitted[k], clock, ts - t0));
+      if (lp.dns64 && lp.dns64.action === 'rewritten') out.line(`      ↳ dns64: ${lp.dns64.reason} (${lp.dns64.detail})`);
       if (lp.reason && lp.verdict !== 'translated' && lp.verdict !== 'reconstructed' && lp.verdict !== 'hairpinned') {
         out.line(`      ↳ ${lp.verdict === 'held' ? 'held' : 'dropped'}: ${reasonId(lp.reason)} (${reasonText(lp.reason)})`);
       }
@@ -229,6 +237,7 @@ function jsonPrinter(out: BoundedOutput, capture: LiveCapture, _names: string[])
         detail: lp.reason ? reasonText(lp.reason) : null,
         packets,
       };
+      if (lp.dns64) (o.translation as Record<string, unknown>).dns64 = lp.dns64;
       if (!out.line(JSON.stringify(o))) capture.noteToolDrop();
     },
     timer: (e, ts) => {

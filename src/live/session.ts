@@ -30,6 +30,7 @@ import type { Engine, XlatSink, Clock, EmitKind } from '../xlat/types.js';
 import type { EngineConfig } from '../xlat/config-types.js';
 import { Reason } from '../diag/reasons.js';
 import { CaptureSink, verdictOf } from '../replay/translate.js';
+import type { Dns64Hook, Dns64HookVerdict } from '../replay/dns64.js';
 import { CaptureProcess } from './capture-process.js';
 import { PacketRing } from './ring.js';
 import { LiveUsageError } from './errors.js';
@@ -56,6 +57,8 @@ export interface LiveOptions {
   /** Capture of what the engine emitted. */
   writeTranslated?: string | null;
   force?: boolean;
+  /** SPEC §4 DNS64, consulted per packet before the translator (as translate); null: --no-dns64. */
+  dns64?: Dns64Hook | null;
   /** Ring of captured packets (also the backlog): packets and arena bytes. */
   ringPackets?: number;
   ringBytes?: number;
@@ -90,6 +93,8 @@ export interface LivePacket {
   reason: number;
   emitted: EmittedPacket[];
   emittedCount: number;
+  /** What DNS64 did with the packet (null: not a DNS answer it looked at, or DNS64 off). */
+  dns64: Dns64HookVerdict | null;
 }
 
 export interface LiveStats {
@@ -155,6 +160,7 @@ export class LiveCapture {
   private readonly clock: Clock = { sec: 0, nsec: 0 };
   private readonly live: LivePacket;
   private readonly side: Side;
+  private readonly dns64: Dns64Hook | null;
   private readonly count: number;
   private readonly deadline: number;
   private readonly t0 = nowMs();
@@ -190,6 +196,7 @@ export class LiveCapture {
     this.xring = new PacketRing(16384, 16 << 20);
     this.engine = createEngine(opts.config);
     this.side = opts.side ?? 'auto';
+    this.dns64 = opts.dns64 ?? null;
     this.count = opts.count ?? 0;
     this.deadline = opts.duration ? this.t0 + opts.duration * 1000 : Infinity;
     this.deadlineSec = this.deadline / 1000;
@@ -202,7 +209,7 @@ export class LiveCapture {
     this.inner = new CaptureSink(xwriter, xformat === 'pcapng', pcapLinkType);
     this.inner.clock = this.clock;
     this.sink = new LiveSink(this.inner, this.xring);
-    this.live = { packet: this.pkt, iface: '', seq: 0, verdict: '', reason: 0, emitted: this.sink.emitted, emittedCount: 0 };
+    this.live = { packet: this.pkt, iface: '', seq: 0, verdict: '', reason: 0, emitted: this.sink.emitted, emittedCount: 0, dns64: null };
     this.done = new Promise<LiveStats>((res, rej) => {
       this.resolveDone = res;
       this.rejectDone = rej;
@@ -309,8 +316,20 @@ export class LiveCapture {
       if (v === 0) {
         this.sink.drop(Reason.NotIp, p.number);
         this.engine.advance(this.clock, this.sink);
-      } else if (!(readSide(this.side, v) && this.engine.reconstruct(bytes, this.locator.ipOff, ipLen, this.clock, p.number, this.sink))) {
-        this.engine.process(bytes, this.locator.ipOff, ipLen, this.clock, p.number, this.sink);
+      } else {
+        // DNS64 first: an AAAA answer it changes goes on as the engine's answer.
+        let b: Uint8Array = bytes;
+        let ipOff = this.locator.ipOff;
+        let len = ipLen;
+        const swapped = this.dns64 ? this.dns64.packet(bytes, off, caplen, p.linkType, ipOff, p.number) : null;
+        if (swapped) {
+          b = swapped;
+          ipOff = this.locator.linkLen;
+          len = swapped.length - this.locator.linkLen;
+        }
+        if (!(readSide(this.side, v) && this.engine.reconstruct(b, ipOff, len, this.clock, p.number, this.sink))) {
+          this.engine.process(b, ipOff, len, this.clock, p.number, this.sink);
+        }
       }
       if (s.curDrop) this.ring.setReason(seq, s.curDrop);
       if (this.onPacket) {
@@ -320,6 +339,7 @@ export class LiveCapture {
         lp.verdict = verdictOf(s);
         lp.reason = s.curDrop;
         lp.emittedCount = this.sink.count;
+        lp.dns64 = this.dns64 && v !== 0 ? this.dns64.verdict : null;
         this.onPacket(lp);
       }
     }

@@ -129,6 +129,17 @@ describe.skipIf(UNAVAILABLE !== null)('live capture in network namespaces (veth 
     expect(out[11]).toMatch(/↳ translated: 10\.0\.0\.5 → 198\.51\.100\.53 DNS 59 Standard query 0x4242 A ipv4only\.arpa$/);
   });
 
+  it('runs DNS64 on the answers it sees: an AAAA answer without AAAA is answered from the A data', async () => {
+    const run = await startLive(pair.b, ['-i', pair.ifB, '-c', '2', '--json', '--profile', 'aws']);
+    send(pair.a, pair.ifA, join(dir, 'dns64.pcap'), ['--dst-mac', pair.macB, '--set', 'dns64']);
+    expect(await waitExit(run)).toBe(0);
+    const lines = run.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    expect(lines[1].dns).toMatchObject({ id: 0x5152, answers: [] });
+    expect(lines[1].translation.dns64).toMatchObject({ action: 'rewritten', reason: 'synthesized' });
+    expect(lines[1].translation.dns64.detail).toMatch(/synthesized 1 AAAA from 1 A record of v4only\.example\.net with TTL 60/);
+    expect(errorLines(run.stderr()).at(-1)).toMatch(/; dns64: 1 AAAA\/PTR answers, 1 rewritten$/);
+  });
+
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     it(`${sig} stops the capture: both files complete and valid, exit 0`, async () => {
       const w = join(dir, `${sig}.pcapng`);

@@ -9,7 +9,7 @@ can compare the capture byte for byte.
 import argparse
 import sys
 
-from scapy.all import Ether, IPv6, TCP, UDP, ICMPv6EchoRequest, DNS, DNSQR, Raw, sendp, wrpcap  # noqa: E402
+from scapy.all import Ether, IPv6, TCP, UDP, ICMPv6EchoRequest, DNS, DNSQR, DNSRR, Raw, sendp, wrpcap  # noqa: E402
 
 SRC = "2001:db8:1::2"
 SMAC = "02:00:00:00:64:0a"
@@ -31,6 +31,18 @@ def basic():
     ]
 
 
+def dns64():
+    """A resolver without DNS64 answers an IPv6-only client: A data for v4only.example.net, then
+    an AAAA answer with no AAAA (NODATA). The DNS64 engine answers it with 64:ff9b::c633:6409."""
+    eth = Ether(src=SMAC, dst=DMAC)
+    res = "2001:db8:1::53"
+    soa = DNSRR(rrname="example.net", type="SOA", ttl=300, rdata=b"\x02ns\x07example\x03net\x00\x04host\x07example\x03net\x00" + bytes(16) + (300).to_bytes(4, "big"))
+    return [
+        eth / IPv6(src=res, dst=SRC, hlim=64) / UDP(sport=53, dport=40010) / DNS(id=0x5151, qr=1, rd=1, ra=1, qd=DNSQR(qname="v4only.example.net", qtype="A"), an=DNSRR(rrname="v4only.example.net", type="A", ttl=60, rdata="198.51.100.9")),
+        eth / IPv6(src=res, dst=SRC, hlim=64) / UDP(sport=53, dport=40011) / DNS(id=0x5152, qr=1, rd=1, ra=1, qd=DNSQR(qname="v4only.example.net", qtype="AAAA"), ns=soa),
+    ]
+
+
 def flood(n):
     """n small UDP packets (the rate test)."""
     eth = Ether(src=SMAC, dst=DMAC)
@@ -46,7 +58,7 @@ def main():
     ap.add_argument("--count", type=int, default=100)
     ap.add_argument("--dst-mac", default=DMAC)
     a = ap.parse_args()
-    frames = basic() if a.set == "basic" else flood(a.count)
+    frames = basic() if a.set == "basic" else dns64() if a.set == "dns64" else flood(a.count)
     for f in frames:
         f[Ether].dst = a.dst_mac
     frames = [Ether(bytes(f)) for f in frames]  # checksums and lengths filled in, as sent
