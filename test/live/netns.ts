@@ -53,7 +53,7 @@ export function cleanupStale(): void {
   const list = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout ?? '';
   for (const line of list.split('\n')) {
     const name = line.split(/\s+/)[0] ?? '';
-    const m = /^n64l-(?:probe)?(\d+)[a-z]*$/.exec(name);
+    const m = /^n64l-(?:probe|bench)?(\d+)(?:[a-z][a-z0-9]*)?$/.exec(name);
     if (!m) continue;
     const pid = Number(m[1]);
     if (pid === process.pid || pidAlive(pid)) continue;
