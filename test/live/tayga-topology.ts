@@ -6,20 +6,44 @@
  *                                     nat64 (tun) <-> tayga                        
  *                                    n64l4t 198.51.100.254 ---veth--- n64l4h 198.51.100.20
  *
- * TAYGA's configuration is the referee's (test/referee/tayga/harness.ts TAYGA_CONF): static maps
- * 2001:db8:6::10 <-> 192.0.2.10 and 2001:db8:4::20 <-> 198.51.100.20 (RFC 7757 EAM), prefix
- * 64:ff9b::/96. The IPv6 host talks to 2001:db8:4::20; the IPv4 host's kernel answers (echo
- * reply, port unreachable, RST), so packets cross TAYGA both ways. `live` captures on n64l6t and
+ * TAYGA (TAYGA_CONF below, as the correlate referee test has it): the IPv6 host is statically
+ * mapped, 2001:db8:6::10 <-> 192.0.2.10 (an RFC 7757 EAM entry); IPv4 hosts are reached through
+ * the prefix 2001:db8:64::/96 (198.51.100.20 is 2001:db8:64::c633:6414). The IPv6 host talks to
+ * the IPv4 host; its kernel answers (echo reply, port unreachable, RST), so packets cross TAYGA
+ * both ways. `live` captures on n64l6t and
  * n64l4t in the translator's namespace. Static neighbours: no ARP or neighbour discovery.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TAYGA_CONF, taygaUnavailable } from '../referee/tayga/harness.js';
+import { taygaUnavailable } from '../referee/tayga/harness.js';
 import { cleanupStale, removeNamespace, inNs, PY } from './netns.js';
 
 export { taygaUnavailable };
+
+export const TAYGA_CONF = [
+  'tun-device nat64',
+  'ipv4-addr 192.0.2.1',
+  'ipv6-addr 2001:db8:ffff::1',
+  'prefix 2001:db8:64::/96',
+  'map 192.0.2.10 2001:db8:6::10',
+  '',
+].join('\n');
+
+/** The engine configuration equivalent to TAYGA_CONF (SPEC §3 JSON, for --config). */
+export const ENGINE_CONFIG = {
+  profile: 'tayga',
+  mode: 'siit',
+  pool6: '2001:db8:64::/96',
+  // TAYGA maps its own ipv4-addr <-> ipv6-addr too (conffile.c).
+  eam: [{ ipv6: '2001:db8:6::10/128', ipv4: '192.0.2.10/32' }, { ipv6: '2001:db8:ffff::1/128', ipv4: '192.0.2.1/32' }],
+  translator: { ipv6: '2001:db8:ffff::1', ipv4: '192.0.2.1' },
+  rfc6791: { ipv4: '192.0.2.1/32', ipv6: '2001:db8:ffff::1/128' },
+};
+
+/** The IPv4 host as the IPv6 host sees it. */
+export const H4_AS_V6 = '2001:db8:64::c633:6414';
 
 export interface TaygaTopology {
   t: string;
@@ -29,6 +53,8 @@ export interface TaygaTopology {
   v6if: string;
   v4if: string;
   dir: string;
+  /** ENGINE_CONFIG written to a file. */
+  config: string;
   dispose(): Promise<void>;
 }
 
@@ -83,10 +109,10 @@ export async function taygaTopology(): Promise<TaygaTopology> {
     inNs(t, ['ip', 'neigh', 'add', '198.51.100.20', 'lladdr', MAC.h4, 'dev', 'n64l4t', 'nud', 'permanent']);
     const conf = join(dir, 'tayga.conf');
     writeFileSync(conf, TAYGA_CONF);
+    writeFileSync(join(dir, 'engine.json'), JSON.stringify(ENGINE_CONFIG));
     inNs(t, ['tayga', '-c', conf, '--mktun']);
     inNs(t, ['ip', 'link', 'set', 'nat64', 'addrgenmode', 'none', 'up']);
-    inNs(t, ['ip', '-6', 'route', 'add', '64:ff9b::/96', 'dev', 'nat64']);
-    inNs(t, ['ip', '-6', 'route', 'add', '2001:db8:4::/64', 'dev', 'nat64']);
+    inNs(t, ['ip', '-6', 'route', 'add', '2001:db8:64::/96', 'dev', 'nat64']);
     inNs(t, ['ip', 'route', 'add', '192.0.2.0/28', 'dev', 'nat64']);
     tayga = spawn('ip', ['netns', 'exec', t, 'tayga', '-c', conf, '--nodetach'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
@@ -102,7 +128,7 @@ export async function taygaTopology(): Promise<TaygaTopology> {
     await dispose();
     throw e;
   }
-  return { t, h6, h4, v6if: 'n64l6t', v4if: 'n64l4t', dir, dispose };
+  return { t, h6, h4, v6if: 'n64l6t', v4if: 'n64l4t', dir, config: join(dir, 'engine.json'), dispose };
 }
 
 /** From the IPv6 host, through TAYGA, to the IPv4 host: UDP to a closed port, an echo, a SYN. */
@@ -110,7 +136,7 @@ export function sendThroughTayga(topo: TaygaTopology): void {
   const script = [
     'from scapy.all import IPv6, UDP, TCP, ICMPv6EchoRequest, Raw, send',
     'import time',
-    "dst = '2001:db8:4::20'",
+    `dst = '${H4_AS_V6}'`,
     "pkts = [IPv6(src='2001:db8:6::10', dst=dst) / UDP(sport=40000, dport=9999) / Raw(b'nat64scope'),",
     "        IPv6(src='2001:db8:6::10', dst=dst) / ICMPv6EchoRequest(id=0x4242, seq=1, data=b'live pairing'),",
     "        IPv6(src='2001:db8:6::10', dst=dst) / TCP(sport=40001, dport=80, flags='S', seq=7)]",
