@@ -35,6 +35,7 @@ export interface LiveArgs extends EngineOptionArgs {
   force: boolean;
   side: string;
   listInterfaces: boolean;
+  ring: number;
 }
 
 export const command = 'live';
@@ -54,6 +55,7 @@ export function builder(y: Argv): Argv<LiveArgs> {
     .option('write-translated', { type: 'string', requiresArg: true, describe: 'write what the engine emitted (as translate -w)' })
     .option('force', { type: 'boolean', default: false, describe: 'replace existing output files' })
     .option('side', { type: 'string', choices: ['none', 'v6', 'v4', 'auto'], default: 'auto', describe: 'packets that came out of a real translator are reconstructed into what it received (auto: both families; none: every packet arrives at the engine)' })
+    .option('ring', { type: 'number', default: 131072, describe: 'packets kept in memory (recent packets for the viewer, and the backlog the engine has not reached yet)' })
     .option('list-interfaces', { alias: 'D', type: 'boolean', default: false, describe: 'list the interfaces with their addresses and link types, then exit' })
     .example('$0 live -i eth0', 'watch translations of what eth0 carries')
     .example('$0 live -i v6side -i v4side -w both.pcapng --duration 60', 'both sides of a translator, one minute, into one pcapng')
@@ -82,6 +84,7 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
   if (duration !== undefined && !(Number.isFinite(duration) && duration > 0)) throw new UsageError(`--duration must be a number of seconds > 0, got ${argv.duration}`);
   const bufferMiB = argv.bufferSize;
   if (!(Number.isFinite(bufferMiB) && bufferMiB >= 1 && bufferMiB <= 2047)) throw new UsageError(`--buffer-size must be 1-2047 MiB, got ${argv.bufferSize}`);
+  const ring = wholeNumber('--ring', argv.ring, 16, 1 << 22) as number;
   const write = argv.write === undefined ? null : inputPath(argv.write);
   const writeTranslated = argv.writeTranslated === undefined ? null : inputPath(argv.writeTranslated);
   if (write === '-' && process.stdout.isTTY) throw new UsageError('refusing to write a capture to a terminal: redirect stdout, or give -w FILE');
@@ -110,6 +113,7 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
     writeTranslated,
     force: argv.force,
     dns64,
+    ringPackets: ring,
   });
   const names = capture.interfaces.map((i) => i.name);
   process.stderr.write(`live: capturing on ${capture.interfaces.map((i) => `${i.name} (${linkName(i.linkType)})`).join(', ')}${argv.bpf ? ` with filter ${JSON.stringify(argv.bpf)}` : ''}; Ctrl-C stops\n`);

@@ -161,6 +161,57 @@ describe.skipIf(UNAVAILABLE !== null)('live capture in network namespaces (veth 
     });
   }
 
+  /** Pids of the children of `pid` running `name`. */
+  function childrenOf(pid: number, name: string): number[] {
+    const r = spawnSync('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)], { encoding: 'utf8' });
+    return r.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)).filter((c) => c[1] === name).map((c) => Number(c[0]));
+  }
+
+  /** The summary line's counts. */
+  function counts(stderr: string): { captured: number; kernel: number; tool: number } {
+    const m = /live: (\d+) packets captured .*; (\d+) dropped by the kernel; (\d+) dropped by nat64scope/.exec(stderr);
+    if (!m) throw new Error(`no summary line: ${stderr}`);
+    return { captured: Number(m[1]), kernel: Number(m[2]), tool: Number(m[3]) };
+  }
+
+  it('kernel drops are counted: with the capture process stopped and a 1 MiB buffer, captured + dropped = sent', async () => {
+    const run = await startLive(pair.b, ['-i', pair.ifB, '-B', '1', '-w', join(dir, 'kdrop.pcapng')]);
+    const [child] = childrenOf(run.child.pid!, 'node');
+    expect(child).toBeGreaterThan(0);
+    process.kill(child, 'SIGSTOP');
+    try {
+      expect(send(pair.a, pair.ifA, join(dir, 'flood.pcap'), ['--dst-mac', pair.macB, '--set', 'flood', '--count', '1000', '--gap', '0'])).toBe(1000);
+    } finally {
+      process.kill(child, 'SIGCONT');
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    run.child.kill('SIGINT');
+    expect(await waitExit(run)).toBe(0);
+    const c = counts(run.stderr());
+    expect(c.kernel).toBeGreaterThan(500);
+    expect(c.tool).toBe(0);
+    expect(c.captured + c.kernel).toBe(1000);
+    expect((await readAllPackets(join(dir, 'kdrop.pcapng'))).length).toBe(c.captured);
+  });
+
+  it('tool drops are counted: with live stopped and a 64-packet ring, captured + dropped = sent', async () => {
+    const run = await startLive(pair.b, ['-i', pair.ifB, '--ring', '64', '-w', join(dir, 'tdrop.pcapng')]);
+    process.kill(run.child.pid!, 'SIGSTOP');
+    try {
+      send(pair.a, pair.ifA, join(dir, 'flood2.pcap'), ['--dst-mac', pair.macB, '--set', 'flood', '--count', '1000', '--gap', '0']);
+    } finally {
+      process.kill(run.child.pid!, 'SIGCONT');
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    run.child.kill('SIGINT');
+    expect(await waitExit(run)).toBe(0);
+    const c = counts(run.stderr());
+    expect(c.tool).toBeGreaterThan(0);
+    expect(c.kernel).toBe(0);
+    expect(c.captured + c.tool).toBe(1000);
+    expect((await readAllPackets(join(dir, 'tdrop.pcapng'))).length).toBe(c.captured);
+  });
+
   it('--duration stops after S seconds with a valid (here empty) capture', async () => {
     const w = join(dir, 'duration.pcapng');
     const t0 = Date.now();
