@@ -20,8 +20,10 @@ import { Dns64Hook } from '../../src/replay/dns64.js';
 import { UsageError } from '../errors.js';
 import { inputPath } from '../capture.js';
 import { BoundedOutput } from '../bounded-output.js';
+import { filterOptions, compileFilterArg, type FilterArgs } from '../filter-option.js';
+import { PacketFacts, packetFlowSelector, type CompiledFilter } from '../../src/filter/index.js';
 
-export interface LiveArgs extends EngineOptionArgs {
+export interface LiveArgs extends EngineOptionArgs, FilterArgs {
   interface?: string[];
   bpf?: string;
   snaplen?: number;
@@ -42,7 +44,7 @@ export const command = 'live';
 export const describe = 'capture on interfaces with libpcap; translate and show or write on the fly';
 
 export function builder(y: Argv): Argv<LiveArgs> {
-  return engineOptions(y)
+  return filterOptions(engineOptions(y), 'with --filter: every packet of a flow (5-tuple, both directions) from its first matching packet on')
     .option('interface', { alias: 'i', type: 'string', requiresArg: true, coerce: repeated, describe: 'interface to capture on (repeatable: both sides of a translator)' })
     .option('bpf', { alias: 'f', type: 'string', requiresArg: true, describe: 'capture filter, pcap-filter(7) syntax, e.g. "ip6 or icmp"' })
     .option('snaplen', { alias: 's', type: 'number', requiresArg: true, describe: 'bytes kept of each packet (1-65535; 0 = 65535, the most the cap binding captures)' })
@@ -91,6 +93,7 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
   if (write === '-' && (argv.json || argv.print)) throw new UsageError('-w - writes the capture to stdout: it cannot carry --json or --print lines too');
   if (writeTranslated === '-') throw new UsageError('--write-translated needs a file name');
   const config = resolveEngineConfig(argv);
+  const filter = compileFilterArg(argv.filter, { outcome: true, findings: false, command: 'live' });
   let dns64: Dns64Hook | null = null;
   if (config.dns64.enabled) {
     const d = resolveDns64(argv, config);
@@ -120,7 +123,8 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
 
   if (out) {
     out.onClosed = () => void capture.stop('output closed');
-    const show = argv.json ? jsonPrinter(out, capture, names) : linePrinter(out, capture, names);
+    const shown = selector(filter, argv.wholeFlows);
+    const show = argv.json ? jsonPrinter(out, capture, names, shown) : linePrinter(out, capture, names, shown);
     capture.onPacket = show.packet;
     capture.onTimerEmit = show.timer;
   }
@@ -157,6 +161,21 @@ function linkName(lt: number): string {
   }
 }
 
+/** Display filter (`-Y`): which packets are printed (all are captured, written and translated). */
+type Shown = (p: LivePacket, dec: PacketDecoder) => boolean;
+
+function selector(filter: CompiledFilter | null, wholeFlows: boolean): Shown {
+  if (!filter) return () => true;
+  const facts = new PacketFacts();
+  const flows = wholeFlows ? packetFlowSelector(filter) : null;
+  return (lp, dec) => {
+    facts.fill(lp.packet, dec);
+    facts.verdict = lp.verdict;
+    facts.reason = lp.reason ? reasonId(lp.reason) : null;
+    return flows ? flows.streaming(facts) : filter.matchesPacket(facts);
+  };
+}
+
 interface Printer {
   packet: (p: LivePacket) => void;
   timer: (e: EmittedPacket, ts: Clock) => void;
@@ -177,7 +196,7 @@ function emittedPacket(e: EmittedPacket, into: CapturedPacket, ts: Clock, number
   return into;
 }
 
-function linePrinter(out: BoundedOutput, capture: LiveCapture, names: string[]): Printer {
+function linePrinter(out: BoundedOutput, capture: LiveCapture, names: string[], shown: Shown): Printer {
   const dec = new PacketDecoder();
   const edec = new PacketDecoder();
   const ep = newPacket();
@@ -195,6 +214,7 @@ function linePrinter(out: BoundedOutput, capture: LiveCapture, names: string[]):
       const ts = p.tsSec + p.tsNsec / 1e9;
       if (Number.isNaN(t0)) t0 = ts;
       dec.decode(p.data, p.offset, p.caplen, p.linkType);
+      if (!shown(lp, dec)) return;
       let line = packetLine(p, dec, ts - t0);
       if (multi) line = line.slice(0, 18) + `${lp.iface} ` + line.slice(18);
       if (!out.line(line)) {
@@ -215,7 +235,7 @@ function linePrinter(out: BoundedOutput, capture: LiveCapture, names: string[]):
   };
 }
 
-function jsonPrinter(out: BoundedOutput, capture: LiveCapture, _names: string[]): Printer {
+function jsonPrinter(out: BoundedOutput, capture: LiveCapture, _names: string[], shown: Shown): Printer {
   const dec = new PacketDecoder();
   const edec = new PacketDecoder();
   const ep = newPacket();
@@ -230,6 +250,7 @@ function jsonPrinter(out: BoundedOutput, capture: LiveCapture, _names: string[])
     packet: (lp) => {
       const p = lp.packet;
       dec.decode(p.data, p.offset, p.caplen, p.linkType);
+      if (!shown(lp, dec)) return;
       const o = packetJson(p, dec);
       o.iface = lp.iface;
       const clock = { sec: p.tsSec, nsec: p.tsNsec };

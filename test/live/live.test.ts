@@ -225,6 +225,20 @@ describe.skipIf(UNAVAILABLE !== null)('live capture in network namespaces (veth 
     expect(JSON.parse(run.stdout().trim())).toMatchObject({ type: 'summary', captured: 0, stoppedBy: 'duration' });
   });
 
+  it('-Y (display filter) chooses what is printed; everything is still captured and translated', async () => {
+    const w = join(dir, 'display.pcapng');
+    const run = await startLive(pair.b, ['-i', pair.ifB, '-c', '6', '-Y', 'icmpv6 or udp.port == 123', '--json', '-w', w, '--profile', 'aws']);
+    send(pair.a, pair.ifA, join(dir, 'sent-y.pcap'), ['--dst-mac', pair.macB]);
+    expect(await waitExit(run)).toBe(0);
+    const lines = run.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    expect(lines.slice(0, -1).map((o) => [o.n, o.proto])).toEqual([[4, 17], [5, 58]]);
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', captured: 6, translated: 6 });
+    expect((await readAllPackets(w)).length).toBe(6);
+    const bad = spawnSync('ip', ['netns', 'exec', pair.b, process.execPath, CLI, 'live', '-i', pair.ifB, '-Y', 'tcp and and'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^nat64scope: invalid filter: .* at column \d+/m);
+  });
+
   it('-f applies a BPF filter', async () => {
     const run = await startLive(pair.b, ['-i', pair.ifB, '-f', 'icmp6 or udp port 53', '-c', '2', '--json', '--profile', 'aws']);
     send(pair.a, pair.ifA, join(dir, 'sent3.pcap'), ['--dst-mac', pair.macB]);
