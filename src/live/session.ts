@@ -2,11 +2,20 @@
  * A live capture session: libpcap on one or more interfaces -> (copy into the ring, -w) -> the
  * engine, as packets arrive -> the consumer (the CLI's lines/NDJSON, or the viewer).
  *
- * This is the seam the viewer uses: `LiveCapture.open(opts)` starts capturing; `onPacket` is
- * called synchronously for every captured packet with borrowed views (valid during the call);
- * `ring` holds the recent packets and their translations (fixed memory); `stats()` gives the
- * counters and the packet rate; `stop()` finalises the output files; `done` resolves with the
- * summary however the session ended (-c, --duration, stop()).
+ * The seam for the viewer (src/ui, no React here):
+ *
+ *   const live = await LiveCapture.open({ interfaces: ['eth0'], config });   // capturing now
+ *   live.onPacket = (p) => { ... };   // sync, per packet, after the engine: p.packet (borrowed
+ *                                     // view), p.verdict, p.reason, p.emitted[0..p.emittedCount)
+ *   live.ring       // captured packets, oldest first: ring.get(seq) / ring.recent(n); entries
+ *                   // below live.processed have been through the engine (their drop reason is set)
+ *   live.xring      // what the engine emitted; entry.about = the ring seq it came from
+ *   live.stats()    // counters: captured, rate (packets/s over the last second), kernel and tool
+ *                   // drops, engine results — for the status bar
+ *   await live.stop()   // (or -c / --duration) finalises the files; live.done resolves the same
+ *
+ * Ring entries stay valid until evicted (fixed memory: the viewer copies what it pins). Every
+ * number in the ring and in onPacket is the packet's number in the -w capture.
  *
  * Capture and processing are split (as dumpcap and Wireshark): a capture process
  * (capture-child.ts) does nothing but drain libpcap, whose ring holds few packets here (cap forces
@@ -16,8 +25,9 @@
  * packed; a packet that finds either full is dropped and counted as a tool drop, never lost
  * silently.
  *
- * Memory is bounded whatever the rate: one buffer per interface, the two rings (captured,
- * emitted), the writers' 1 MiB buffers, a scratch arena for one packet's translations, counters.
+ * Memory is bounded whatever the rate: the capture process's queue (64 MiB), the two rings
+ * (captured: 64 MiB, emitted: 16 MiB), the writers' 1 MiB buffers, a scratch arena for one
+ * packet's translations, the engine's own state (bounded by its timeouts), counters.
  */
 import { performance } from 'node:perf_hooks';
 import { openCaptureWriter, formatForPath, type CaptureWriter } from '../pcap/writer.js';
