@@ -29,7 +29,7 @@ const N = opt('--packets', 1_000_000);
 const BIG = opt('--big', 5_000_000);
 const RUNS = opt('--runs', 5);
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
-const BENCHES = ['packets', 'translate', 'dns64', 'aws-check', 'correlate'];
+const BENCHES = ['packets', 'translate', 'dns64', 'live', 'aws-check', 'correlate'];
 if (ONLY !== null && !BENCHES.includes(ONLY)) throw new Error(`--only ${BENCHES.join('|')}, not ${ONLY}`);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
@@ -255,3 +255,5 @@ if (ONLY === 'correlate') {
   const { correlateBench } = await import('./correlate.mjs');
   await correlateBench({ cli: CLI, out: OUT, n: N, runs: opt('--runs', 3), big: args.includes('--big') ? BIG : 2 * N });
 }
+// Live capture (bench/live.mjs: root, tcpreplay, tcpdump; skipped with a message otherwise).
+if (ONLY === null || ONLY === 'live') await (await import('./live.mjs')).liveBench();

@@ -11,6 +11,7 @@ import * as correlate from './commands/correlate.js';
 import * as diff from './commands/diff.js';
 import * as golden from './commands/golden.js';
 import { reportError, setDebug, normalExit, EXIT, UsageError } from './errors.js';
+import * as live from './commands/live.js';
 import { STDIN_ARG } from './capture.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -30,6 +31,7 @@ export async function main(args: string[]): Promise<number> {
     .command(correlate)
     .command(diff)
     .command(golden)
+    .command(live)
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces on errors', global: true })
     .completion('completion', 'print a bash/zsh completion script (source it from your shell rc)')
     .demandCommand(1, 'no command given')

@@ -123,7 +123,7 @@ FAST_PREFIX[EmitKind.Hairpinned] = ascii('hairpinned from #');
 FAST_PREFIX[EmitKind.Reconstructed] = ascii('reconstructed from #');
 
 /** Writes engine output into the capture, framing each packet like the input that caused it. */
-class CaptureSink implements XlatSink {
+export class CaptureSink implements XlatSink {
   packetsOut = 0;
   translated = 0;
   hairpinned = 0;
@@ -313,7 +313,7 @@ class ExplainWriter {
   }
 }
 
-function verdictOf(sink: CaptureSink): string {
+export function verdictOf(sink: CaptureSink): string {
   if (sink.curKinds & (1 << EmitKind.Reconstructed)) return 'reconstructed';
   if (sink.curKinds & (1 << EmitKind.Hairpinned)) return 'hairpinned';
   if (sink.curKinds & (1 << EmitKind.Translated)) return 'translated';
