@@ -1,0 +1,128 @@
+/** `nat64scope analyze <capture..>`: flows, checksum verdicts and the NAT64/DNS64 failure catalog (SPEC §2, §5). */
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { open, rename, unlink, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { analyzeCapture, type AnalyzeResult } from '../../src/replay/analyze.js';
+import { reportText, jsonLines, totalText, totalObject, exportRecords } from '../../src/diag/report.js';
+import { SEVERITY_RANK, type Severity } from '../../src/diag/finding.js';
+import { engineOptions, resolveEngineConfig, type EngineOptionArgs } from '../engine-options.js';
+import { inputPath, warn } from '../capture.js';
+import { UsageError, EXIT } from '../errors.js';
+import { LineOutput } from '../output.js';
+
+export interface AnalyzeArgs extends EngineOptionArgs {
+  capture: string[];
+  json: boolean;
+  failOn?: string;
+  flows: 'matter' | 'all';
+  export?: string;
+  force: boolean;
+  side: 'none' | 'v6' | 'v4' | 'auto';
+  color: 'auto' | 'always' | 'never';
+  progress: boolean;
+  width?: number;
+}
+
+export const command = 'analyze <capture..>';
+export const describe = 'flows, sessions, checksum verdicts and NAT64/DNS64 diagnoses: why a flow fails, the packets that show it, the fix';
+
+export function builder(y: Argv): Argv<AnalyzeArgs> {
+  return engineOptions(y
+    .positional('capture', { type: 'string', array: true, describe: 'pcap or pcapng files (gzip ok), or - for stdin; several are each reported, then a total', demandOption: true }))
+    .option('json', { type: 'boolean', default: false, describe: 'NDJSON (SPEC §5): finding objects, flow objects, then a summary' })
+    .option('fail-on', { type: 'string', requiresArg: true, choices: ['warning', 'error'], describe: 'exit 1 when a finding of this severity or worse is found (CI)' })
+    .option('flows', { type: 'string', choices: ['matter', 'all'], default: 'matter', describe: 'flows listed: the failing ones, or all' })
+    .option('export', { type: 'string', requiresArg: true, describe: 'write every flow and finding as flat NDJSON records (README: export format) to FILE' })
+    .option('force', { type: 'boolean', default: false, describe: 'replace an existing --export file' })
+    .option('side', { type: 'string', choices: ['none', 'v6', 'v4', 'auto'], default: 'auto', describe: 'packets that came out of a real translator are reconstructed (auto: both families); none: every packet arrives at the translator' })
+    .option('color', { type: 'string', choices: ['auto', 'always', 'never'], default: 'auto', describe: 'colour the text report (auto: on a terminal, unless NO_COLOR is set)' })
+    .option('width', { type: 'number', requiresArg: true, describe: 'wrap the text report to this many columns (default: the terminal width, or 100)' })
+    .option('progress', { type: 'boolean', default: true, describe: 'progress on stderr when it is a terminal (--no-progress to hide)' })
+    .example('$0 analyze fixtures/pcaps/demo.pcapng --profile aws', 'why the demo capture\'s flows fail, with AWS fixes')
+    .example('$0 analyze caps/*.pcap --json --fail-on error', 'CI: NDJSON findings, exit 1 on any error')
+    .example('$0 analyze big.pcapng --export flows.ndjson', 'every flow and finding for an analytics engine') as unknown as Argv<AnalyzeArgs>;
+}
+
+export async function handler(argv: ArgumentsCamelCase<AnalyzeArgs>): Promise<void> {
+  const inputs = argv.capture.map((c) => inputPath(String(c)));
+  if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('stdin (-) can be given once');
+  if (argv.width !== undefined && !(Number.isInteger(argv.width) && argv.width >= 40)) throw new UsageError(`--width ${argv.width}: expected a whole number of columns, at least 40`);
+  const exportPath = argv.export === undefined ? null : inputPath(argv.export);
+  if (exportPath === '-') throw new UsageError('--export needs a file name');
+  if (exportPath && !argv.force && (await exists(exportPath))) throw new UsageError(`output exists: ${exportPath} (use --force to replace it)`);
+  if (exportPath && inputs.includes(exportPath)) throw new UsageError(`--export file is an input: ${exportPath}`);
+  const config = resolveEngineConfig(argv);
+  const color = argv.color === 'always' || (argv.color === 'auto' && process.stdout.isTTY === true && !process.env.NO_COLOR);
+  const width = argv.width ?? (process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 100);
+  const out = new LineOutput();
+  const wantAll = argv.flows === 'all' || exportPath !== null;
+  const results: AnalyzeResult[] = [];
+  const progress = argv.progress && process.stderr.isTTY;
+  for (const input of inputs) {
+    const started = Date.now();
+    let chunks = 0;
+    const r = await analyzeCapture(input, config, {
+      flows: wantAll ? 'all' : 'matter',
+      side: argv.side,
+      blocking: true,
+      onWarning: (m) => warn(`${m} (${input === '-' ? 'stdin' : input})`),
+      afterChunk: progress
+        ? () => {
+          chunks++;
+          if (Date.now() - started > 1000) process.stderr.write(`\ranalyze: ${input} ${chunks} MiB, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        }
+        : undefined,
+    });
+    if (progress) process.stderr.write('\r\x1b[K');
+    results.push(r);
+    if (argv.json) {
+      for (const l of jsonLines(r, argv.flows, inputs.length > 1)) {
+        const p = out.line(l);
+        if (p) await p;
+      }
+    } else {
+      const p = out.line(reportText(r, { color, width, flows: argv.flows }) + (inputs.length > 1 ? '\n' : ''));
+      if (p) await p;
+    }
+  }
+  if (inputs.length > 1) out.line(argv.json ? JSON.stringify(totalObject(results)) : totalText(results, color));
+  await out.end();
+  if (exportPath) await writeExport(exportPath, results);
+  if (argv.failOn) {
+    const limit = SEVERITY_RANK[argv.failOn as Severity];
+    if (results.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= limit))) process.exitCode = EXIT.FOUND;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Temp file renamed into place: never half-written. */
+async function writeExport(path: string, results: AnalyzeResult[]): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  let fh;
+  try {
+    fh = await open(temp, 'w');
+  } catch (e) {
+    const err = new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw err;
+  }
+  try {
+    for (const r of results) {
+      const lines = exportRecords(r);
+      for (let i = 0; i < lines.length; i += 4096) await fh.write(lines.slice(i, i + 4096).join('\n') + '\n');
+    }
+    await fh.close();
+    await rename(temp, path);
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw e;
+  }
+}
