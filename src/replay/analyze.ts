@@ -217,6 +217,12 @@ export class CaptureAnalyzer {
     }
     if (this.opts.filter && !this.opts.filter(p, d)) return;
     let drop = sink.drop_;
+    // A packet not addressed to the translator (native IPv6, multicast, ND; IPv4 not to its
+    // addresses) is not "dropped" by it, whatever the engine says.
+    if (drop !== 0 && !fromTranslator && !this.forTranslator(d)) {
+      this.notTranslated++;
+      drop = 0;
+    }
     if (drop !== 0 && !this.countDrop(drop, n)) drop = 0;
     this.checksums.add(d, n, fromTranslator, this.mtu);
 
@@ -272,6 +278,11 @@ export class CaptureAnalyzer {
       pc.origLen = p.origLen;
       for (let i = 0; i < hooks.length; i++) hooks[i].packet!(pc, this.ctx);
     }
+  }
+
+  private forTranslator(d: PacketDecoder): boolean {
+    if (d.ipVersion === 6) return this.inNat64Prefix(d.bytes, d.dstOff) || (this.config.pool6 !== null && inPrefix(d.bytes, d.dstOff, this.config.pool6));
+    return this.ctx.ownIpv4(rd32(d.bytes, d.dstOff)) || this.config.eam.length > 0;
   }
 
   /** Counts an engine drop; false when the reason means "not for the translator". */

@@ -17,7 +17,7 @@ export const prefixNotRouted: RuleDef = {
     let total = 0;
     return {
       flow(f, ctx) {
-        if (f.proto !== 6 || f.v4Key || !f.unanswered || f.side4 > 0 || f.icmpErrors > 0) return;
+        if (f.proto !== 6 || f.v4Key || !f.unanswered || f.side4 > 0 || f.icmpErrors > 0 || f.drops > 0) return;
         if (Math.max(f.syn6, f.syn4) < 2 || !ctx.inNat64Prefix(f.addrB, 0)) return;
         total++;
         if (hit.length < 50) hit.push(f);
