@@ -48,7 +48,8 @@ export async function main(args: string[]): Promise<number> {
   } catch (err) {
     return reportError(err);
   }
-  return EXIT.OK;
+  // A command that worked and found what it was asked to fail on (analyze --fail-on) sets it.
+  return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
 }
 
 /** "Unknown arguments: pakets, x" + "Did you mean packets?" -> one sentence. */

@@ -90,7 +90,11 @@ export async function handler(argv: ArgumentsCamelCase<AnalyzeArgs>): Promise<vo
   if (exportPath) await writeExport(exportPath, results);
   if (argv.failOn) {
     const limit = SEVERITY_RANK[argv.failOn as Severity];
-    if (results.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= limit))) process.exitCode = EXIT.FOUND;
+    const n = results.reduce((a, r) => a + r.findings.filter((f) => SEVERITY_RANK[f.severity] >= limit).length, 0);
+    if (n > 0) {
+      process.stderr.write(`nat64scope: analyze: ${n} finding${n > 1 ? 's' : ''} at or above ${argv.failOn} (--fail-on ${argv.failOn})\n`);
+      process.exitCode = EXIT.FOUND;
+    }
   }
 }
 

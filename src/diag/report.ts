@@ -73,7 +73,10 @@ function flowLine(f: FlowRecord, color: boolean, width: number): string {
   const mark = f.failing ? paint(color, SGR.bold + SGR.red, 'FAIL') : paint(color, SGR.green, ' ok ');
   const v4 = f.serverV4 && f.server !== f.serverV4 ? ` (${f.serverV4})` : '';
   const name = f.name ? ` ${paint(color, SGR.cyan, f.name)}` : '';
-  const head = `  ${mark} ${f.key}${v4}${name}`;
+  const nameLen = f.name ? f.name.length + 1 : 0;
+  const wrapped = wrap(`${f.key}${v4}${f.name ? ' ' + 'x'.repeat(f.name.length) : ''}`, width, 7, 7);
+  // The name is painted after wrapping (escape codes do not count as columns).
+  const head = `  ${mark} ${wrapped.slice(7, nameLen ? wrapped.length - nameLen : undefined)}${nameLen ? name : ''}`;
   const stats = `${f.state}, ${f.packetsOut}/${f.packetsIn} pkts, ${f.bytesOut}/${f.bytesIn} B, ${dur(f.duration)}` +
     (f.retransmissions ? `, ${f.retransmissions} retrans` : '') + (f.icmpErrors ? `, ${f.icmpErrors} ICMP errors` : '');
   const prob = f.problem ? `${paint(color, SGR.bold, f.problem)}; ` : '';
@@ -92,7 +95,7 @@ export function reportText(r: AnalyzeResult, o: TextOptions): string {
   out.push('');
   out.push(h('Prefixes'));
   if (r.prefixes.length === 0) out.push('  none');
-  for (const p of r.prefixes) out.push(`  ${p.prefix.padEnd(24)} ${SOURCE_TEXT[p.source] ?? p.source}${p.packet ? `, packet #${p.packet}` : ''}`);
+  for (const p of r.prefixes) out.push(wrap(`${p.prefix.padEnd(24, '\u0001')} ${SOURCE_TEXT[p.source] ?? p.source}${p.packet ? `, packet #${p.packet}` : ''}`, w, 4, 2).replace(/\u0001/g, ' '));
   out.push('');
   out.push(h('DNS64'));
   const d = r.dns;
@@ -128,7 +131,8 @@ export function reportText(r: AnalyzeResult, o: TextOptions): string {
 }
 
 export function findingText(f: Finding, color: boolean, width: number): string {
-  const lines = [`  ${sevLabel(f.severity, color)} ${paint(color, SGR.bold, f.id)}: ${f.title}`];
+  const plain = wrap(`${'x'.repeat(7)} ${f.id}: ${f.title}`, width, 10, 2);
+  const lines = [`  ${sevLabel(f.severity, color)} ${paint(color, SGR.bold, f.id)}${plain.slice(2 + 8 + f.id.length)}`];
   if (f.flow) lines.push(wrap(`flow: ${f.flow}`, width, 12, 10));
   lines.push(wrap(f.detail, width, 10, 10));
   lines.push(wrap(`packets: ${f.packets.map((n) => `#${n}`).join(' ') || '-'}`, width, 12, 10));

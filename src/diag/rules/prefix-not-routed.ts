@@ -3,6 +3,7 @@
  * answered, no ICMPv6 error, nothing on the IPv4 side — the packets reach no translator.
  */
 import type { Flow } from '../flows.js';
+import { reasonId } from '../reasons.js';
 import { finding, flowsText, packetList, type RuleDef } from './types.js';
 
 export const prefixNotRouted: RuleDef = {
@@ -17,7 +18,7 @@ export const prefixNotRouted: RuleDef = {
     let total = 0;
     return {
       flow(f, ctx) {
-        if (f.proto !== 6 || f.v4Key || !f.unanswered || f.side4 > 0 || f.icmpErrors > 0 || f.drops > 0) return;
+        if (f.proto !== 6 || f.v4Key || !f.unanswered || f.side4 > 0 || f.icmpErrors > 0) return;
         if (Math.max(f.syn6, f.syn4) < 2 || !ctx.inNat64Prefix(f.addrB, 0)) return;
         total++;
         if (hit.length < 50) hit.push(f);
@@ -28,7 +29,8 @@ export const prefixNotRouted: RuleDef = {
         for (const f of hit.slice(1)) (f.findings ??= []).push(prefixNotRouted.id);
         const f0 = hit[0];
         const detail = `${total} TCP connection${total > 1 ? 's' : ''} to the NAT64 prefix never got an answer: ${flowsText(hit)}. ` +
-          `The SYN was sent ${Math.max(f0.syn6, f0.syn4)} times over ${(f0.last - f0.first).toFixed(1)} s (${packetList(f0.samples)}) with no SYN-ACK, RST or ICMPv6 error, and nothing of it was seen on the IPv4 side.`;
+          `The SYN was sent ${Math.max(f0.syn6, f0.syn4)} times over ${(f0.last - f0.first).toFixed(1)} s (${packetList(f0.samples)}) with no SYN-ACK, RST or ICMPv6 error, and nothing of it was seen on the IPv4 side.` +
+          (f0.drops > 0 ? ` (A translator with this profile, ${ctx.config.profile}, would drop them too: ${reasonId(f0.dropReason)} — see the other findings; but it would answer nothing either, so check the route first.)` : '');
         return [finding(prefixNotRouted, ctx, f0, pk, detail)];
       },
     };
