@@ -7,7 +7,8 @@
 //   translate FILE -w /dev/null >= 1.5x faster than tcprewrite --pnat on the same file, peak
 //   memory < 200 MB on 5M packets.
 // Options: --packets N (default 1000000), --big N (default 5000000, 0 to skip), --runs R (default 5),
-// --no-tshark (skip the slow tshark runs), --only packets|translate (one benchmark),
+// --no-tshark (skip the slow tshark runs), --only packets|translate|analyze (one benchmark;
+// analyze: bench/analyze.mjs, --tshark-big to run tshark on the big capture too),
 // --cpu-prof (translate: also profile one run with node --cpu-prof and print the top functions).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
@@ -24,7 +25,7 @@ const N = opt('--packets', 1_000_000);
 const BIG = opt('--big', 5_000_000);
 const RUNS = opt('--runs', 5);
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
-if (ONLY !== null && ONLY !== 'packets' && ONLY !== 'translate') throw new Error(`--only packets|translate, not ${ONLY}`);
+if (ONLY !== null && !['packets', 'translate', 'analyze'].includes(ONLY)) throw new Error(`--only packets|translate|analyze, not ${ONLY}`);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
 mkdirSync(OUT, { recursive: true });
@@ -240,5 +241,9 @@ async function translateBench() {
   }
 }
 
-if (ONLY !== 'translate') await packetsBench();
-if (ONLY !== 'packets') await translateBench();
+if (ONLY === null || ONLY === 'packets') await packetsBench();
+if (ONLY === null || ONLY === 'translate') await translateBench();
+if (ONLY === null || ONLY === 'analyze') {
+  const { analyzeBench } = await import('./analyze.mjs');
+  await analyzeBench({ OUT, N, BIG, RUNS, args, measure, median, ensure, CLI, TSHARK, generateXlat, XLAT_POOL4 });
+}
