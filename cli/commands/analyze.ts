@@ -2,7 +2,8 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { open, rename, unlink, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { analyzeCapture, type AnalyzeResult } from '../../src/replay/analyze.js';
+import { analyzeCapture, filterSelect, findingsByPacket, type AnalyzeResult } from '../../src/replay/analyze.js';
+import { filterOptions, compileFilterArg, type FilterArgs } from '../filter-option.js';
 import { reportText, jsonLines, totalText, totalObject, exportRecords } from '../../src/diag/report.js';
 import { SEVERITY_RANK, type Severity } from '../../src/diag/finding.js';
 import { engineOptions, resolveEngineConfig, type EngineOptionArgs } from '../engine-options.js';
@@ -10,7 +11,7 @@ import { inputPath, warn } from '../capture.js';
 import { UsageError, EXIT } from '../errors.js';
 import { LineOutput } from '../output.js';
 
-export interface AnalyzeArgs extends EngineOptionArgs {
+export interface AnalyzeArgs extends EngineOptionArgs, FilterArgs {
   capture: string[];
   json: boolean;
   failOn?: string;
@@ -27,8 +28,9 @@ export const command = 'analyze <capture..>';
 export const describe = 'flows, sessions, checksum verdicts and NAT64/DNS64 diagnoses: why a flow fails, the packets that show it, the fix';
 
 export function builder(y: Argv): Argv<AnalyzeArgs> {
-  return engineOptions(y
-    .positional('capture', { type: 'string', array: true, describe: 'pcap or pcapng files (gzip ok), or - for stdin; several are each reported, then a total', demandOption: true }))
+  return filterOptions(engineOptions(y
+    .positional('capture', { type: 'string', array: true, describe: 'pcap or pcapng files (gzip ok), or - for stdin; several are each reported, then a total', demandOption: true })),
+  'with --filter: also every later packet of a flow (5-tuple, both directions) once one of its packets matched')
     .option('json', { type: 'boolean', default: false, describe: 'NDJSON (SPEC §5): finding objects, flow objects, then a summary' })
     .option('fail-on', { type: 'string', requiresArg: true, choices: ['warning', 'error'], describe: 'exit 1 when a finding of this severity or worse is found (CI)' })
     .option('flows', { type: 'string', choices: ['matter', 'all'], default: 'matter', describe: 'flows listed: the failing ones, or all' })
@@ -52,6 +54,9 @@ export async function handler(argv: ArgumentsCamelCase<AnalyzeArgs>): Promise<vo
   if (exportPath && !argv.force && (await exists(exportPath))) throw new UsageError(`output exists: ${exportPath} (use --force to replace it)`);
   if (exportPath && inputs.includes(exportPath)) throw new UsageError(`--export file is an input: ${exportPath}`);
   const config = resolveEngineConfig(argv);
+  // Every packet still goes through the engine; the filter picks what is analyzed. `finding`
+  // needs the findings first: a first pass over each (file) input.
+  const filter = compileFilterArg(argv.filter, { findings: !inputs.includes('-'), command: 'analyze of stdin (finding needs two passes over a file)' });
   const color = argv.color === 'always' || (argv.color === 'auto' && process.stdout.isTTY === true && !process.env.NO_COLOR);
   const width = argv.width ?? (process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 100);
   const out = new LineOutput();
@@ -61,7 +66,13 @@ export async function handler(argv: ArgumentsCamelCase<AnalyzeArgs>): Promise<vo
   for (const input of inputs) {
     const started = Date.now();
     let chunks = 0;
+    let select = null;
+    if (filter) {
+      const first = filter.fields.findings ? findingsByPacket((await analyzeCapture(input, config, { side: argv.side, blocking: true, onWarning: () => undefined })).findings) : null;
+      select = filterSelect(filter, argv.wholeFlows, first);
+    }
     const r = await analyzeCapture(input, config, {
+      filter: select,
       flows: wantAll ? 'all' : 'matter',
       side: argv.side,
       blocking: true,

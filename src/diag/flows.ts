@@ -19,6 +19,9 @@
 import { Addr6Intern, fmix } from '../xlat/nat64/addr6-intern.js';
 import { ipv4ToString, ipv6ToString } from '../wire/addr-text.js';
 
+/** Shared empty list (never pushed to). */
+const NONE: number[] = [];
+
 /** At most this many packet numbers are kept per flow (and per category). */
 export const MAX_SAMPLES = 12;
 
@@ -148,8 +151,9 @@ export class Flow {
   dropReason = 0;
   /** Packet numbers: first few, then the retransmissions. */
   readonly samples: number[] = [];
-  readonly retransSamples: number[] = [];
-  readonly icmpSamples: number[] = [];
+  /** Allocated on first use (most flows have none). */
+  retransSamples: number[] = NONE;
+  icmpSamples: number[] = NONE;
   /** A DNS name that resolved to b's address (set by the analyzer), or null. */
   name: string | null = null;
   /** Rule ids that named this flow (filled at finish). */
@@ -397,6 +401,7 @@ export class FlowTable {
       else f.retransB++;
       const largest = dir === 0 ? f.largestA : f.largestB;
       if (len >= 1200 && len === largest) f.fullSizeRetrans++;
+      if (f.retransSamples === NONE) f.retransSamples = [];
       if (f.retransSamples.length < MAX_SAMPLES) f.retransSamples.push(p.n);
     } else setEnd(f, slot, end);
   }
@@ -412,6 +417,7 @@ export class FlowTable {
       f.timeExceeded++;
       if (fromDst) f.timeExceededFromDst++;
     }
+    if (f.icmpSamples === NONE) f.icmpSamples = [];
     if (f.icmpSamples.length < MAX_SAMPLES) f.icmpSamples.push(n);
   }
 
@@ -481,7 +487,8 @@ function keyHash(proto: number, ia: number, pa: number, ib: number, pb: number):
   const x = Math.imul(ia, 0x9e3779b1) ^ pa;
   const y = Math.imul(ib, 0x9e3779b1) ^ pb;
   // Symmetric: the same for (a, b) and (b, a).
-  return fmix(((x + y) | 0) ^ Math.imul(x ^ y, 0x85ebca6b) ^ (x & y) ^ proto);
+  // Kept within V8's small integers (31 bits): a Map keyed by heap numbers is several times slower.
+  return fmix(((x + y) | 0) ^ Math.imul(x ^ y, 0x85ebca6b) ^ (x & y) ^ proto) & 0x3fffffff;
 }
 
 /** A closed flow as reports, JSON and the export print it (SPEC §5 `{"type":"flow"}`). */

@@ -90,7 +90,7 @@ export function reportText(r: AnalyzeResult, o: TextOptions): string {
   const out: string[] = [];
   const h = (s: string) => paint(c, SGR.bold, s);
   out.push(h(`nat64scope analyze: ${r.input}`));
-  out.push(wrap(`${r.format}${r.gzip ? ' (gzip)' : ''}, link ${r.linkTypes.join(', ') || '-'}, ${r.packets} packets, ${r.bytes} bytes, ${dur(r.duration)} from ${time(r.first)}${r.truncated ? ', cut short' : ''}`, w, 2, 2));
+  out.push(wrap(`${r.format}${r.gzip ? ' (gzip)' : ''}, link ${r.linkTypes.join(', ') || '-'}, ${r.packets} packets${r.analyzed !== r.packets ? ` (${r.analyzed} selected by --filter)` : ''}, ${r.bytes} bytes, ${dur(r.duration)} from ${time(r.first)}${r.truncated ? ', cut short' : ''}`, w, 2, 2));
   out.push(wrap(`engine ${r.mode}, profile ${r.profile}: ${r.translated} packets translated, ${r.reconstructed} reconstructed (came out of a translator), ${r.notTranslated} not for the translator; BIB ${r.engine.bib}, sessions ${r.engine.sessions}`, w, 2, 2));
   out.push('');
   out.push(h('Prefixes'));
@@ -170,6 +170,7 @@ export function summaryObject(r: AnalyzeResult): Record<string, unknown> {
     format: r.format,
     linkTypes: r.linkTypes,
     packets: r.packets,
+    analyzed: r.analyzed,
     bytes: r.bytes,
     first: r.first,
     last: r.last,

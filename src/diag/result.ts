@@ -12,6 +12,8 @@ export interface AnalyzeResult {
   gzip: boolean;
   linkTypes: string[];
   packets: number;
+  /** Packets analyzed: all of them, or those `--filter` selected (the engine sees every packet). */
+  analyzed: number;
   bytes: number;
   /** Capture time of the first and last packet (seconds), and the span. */
   first: number | null;

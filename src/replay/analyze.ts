@@ -37,6 +37,7 @@ import { DnsTracker } from '../diag/dns-tracker.js';
 import { ChecksumTotals } from '../diag/checksums.js';
 import { RULES } from '../diag/rules/index.js';
 import type { AnalyzeResult } from '../diag/result.js';
+import { PacketFacts, packetFlowSelector, type CompiledFilter } from '../filter/index.js';
 export type { AnalyzeResult } from '../diag/result.js';
 import type { LearnedPrefix, PacketContext, RuleContext, RuleState } from '../diag/rules/types.js';
 
@@ -47,8 +48,13 @@ export interface AnalyzeOptions {
   flows?: 'matter' | 'all';
   /** Keep the engine's BIB and session tables in the result (the viewer). */
   sessions?: boolean;
-  /** Only packets for which this returns true are analyzed (`--filter`); the engine still sees all. */
-  filter?: ((p: CapturedPacket, d: PacketDecoder) => boolean) | null;
+  /**
+   * Only packets for which this returns true are analyzed (`--filter`): the engine still sees
+   * every packet (its state must move as the real translator's did); flows, DNS, checksums and
+   * the rules see the selected ones. `verdict` and `reason` are the engine's, as
+   * `translate --explain` names them. See {@link filterSelect}.
+   */
+  filter?: ((p: CapturedPacket, d: PacketDecoder, verdict: string, reason: string | null) => boolean) | null;
   /** The name reports use for the input. */
   input?: string;
   onWarning?: (msg: string) => void;
@@ -116,6 +122,7 @@ export class CaptureAnalyzer {
   private flowCount = 0;
   private failingCount = 0;
   private n = 0;
+  private analyzed = 0;
   private first: number | null = null;
   private last: number | null = null;
   private bytes = 0;
@@ -215,7 +222,8 @@ export class CaptureAnalyzer {
       c.decode(sink.buf, 0, sink.len, LinkType.RAW);
       if (c.ipVersion === 0) c = null;
     }
-    if (this.opts.filter && !this.opts.filter(p, d)) return;
+    if (this.opts.filter && !this.opts.filter(p, d, verdictOf(sink, fromTranslator), sink.drop_ ? reasonId(sink.drop_) : null)) return;
+    this.analyzed++;
     let drop = sink.drop_;
     // A packet not addressed to the translator (native IPv6, multicast, ND; IPv4 not to its
     // addresses) is not "dropped" by it, whatever the engine says.
@@ -432,6 +440,7 @@ export class CaptureAnalyzer {
       gzip: read?.gzip ?? false,
       linkTypes: [...this.linkTypes].map((l) => linkTypeName(l)),
       packets: this.n,
+      analyzed: this.analyzed,
       bytes: this.bytes,
       first: this.first,
       last: this.last,
@@ -466,6 +475,44 @@ export class CaptureAnalyzer {
       engine: { bib, sessions, bibEntries, sessionList },
     };
   }
+}
+
+/** The engine's verdict for the packet, as `translate --explain` names it (filter field `verdict`). */
+function verdictOf(s: CounterpartSink, fromTranslator: boolean): string {
+  if (fromTranslator && (s.kinds & (1 << EmitKind.Reconstructed)) !== 0) return 'reconstructed';
+  if ((s.kinds & (1 << EmitKind.Hairpinned)) !== 0) return 'hairpinned';
+  if ((s.kinds & (1 << EmitKind.Translated)) !== 0) return 'translated';
+  if (s.drop_ === Reason.FragmentsHeld) return 'held';
+  if ((s.kinds & (1 << EmitKind.IcmpError)) !== 0) return 'error-generated';
+  return s.drop_ ? 'dropped' : 'absorbed';
+}
+
+/**
+ * `--filter` for analyze: a compiled display filter (src/filter/) as {@link AnalyzeOptions.filter}.
+ * `wholeFlows`: once a packet matches, the later packets of its flow are analyzed too.
+ * `findings`: packet number -> ids of the findings naming it (from a first pass), for `finding`.
+ */
+export function filterSelect(filter: CompiledFilter, wholeFlows: boolean, findings: Map<number, string[]> | null = null): NonNullable<AnalyzeOptions['filter']> {
+  const facts = new PacketFacts();
+  const flows = wholeFlows ? packetFlowSelector(filter) : null;
+  return (p, d, verdict, reason) => {
+    facts.fill(p, d);
+    facts.verdict = verdict;
+    facts.reason = reason;
+    if (findings) facts.findings = findings.get(p.number) ?? [];
+    return flows ? flows.streaming(facts) : filter.matchesPacket(facts);
+  };
+}
+
+/** Packet number -> ids of the findings that name it. */
+export function findingsByPacket(fs: readonly Finding[]): Map<number, string[]> {
+  const m = new Map<number, string[]>();
+  for (const f of fs) for (const n of f.packets) {
+    const l = m.get(n);
+    if (!l) m.set(n, [f.id]);
+    else if (!l.includes(f.id)) l.push(f.id);
+  }
+  return m;
 }
 
 /** Reads a capture and analyzes it (see the file header). */

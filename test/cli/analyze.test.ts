@@ -121,6 +121,22 @@ describe('analyze', () => {
     expect(long).toEqual([]);
   });
 
+  it('--filter: the engine sees every packet, the analysis only the selected ones (and finding works on files)', () => {
+    const one = parse(runCli(['analyze', DEMO, '--json', '--profile', 'aws', '--filter', 'tcp and dport == 8443']).stdout);
+    const s = one[one.length - 1];
+    expect(s).toMatchObject({ packets: 48, analyzed: 5, flows: 1 });
+    expect(s.findingIds).toEqual(['prefix-not-routed', 'non-global-behind-wkp']);
+    const dns = parse(runCli(['analyze', DEMO, '--json', '--filter', 'dns']).stdout);
+    expect(dns[dns.length - 1].findingIds).toEqual(['dns64-missing']);
+    const f = parse(runCli(['analyze', DEMO, '--json', '--profile', 'aws', '--filter', 'finding == "dns64-missing"']).stdout);
+    expect(f[f.length - 1]).toMatchObject({ analyzed: 2, findingIds: ['dns64-missing'] });
+    const bad = runCli(['analyze', DEMO, '--filter', 'tcp and port 8443']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^nat64scope: invalid filter: .* at column \d+/);
+    const stdin = runCli(['analyze', '-', '--filter', 'finding'], { input: readFileSync(DEMO) });
+    expect(stdin.status).toBe(2);
+  });
+
   it('bad input: exit 3, one line; bad usage: exit 2', () => {
     const dir = tmp();
     const junk = join(dir, 'junk.pcap');

@@ -93,6 +93,8 @@ describe('rule details on engine state', () => {
     expect(a.findings.find((x) => x.id === 'non-global-behind-wkp')!.detail).toMatch(/is strict: the engine dropped 3/);
     const b = await analyzeCapture(join(DIR, 'non-global-behind-wkp-fail.pcap'), aws);
     expect(b.findings.find((x) => x.id === 'non-global-behind-wkp')!.detail).toMatch(/translates them, as an AWS NAT gateway does/);
+    expect(b.findings.find((x) => x.id === 'non-global-behind-wkp')!.severity).toBe('info');
+    expect(a.findings.find((x) => x.id === 'non-global-behind-wkp')!.severity).toBe('warning');
   });
   it('checksum-bad tells translated packets from other corruption, and offload artefacts are not errors', async () => {
     const r = await analyzeCapture(join(DIR, 'checksum-bad-fail.pcap'), rfc);

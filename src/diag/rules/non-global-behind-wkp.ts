@@ -36,7 +36,8 @@ export const nonGlobalBehindWkp: RuleDef = {
           ? `This profile (${ctx.config.profile}) is strict: ${dropped ? `the engine dropped ${dropped.count} of them` : 'the engine drops them'}.`
           : `This profile (${ctx.config.profile}) translates them, as an AWS NAT gateway does; a strict translator (Jool, the rfc profile) would drop them.`;
         const detail = `${count} packet${count > 1 ? 's' : ''} went to 64:ff9b::/96 addresses that embed non-global IPv4: ${list} (${packetList(pk)}). ${policy}`;
-        return [finding(nonGlobalBehindWkp, ctx, null, pk, detail)];
+        // Where the translator accepts them (aws), it is worth knowing, not a fault.
+        return [finding(nonGlobalBehindWkp, ctx, null, pk, detail, ctx.config.strictWellKnownPrefix ? 'warning' : 'info')];
       },
     };
   },

@@ -17,7 +17,7 @@ export const portExhaustion: RuleDef = {
   create() {
     const unreach: number[] = [];
     let unreachCount = 0;
-    const live = new Map<string, number>();
+    const live = new Map<number, number>();
     let peak = 0;
     let peakKey = '';
     let peakN = 0;
@@ -29,8 +29,8 @@ export const portExhaustion: RuleDef = {
           if (unreach.length < 12) unreach.push(pc.n);
         }
         const f = pc.flow;
-        if (f !== null && f.packets === 1 && (f.proto === 6 || f.proto === 17)) {
-          const k = `${f.proto}|${f.idB}|${f.portB}`;
+        if (f !== null && f.pktsAB + f.pktsBA === 1 && (f.proto === 6 || f.proto === 17)) {
+          const k = (f.idB * 65536 + f.portB) * 2 + (f.proto === 6 ? 0 : 1);
           const v = (live.get(k) ?? 0) + 1;
           live.set(k, v);
           if (v > peak) {
@@ -42,7 +42,7 @@ export const portExhaustion: RuleDef = {
       },
       flow(f: Flow) {
         if (f.proto !== 6 && f.proto !== 17) return;
-        const k = `${f.proto}|${f.idB}|${f.portB}`;
+        const k = (f.idB * 65536 + f.portB) * 2 + (f.proto === 6 ? 0 : 1);
         const v = (live.get(k) ?? 1) - 1;
         if (v > 0) live.set(k, v);
         else live.delete(k);
