@@ -30,6 +30,11 @@ describe('failure catalog', () => {
     }
   });
 
+  it('the README documents each rule: id, meaning, fix and AWS fix, word for word', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    for (const r of RULES) for (const t of [`\`${r.id}\``, r.means, r.fix, r.awsFix]) expect(readme, r.id).toContain(t);
+  });
+
   for (const rule of RULES) {
     describe(rule.id, () => {
       it('fires on the failing capture, naming packets', async () => {

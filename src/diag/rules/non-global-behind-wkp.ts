@@ -11,8 +11,8 @@ export const nonGlobalBehindWkp: RuleDef = {
   id: 'non-global-behind-wkp',
   severity: 'warning',
   title: 'Non-global IPv4 address behind the well-known prefix',
-  means: 'RFC 6052 §3.1 forbids using the well-known prefix 64:ff9b::/96 with non-global IPv4 addresses (private, shared, documentation, loopback...). Whether such packets pass depends on the translator: strict ones (Jool, the rfc profile) drop them; AWS NAT gateways translate them (that is how an IPv6-only instance reaches 10.x addresses in a peered VPC or on premises). Policy dependent — check which one is in the path.',
-  fix: 'Reach private IPv4 destinations through a network-specific prefix (RFC 6052 §2.2, e.g. 64:ff9b:1::/48 local-use, RFC 8215) configured in both the DNS64 and the translator, or turn off the strict check on a translator you control (Jool: --pool6791 / allow; strictWellKnownPrefix: false).',
+  means: 'RFC 6052 §3.1 forbids using the well-known prefix 64:ff9b::/96 with non-global IPv4 addresses (private, shared, documentation, loopback...). Whether such packets pass depends on the translator: strict ones (the rfc profile) drop them; AWS NAT gateways translate them (that is how an IPv6-only instance reaches 10.x addresses in a peered VPC or on premises). Policy dependent — check which one is in the path.',
+  fix: 'Reach private IPv4 destinations through a network-specific prefix (RFC 6052 §2.2, e.g. 64:ff9b:1::/48 local-use, RFC 8215) configured in both the DNS64 and the translator, or relax the check on a translator you control (this engine: strictWellKnownPrefix: false).',
   awsFix: 'An AWS NAT gateway translates non-global addresses behind 64:ff9b::/96 (private NAT to peered VPCs, Transit Gateway, on premises): make sure the route table of the NAT gateway\'s subnet has a route to that private network (TGW attachment, peering) and that the security groups there allow the NAT gateway\'s private address.',
   create() {
     const pk: number[] = [];
@@ -34,7 +34,7 @@ export const nonGlobalBehindWkp: RuleDef = {
         const list = [...addrs].map((a) => `${u32(a)}${describeIpv4(a) ? ` (${describeIpv4(a)})` : ''}`).join(', ');
         const policy = ctx.config.strictWellKnownPrefix
           ? `This profile (${ctx.config.profile}) is strict: ${dropped ? `the engine dropped ${dropped.count} of them` : 'the engine drops them'}.`
-          : `This profile (${ctx.config.profile}) translates them, as an AWS NAT gateway does; a strict translator (Jool, the rfc profile) would drop them.`;
+          : `This profile (${ctx.config.profile}) translates them, as an AWS NAT gateway does; a strict translator (the rfc profile) would drop them.`;
         const detail = `${count} packet${count > 1 ? 's' : ''} went to 64:ff9b::/96 addresses that embed non-global IPv4: ${list} (${packetList(pk)}). ${policy}`;
         // Where the translator accepts them (aws), it is worth knowing, not a fault.
         return [finding(nonGlobalBehindWkp, ctx, null, pk, detail, ctx.config.strictWellKnownPrefix ? 'warning' : 'info')];
