@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as packets from './commands/packets.js';
 import * as translate from './commands/translate.js';
 import * as analyze from './commands/analyze.js';
+import * as dns64 from './commands/dns64.js';
 import { reportError, setDebug, EXIT, UsageError } from './errors.js';
 import { STDIN_ARG } from './capture.js';
 
@@ -22,6 +23,7 @@ export async function main(args: string[]): Promise<number> {
     .command(packets)
     .command(translate)
     .command(analyze)
+    .command(dns64)
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces on errors', global: true })
     .completion('completion', 'print a bash/zsh completion script (source it from your shell rc)')
     .demandCommand(1, 'no command given')

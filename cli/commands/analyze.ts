@@ -10,6 +10,10 @@ import { engineOptions, resolveEngineConfig, type EngineOptionArgs } from '../en
 import { inputPath, warn } from '../capture.js';
 import { UsageError, EXIT } from '../errors.js';
 import { LineOutput } from '../output.js';
+import { discoverPref64 } from '../../src/xlat/dns64/discovery.js';
+import { ConfigError } from '../../src/xlat/config.js';
+import type { EngineConfig } from '../../src/xlat/config-types.js';
+import { prefixText } from '../../src/replay/analyze.js';
 
 export interface AnalyzeArgs extends EngineOptionArgs, FilterArgs {
   capture: string[];
@@ -53,7 +57,11 @@ export async function handler(argv: ArgumentsCamelCase<AnalyzeArgs>): Promise<vo
   if (exportPath === '-') throw new UsageError('--export needs a file name');
   if (exportPath && !argv.force && (await exists(exportPath))) throw new UsageError(`output exists: ${exportPath} (use --force to replace it)`);
   if (exportPath && inputs.includes(exportPath)) throw new UsageError(`--export file is an input: ${exportPath}`);
-  const config = resolveEngineConfig(argv);
+  // --prefix auto: the prefix the capture shows (RFC 8781 PREF64, then RFC 7050 ipv4only.arpa,
+  // then a well-known address in another AAAA answer), found by a first pass over each file;
+  // without one (or on stdin) the configured pool6. Other values are ordinary prefixes.
+  const auto = argv.prefix === 'auto';
+  const baseConfig = resolveEngineConfig(auto ? { ...argv, prefix: undefined } : argv);
   // Every packet still goes through the engine; the filter picks what is analyzed. `finding`
   // needs the findings first: a first pass over each (file) input.
   const filter = compileFilterArg(argv.filter, { findings: !inputs.includes('-'), command: 'analyze of stdin (finding needs two passes over a file)' });
@@ -64,6 +72,7 @@ export async function handler(argv: ArgumentsCamelCase<AnalyzeArgs>): Promise<vo
   const results: AnalyzeResult[] = [];
   const progress = argv.progress && process.stderr.isTTY;
   for (const input of inputs) {
+    const { config, note } = auto ? await autoPrefix(argv, input, baseConfig) : { config: baseConfig, note: null };
     const started = Date.now();
     let chunks = 0;
     let select = null;
@@ -85,6 +94,7 @@ export async function handler(argv: ArgumentsCamelCase<AnalyzeArgs>): Promise<vo
         : undefined,
     });
     if (progress) process.stderr.write('\r\x1b[K');
+    if (note) r.pool6Source = note;
     results.push(r);
     if (argv.json) {
       for (const l of jsonLines(r, argv.flows, inputs.length > 1)) {
@@ -106,6 +116,28 @@ export async function handler(argv: ArgumentsCamelCase<AnalyzeArgs>): Promise<vo
       process.stderr.write(`nat64scope: analyze: ${n} finding${n > 1 ? 's' : ''} at or above ${argv.failOn} (--fail-on ${argv.failOn})\n`);
       process.exitCode = EXIT.FOUND;
     }
+  }
+}
+
+const SOURCE_ORDER = ['ra-pref64', 'ipv4only.arpa', 'aaaa-wka'];
+
+/** The engine configuration for `--prefix auto` on one input, and how the prefix was chosen. */
+async function autoPrefix(argv: AnalyzeArgs, input: string, base: EngineConfig): Promise<{ config: EngineConfig; note: string }> {
+  const configured = base.pool6 ? prefixText(base.pool6) : 'none';
+  if (input === '-') return { config: base, note: `auto: stdin cannot be read twice; configured ${configured}` };
+  const found = (await discoverPref64(input, { blocking: true, onWarning: () => undefined })).filter((p) => p.source !== 'config' && p.lifetime !== 0);
+  found.sort((a, b) => SOURCE_ORDER.indexOf(a.source) - SOURCE_ORDER.indexOf(b.source));
+  if (found.length === 0) return { config: base, note: `auto: no prefix in the capture; configured ${configured}` };
+  const best = found[0];
+  const how = `${best.source === 'ra-pref64' ? 'RFC 8781 PREF64' : best.source === 'ipv4only.arpa' ? 'RFC 7050 ipv4only.arpa' : 'a well-known address in an AAAA answer'}, packet #${best.packets[0]}`;
+  if (best.prefix === configured) return { config: base, note: `auto: ${best.prefix} (${how})` };
+  try {
+    return { config: resolveEngineConfig({ ...argv, prefix: best.prefix }), note: `auto: ${best.prefix} (${how})` };
+  } catch (e) {
+    // A profile that fixes the prefix (aws: 64:ff9b::/96 only) keeps it; the finding
+    // dns64-prefix-mismatch says the capture shows another.
+    if (e instanceof ConfigError) return { config: base, note: `auto: the capture shows ${best.prefix} (${how}), but ${(e as Error).message}; configured ${configured}` };
+    throw e;
   }
 }
 

@@ -95,6 +95,7 @@ export function reportText(r: AnalyzeResult, o: TextOptions): string {
   out.push('');
   out.push(h('Prefixes'));
   if (r.prefixes.length === 0) out.push('  none');
+  if (r.pool6Source !== 'configured') out.push(wrap(`engine pool6 ${r.pool6 ?? 'none'}: ${r.pool6Source}`, w, 4, 2));
   for (const p of r.prefixes) out.push(wrap(`${p.prefix.padEnd(24, '\u0001')} ${SOURCE_TEXT[p.source] ?? p.source}${p.packet ? `, packet #${p.packet}` : ''}`, w, 4, 2).replace(/\u0001/g, ' '));
   out.push('');
   out.push(h('DNS64'));
@@ -177,6 +178,8 @@ export function summaryObject(r: AnalyzeResult): Record<string, unknown> {
     duration: r.duration,
     mode: r.mode,
     profile: r.profile,
+    pool6: r.pool6,
+    pool6Source: r.pool6Source,
     prefixes: r.prefixes,
     dns: r.dns,
     flows: r.flowCount,

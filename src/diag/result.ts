@@ -23,6 +23,8 @@ export interface AnalyzeResult {
   mode: string;
   profile: string;
   pool6: string | null;
+  /** Where pool6 came from: `configured`, or what `--prefix auto` found. */
+  pool6Source: string;
   prefixes: { prefix: string; source: string; packet: number }[];
   dns: {
     queries: number;

@@ -449,6 +449,7 @@ export class CaptureAnalyzer {
       mode: this.config.mode,
       profile: this.config.profile,
       pool6: this.config.pool6 ? prefixText(this.config.pool6) : null,
+      pool6Source: 'configured',
       prefixes: this.prefixes.map((p) => ({ prefix: p.text, source: p.source, packet: p.packet })),
       dns: {
         queries: this.dns.queries,

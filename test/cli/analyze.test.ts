@@ -4,6 +4,10 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { Timeline, TcpFlow, writeTimeline } from '../../scripts/lib/timeline.js';
+import { emitIcmpv6, emitPref64Option } from '../../src/wire/icmpv6.js';
+import { ip6 } from '../../src/wire/builder.js';
+import { LinkType } from '../../src/pcap/linktype.js';
 
 const DEMO = 'fixtures/pcaps/demo.pcapng';
 const D = 'fixtures/pcaps/diag';
@@ -135,6 +139,31 @@ describe('analyze', () => {
     expect(bad.stderr).toMatch(/^nat64scope: invalid filter: .* at column \d+/);
     const stdin = runCli(['analyze', '-', '--filter', 'finding'], { input: readFileSync(DEMO) });
     expect(stdin.status).toBe(2);
+  });
+
+  it('--prefix auto: the engine uses the prefix the capture advertises (RFC 8781 PREF64)', async () => {
+    const tl = new Timeline();
+    const ra = new Uint8Array(32);
+    emitIcmpv6(ra, 0, 134, 0, 0);
+    ra[4] = 64;
+    ra[6] = 0x07;
+    ra[7] = 0x08;
+    emitPref64Option(ra, 16, ip6('2001:db8:64::'), 96, 1800);
+    tl.add(0, { ip: { v: 6, src: 'fe80::1', dst: 'ff02::1', hopLimit: 255 }, l4: { icmp6: { type: 134, code: 0, rest: (64 << 24) | 1800 } }, payload: ra.subarray(8) });
+    const f = new TcpFlow(tl, '2600:1f14:abc:de00::10', '2001:db8:64::345e:4c0a', 49000, 443, 1, 2);
+    f.syn(1, 1440);
+    f.synAck(1.03, 1440);
+    f.ack(1.031, true);
+    const file = join(tmp(), 'pref64.pcap');
+    await writeTimeline(tl.sorted(), { path: file, interfaces: [{ name: 'raw', linkType: LinkType.RAW }], start: 1795168800 });
+    const auto = parse(runCli(['analyze', file, '--json', '--prefix', 'auto']).stdout).pop()!;
+    expect(auto).toMatchObject({ pool6: '2001:db8:64::/96', pool6Source: 'auto: 2001:db8:64::/96 (RFC 8781 PREF64, packet #1)', translated: 2, reconstructed: 1 });
+    const fixed = parse(runCli(['analyze', file, '--json']).stdout).pop()!;
+    expect(fixed).toMatchObject({ pool6: '64:ff9b::/96', pool6Source: 'configured', translated: 0 });
+    // aws fixes the prefix: auto keeps 64:ff9b::/96 and says why.
+    const aws = parse(runCli(['analyze', file, '--json', '--prefix', 'auto', '--profile', 'aws']).stdout).pop()!;
+    expect(aws.pool6).toBe('64:ff9b::/96');
+    expect(aws.pool6Source).toMatch(/^auto: the capture shows 2001:db8:64::\/96 .*; configured 64:ff9b::\/96$/);
   });
 
   it('bad input: exit 3, one line; bad usage: exit 2', () => {
