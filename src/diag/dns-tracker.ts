@@ -11,6 +11,7 @@ import { parseIpv4, parseIpv6, ipv6ToString } from '../wire/addr-text.js';
 import { extractIpv4, VALID_PREFIX_LENGTHS, type Prefix6 } from '../xlat/rfc6052.js';
 
 export const MAX_NAMES = 50_000;
+const MAX_ADDR_NAMES = 200_000;
 const MAX_ADDRS = 8;
 const MAX_PKTS = 8;
 const MAX_PENDING = 20_000;
@@ -80,7 +81,7 @@ export class DnsTracker {
   private readonly pending = new Map<string, DnsQueryInfo>();
   /** AAAA answers with DNSSEC relevance (query DO or CD, or response AD), bounded. */
   readonly dnssecAnswers: AaaaAnswer[] = [];
-  /** Address (text) -> name, for naming flows. */
+  /** Address (text) -> name, for naming flows (at most MAX_ADDR_NAMES). */
   private readonly addrNames = new Map<string, string>();
   /** RFC 7050 prefixes: text -> first packet. */
   readonly rfc7050 = new Map<string, { prefix: Prefix6; n: number }>();
@@ -145,7 +146,7 @@ export class DnsTracker {
           const v = ((x[0] << 24) | (x[1] << 16) | (x[2] << 8) | x[3]) >>> 0;
           if (ni.a.length < MAX_ADDRS && !ni.a.includes(v)) ni.a.push(v);
           push(ni.aPackets, n);
-          this.addrNames.set(`4:${v}`, name);
+          this.nameAddr(`4:${v}`, name);
         }
       } else if (rr.type === 'AAAA') {
         const x = new Uint8Array(16);
@@ -153,7 +154,7 @@ export class DnsTracker {
           aaaa.push(x);
           if (ni.aaaa.length < MAX_ADDRS && !ni.aaaa.some((y) => same16(x, y))) ni.aaaa.push(x);
           push(ni.aaaaPackets, n);
-          this.addrNames.set(ipv6ToString(x, 0), name);
+          this.nameAddr(ipv6ToString(x, 0), name);
           if (name === 'ipv4only.arpa') this.learn7050(x, n);
         }
       }
@@ -171,6 +172,10 @@ export class DnsTracker {
         if (this.dnssecAnswers.length < 1000) this.dnssecAnswers.push({ query, n, name, ad, aaaa });
       }
     }
+  }
+
+  private nameAddr(key: string, name: string): void {
+    if (this.addrNames.size < MAX_ADDR_NAMES || this.addrNames.has(key)) this.addrNames.set(key, name);
   }
 
   private learn7050(x: Uint8Array, n: number): void {

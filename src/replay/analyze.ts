@@ -444,7 +444,7 @@ export class CaptureAnalyzer {
       bytes: this.bytes,
       first: this.first,
       last: this.last,
-      duration: this.first === null || this.last === null ? 0 : this.last - this.first,
+      duration: this.first === null || this.last === null ? 0 : round6(this.last - this.first),
       truncated: read?.truncated ?? false,
       mode: this.config.mode,
       profile: this.config.profile,
