@@ -10,12 +10,8 @@
 //   per second over N DNS packets, ratio against tshark decoding the same DNS; peak memory flat
 //   from N to 2N packets (bounded by the distinct names).
 // Options: --packets N (default 1000000), --big N (default 5000000, 0 to skip), --runs R (default 5),
-<<<<<<< HEAD
-// --no-tshark (skip the slow tshark runs), --only packets|translate|analyze (one benchmark;
+// --no-tshark (skip the slow tshark runs), --only packets|translate|dns64|analyze (one benchmark;
 // analyze: bench/analyze.mjs, --tshark-big to run tshark on the big capture too),
-=======
-// --no-tshark (skip the slow tshark runs), --only packets|translate|dns64 (one benchmark),
->>>>>>> main
 // --cpu-prof (translate: also profile one run with node --cpu-prof and print the top functions).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
@@ -33,11 +29,7 @@ const N = opt('--packets', 1_000_000);
 const BIG = opt('--big', 5_000_000);
 const RUNS = opt('--runs', 5);
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
-<<<<<<< HEAD
-if (ONLY !== null && !['packets', 'translate', 'analyze'].includes(ONLY)) throw new Error(`--only packets|translate|analyze, not ${ONLY}`);
-=======
-if (ONLY !== null && ONLY !== 'packets' && ONLY !== 'translate' && ONLY !== 'dns64') throw new Error(`--only packets|translate|dns64, not ${ONLY}`);
->>>>>>> main
+if (ONLY !== null && !['packets', 'translate', 'dns64', 'analyze'].includes(ONLY)) throw new Error(`--only packets|translate|dns64|analyze, not ${ONLY}`);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
 mkdirSync(OUT, { recursive: true });
@@ -255,11 +247,8 @@ async function translateBench() {
 
 if (ONLY === null || ONLY === 'packets') await packetsBench();
 if (ONLY === null || ONLY === 'translate') await translateBench();
-<<<<<<< HEAD
+if (ONLY === null || ONLY === 'dns64') await dns64Bench({ N, RUNS, OUT, CLI, TSHARK, measure, median, ensure });
 if (ONLY === null || ONLY === 'analyze') {
   const { analyzeBench } = await import('./analyze.mjs');
   await analyzeBench({ OUT, N, BIG, RUNS, args, measure, median, ensure, CLI, TSHARK, generateXlat, XLAT_POOL4 });
 }
-=======
-if (ONLY === null || ONLY === 'dns64') await dns64Bench({ N, RUNS, OUT, CLI, TSHARK, measure, median, ensure });
->>>>>>> main
