@@ -5,6 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import { readFileSync } from 'node:fs';
 import * as packets from './commands/packets.js';
 import * as translate from './commands/translate.js';
+import * as analyze from './commands/analyze.js';
 import * as dns64 from './commands/dns64.js';
 import * as awsCheck from './commands/aws-check.js';
 import * as correlate from './commands/correlate.js';
@@ -26,6 +27,7 @@ export async function main(args: string[]): Promise<number> {
     .usage('$0 <command> [options]\n\nDecode captures of IPv6-only networks and replay them through DNS64/NAT64 engines.')
     .command(packets)
     .command(translate)
+    .command(analyze)
     .command(dns64)
     .command(awsCheck)
     .command(correlate)
