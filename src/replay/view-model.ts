@@ -307,7 +307,7 @@ export class CaptureModel {
     }
     this.kinds.set(row, s.kinds);
     this.drops.set(row, s.dropCode);
-    if (s.dropCode !== 0 && s.dropCode !== Reason.FragmentsHeld && (s.kinds & ((1 << EmitKind.Translated) | (1 << EmitKind.Reconstructed) | (1 << EmitKind.Hairpinned))) === 0) {
+    if (s.dropCode !== 0 && !notForTranslator(s.dropCode) && s.dropCode !== Reason.FragmentsHeld && (s.kinds & ((1 << EmitKind.Translated) | (1 << EmitKind.Reconstructed) | (1 << EmitKind.Hairpinned))) === 0) {
       this.dropped++;
       this.markCol.set(row, this.markCol.get(row) | Mark.Drop);
     }
@@ -600,6 +600,11 @@ export class CaptureModel {
       }
     }
   }
+}
+
+/** Drop codes that only say the packet never went through the translator (not a failure). */
+export function notForTranslator(reason: number): boolean {
+  return reason === Reason.Pool6Mismatch || reason === Reason.NotToPool4 || reason === Reason.NotIp;
 }
 
 class ModelSink implements XlatSink {
