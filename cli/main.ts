@@ -5,6 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import { readFileSync } from 'node:fs';
 import * as packets from './commands/packets.js';
 import * as translate from './commands/translate.js';
+import * as view from './commands/view.js';
 import { reportError, setDebug, EXIT, UsageError } from './errors.js';
 import { STDIN_ARG } from './capture.js';
 
@@ -20,6 +21,7 @@ export async function main(args: string[]): Promise<number> {
     .usage('$0 <command> [options]\n\nDecode captures of IPv6-only networks and replay them through DNS64/NAT64 engines.')
     .command(packets)
     .command(translate)
+    .command(view)
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces on errors', global: true })
     .completion('completion', 'print a bash/zsh completion script (source it from your shell rc)')
     .demandCommand(1, 'no command given')

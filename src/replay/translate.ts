@@ -38,6 +38,11 @@ export interface TranslateOptions {
    * it are reconstructed into what it received; `auto` — both families are read that way.
    */
   side?: 'none' | 'v6' | 'v4' | 'auto';
+  /**
+   * The number each input packet goes by (comments, --explain), given its 1-based position in
+   * the input: the viewer writes a filtered selection and keeps the original capture's numbers.
+   */
+  numbers?: (n: number) => number;
 }
 
 export interface TranslateSummary {
@@ -254,13 +259,14 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
       s.clock = clock;
       const v = locator.locate(p.data, p.offset, p.caplen, p.linkType);
       s.setInput(p.data, p.offset, locator.linkLen, p.linkType, v === 4 ? 4 : 6);
+      const num = opts.numbers ? opts.numbers(n) : n;
       if (v === 0) {
-        s.drop(Reason.NotIp, n);
+        s.drop(Reason.NotIp, num);
         engine.advance(clock, s);
-      } else if (!(readSide(side, v) && engine.reconstruct(p.data, locator.ipOff, p.caplen - locator.linkLen, clock, n, s))) {
-        engine.process(p.data, locator.ipOff, p.caplen - locator.linkLen, clock, n, s);
+      } else if (!(readSide(side, v) && engine.reconstruct(p.data, locator.ipOff, p.caplen - locator.linkLen, clock, num, s))) {
+        engine.process(p.data, locator.ipOff, p.caplen - locator.linkLen, clock, num, s);
       }
-      if (explain) pending.push(explainRecord(n, p, s));
+      if (explain) pending.push(explainRecord(num, p, s));
     }, {
       onWarning: opts.onWarning,
       blocking: opts.blocking,
