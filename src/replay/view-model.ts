@@ -166,6 +166,8 @@ const EMIT_HDR = 8;
 const MAX_SNAPSHOTS = 512;
 /** Largest number of entries kept per snapshot list. */
 const MAX_SNAPSHOT_ENTRIES = 2000;
+/** Entries (BIB + sessions) kept across all snapshots. */
+const MAX_SNAPSHOT_TOTAL = 200_000;
 /** Packets emitted by timers kept for the detail pane. */
 const MAX_DEFERRED = 10000;
 
@@ -231,6 +233,7 @@ export class CaptureModel {
   private readonly sink: ModelSink;
   private snapshots: Snapshot[] = [];
   private snapEvery = 1;
+  private snapEntries = 0;
   private nextSnap = 0;
   private done = false;
   private err: string | null = null;
@@ -358,13 +361,16 @@ export class CaptureModel {
       sessionTotal: sessions.length,
     };
     this.snapshots.push(snap);
-    if (this.snapshots.length > MAX_SNAPSHOTS) {
+    this.snapEntries += snap.bib.length + snap.sessions.length;
+    while (this.snapshots.length > MAX_SNAPSHOTS || this.snapEntries > MAX_SNAPSHOT_TOTAL) {
       // Thin out: keep every other one, and take them half as often from now on.
-      this.snapshots = this.snapshots.filter((_, i) => i % 2 === 1);
+      this.snapshots = this.snapshots.filter((_, i) => i % 2 === 1 || i === this.snapshots.length - 1);
+      this.snapEntries = this.snapshots.reduce((n, x) => n + x.bib.length + x.sessions.length, 0);
       this.snapEvery *= 2;
     }
-    // Big tables cost more to copy: space snapshots by at least twice their size in packets.
-    this.nextSnap = this.n + Math.max(this.snapEvery, 2 * (bib.length + sessions.length));
+    // Big tables cost more to copy: space snapshots by a quarter of their size in packets (a
+    // few entries copied per packet at most); small tables are snapshotted at every packet.
+    this.nextSnap = this.n + Math.max(this.snapEvery, (bib.length + sessions.length) >>> 2);
   }
 
   /** End of input: drain the engine's timers, take a last snapshot. */
