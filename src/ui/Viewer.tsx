@@ -6,7 +6,7 @@
  * Reuse (`live`): give it a model fed with `model.ingest(packet)` as packets arrive and
  * `follow` = true: the selection stays on the newest packet until the user moves it (G resumes).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, type Key } from 'ink';
 import type { CaptureModel } from '../replay/view-model.js';
 import { flowOf } from '../replay/view-flow.js';
@@ -53,6 +53,39 @@ interface Prompt {
   text: string;
 }
 
+interface UiState {
+  sel: number;
+  top: number;
+  focus: 'list' | 'lower';
+  pane: LowerPane;
+  cursor: number;
+  collapsed: ReadonlySet<string>;
+  cpIdx: number;
+  findingSel: number;
+  sessScroll: number;
+  prompt: Prompt | null;
+  help: boolean;
+  message: string | null;
+  filterText: string | null;
+  follow: boolean;
+  /** A row to select once the filtered view has scanned past it. */
+  pendingRow: number | null;
+}
+
+const NO_KEY: Key = {
+  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false,
+  home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false,
+  backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false,
+} as Key;
+
+/** The key a single character of a pasted / fast-typed chunk stands for. */
+function keyOf(ch: string): Key {
+  if (ch === '\r' || ch === '\n') return { ...NO_KEY, return: true };
+  if (ch === '\t') return { ...NO_KEY, tab: true };
+  if (ch === '\x7f' || ch === '\b') return { ...NO_KEY, backspace: true };
+  return { ...NO_KEY, shift: /[A-Z]/.test(ch) };
+}
+
 export function Viewer(props: ViewerProps) {
   const { model } = props;
   const filterLang = props.filter ?? NO_FILTER_LANGUAGE;
@@ -60,58 +93,312 @@ export function Viewer(props: ViewerProps) {
   const size = useTerminalSize({ width: props.width, height: props.height });
   const sig = useModelTick(model, props.tickMs ?? 100);
   const cache = useRef(new RowCache()).current;
-
-  const [sel, setSel] = useState(0);
-  const [top, setTop] = useState(0);
-  const [focus, setFocus] = useState<'list' | 'lower'>('list');
-  const [pane, setPane] = useState<LowerPane>(props.initialPane ?? 'detail');
-  const [cursor, setCursor] = useState(0);
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set(['link']));
-  const [cpIdx, setCpIdx] = useState(0);
-  const [findingSel, setFindingSel] = useState(0);
-  const [sessScroll, setSessScroll] = useState(0);
-  const [prompt, setPrompt] = useState<Prompt | null>(null);
-  const [help, setHelp] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
-  const [filterText, setFilterText] = useState<string | null>(null);
-  const [follow, setFollow] = useState(props.follow ?? false);
-  /** A row to select once the filtered view has scanned past it. */
-  const pendingRow = useRef<number | null>(null);
+  // UI state lives in a ref: keys arriving in one chunk ("jjj", a pasted path + Enter) are
+  // applied one after the other to the state each left, then drawn once.
+  const stRef = useRef<UiState | null>(null);
+  if (stRef.current === null) {
+    stRef.current = {
+      sel: 0, top: 0, focus: 'list', pane: props.initialPane ?? 'detail', cursor: 0, collapsed: new Set(['link']),
+      cpIdx: 0, findingSel: 0, sessScroll: 0, prompt: null, help: false, message: null, filterText: null,
+      follow: props.follow ?? false, pendingRow: null,
+    };
+  }
+  const st = stRef.current;
+  const [, setVersion] = useState(0);
+  const bump = (): void => setVersion((v) => v + 1);
+  const detailCache = useRef<{ key: string; d: DetailData | null }>({ key: '', d: null });
 
   // Layout.
   const width = Math.max(20, size.width);
   const height = Math.max(8, size.height - 1); // one spare line: Ink redraws in place below the terminal height
-  const promptLines = prompt ? 1 : 0;
-  const listRows = Math.max(3, Math.floor((height - 3 - promptLines) * 0.4));
-  const lowerRows = Math.max(2, height - 1 - promptLines - (listRows + 1) - 1);
+  const listRowsFor = (): number => Math.max(3, Math.floor((height - 3 - (st.prompt ? 1 : 0)) * 0.4));
+  const lowerRowsFor = (): number => Math.max(2, height - 1 - (st.prompt ? 1 : 0) - (listRowsFor() + 1) - 1);
 
-  const shown = model.shownCount();
-  // Follow mode and pending selections are settled at render time from the model's state.
-  let curSel = clamp(sel, 0, Math.max(0, shown - 1));
-  if (follow && shown > 0) curSel = shown - 1;
-  if (pendingRow.current !== null) {
-    const v = model.currentView();
-    const pr = pendingRow.current;
-    if (!v || v.scanned > pr || model.finished()) {
-      curSel = clamp(model.positionOf(pr), 0, Math.max(0, shown - 1));
-      pendingRow.current = null;
-      if (curSel !== sel) queueMicrotask(() => setSel(curSel));
+  /** Brings the selection in range, applies follow mode and pending selections, scrolls. */
+  const settle = (): void => {
+    const shown = model.shownCount();
+    if (st.pendingRow !== null) {
+      const v = model.currentView();
+      const pr = st.pendingRow;
+      if (!v || v.scanned > pr || model.finished()) {
+        st.sel = model.positionOf(pr);
+        st.pendingRow = null;
+      }
     }
-  }
-  let curTop = top;
-  if (curSel < curTop) curTop = curSel;
-  if (curSel >= curTop + listRows) curTop = curSel - listRows + 1;
-  curTop = clamp(curTop, 0, Math.max(0, shown - listRows));
-  const row = shown > 0 ? model.shownRow(curSel) : -1;
+    if (st.follow && shown > 0) st.sel = shown - 1;
+    st.sel = clamp(st.sel, 0, Math.max(0, shown - 1));
+    const rows = listRowsFor();
+    if (st.sel < st.top) st.top = st.sel;
+    if (st.sel >= st.top + rows) st.top = st.sel - rows + 1;
+    st.top = clamp(st.top, 0, Math.max(0, shown - rows));
+  };
+  const currentRow = (): number => (model.shownCount() > 0 ? model.shownRow(st.sel) : -1);
+  const getDetail = (): DetailData | null => {
+    const row = currentRow();
+    if (row < 0 || row >= model.count()) return null;
+    const key = `${row}|${st.cpIdx}|${[...st.collapsed].join(',')}`;
+    if (detailCache.current.key !== key) detailCache.current = { key, d: detailOf(model, row, st.cpIdx, st.collapsed) };
+    return detailCache.current.d;
+  };
 
-  const detail: DetailData | null = useMemo(
-    () => (row >= 0 && row < model.count() ? detailOf(model, row, cpIdx, collapsed) : null),
-    // The detail of a row changes only while the engine has not reached it (it reaches it as it
-    // indexes) or when its counterpart choice or folding changes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [row, cpIdx, collapsed, row >= 0 && row < model.count()],
-  );
-  const curCursor = detail ? clamp(cursor, 0, Math.max(0, detail.lines.length - 1)) : 0;
+  // --- actions -------------------------------------------------------------------------------
+  const select = (pos: number): void => {
+    const shown = model.shownCount();
+    st.sel = clamp(pos, 0, Math.max(0, shown - 1));
+    st.cpIdx = 0;
+    if (st.follow && st.sel !== shown - 1) st.follow = false;
+  };
+  const selectRow = (r: number): void => {
+    const v = model.currentView();
+    st.follow = false;
+    st.cpIdx = 0;
+    if (v && v.scanned <= r) {
+      st.pendingRow = r;
+      return;
+    }
+    let pos = model.positionOf(r);
+    if (pos >= model.shownCount() || model.shownRow(pos) !== r) {
+      // Not in the filtered view: drop the filter to show it.
+      model.setFilter(null, '');
+      st.filterText = null;
+      pos = r;
+    }
+    st.sel = pos;
+  };
+  const applyFilter = (text: string): void => {
+    const keep = currentRow();
+    if (text.trim() === '') {
+      model.setFilter(null, '');
+      st.filterText = null;
+    } else {
+      const c = filterLang.check(text);
+      if (!c.ok) {
+        st.message = `invalid filter${c.column ? ` at column ${c.column}` : ''}: ${c.message ?? ''}`;
+        return;
+      }
+      model.setFilter(filterLang.compile(text, model), text);
+      st.filterText = text;
+    }
+    st.message = null;
+    st.follow = false;
+    st.sel = 0;
+    st.top = 0;
+    if (keep >= 0) st.pendingRow = keep;
+  };
+  const followFlow = (): void => {
+    if (st.filterText && st.filterText.startsWith('flow ')) {
+      applyFilter('');
+      return;
+    }
+    const row = currentRow();
+    if (row < 0) return;
+    const f = flowOf(model, row);
+    if (!f) {
+      st.message = 'no flow: the packet has no IP layer';
+      return;
+    }
+    model.setFilter(f.pred, f.label);
+    st.filterText = f.label;
+    st.follow = false;
+    st.sel = 0;
+    st.top = 0;
+    st.pendingRow = row;
+  };
+  const doWrite = (what: 'translated' | 'original', path: string): void => {
+    if (!props.write) {
+      st.message = 'writing is not available here';
+      return;
+    }
+    st.message = `writing ${path}…`;
+    props.write(what, path).then(
+      (m) => {
+        st.message = m;
+        bump();
+      },
+      (e: unknown) => {
+        st.message = `not written: ${e instanceof Error ? e.message : String(e)}`;
+        bump();
+      },
+    );
+  };
+  const currentFinding = (): Finding | undefined => model.findings[clamp(st.findingSel, 0, Math.max(0, model.findings.length - 1))];
+  const stepFinding = (dir: 1 | -1): void => {
+    const f = currentFinding();
+    if (!f || f.packets.length === 0) {
+      st.message = 'no finding selected (d to open the findings pane)';
+      return;
+    }
+    const cur = currentRow() + 1;
+    const sorted = [...f.packets].sort((a, b) => a - b);
+    const next = dir > 0 ? sorted.find((n) => n > cur) : [...sorted].reverse().find((n) => n < cur);
+    if (next === undefined) {
+      st.message = `${f.id}: no ${dir > 0 ? 'later' : 'earlier'} packet`;
+      return;
+    }
+    st.message = `${f.id}: packet #${next} (${sorted.indexOf(next) + 1}/${sorted.length})`;
+    selectRow(next - 1);
+  };
+
+  const handleKey = (input: string, key: Key): void => {
+    settle();
+    if (st.help) {
+      st.help = false;
+      return;
+    }
+    const p = st.prompt;
+    if (p) {
+      if (key.escape) st.prompt = null;
+      else if (key.return) {
+        st.prompt = null;
+        if (p.kind === 'filter') applyFilter(p.text);
+        else if (p.text.trim()) doWrite(p.kind === 'write' ? 'translated' : 'original', p.text.trim());
+      } else if (key.backspace || key.delete) st.prompt = { ...p, text: p.text.slice(0, -1) };
+      else if (key.ctrl && input === 'u') st.prompt = { ...p, text: '' };
+      else if (input && !key.ctrl && !key.meta && !key.tab && !key.upArrow && !key.downArrow) st.prompt = { ...p, text: p.text + input };
+      return;
+    }
+    const shown = model.shownCount();
+    const listRows = listRowsFor();
+    const lowerRows = lowerRowsFor();
+    if (input === 'q' || (key.ctrl && input === 'c')) {
+      props.onQuit?.();
+      exit();
+      return;
+    }
+    if (input === '?') {
+      st.help = true;
+      return;
+    }
+    if (key.escape) {
+      st.message = null;
+      return;
+    }
+    switch (input) {
+      case '/':
+        st.prompt = { kind: 'filter', text: st.filterText && !st.filterText.startsWith('flow ') ? st.filterText : '' };
+        return;
+      case 'w':
+        st.prompt = { kind: 'write', text: '' };
+        return;
+      case 'W':
+        st.prompt = { kind: 'writeOrig', text: '' };
+        return;
+      case 'f':
+        followFlow();
+        return;
+      case 's':
+        st.pane = st.pane === 'sessions' ? 'detail' : 'sessions';
+        return;
+      case 'd':
+        if (st.pane !== 'findings') st.focus = 'lower';
+        st.pane = st.pane === 'findings' ? 'detail' : 'findings';
+        return;
+      case 'x':
+        st.pane = st.pane === 'hex' ? 'detail' : 'hex';
+        return;
+      case 'v':
+        st.pane = 'detail';
+        return;
+      case 'n':
+        stepFinding(1);
+        return;
+      case 'N':
+        stepFinding(-1);
+        return;
+      case ']':
+        st.cpIdx++;
+        return;
+      case '[':
+        st.cpIdx--;
+        return;
+      default:
+        break;
+    }
+    if (key.tab) {
+      st.focus = st.focus === 'list' ? 'lower' : 'list';
+      return;
+    }
+    const down = input === 'j' || key.downArrow;
+    const up = input === 'k' || key.upArrow;
+    const first = input === 'g' || key.home;
+    const last = input === 'G' || key.end;
+    if (st.focus === 'list' || (last && (st.pane === 'detail' || st.pane === 'hex'))) {
+      if (last) {
+        select(shown - 1);
+        st.follow = true;
+      } else if (first) select(0);
+      else if (down) select(st.sel + 1);
+      else if (up) select(st.sel - 1);
+      else if (key.pageDown || input === ' ') select(st.sel + listRows);
+      else if (key.pageUp) select(st.sel - listRows);
+      else if (key.return) st.focus = 'lower';
+      return;
+    }
+    // Lower pane focused.
+    if (st.pane === 'detail' || st.pane === 'hex') {
+      const detail = getDetail();
+      const n = detail ? detail.lines.length : 0;
+      const cur = clamp(st.cursor, 0, Math.max(0, n - 1));
+      if (down) st.cursor = clamp(cur + 1, 0, Math.max(0, n - 1));
+      else if (up) st.cursor = clamp(cur - 1, 0, Math.max(0, n - 1));
+      else if (key.pageDown) st.cursor = clamp(cur + lowerRows, 0, Math.max(0, n - 1));
+      else if (key.pageUp) st.cursor = clamp(cur - lowerRows, 0, Math.max(0, n - 1));
+      else if (first) st.cursor = 0;
+      else if (key.return && detail) {
+        const l = detail.lines[cur];
+        if (!l) return;
+        const next = new Set(st.collapsed);
+        if (next.has(l.layer)) next.delete(l.layer);
+        else next.add(l.layer);
+        st.collapsed = next;
+        // Keep the cursor on the layer's header.
+        const hdr = detail.lines.findIndex((x) => x.header && x.layer === l.layer);
+        if (hdr >= 0) st.cursor = hdr;
+      }
+      return;
+    }
+    if (st.pane === 'sessions') {
+      if (down) st.sessScroll++;
+      else if (up) st.sessScroll = Math.max(0, st.sessScroll - 1);
+      else if (key.pageDown) st.sessScroll += lowerRows;
+      else if (key.pageUp) st.sessScroll = Math.max(0, st.sessScroll - lowerRows);
+      else if (first) st.sessScroll = 0;
+      return;
+    }
+    // Findings.
+    const n = model.findings.length;
+    if (down) st.findingSel = clamp(st.findingSel + 1, 0, Math.max(0, n - 1));
+    else if (up) st.findingSel = clamp(st.findingSel - 1, 0, Math.max(0, n - 1));
+    else if (first) st.findingSel = 0;
+    else if (key.return) {
+      const f = currentFinding();
+      if (f && f.packets.length) {
+        const firstPkt = Math.min(...f.packets);
+        st.message = `${f.id}: first packet #${firstPkt}`;
+        selectRow(firstPkt - 1);
+      }
+    }
+  };
+
+  useInput((input, key) => {
+    if (input.length > 1 && !key.ctrl && !key.meta) {
+      // A chunk of characters typed fast, sent by tmux or pasted: one key each.
+      for (const ch of input) handleKey(ch, keyOf(ch));
+    } else handleKey(input, key);
+    bump();
+  });
+
+  // --- render --------------------------------------------------------------------------------
+  settle();
+  const shown = model.shownCount();
+  const listRows = listRowsFor();
+  const lowerRows = lowerRowsFor();
+  const row = currentRow();
+  const detail = getDetail();
+  const curCursor = detail ? clamp(st.cursor, 0, Math.max(0, detail.lines.length - 1)) : 0;
+  const pane = st.pane;
+  const focus = st.focus;
+  const prompt = st.prompt;
 
   const tuple: PacketTuple | null = useMemo(() => {
     if (row < 0 || pane !== 'sessions') return null;
@@ -124,243 +411,17 @@ export function Viewer(props: ViewerProps) {
     return { version: d.ipVersion, src: a, dst: b, sport: d.sport, dport: d.dport };
   }, [row, pane, model]);
 
-  const filterCheck: FilterCheck | null = useMemo(() => {
-    if (!prompt || prompt.kind !== 'filter' || prompt.text.trim() === '') return null;
-    return filterLang.check(prompt.text);
-  }, [prompt, filterLang]);
-
+  const filterCheck: FilterCheck | null = !prompt || prompt.kind !== 'filter' || prompt.text.trim() === '' ? null : filterLang.check(prompt.text);
   const stamp = `${model.findingsState}:${model.findings.length}:${model.finished()}`;
-
-  // --- actions -------------------------------------------------------------------------------
-  const select = (pos: number): void => {
-    const s = clamp(pos, 0, Math.max(0, shown - 1));
-    let t = curTop;
-    if (s < t) t = s;
-    if (s >= t + listRows) t = s - listRows + 1;
-    setSel(s);
-    setTop(t);
-    setCpIdx(0);
-    if (follow && s !== shown - 1) setFollow(false);
-  };
-  const selectRow = (r: number): void => {
-    const v = model.currentView();
-    if (v && (v.scanned <= r)) {
-      pendingRow.current = r;
-      return;
-    }
-    let pos = model.positionOf(r);
-    if (pos >= shown || model.shownRow(pos) !== r) {
-      // Not in the filtered view: drop the filter to show it.
-      model.setFilter(null, '');
-      setFilterText(null);
-      pos = r;
-    }
-    setFollow(false);
-    setSel(pos);
-    setCpIdx(0);
-  };
-  const applyFilter = (text: string): void => {
-    const keep = row;
-    if (text.trim() === '') {
-      model.setFilter(null, '');
-      setFilterText(null);
-    } else {
-      const c = filterLang.check(text);
-      if (!c.ok) {
-        setMessage(`invalid filter${c.column ? ` at column ${c.column}` : ''}: ${c.message ?? ''}`);
-        return;
-      }
-      model.setFilter(filterLang.compile(text, model), text);
-      setFilterText(text);
-    }
-    setMessage(null);
-    if (keep >= 0) pendingRow.current = keep;
-    setSel(0);
-    setTop(0);
-  };
-  const followFlow = (): void => {
-    if (filterText && filterText.startsWith('flow ')) {
-      applyFilter('');
-      return;
-    }
-    if (row < 0) return;
-    const f = flowOf(model, row);
-    if (!f) {
-      setMessage('no flow: the packet has no IP layer');
-      return;
-    }
-    model.setFilter(f.pred, f.label);
-    setFilterText(f.label);
-    pendingRow.current = row;
-    setSel(0);
-    setTop(0);
-  };
-  const doWrite = (what: 'translated' | 'original', path: string): void => {
-    if (!props.write) {
-      setMessage('writing is not available here');
-      return;
-    }
-    setMessage(`writing ${path}…`);
-    props.write(what, path).then(
-      (m) => setMessage(m),
-      (e: unknown) => setMessage(`not written: ${e instanceof Error ? e.message : String(e)}`),
-    );
-  };
-  const currentFinding = (): Finding | undefined => model.findings[clamp(findingSel, 0, Math.max(0, model.findings.length - 1))];
-  const stepFinding = (dir: 1 | -1): void => {
-    const f = currentFinding();
-    if (!f || f.packets.length === 0) {
-      setMessage('no finding selected (d to open the findings pane)');
-      return;
-    }
-    const cur = row + 1;
-    const sorted = [...f.packets].sort((a, b) => a - b);
-    const next = dir > 0 ? sorted.find((n) => n > cur) : [...sorted].reverse().find((n) => n < cur);
-    if (next === undefined) {
-      setMessage(`${f.id}: no ${dir > 0 ? 'later' : 'earlier'} packet`);
-      return;
-    }
-    setMessage(`${f.id}: packet #${next} (${sorted.indexOf(next) + 1}/${sorted.length})`);
-    selectRow(next - 1);
-  };
-  const quit = (): void => {
-    props.onQuit?.();
-    exit();
-  };
-
-  // A terminal delivers keys typed fast (or sent by tmux) as one chunk: "jjj". Outside a prompt
-  // they are queued and handled one per render, each against the state the previous one left.
-  const queue = useRef<{ input: string; key: Key }[]>([]);
-  const [kick, setKick] = useState(0);
-  useInput((input, key) => {
-    if (!prompt && input.length > 1 && !key.ctrl && !key.meta) {
-      for (const ch of input) queue.current.push({ input: ch, key });
-      setKick((k) => k + 1);
-      return;
-    }
-    handleKey(input, key);
-  });
-  useEffect(() => {
-    const next = queue.current.shift();
-    if (next) {
-      if (prompt) {
-        // A prompt opened by a queued key takes the rest of the chunk as text.
-        const rest = next.input + queue.current.map((q) => q.input).join('');
-        queue.current = [];
-        handleKey(rest, next.key);
-      } else handleKey(next.input, next.key);
-      setKick((k) => k + 1);
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [kick]);
-
-  function handleKey(input: string, key: Key): void {
-    if (help) {
-      setHelp(false);
-      return;
-    }
-    if (prompt) {
-      if (key.escape) setPrompt(null);
-      else if (key.return) {
-        setPrompt(null);
-        if (prompt.kind === 'filter') applyFilter(prompt.text);
-        else if (prompt.text.trim()) doWrite(prompt.kind === 'write' ? 'translated' : 'original', prompt.text.trim());
-      } else if (key.backspace || key.delete) setPrompt({ ...prompt, text: prompt.text.slice(0, -1) });
-      else if (key.ctrl && input === 'u') setPrompt({ ...prompt, text: '' });
-      else if (input && !key.ctrl && !key.meta && !key.tab && !key.upArrow && !key.downArrow) setPrompt({ ...prompt, text: prompt.text + input });
-      return;
-    }
-    if (input === 'q' || (key.ctrl && input === 'c')) return quit();
-    if (input === '?') return setHelp(true);
-    if (key.escape) return setMessage(null);
-    if (input === '/') return setPrompt({ kind: 'filter', text: filterText && !filterText.startsWith('flow ') ? filterText : '' });
-    if (input === 'w') return setPrompt({ kind: 'write', text: '' });
-    if (input === 'W') return setPrompt({ kind: 'writeOrig', text: '' });
-    if (input === 'f') return followFlow();
-    if (input === 's') return setPane(pane === 'sessions' ? 'detail' : 'sessions');
-    if (input === 'd') {
-      setPane(pane === 'findings' ? 'detail' : 'findings');
-      if (pane !== 'findings') setFocus('lower');
-      return;
-    }
-    if (input === 'x') return setPane(pane === 'hex' ? 'detail' : 'hex');
-    if (input === 'v') return setPane('detail');
-    if (input === 'n') return stepFinding(1);
-    if (input === 'N') return stepFinding(-1);
-    if (input === ']') return setCpIdx(cpIdx + 1);
-    if (input === '[') return setCpIdx(cpIdx - 1);
-    if (key.tab) return setFocus(focus === 'list' ? 'lower' : 'list');
-    const down = input === 'j' || key.downArrow;
-    const up = input === 'k' || key.upArrow;
-    if (input === 'G' || key.end) {
-      if (focus === 'list' || pane === 'detail' || pane === 'hex') {
-        setFollow(true);
-        return select(shown - 1);
-      }
-    }
-    if (input === 'g' || key.home) {
-      if (focus === 'list') return select(0);
-    }
-    if (focus === 'list') {
-      if (down) return select(curSel + 1);
-      if (up) return select(curSel - 1);
-      if (key.pageDown || input === ' ') return select(curSel + listRows);
-      if (key.pageUp) return select(curSel - listRows);
-      if (key.return) return setFocus('lower');
-      return;
-    }
-    // Lower pane focused.
-    if (pane === 'detail' || pane === 'hex') {
-      const n = detail ? detail.lines.length : 0;
-      if (down) return setCursor(clamp(curCursor + 1, 0, Math.max(0, n - 1)));
-      if (up) return setCursor(clamp(curCursor - 1, 0, Math.max(0, n - 1)));
-      if (key.pageDown) return setCursor(clamp(curCursor + lowerRows, 0, Math.max(0, n - 1)));
-      if (key.pageUp) return setCursor(clamp(curCursor - lowerRows, 0, Math.max(0, n - 1)));
-      if (input === 'g' || key.home) return setCursor(0);
-      if (key.return && detail) {
-        const l = detail.lines[curCursor];
-        if (!l) return;
-        const next = new Set(collapsed);
-        if (next.has(l.layer)) next.delete(l.layer);
-        else next.add(l.layer);
-        setCollapsed(next);
-        // Keep the cursor on the layer's header.
-        const hdr = detail.lines.findIndex((x) => x.header && x.layer === l.layer);
-        if (hdr >= 0) setCursor(hdr);
-      }
-      return;
-    }
-    if (pane === 'sessions') {
-      if (down) return setSessScroll(sessScroll + 1);
-      if (up) return setSessScroll(Math.max(0, sessScroll - 1));
-      if (key.pageDown) return setSessScroll(sessScroll + lowerRows);
-      if (key.pageUp) return setSessScroll(Math.max(0, sessScroll - lowerRows));
-      if (input === 'g' || key.home) return setSessScroll(0);
-      return;
-    }
-    if (pane === 'findings') {
-      const n = model.findings.length;
-      if (down) return setFindingSel(clamp(findingSel + 1, 0, Math.max(0, n - 1)));
-      if (up) return setFindingSel(clamp(findingSel - 1, 0, Math.max(0, n - 1)));
-      if (input === 'g' || key.home) return setFindingSel(0);
-      if (key.return) {
-        const f = currentFinding();
-        if (f && f.packets.length) {
-          const first = Math.min(...f.packets);
-          setMessage(`${f.id}: first packet #${first}`);
-          selectRow(first - 1);
-        }
-      }
-    }
-  }
-
   void sig;
-  if (help) {
+  void shown;
+
+  if (st.help) {
     return (
       <Box flexDirection="column" width={width} height={height}>
         <HelpOverlay width={width} height={height - 1} />
         <Box flexGrow={1} />
-        <StatusBar model={model} pos={curSel} width={width} filter={filterText} message={message} follow={follow} />
+        <StatusBar model={model} pos={st.sel} width={width} filter={st.filterText} message={st.message} follow={st.follow} />
       </Box>
     );
   }
@@ -370,12 +431,12 @@ export function Viewer(props: ViewerProps) {
   let lower;
   if (pane === 'detail') lower = <DetailPane detail={detail} cursor={curCursor} height={lowerRows} width={width} focused={focus === 'lower'} />;
   else if (pane === 'hex') lower = <HexPane detail={detail} cursor={curCursor} height={lowerRows} width={width} />;
-  else if (pane === 'sessions') lower = <SessionsPane tables={row >= 0 ? model.sessionsAt(row) : null} row={row} now={row >= 0 ? model.time(row) : 0} tuple={tuple} scroll={sessScroll} height={lowerRows} width={width} mode={model.config.mode} />;
-  else lower = <FindingsPane findings={model.findings} state={model.findingsState} sel={findingSel} height={lowerRows} width={width} focused={focus === 'lower'} />;
+  else if (pane === 'sessions') lower = <SessionsPane tables={row >= 0 ? model.sessionsAt(row) : null} row={row} now={row >= 0 ? model.time(row) : 0} tuple={tuple} scroll={st.sessScroll} height={lowerRows} width={width} mode={model.config.mode} />;
+  else lower = <FindingsPane findings={model.findings} state={model.findingsState} sel={st.findingSel} height={lowerRows} width={width} focused={focus === 'lower'} />;
 
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <PacketList model={model} cache={cache} stamp={stamp} top={curTop} sel={curSel} height={listRows} width={width} focused={focus === 'list'} />
+      <PacketList model={model} cache={cache} stamp={stamp} top={st.top} sel={st.sel} height={listRows} width={width} focused={focus === 'list'} />
       <Text dimColor={focus !== 'lower'} wrap="truncate">
         {`${focusMark}${tabs}  ─ Tab: focus  s/d/x/v: panes  ?: help `.padEnd(width, '─').slice(0, width)}
       </Text>
@@ -389,7 +450,7 @@ export function Viewer(props: ViewerProps) {
           width={width}
         />
       ) : null}
-      <StatusBar model={model} pos={curSel} width={width} filter={filterText} message={message} follow={follow} />
+      <StatusBar model={model} pos={st.sel} width={width} filter={st.filterText} message={st.message} follow={st.follow} />
     </Box>
   );
 }

@@ -17,5 +17,5 @@ export function useTerminalSize(fixed?: { width?: number; height?: number }): { 
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stdout, fixed?.width, fixed?.height]);
-  return size;
+  return { width: fixed?.width ?? size.width, height: fixed?.height ?? size.height };
 }
