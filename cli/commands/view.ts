@@ -5,7 +5,8 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { engineOptions, resolveEngineConfig, type EngineOptionArgs } from '../engine-options.js';
 import { inputPath, warn } from '../capture.js';
-import { openCaptureModel, startFilterPump } from '../../src/replay/view-model.js';
+import { openCaptureModel, startFilterPump, firstPackets } from '../../src/replay/view-model.js';
+import { CorruptCaptureError } from '../capture.js';
 import { writeShown } from '../../src/replay/view-write.js';
 import { viewFilterLanguage } from '../view-filter.js';
 import { loadFindings, printReport } from '../view-report.js';
@@ -37,6 +38,11 @@ export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void>
     return;
   }
   const model = openCaptureModel(input, { config });
+  await firstPackets(model);
+  if (model.count() === 0 && model.error()) {
+    model.close();
+    throw new CorruptCaptureError(model.error()!);
+  }
   let stopPump = null as (() => void) | null;
   model.onChange(() => {
     if (model.finished() && !stopPump) stopPump = startFilterPump(model);

@@ -30,7 +30,8 @@ import { join } from 'node:path';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
-import { CaptureParser } from '../pcap/reader.js';
+import { CaptureParser, CaptureReadError } from '../pcap/reader.js';
+import { osReason } from '../pcap/errors.js';
 import { newPacket, type CapturedPacket } from '../pcap/packet.js';
 import { LinkType } from '../pcap/linktype.js';
 import { LinkLocator } from '../wire/link.js';
@@ -653,7 +654,13 @@ export function openCaptureModel(path: string, opts: OpenOptions): CaptureModel 
   let gzip = false;
   let size = 0;
   if (!stdin) {
-    const fd = openSync(path, 'r'); // throws ENOENT etc. to the caller, before any UI
+    let fd: number;
+    try {
+      fd = openSync(path, 'r'); // the caller hears of ENOENT etc. before any UI
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      throw new CaptureReadError(`cannot read capture: ${osReason(err)} (${path})`, typeof code === 'string' ? code : undefined);
+    }
     try {
       size = fstatSync(fd).size;
       const head = new Uint8Array(2);
@@ -737,6 +744,15 @@ export function openCaptureModel(path: string, opts: OpenOptions): CaptureModel 
     },
   );
   return model;
+}
+
+/**
+ * Resolves once the model has its first packets, has finished, or has failed (a file that is not
+ * a capture fails on its first bytes): what a command waits for before opening the UI.
+ */
+export async function firstPackets(model: CaptureModel, maxMs = 2000): Promise<void> {
+  const t0 = Date.now();
+  while (model.count() === 0 && !model.finished() && Date.now() - t0 < maxMs) await tick();
 }
 
 /** Between two slices of indexing: let the UI run, and move the filter scan on a little. */
