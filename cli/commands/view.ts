@@ -8,7 +8,7 @@ import { inputPath, warn } from '../capture.js';
 import { openCaptureModel, startFilterPump, firstPackets } from '../../src/replay/view-model.js';
 import { CorruptCaptureError } from '../capture.js';
 import { writeShown } from '../../src/replay/view-write.js';
-import { viewFilterLanguage } from '../view-filter.js';
+import { DISPLAY_FILTERS } from '../../src/ui/display-filter.js';
 import { loadFindings, printReport } from '../view-report.js';
 
 export interface ViewArgs extends EngineOptionArgs {
@@ -60,7 +60,7 @@ export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void>
   try {
     await runViewer({
       model,
-      filter: viewFilterLanguage(),
+      filter: DISPLAY_FILTERS,
       write: async (what, path) => (await writeShown(model, what, path, { force: argv.force })).message,
     });
   } finally {

@@ -39,10 +39,25 @@ export interface TranslateOptions {
    */
   side?: 'none' | 'v6' | 'v4' | 'auto';
   /**
+   * A display filter on what is written (`--filter`): every packet still goes through the engine
+   * (its state stays right), but only what the engine emitted for selected input packets is
+   * written, and only their `--explain` records. Null: everything.
+   */
+  select?: EmitSelector | null;
+  /**
    * The number each input packet goes by (comments, --explain), given its 1-based position in
-   * the input: the viewer writes a filtered selection and keeps the original capture's numbers.
+   * the input (increasing): the viewer writes a filtered selection and keeps the original
+   * capture's numbers.
    */
   numbers?: (n: number) => number;
+}
+
+/** Decides what `translate --filter` writes (see TranslateOptions.select). */
+export interface EmitSelector {
+  /** Input packet `p` went through the engine with this verdict (and drop reason id): keep what it caused? */
+  input(p: CapturedPacket, verdict: string, reason: string | null): boolean;
+  /** A packet the engine emitted for no input packet (a timer with no owner): keep it? */
+  emitted(bytes: Uint8Array, off: number, len: number, family: 4 | 6): boolean;
 }
 
 export interface TranslateSummary {
@@ -57,6 +72,9 @@ export interface TranslateSummary {
   /** Input packets dropped, by reason code. */
   drops: Map<number, number>;
   dropped: number;
+  /** With a filter: input packets selected, and packets written. */
+  selected?: number;
+  written?: number;
 }
 
 export class UsageError extends Error {
@@ -127,8 +145,22 @@ class CaptureSink implements XlatSink {
   private inFamily: 4 | 6 = 6;
   clock: Clock = { sec: 0, nsec: 0 };
   private readonly ifIndex = new Map<number, number>();
+  /** With a filter: emissions wait here until the verdict on the input packet is known. */
+  selecting = false;
+  private held: HeldEmit[] = [];
+  private heldCount = 0;
+  written = 0;
 
   constructor(private readonly writer: CaptureWriter | null, private readonly comments: boolean, private readonly pcapLinkType: number | null) {}
+
+  /** Writes (keep) or forgets each held emission; `keep` gets the input packet number it is about. */
+  release(keep: (about: number, h: HeldEmit) => boolean): void {
+    for (let i = 0; i < this.heldCount; i++) {
+      const h = this.held[i];
+      if (keep(h.about, h)) this.write(h.buf, 0, h.len, h.family, h.kind, h.about, h.sec, h.nsec);
+    }
+    this.heldCount = 0;
+  }
 
   setInput(bytes: Uint8Array, off: number, linkLen: number, linkType: number, family: 4 | 6): void {
     const n = Math.min(linkLen, this.linkHdr.length);
@@ -162,6 +194,25 @@ class CaptureSink implements XlatSink {
     else if (kind === EmitKind.Reconstructed) this.reconstructed++;
     else this.deferred++;
     if (!this.writer) return;
+    if (this.selecting) {
+      if (this.heldCount === this.held.length) this.held.push({ buf: new Uint8Array(2048), len: 0, family, kind, about, sec: 0, nsec: 0 });
+      const h = this.held[this.heldCount++];
+      if (h.buf.length < len) h.buf = new Uint8Array(Math.max(len, h.buf.length * 2));
+      h.buf.set(bytes.subarray(off, off + len));
+      h.len = len;
+      h.family = family;
+      h.kind = kind;
+      h.about = about;
+      h.sec = this.clock.sec;
+      h.nsec = this.clock.nsec;
+      return;
+    }
+    this.write(bytes, off, len, family, kind, about, this.clock.sec, this.clock.nsec);
+  }
+
+  private write(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number, sec: number, nsec: number): void {
+    if (!this.writer) return;
+    this.written++;
     // Errors (and timer packets) go back towards the sender, on the side they came from.
     const reverse = kind === EmitKind.IcmpError || kind === EmitKind.Deferred;
     const outLinkType = this.pcapLinkType ?? outputLinkType(this.linkType, family);
@@ -176,7 +227,7 @@ class CaptureSink implements XlatSink {
       prefix = about >= 0 ? FAST_PREFIX[kind] ?? null : null;
       if (prefix === null) prefix = this.slowPrefix(commentPrefix(kind, about, bytes, off, family));
     }
-    this.writer.writeParts(this.frame, h, bytes, off, len, this.clock.sec, this.clock.nsec, this.iface(family), prefix, about);
+    this.writer.writeParts(this.frame, h, bytes, off, len, sec, nsec, this.iface(family), prefix, about);
   }
 
   /** Encoded comment prefixes of the rarer kinds (generated packets), cached by text. */
@@ -195,6 +246,32 @@ class CaptureSink implements XlatSink {
 
   get inputFamily(): 4 | 6 {
     return this.inFamily;
+  }
+}
+
+interface HeldEmit {
+  buf: Uint8Array;
+  len: number;
+  family: 4 | 6;
+  kind: EmitKind;
+  about: number;
+  sec: number;
+  nsec: number;
+}
+
+/** Input packet numbers a filter selected (1 bit each: what later, deferred emissions look up). */
+class PacketBits {
+  private bits = new Uint8Array(1 << 16);
+  set(n: number): void {
+    if (n >> 3 >= this.bits.length) {
+      const b = new Uint8Array(Math.max(this.bits.length * 2, (n >> 3) + 1));
+      b.set(this.bits);
+      this.bits = b;
+    }
+    this.bits[n >> 3] |= 1 << (n & 7);
+  }
+  has(n: number): boolean {
+    return n >> 3 < this.bits.length && (this.bits[n >> 3] & (1 << (n & 7))) !== 0;
   }
 }
 
@@ -265,6 +342,11 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
   const clock: Clock = { sec: 0, nsec: 0 };
   let n = 0;
   let read: ReadSummary | null = null;
+  const select = opts.select ?? null;
+  const chosen = select ? new PacketBits() : null;
+  let selected = 0;
+  const keepHeld = (cur: number) => (about: number, h: HeldEmit): boolean =>
+    about === cur ? chosen!.has(cur) : about > 0 ? chosen!.has(about) : select!.emitted(h.buf, 0, h.len, h.family);
   try {
     if (out) writer = await openCaptureWriter(out, { format, force: opts.force ?? false });
     if (opts.explain) explain = await ExplainWriter.open(opts.explain, opts.force ?? false);
@@ -275,6 +357,7 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
         // Classic pcap holds one link type: raw IP families become RAW for both sides.
         if (format === 'pcap') pcapLinkType = p.linkType === LinkType.IPV4 || p.linkType === LinkType.IPV6 ? LinkType.RAW : outputLinkType(p.linkType, 6);
         sink = new CaptureSink(writer, format === 'pcapng', pcapLinkType);
+        sink.selecting = select !== null;
       }
       const s: CaptureSink = sink;
       clock.sec = p.tsSec;
@@ -289,7 +372,14 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
       } else if (!(readSide(side, v) && engine.reconstruct(p.data, locator.ipOff, p.caplen - locator.linkLen, clock, num, s))) {
         engine.process(p.data, locator.ipOff, p.caplen - locator.linkLen, clock, num, s);
       }
-      if (explain) pending.push(explainRecord(num, p, s));
+      if (select) {
+        if (select.input(p, verdictOf(s), s.curDrop ? reasonId(s.curDrop) : null)) {
+          chosen!.set(num);
+          selected++;
+          if (explain) pending.push(explainRecord(num, p, s));
+        }
+        s.release(keepHeld(num));
+      } else if (explain) pending.push(explainRecord(num, p, s));
     }, {
       onWarning: opts.onWarning,
       blocking: opts.blocking,
@@ -303,9 +393,11 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
     });
     if (explain) for (const l of pending) await explain.line(l);
     const s: CaptureSink = sink ?? new CaptureSink(writer, format === 'pcapng', pcapLinkType);
+    s.selecting = select !== null;
     if (opts.drain !== false) {
       s.setInput(new Uint8Array(0), 0, 0, LinkType.RAW, 6);
       engine.drain(s);
+      if (select) s.release(keepHeld(0));
     }
     if (read.corrupt) {
       const e = new Error(`capture framing is broken after packet ${read.packets} (${opts.input === '-' ? 'stdin' : opts.input})`) as Error & { exitCode: number };
@@ -325,6 +417,7 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
       reconstructed: s.reconstructed,
       drops: s.drops,
       dropped: s.dropped,
+      ...(select ? { selected, written: s.written } : {}),
     };
   } catch (err) {
     // Nothing half-written: outputs are temp files until close().

@@ -223,6 +223,7 @@ export class CaptureModel {
   reconstructed = 0;
   generated = 0;
   findings: Finding[] = [];
+  private readonly findingsByRow = new Map<number, string[]>();
   findingsState: 'pending' | 'ready' | 'unavailable' = 'pending';
 
   private readonly fd: number | null;
@@ -466,6 +467,16 @@ export class CaptureModel {
     return this.drops.get(row);
   }
 
+  /** The engine's verdict for the packet, as `translate --explain` names it (filters: `verdict`). */
+  verdict(row: number): string {
+    return verdictName(this.kinds.get(row), this.drops.get(row));
+  }
+
+  /** Ids of the findings that name the packet. */
+  findingIds(row: number): readonly string[] {
+    return this.findingsByRow.get(row) ?? NO_IDS;
+  }
+
   /** Bits of {@link Mark}. */
   marks(row: number): number {
     return this.markCol.get(row);
@@ -515,10 +526,14 @@ export class CaptureModel {
   setFindings(findings: Finding[], state: 'ready' | 'unavailable' = 'ready'): void {
     this.findings = findings;
     this.findingsState = state;
+    this.findingsByRow.clear();
     for (const f of findings) {
       for (const num of f.packets) {
         const r = num - 1;
         if (r >= 0 && r < this.n) this.markCol.set(r, this.markCol.get(r) | Mark.Finding);
+        const ids = this.findingsByRow.get(r);
+        if (!ids) this.findingsByRow.set(r, [f.id]);
+        else if (!ids.includes(f.id)) ids.push(f.id);
       }
     }
     this.changed();
@@ -607,6 +622,18 @@ export class CaptureModel {
       }
     }
   }
+}
+
+const NO_IDS: readonly string[] = [];
+
+/** The verdict names of `translate --explain` (and of the filter field `verdict`). */
+export function verdictName(kinds: number, drop: number): string {
+  if (kinds & (1 << EmitKind.Reconstructed)) return 'reconstructed';
+  if (kinds & (1 << EmitKind.Hairpinned)) return 'hairpinned';
+  if (kinds & (1 << EmitKind.Translated)) return 'translated';
+  if (drop === Reason.FragmentsHeld) return 'held';
+  if (kinds & (1 << EmitKind.IcmpError)) return 'error-generated';
+  return drop ? 'dropped' : 'absorbed';
 }
 
 /** Drop codes that only say the packet never went through the translator (not a failure). */

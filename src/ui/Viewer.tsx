@@ -23,7 +23,8 @@ import { HelpOverlay } from './HelpOverlay.js';
 import { PromptLine } from './PromptLine.js';
 import { RowCache } from './rows.js';
 import { detailOf, type DetailData } from './detail-data.js';
-import { NO_FILTER_LANGUAGE, type FilterAdapter, type FilterCheck } from './filter-adapter.js';
+import { type FilterAdapter, type FilterCheck } from './filter-adapter.js';
+import { DISPLAY_FILTERS } from './display-filter.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { useModelTick } from './use-model-tick.js';
 import { clamp } from './format.js';
@@ -32,7 +33,7 @@ export type LowerPane = 'detail' | 'hex' | 'sessions' | 'findings';
 
 export interface ViewerProps {
   model: CaptureModel;
-  /** The display-filter language for `/` (default: none, filters are refused). */
+  /** The display-filter language for `/` (default: SPEC §6, src/filter). */
   filter?: FilterAdapter;
   /** `w` / `W`: write the shown packets (translated or original) to a path; resolves to a status message. */
   write?: (what: 'translated' | 'original', path: string) => Promise<string>;
@@ -88,7 +89,7 @@ function keyOf(ch: string): Key {
 
 export function Viewer(props: ViewerProps) {
   const { model } = props;
-  const filterLang = props.filter ?? NO_FILTER_LANGUAGE;
+  const filterLang = props.filter ?? DISPLAY_FILTERS;
   const { exit } = useApp();
   const size = useTerminalSize({ width: props.width, height: props.height });
   const sig = useModelTick(model, props.tickMs ?? 100);
@@ -173,7 +174,7 @@ export function Viewer(props: ViewerProps) {
     } else {
       const c = filterLang.check(text);
       if (!c.ok) {
-        st.message = `invalid filter${c.column ? ` at column ${c.column}` : ''}: ${c.message ?? ''}`;
+        st.message = `invalid filter: ${c.message ?? ''}`;
         return;
       }
       model.setFilter(filterLang.compile(text, model), text);
@@ -383,7 +384,12 @@ export function Viewer(props: ViewerProps) {
   useInput((input, key) => {
     if (input.length > 1 && !key.ctrl && !key.meta) {
       // A chunk of characters typed fast, sent by tmux or pasted: one key each.
-      for (const ch of input) handleKey(ch, keyOf(ch));
+      for (const ch of input) {
+        const c = ch.charCodeAt(0);
+        if (c < 0x20 && ch !== '\r' && ch !== '\n' && ch !== '\t' && ch !== '\b' && ch !== '\x1b') handleKey(String.fromCharCode(c + 96), { ...NO_KEY, ctrl: true });
+        else if (ch === '\x1b') handleKey('', { ...NO_KEY, escape: true });
+        else handleKey(ch, keyOf(ch));
+      }
     } else handleKey(input, key);
     bump();
   });

@@ -6,7 +6,9 @@ import { render } from 'ink';
 import { Viewer, type ViewerProps } from './Viewer.js';
 
 const ALT_ON = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
-const ALT_OFF = '\x1b[?25h\x1b[?1049l';
+// Leaving: clear the alternate screen first (tmux, after a resize, copies alternate-screen rows
+// into the restored main screen), show the cursor, back to the main screen.
+const ALT_OFF = '\x1b[H\x1b[2J\x1b[?25h\x1b[?1049l';
 
 export interface RunViewerOptions {
   /** Frames per second at most (Ink `maxFps`). */

@@ -129,3 +129,47 @@ describe('view model: engine outcome on the demo capture (aws profile, --side au
     await expect(writeShown(m, 'original', join(dir, 'orig.pcapng'))).rejects.toThrow(/exists/);
   });
 });
+
+describe('view model: display filters agree with translate --filter', () => {
+  it('selects the same packets as translate --side auto --filter (explain records)', async () => {
+    const { DISPLAY_FILTERS } = await import('../../src/ui/display-filter.js');
+    const { compileFilter, PacketFacts } = await import('../../src/filter/index.js');
+    const { reasonId } = await import('../../src/diag/reasons.js');
+    const m = await open(DEMO);
+    for (const text of ['drop', 'translated', 'reconstructed', 'verdict == "error-generated"', 'tcp and dport == 443', 'dns', 'reason == "pool6-mismatch"']) {
+      expect(DISPLAY_FILTERS.check(text)).toEqual({ ok: true });
+      m.setFilter(DISPLAY_FILTERS.compile(text, m), text);
+      while (m.scanFilter(50));
+      const shown: number[] = [];
+      for (let i = 0; i < m.shownCount(); i++) shown.push(m.shownRow(i) + 1);
+      // The referee: translate's own selection (its EmitSelector sees each packet's verdict).
+      const f = compileFilter(text);
+      const facts = new PacketFacts();
+      const picked: number[] = [];
+      await translateCapture({
+        input: DEMO, output: null, config: awsConfig(), side: 'auto', drain: false,
+        select: {
+          input: (p, verdict, reason) => {
+            // translate hands the verdict over; decode as the filter needs.
+            void reasonId;
+            const { PacketDecoder } = decoderModule;
+            const d = new PacketDecoder();
+            d.decode(p.data, p.offset, p.caplen, p.linkType);
+            facts.fill(p, d);
+            facts.verdict = verdict;
+            facts.reason = reason;
+            const ok = f.matchesPacket(facts);
+            if (ok) picked.push(p.number);
+            return ok;
+          },
+          emitted: () => false,
+        },
+      });
+      expect(shown, text).toEqual(picked);
+      expect(shown.length, text).toBeGreaterThan(0);
+    }
+    expect(DISPLAY_FILTERS.check('tcp and')).toMatchObject({ ok: false, column: 8 });
+  });
+});
+
+const decoderModule = await import('../../src/wire/layer-decoder.js');

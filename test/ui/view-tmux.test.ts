@@ -65,11 +65,19 @@ describe.skipIf(!HAVE_TMUX)('view in tmux (a real terminal)', () => {
     s = await waitFor((x) => x.includes('filter: flow TCP'), 'the flow filter');
     expect(s).toMatch(/│ 2\/14 │ filter: flow TCP \[64:ff9b::c633:6407\]:443 ↔ \[2600:1f14:abc:de00::10\]:491/);
     expect(s).not.toMatch(/^ +1 +0\.000000/m);
-    // The / prompt shows its live mark.
-    tmux('send-keys', '-t', 'v', '/', 't', 'c', 'p');
-    s = await waitFor((x) => x.includes('filter: tcp█'), 'the filter prompt');
-    tmux('send-keys', '-t', 'v', 'Escape');
-    await waitFor((x) => !x.includes('filter: tcp█'), 'the prompt to close');
+    // A display filter: / opens the prompt (its mark live), Enter applies it.
+    tmux('send-keys', '-t', 'v', 'f', '/');
+    await waitFor((x) => x.includes('filter: █'), 'the filter prompt');
+    tmux('send-keys', '-t', 'v', '-l', 'udp and dport ==');
+    s = await waitFor((x) => x.includes('filter: udp and dport ==█'), 'the typed filter');
+    expect(s).toMatch(/█ ✗ .*column/);
+    tmux('send-keys', '-t', 'v', '-l', ' 123');
+    s = await waitFor((x) => x.includes('udp and dport == 123█ ✓'), 'the valid mark');
+    tmux('send-keys', '-t', 'v', 'Enter');
+    s = await waitFor((x) => x.includes('filter: udp and dport == 123 │'), 'the filter applied');
+    expect(s).toMatch(/│ 1\/2 │ filter: udp and dport == 123 │/);
+    expect(s).toMatch(/^▸ +23 .*64:ff9b::cb00:717b \(203… UDP +123 → 123/m);
+    expect(s).toMatch(/▾ IPv4: 10\.0\.0\.5 → 203\.0\.113\.123, TTL 63/);
 
     // Resize: re-laid out at 80x24 and 250x70.
     for (const [w, h] of [[80, 24], [250, 70]]) {

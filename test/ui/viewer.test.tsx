@@ -129,14 +129,32 @@ describe('viewer', () => {
     expect(f).toMatch(/20\/48/);
   });
 
-  it('/ opens the filter prompt with a live mark; Esc cancels', async () => {
-    const { press } = await start();
+  it('/ filters with a live valid/invalid mark; Enter applies, empty clears, Esc cancels', async () => {
+    const { press } = await start({ width: 160 });
+    await press('jjjjjj', (x) => x.includes('7/48'));
     let f = await press('/', (x) => x.includes('filter: █'));
-    f = await press('tcp', (x) => x.includes('filter: tcp█'));
-    // No filter language given to this viewer: refused, with the reason.
-    expect(f).toMatch(/✗ display filters are not available in this build/);
-    f = await press('\x1b', (x) => !x.includes('filter: tcp█'), 'Esc');
-    expect(f).toMatch(/no filter/);
+    f = await press('tcp and', (x) => x.includes('filter: tcp and█'));
+    expect(f).toMatch(/filter: tcp and█ ✗ .*at column 8/);
+    f = await press(' dport == 443', (x) => x.includes('dport == 443█'));
+    expect(f).toMatch(/filter: tcp and dport == 443█ ✓/);
+    // Enter applies: 13 packets to port 443; the selected packet (#7) stays selected.
+    f = await press('\r', (x) => x.includes('filter: tcp and dport == 443 │'), 'Enter');
+    expect(f).toMatch(/│ 1\/13 │ filter: tcp and dport == 443 │/);
+    expect(f).toMatch(/#7 captured/);
+    expect(f).not.toMatch(/^◂ +8 /m);
+    // The engine's verdicts are filter fields too.
+    await press('/');
+    f = await press('\x15drop\r', (x) => x.includes('filter: drop │'), 'drop');
+    expect(f).toMatch(/\/18 │ filter: drop │/);
+    // An invalid filter is not applied; Esc cancels; an empty filter clears.
+    await press('/');
+    f = await press('\x15tcp ==\r', (x) => x.includes('invalid filter'), 'invalid');
+    expect(f).toMatch(/invalid filter: expected a value after "==", .* at column 7 │ .*\/18 │ filter: drop/);
+    await press('/');
+    f = await press('\x1b', (x) => !x.includes('filter: drop█'), 'Esc');
+    expect(f).toMatch(/filter: drop │/);
+    await press('/');
+    f = await press('\x15\r', (x) => x.includes('no filter'), 'clear');
   });
 
   it('? shows every key; any key closes it; q quits', async () => {
