@@ -13,6 +13,7 @@ import * as diff from './commands/diff.js';
 import * as golden from './commands/golden.js';
 import { reportError, setDebug, normalExit, EXIT, UsageError } from './errors.js';
 import * as live from './commands/live.js';
+import * as view from './commands/view.js';
 import { STDIN_ARG } from './capture.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -34,6 +35,7 @@ export async function main(args: string[]): Promise<number> {
     .command(diff)
     .command(golden)
     .command(live)
+    .command(view)
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces on errors', global: true })
     .completion('completion', 'print a bash/zsh completion script (source it from your shell rc)')
     .demandCommand(1, 'no command given')
