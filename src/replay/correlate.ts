@@ -62,7 +62,7 @@ import { createEngine } from '../xlat/engine.js';
 import { inPrefix } from '../xlat/rfc6052.js';
 import { EamTable } from '../xlat/eam.js';
 import { Pool4, Proto } from '../xlat/nat64/pool4.js';
-import { reasonId, reasonText } from '../diag/reasons.js';
+import { Reason, reasonId, reasonText } from '../diag/reasons.js';
 import { sum, finish, fold, pseudo4, pseudo6, update16 } from '../wire/checksum.js';
 import { ipPacketFields, diffFields, ignoreMatcher, type FieldDiff } from './fields.js';
 
@@ -625,21 +625,14 @@ export class Correlator {
     this.remember(ref);
     let b = bytes;
     let o = off;
+    let unknown = false;
     if (this.nat64 && side === 'v4' && !l.later) {
       // A reply to the real translator's binding: feed the engine its own binding instead.
       const r = this.rewriteToEngine(bytes, off, len, l);
       if (r === 1) {
         b = this.scratch;
         o = 0;
-      } else if (r === -1) {
-        if (!fromHold) {
-          // Its binding may show up a little later on the other capture (clock skew larger than
-          // the round trip): wait for it, at most the window.
-          this.hold(bytes, off, len, tsSec, tsNsec, ts, n);
-          return;
-        }
-        this.curUnlearnt = true;
-      }
+      } else if (r === -1) unknown = true;
     }
     this.clock.sec = tsSec;
     this.clock.nsec = tsNsec;
@@ -647,6 +640,16 @@ export class Correlator {
     sink.emits = 0;
     sink.dropReason = 0;
     this.engine.process(b, o, len, this.clock, n, sink);
+    if (unknown && sink.emits === 0 && sink.dropReason === Reason.NoBibEntry) {
+      if (!fromHold) {
+        // A binding the real translator made that the engine does not know (yet): it may show up
+        // a little later on the other capture (clock skew larger than the round trip). Wait for
+        // it, at most the window.
+        this.hold(bytes, off, len, tsSec, tsNsec, ts, n);
+        return;
+      }
+      this.curUnlearnt = true;
+    }
     if (sink.emits === 0) {
       const id = sink.dropReason ? reasonId(sink.dropReason) : 'absorbed';
       this.s.droppedByEngine[id] = (this.s.droppedByEngine[id] ?? 0) + 1;
@@ -740,6 +743,7 @@ export class Correlator {
     } else return 0;
     const real = bindingKey(proto, dst, rd16(b, portOff));
     this.lastReal = real;
+    if (this.realToEngine.size === 0) return -1;
     const eng = this.realToEngine.get(real);
     if (eng === undefined) return -1;
     if (eng === real) return 0;
@@ -817,8 +821,6 @@ export class Correlator {
     const eb = e.bytes;
     const ab = a.bytes;
     if (!loose && eb.length === ab.length && Buffer.compare(eb, ab) === 0) {
-      // The translator chose the engine's binding: note it (replies wait for it otherwise).
-      if (this.nat64 && fam === 4 && e.emitKind !== EmitKind.IcmpError) this.learn(eb, ab);
       this.s.correct++;
       if (this.all) this.onEvent({ kind: 'correct', input: e.ref, output: a.ref, latency, departures: [] });
       return;
