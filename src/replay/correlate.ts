@@ -50,8 +50,8 @@
  * in NAT64 the pool4 address and port (or ICMP identifier) of a new binding, which must lie in
  * pool4; that choice is learnt from the pair, and later IPv4 packets to the real binding are fed
  * to the engine rewritten to the engine's own binding, so replies pair up too (an IPv4 packet to
- * a pool4 binding not seen yet waits, at most the window, for the packet that creates it: clock
- * skew larger than the round trip). An expectation
+ * a pool4 binding the engine does not have waits, at most the window, for the pair that teaches
+ * it: clock skew larger than the round trip). An expectation
  * left without an exact partner is paired with an unpaired output of the same flow (same
  * addresses and ports) if one exists — a packet altered on its way — and otherwise reported
  * missing.
