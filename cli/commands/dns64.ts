@@ -2,7 +2,7 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { runDns64 } from '../../src/replay/dns64.js';
 import type { Dns64Result } from '../../src/xlat/dns64/engine.js';
-import { engineOptions, resolveEngineConfig, resolveDns64, type EngineOptionArgs } from '../engine-options.js';
+import { engineOptions, resolveEngineConfigAuto, resolveDns64, type EngineOptionArgs } from '../engine-options.js';
 import { inputPath, warn } from '../capture.js';
 import { LineOutput } from '../output.js';
 import { UsageError } from '../errors.js';
@@ -33,7 +33,8 @@ export async function handler(argv: ArgumentsCamelCase<Dns64Args>): Promise<void
   const output = argv.write === undefined ? null : inputPath(argv.write);
   if (output === '-' && process.stdout.isTTY) throw new UsageError('refusing to write a capture to a terminal: redirect stdout, or give -w FILE');
   if (output === '-' ) throw new UsageError('-w - would mix the capture with the text output on stdout: give -w FILE');
-  const cfg = resolveEngineConfig(argv);
+  const { cfg, notes } = await resolveEngineConfigAuto(argv, input);
+  for (const l of notes) process.stderr.write(`${l}\n`);
   const { options, zone } = resolveDns64(argv, cfg);
   if (options.prefixes.length === 0) throw new UsageError('dns64: no prefix to synthesize with (give --prefix or dns64.prefixes)');
   const out = new LineOutput();

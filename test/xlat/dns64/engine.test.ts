@@ -239,3 +239,29 @@ describe('--dns64-compat', () => {
     expect((await run(pk, ['--dns64-compat', 'bind'])).map(row)).toEqual(['synthesized 64:ff9b::808:209/60', 'synthesized-excluded 64:ff9b::808:20a/300', 'synthesized 64:ff9b::808:209/60', 'synthesized 64:ff9b::808:209/60', 'synthesized 64:ff9b::a00:1/300']);
   });
 });
+
+describe('--prefix auto', () => {
+  it('uses the prefix the ipv4only.arpa answers show, says where it came from; stdin is refused; none found = pool6', async () => {
+    const pk = [
+      ...exchange('ipv4only.arpa', 'AAAA', { answers: [AAAA('ipv4only.arpa', '2001:db8:64::c000:aa'), AAAA('ipv4only.arpa', '2001:db8:64::c000:ab')] }),
+      ...exchange('www.example.com', 'A', { answers: [A('www.example.com', '8.8.2.1')] }),
+      ...exchange('www.example.com', 'AAAA', {}),
+    ];
+    const f = join(dir, 'auto.pcapng');
+    await writeCapture(f, pk);
+    const r = runCli(['dns64', f, '--prefix', 'auto', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('prefix auto: 2001:db8:64::/96 from the ipv4only.arpa answers (RFC 7050), packet 2');
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).answers.map((a: { data: string }) => a.data))).toEqual([
+      ['2001:db8:64::c000:aa', '2001:db8:64::c000:ab'], ['2001:db8:64::808:201'],
+    ]);
+    const none = join(dir, 'none.pcapng');
+    await writeCapture(none, pk.slice(2));
+    const n = runCli(['dns64', none, '--prefix', 'auto']);
+    expect(n.stderr).toContain('prefix auto: none found in the capture');
+    expect(n.stdout).toContain('64:ff9b::808:201');
+    const { readFileSync } = await import('node:fs');
+    const s = runCli(['dns64', '-', '--prefix', 'auto'], { input: readFileSync(f) });
+    expect([s.status, s.stderr.trim()]).toEqual([2, 'nat64scope: --prefix auto reads the capture twice: give a file, not stdin']);
+  });
+});
