@@ -265,3 +265,15 @@ describe('--prefix auto', () => {
     expect([s.status, s.stderr.trim()]).toEqual([2, 'nat64scope: --prefix auto reads the capture twice: give a file, not stdin']);
   });
 });
+
+describe('ipv4only.arpa (RFC 8880 §7.2)', () => {
+  it('a resolver answer that already holds the well-known addresses under the prefix is kept; another prefix is replaced', async () => {
+    const ok = exchange('ipv4only.arpa', 'AAAA', { answers: [AAAA('ipv4only.arpa', '64:ff9b::c000:aa', 86400), AAAA('ipv4only.arpa', '64:ff9b::c000:ab', 86400)] });
+    const other = exchange('ipv4only.arpa', 'AAAA', { answers: [AAAA('ipv4only.arpa', '2001:db8:9::c000:aa'), AAAA('ipv4only.arpa', '2001:db8:9::c000:ab')] });
+    const out = await run([...ok, ...other]);
+    expect(out.map((o) => [o.reason, o.action, o.answers.map((a) => `${a.data}/${a.ttl}`).join(' ')])).toEqual([
+      ['ipv4only-local', 'keep', '64:ff9b::c000:aa/86400 64:ff9b::c000:ab/86400'],
+      ['ipv4only-local', 'rewrite', '64:ff9b::c000:aa/3600 64:ff9b::c000:ab/3600'],
+    ]);
+  });
+});
