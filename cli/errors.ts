@@ -17,10 +17,12 @@ export function isDebug(): boolean {
 
 /** Prints `nat64scope: <message>` (plus a stack with --debug) and returns the exit code. */
 export function reportError(err: unknown): number {
-  const e = err as { exitCode?: unknown; message?: unknown; stack?: unknown; hint?: unknown };
+  const e = err as { exitCode?: unknown; message?: unknown; stack?: unknown; hint?: unknown; detail?: unknown };
   const known = typeof e?.exitCode === 'number';
   const msg = typeof e?.message === 'string' ? e.message : String(err);
   process.stderr.write(`nat64scope: ${known ? msg : `internal error: ${msg}`}\n`);
+  // Extra lines for a person (e.g. a caret under a filter's column): on a terminal only.
+  if (typeof e?.detail === 'string' && process.stderr.isTTY) process.stderr.write(`${e.detail}\n`);
   if (typeof e?.hint === 'string') process.stderr.write(`hint: ${e.hint}\n`);
   if (debug && typeof e?.stack === 'string') process.stderr.write(`${e.stack}\n`);
   else if (!known) process.stderr.write('hint: run again with --debug for the stack trace, and report it\n');

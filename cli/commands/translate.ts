@@ -7,8 +7,10 @@ import { engineOptions, resolveEngineConfigAuto, resolveDns64, type EngineOption
 import { Dns64Hook } from '../../src/replay/dns64.js';
 import { inputPath, warn } from '../capture.js';
 import { UsageError } from '../errors.js';
+import { filterOptions, compileFilterArg, type FilterArgs } from '../filter-option.js';
+import { filterSelector } from '../../src/replay/filter-select.js';
 
-export interface TranslateArgs extends EngineOptionArgs {
+export interface TranslateArgs extends EngineOptionArgs, FilterArgs {
   capture: string;
   write?: string;
   explain?: string;
@@ -23,8 +25,9 @@ export const command = 'translate <capture>';
 export const describe = 'replay a capture through the DNS64/NAT64 engines and write what the translator emits';
 
 export function builder(y: Argv): Argv<TranslateArgs> {
-  return engineOptions(y
+  return filterOptions(engineOptions(y
     .positional('capture', { type: 'string', describe: 'pcap or pcapng file (gzip ok), or - for stdin', demandOption: true }))
+    , 'with --filter: also every later packet of a flow (5-tuple, both directions) once one of its packets matched')
     .option('write', { alias: 'w', type: 'string', requiresArg: true, describe: 'write the translated capture: .pcapng or .pcap by extension, - for stdout (pcapng)' })
     .option('explain', { type: 'string', requiresArg: true, describe: 'write the drop report: one NDJSON record per input packet (what became of it and why)' })
     .option('force', { type: 'boolean', default: false, describe: 'replace existing output files' })
@@ -42,6 +45,8 @@ export async function handler(argv: ArgumentsCamelCase<TranslateArgs>): Promise<
   if (output === '-' && process.stdout.isTTY) throw new UsageError('refusing to write a capture to a terminal: redirect stdout, or give -w FILE');
   const { cfg: config, notes } = await resolveEngineConfigAuto(argv, input);
   for (const l of notes) process.stderr.write(`${l}\n`);
+  // Every packet still goes through the engine; the filter picks what is written (README).
+  const filter = compileFilterArg(argv.filter, { findings: false, command: 'translate (it runs no analysis)' });
   let dns64: Dns64Hook | null = null;
   if (config.dns64.enabled) {
     const d = resolveDns64(argv, config);
@@ -61,6 +66,7 @@ export async function handler(argv: ArgumentsCamelCase<TranslateArgs>): Promise<
       onWarning: (m) => warn(`${m} (${input === '-' ? 'stdin' : input})`),
       afterChunk: progress ?? undefined,
       side: argv.side,
+      select: filter ? filterSelector(filter, argv.wholeFlows) : null,
       dns64,
     });
   } finally {
@@ -73,9 +79,11 @@ export async function handler(argv: ArgumentsCamelCase<TranslateArgs>): Promise<
       type: 'summary', input, output, mode: config.mode, profile: config.profile,
       packetsIn: summary.packetsIn, packetsOut: summary.packetsOut, translated: summary.translated,
       hairpinned: summary.hairpinned, reconstructed: summary.reconstructed, generated: summary.icmpErrors + summary.deferred, dropped: summary.dropped, drops,
+      ...(filter ? { filter: filter.text, selected: summary.selected, written: summary.written } : {}),
     }) + '\n');
   }
   process.stderr.write(summaryText(summary) + (dns64 ? `; dns64: ${dns64.engine.answered} AAAA/PTR answers, ${dns64.rewrittenCount} rewritten` : '') + '\n');
+  if (filter) process.stderr.write(`filter: ${summary.selected} of ${summary.packetsIn} input packets selected, ${summary.written} packets written\n`);
 }
 
 /** A progress figure on stderr, shown only after a second of work (SPEC §2 --no-progress). */

@@ -574,6 +574,14 @@ function nameText(b: Uint8Array, base: number, pos: number): string {
   return s.length === 0 ? '.' : s;
 }
 
+/**
+ * Text of the (already walked) name at absolute offset `nameOff` of the message that starts at
+ * absolute offset `msgOff` — e.g. `DnsView.questionOffset()` — as {@link decodeDns} writes it.
+ */
+export function dnsNameText(bytes: Uint8Array, msgOff: number, nameOff: number): string {
+  return nameText(bytes, msgOff, nameOff - msgOff);
+}
+
 function charStringText(b: Uint8Array, p: number, n: number): string {
   let s = '"';
   for (let i = p; i < p + n; i++) {
