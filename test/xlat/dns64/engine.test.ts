@@ -218,6 +218,9 @@ describe('dns64 -w: the rewritten capture', () => {
     const o = join(dir, 'exists.pcapng');
     writeFileSync(o, 'x');
     expect(runCli(['dns64', f, '-w', o]).status).toBe(2);
+    // -w -: the capture (pcapng) owns stdout, no per-query lines.
+    const w = runCli(['dns64', f, '-w', '-']);
+    expect([w.status, w.stdout.slice(0, 4)]).toEqual([0, '\n\r\r\n']);
   });
 });
 
