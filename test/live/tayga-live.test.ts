@@ -57,7 +57,6 @@ describe.skipIf(UNAVAILABLE !== null)('live on both sides of TAYGA (IPv6 host ->
     ]);
     const lines = run.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
     const summary = lines.at(-1)!;
-    if (process.env.N64L_SHOW) console.log(lines.slice(0, -1).map((o) => [o.n, o.iface, o.src, o.dst, o.translation.verdict, o.translation.reason, o.translation.packets.map((q: any) => q.kind + ' ' + q.src + '>' + q.dst).join(',')].join(' ')).join('\n'));
     expect(summary).toMatchObject({ type: 'summary', captured: 12, capturedPerInterface: { n64l6t: 6, n64l4t: 6 }, kernelDrops: 0, toolDrops: 0 });
     // Without pairing, the engine reads the two sides as translate --side auto does: what goes
     // into TAYGA (from the IPv6 host on n64l6t, from the IPv4 host on n64l4t) is translated, what
