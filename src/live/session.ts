@@ -346,8 +346,6 @@ export class LiveCapture {
       this.clock.nsec = p.tsNsec;
       const v = this.locator.locate(bytes, off, caplen, p.linkType);
       const ipLen = caplen - this.locator.linkLen;
-      // Pairing sees the packet as captured, before the engine (and DNS64) run on it.
-      if (this.correlator && v !== 0) this.correlator.push(v === 6 ? 'v6' : 'v4', bytes, this.locator.ipOff, ipLen, p.tsSec, p.tsNsec, p.number);
       this.sink.begin(seq, i, p.number);
       s.setInput(bytes, off, this.locator.linkLen, p.linkType, v === 4 ? 4 : 6);
       if (v === 0) {
@@ -379,6 +377,9 @@ export class LiveCapture {
         lp.dns64 = this.dns64 && v !== 0 ? this.dns64.verdict : null;
         this.onPacket(lp);
       }
+      // Pairing sees the packet as captured (DNS64 never changes the captured bytes); its
+      // verdicts, which this packet may complete, come after the packet itself.
+      if (this.correlator && v !== 0) this.correlator.push(v === 6 ? 'v6' : 'v4', bytes, this.locator.ipOff, ipLen, p.tsSec, p.tsNsec, p.number);
     }
   }
 
