@@ -7,7 +7,7 @@
 //   translate FILE -w /dev/null >= 1.5x faster than tcprewrite --pnat on the same file, peak
 //   memory < 200 MB on 5M packets.
 // Options: --packets N (default 1000000), --big N (default 5000000, 0 to skip), --runs R (default 5),
-// --no-tshark (skip the slow tshark runs), --only packets|translate (one benchmark),
+// --no-tshark (skip the slow tshark runs), --only packets|translate|view (one benchmark),
 // --cpu-prof (translate: also profile one run with node --cpu-prof and print the top functions).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { generate } from './generate.mjs';
 import { generateXlat, XLAT_POOL4, XLAT_POOL4_NET } from './generate-xlat.mjs';
 import { xlatState } from './xlat-state.mjs';
 import { printTop } from './cpuprofile-top.mjs';
+import { viewBench } from './view.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : def; };
@@ -24,7 +25,7 @@ const N = opt('--packets', 1_000_000);
 const BIG = opt('--big', 5_000_000);
 const RUNS = opt('--runs', 5);
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
-if (ONLY !== null && ONLY !== 'packets' && ONLY !== 'translate') throw new Error(`--only packets|translate, not ${ONLY}`);
+if (ONLY !== null && ONLY !== 'packets' && ONLY !== 'translate' && ONLY !== 'view') throw new Error(`--only packets|translate|view, not ${ONLY}`);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
 mkdirSync(OUT, { recursive: true });
@@ -240,5 +241,13 @@ async function translateBench() {
   }
 }
 
-if (ONLY !== 'translate') await packetsBench();
-if (ONLY !== 'packets') await translateBench();
+if (ONLY === null || ONLY === 'packets') await packetsBench();
+if (ONLY === null || ONLY === 'translate') await translateBench();
+if (ONLY === null || ONLY === 'view') {
+  // Issue 6: the viewer on the two-sided NAT64 capture (bench/view.mjs).
+  const file = join(OUT, `bench-xlat-${N}.pcap`);
+  await ensure(file, N, generateXlat);
+  const big = BIG > 0 ? join(OUT, `bench-xlat-${BIG}.pcap`) : null;
+  if (big) await ensure(big, BIG, generateXlat);
+  await viewBench({ file, big, pool4: XLAT_POOL4, runs: Math.min(RUNS, 3), tshark: args.includes('--no-tshark') ? null : TSHARK });
+}

@@ -14,8 +14,8 @@
  *   the kinds emitted (bits of EmitKind), the drop reason, and where its emits start in the spool.
  *   Packets emitted later by a timer are kept apart (bounded).
  * - Sessions: snapshots of the NAT64 BIB and session tables (at most 1000 entries of each kept per
- *   snapshot), taken after every packet while they cost less than a tenth of the indexing time
- *   (small captures: exact at every packet), sparser beyond; at most 512 snapshots and 200,000
+ *   snapshot), taken after every packet while the entries copied stay under 4 per packet (plus
+ *   an allowance: small captures are exact at every packet), sparser beyond; at most 512 snapshots and 200,000
  *   entries in all (packed: 72 bytes a session) (thinned two by two). The sessions pane shows the latest snapshot at or
  *   before the selected packet, and says which.
  * - Views: a filter (a predicate over decoded packets) is evaluated in the same background slices
@@ -172,8 +172,8 @@ const MAX_SNAPSHOTS = 512;
 const MAX_SNAPSHOT_ENTRIES = 1000;
 /** Entries (BIB + sessions) kept across all snapshots. */
 const MAX_SNAPSHOT_TOTAL = 200_000;
-/** Milliseconds of snapshots allowed beyond a tenth of the indexing time. */
-const SNAPSHOT_ALLOWANCE_MS = 5;
+/** Table entries snapshots may copy beyond 4 per packet. */
+const SNAPSHOT_ALLOWANCE = 100_000;
 /** Packets emitted by timers kept for the detail pane. */
 const MAX_DEFERRED = 10000;
 
@@ -248,10 +248,9 @@ export class CaptureModel {
   private snapshots: Snapshot[] = [];
   private snapEvery = 1;
   private snapEntries = 0;
-  private snapMs = 0;
+  private snapCopied = 0;
   private readonly stateNames = new StateNames();
   private unpacked: { from: Snapshot; at: SessionsAt } | null = null;
-  private readonly startedAt = performance.now();
   private nextSnap = 0;
   private done = false;
   private err: string | null = null;
@@ -369,10 +368,10 @@ export class CaptureModel {
       this.nextSnap = Number.POSITIVE_INFINITY;
       return;
     }
-    // Time budget: snapshots (a copy of the tables) may take a tenth of the indexing time, plus
-    // a small allowance, so that small captures get one per packet (exact) and big ones stay fast.
-    const now = performance.now();
-    if (!force && this.snapMs > SNAPSHOT_ALLOWANCE_MS + 0.1 * (now - this.startedAt)) {
+    // Budget: entries copied (each a few objects from the engine's snapshot API) may average 4
+    // per packet, plus an allowance, so that small captures get one per packet (exact) and big
+    // ones stay fast.
+    if (!force && this.snapCopied > SNAPSHOT_ALLOWANCE + 4 * this.n) {
       this.nextSnap = this.n + this.snapEvery;
       return;
     }
@@ -395,7 +394,7 @@ export class CaptureModel {
       this.snapEntries = this.snapshots.reduce((n, x) => n + x.bib.length / 32 + x.sessions.length / 72, 0);
       this.snapEvery *= 2;
     }
-    this.snapMs += performance.now() - now;
+    this.snapCopied += bib.length + sessions.length;
     // Big tables: a copy makes as many objects as entries (the engine's snapshot API), so space
     // them by 50 packets per entry: the garbage stays a small fraction of the packets' own.
     const total = bib.length + sessions.length;
