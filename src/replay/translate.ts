@@ -13,6 +13,7 @@ import { EmitKind, type Engine, type XlatSink, type Clock } from '../xlat/types.
 import type { EngineConfig } from '../xlat/config-types.js';
 import { reasonId, reasonText, Reason } from '../diag/reasons.js';
 import { createEngine } from '../xlat/engine.js';
+import type { Dns64Hook } from './dns64.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -44,6 +45,11 @@ export interface TranslateOptions {
    * written, and only their `--explain` records. Null: everything.
    */
   select?: EmitSelector | null;
+  /**
+   * SPEC §4 DNS64: consulted once per input packet before the translator; AAAA answers it
+   * changes are replaced by its answer. Null/absent = `--no-dns64`.
+   */
+  dns64?: Dns64Hook | null;
   /**
    * The number each input packet goes by (comments, --explain), given its 1-based position in
    * the input (increasing): the viewer writes a filtered selection and keeps the original
@@ -123,7 +129,7 @@ FAST_PREFIX[EmitKind.Hairpinned] = ascii('hairpinned from #');
 FAST_PREFIX[EmitKind.Reconstructed] = ascii('reconstructed from #');
 
 /** Writes engine output into the capture, framing each packet like the input that caused it. */
-class CaptureSink implements XlatSink {
+export class CaptureSink implements XlatSink {
   packetsOut = 0;
   translated = 0;
   hairpinned = 0;
@@ -313,7 +319,7 @@ class ExplainWriter {
   }
 }
 
-function verdictOf(sink: CaptureSink): string {
+export function verdictOf(sink: CaptureSink): string {
   if (sink.curKinds & (1 << EmitKind.Reconstructed)) return 'reconstructed';
   if (sink.curKinds & (1 << EmitKind.Hairpinned)) return 'hairpinned';
   if (sink.curKinds & (1 << EmitKind.Translated)) return 'translated';
@@ -351,6 +357,14 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
     if (out) writer = await openCaptureWriter(out, { format, force: opts.force ?? false });
     if (opts.explain) explain = await ExplainWriter.open(opts.explain, opts.force ?? false);
     const pending: string[] = [];
+    const dns64 = opts.dns64 ?? null;
+    if (dns64 && opts.input !== '-') {
+      // A data first (parallel A/AAAA queries: the A answer may come after the AAAA answer).
+      const pre = new LinkLocator();
+      await readCapture(opts.input, (p: CapturedPacket) => {
+        if (pre.locate(p.data, p.offset, p.caplen, p.linkType) !== 0) dns64.prescan(p.data, p.offset, p.caplen, p.linkType, pre.ipOff);
+      }, { blocking: opts.blocking, onWarning: () => undefined });
+    }
     read = await readCapture(opts.input, (p: CapturedPacket) => {
       n++;
       if (sink === null) {
@@ -369,17 +383,26 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
       if (v === 0) {
         s.drop(Reason.NotIp, num);
         engine.advance(clock, s);
-      } else if (!(readSide(side, v) && engine.reconstruct(p.data, locator.ipOff, p.caplen - locator.linkLen, clock, num, s))) {
-        engine.process(p.data, locator.ipOff, p.caplen - locator.linkLen, clock, num, s);
+      } else {
+        let bytes = p.data;
+        let ipOff = locator.ipOff;
+        let ipLen = p.caplen - locator.linkLen;
+        const swapped = dns64 ? dns64.packet(p.data, p.offset, p.caplen, p.linkType, locator.ipOff, num) : null;
+        if (swapped) {
+          bytes = swapped;
+          ipOff = locator.linkLen;
+          ipLen = swapped.length - locator.linkLen;
+        }
+        if (!(readSide(side, v) && engine.reconstruct(bytes, ipOff, ipLen, clock, num, s))) engine.process(bytes, ipOff, ipLen, clock, num, s);
       }
       if (select) {
         if (select.input(p, verdictOf(s), s.curDrop ? reasonId(s.curDrop) : null)) {
           chosen!.set(num);
           selected++;
-          if (explain) pending.push(explainRecord(num, p, s));
+          if (explain) pending.push(explainRecord(num, p, s, dns64));
         }
         s.release(keepHeld(num));
-      } else if (explain) pending.push(explainRecord(num, p, s));
+      } else if (explain) pending.push(explainRecord(num, p, s, dns64));
     }, {
       onWarning: opts.onWarning,
       blocking: opts.blocking,
@@ -432,13 +455,15 @@ function readSide(side: 'none' | 'v6' | 'v4' | 'auto', v: number): boolean {
   return side === 'auto' || (side === 'v6' && v === 6) || (side === 'v4' && v === 4);
 }
 
-function explainRecord(n: number, p: CapturedPacket, s: CaptureSink): string {
+function explainRecord(n: number, p: CapturedPacket, s: CaptureSink, dns64: Dns64Hook | null): string {
   const verdict = verdictOf(s);
   const o: Record<string, unknown> = { n, ts: p.tsSec + p.tsNsec / 1e9, verdict, emitted: s.curEmits };
   if (s.curDrop) {
     o.reason = reasonId(s.curDrop);
     o.detail = reasonText(s.curDrop);
   }
+  // DNS packets: what DNS64 did with it (kept, rewritten, passed) and why.
+  if (dns64?.verdict) o.dns64 = dns64.verdict;
   return JSON.stringify(o);
 }
 
