@@ -69,7 +69,7 @@ export async function viewBench({ file, big, pool4, runs, tshark }) {
   if (pr.status !== 0) throw new Error(`view probe failed: ${pr.stderr.slice(-400)}`);
   const j = JSON.parse(pr.stdout.trim().split('\n').pop());
   console.log(`  in process: capture opened -> first frame ${j.firstMs.toFixed(0)} ms (${j.firstCount} packets indexed by then; modules ${j.importsMs.toFixed(0)} ms)`);
-  console.log(`  whole capture indexed and replayed in the background: ${(j.indexMs / 1000).toFixed(1)} s (${(j.packets / j.indexMs / 1000).toFixed(2)} M packets/s), index ${j.indexMb.toFixed(0)} MB`);
+  console.log(`  whole capture indexed and replayed in the background: ${(j.indexMs / 1000).toFixed(1)} s (${(j.packets / (j.indexMs / 1000) / 1e6).toFixed(2)} M packets/s), index ${j.indexMb.toFixed(0)} MB`);
   let worst = 0;
   for (const k of j.keys) {
     worst = Math.max(worst, k.median);
