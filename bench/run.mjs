@@ -10,7 +10,8 @@
 //   per second over N DNS packets, ratio against tshark decoding the same DNS; peak memory flat
 //   from N to 2N packets (bounded by the distinct names).
 // Options: --packets N (default 1000000), --big N (default 5000000, 0 to skip), --runs R (default 5),
-// --no-tshark (skip the slow tshark runs), --only packets|translate|dns64|analyze (one benchmark;
+// --no-tshark (skip the slow tshark runs), --only packets|translate|dns64|analyze|live|aws-check|correlate
+// (one benchmark; correlate: bench/correlate.mjs, issue 7, and aws-check are not part of the default run;
 // analyze: bench/analyze.mjs, --tshark-big to run tshark on the big capture too),
 // --cpu-prof (translate: also profile one run with node --cpu-prof and print the top functions).
 import { spawnSync } from 'node:child_process';
@@ -29,7 +30,8 @@ const N = opt('--packets', 1_000_000);
 const BIG = opt('--big', 5_000_000);
 const RUNS = opt('--runs', 5);
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
-if (ONLY !== null && !['packets', 'translate', 'dns64', 'analyze'].includes(ONLY)) throw new Error(`--only packets|translate|dns64|analyze, not ${ONLY}`);
+const BENCHES = ['packets', 'translate', 'dns64', 'analyze', 'live', 'aws-check', 'correlate'];
+if (ONLY !== null && !BENCHES.includes(ONLY)) throw new Error(`--only ${BENCHES.join('|')}, not ${ONLY}`);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
 mkdirSync(OUT, { recursive: true });
@@ -252,3 +254,11 @@ if (ONLY === null || ONLY === 'analyze') {
   const { analyzeBench } = await import('./analyze.mjs');
   await analyzeBench({ OUT, N, BIG, RUNS, args, measure, median, ensure, CLI, TSHARK, generateXlat, XLAT_POOL4 });
 }
+if (ONLY === 'aws-check') await (await import('./aws-check.mjs')).awsCheckBench({ runs: RUNS, out: OUT });
+if (ONLY === 'correlate') {
+  // Issue 7 (bench/correlate.mjs): --packets N per side (default 1000000), --big (default 2N).
+  const { correlateBench } = await import('./correlate.mjs');
+  await correlateBench({ cli: CLI, out: OUT, n: N, runs: opt('--runs', 3), big: args.includes('--big') ? BIG : 2 * N });
+}
+// Live capture (bench/live.mjs: root, tcpreplay, tcpdump; skipped with a message otherwise).
+if (ONLY === null || ONLY === 'live') await (await import('./live.mjs')).liveBench();

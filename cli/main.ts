@@ -7,7 +7,13 @@ import * as packets from './commands/packets.js';
 import * as translate from './commands/translate.js';
 import * as analyze from './commands/analyze.js';
 import * as dns64 from './commands/dns64.js';
-import { reportError, setDebug, EXIT, UsageError } from './errors.js';
+import * as awsCheck from './commands/aws-check.js';
+import * as correlate from './commands/correlate.js';
+import * as diff from './commands/diff.js';
+import * as golden from './commands/golden.js';
+import { reportError, setDebug, normalExit, EXIT, UsageError } from './errors.js';
+import * as live from './commands/live.js';
+import * as view from './commands/view.js';
 import { STDIN_ARG } from './capture.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -24,6 +30,12 @@ export async function main(args: string[]): Promise<number> {
     .command(translate)
     .command(analyze)
     .command(dns64)
+    .command(awsCheck)
+    .command(correlate)
+    .command(diff)
+    .command(golden)
+    .command(live)
+    .command(view)
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces on errors', global: true })
     .completion('completion', 'print a bash/zsh completion script (source it from your shell rc)')
     .demandCommand(1, 'no command given')
@@ -50,8 +62,9 @@ export async function main(args: string[]): Promise<number> {
   } catch (err) {
     return reportError(err);
   }
-  // A command that worked and found what it was asked to fail on (analyze --fail-on) sets it.
-  return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+  // A handler that found what it was asked to fail on calls setFound() or sets process.exitCode (SPEC §2: exit 1).
+  const code = normalExit();
+  return code !== EXIT.OK ? code : Number(process.exitCode ?? EXIT.OK);
 }
 
 /** "Unknown arguments: pakets, x" + "Did you mean packets?" -> one sentence. */

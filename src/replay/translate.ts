@@ -50,6 +50,12 @@ export interface TranslateOptions {
    * changes are replaced by its answer. Null/absent = `--no-dns64`.
    */
   dns64?: Dns64Hook | null;
+  /**
+   * The number each input packet goes by (comments, --explain), given its 1-based position in
+   * the input (increasing): the viewer writes a filtered selection and keeps the original
+   * capture's numbers.
+   */
+  numbers?: (n: number) => number;
 }
 
 /** Decides what `translate --filter` writes (see TranslateOptions.select). */
@@ -123,7 +129,7 @@ FAST_PREFIX[EmitKind.Hairpinned] = ascii('hairpinned from #');
 FAST_PREFIX[EmitKind.Reconstructed] = ascii('reconstructed from #');
 
 /** Writes engine output into the capture, framing each packet like the input that caused it. */
-class CaptureSink implements XlatSink {
+export class CaptureSink implements XlatSink {
   packetsOut = 0;
   translated = 0;
   hairpinned = 0;
@@ -313,7 +319,7 @@ class ExplainWriter {
   }
 }
 
-function verdictOf(sink: CaptureSink): string {
+export function verdictOf(sink: CaptureSink): string {
   if (sink.curKinds & (1 << EmitKind.Reconstructed)) return 'reconstructed';
   if (sink.curKinds & (1 << EmitKind.Hairpinned)) return 'hairpinned';
   if (sink.curKinds & (1 << EmitKind.Translated)) return 'translated';
@@ -373,29 +379,30 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
       s.clock = clock;
       const v = locator.locate(p.data, p.offset, p.caplen, p.linkType);
       s.setInput(p.data, p.offset, locator.linkLen, p.linkType, v === 4 ? 4 : 6);
+      const num = opts.numbers ? opts.numbers(n) : n;
       if (v === 0) {
-        s.drop(Reason.NotIp, n);
+        s.drop(Reason.NotIp, num);
         engine.advance(clock, s);
       } else {
         let bytes = p.data;
         let ipOff = locator.ipOff;
         let ipLen = p.caplen - locator.linkLen;
-        const swapped = dns64 ? dns64.packet(p.data, p.offset, p.caplen, p.linkType, locator.ipOff, n) : null;
+        const swapped = dns64 ? dns64.packet(p.data, p.offset, p.caplen, p.linkType, locator.ipOff, num) : null;
         if (swapped) {
           bytes = swapped;
           ipOff = locator.linkLen;
           ipLen = swapped.length - locator.linkLen;
         }
-        if (!(readSide(side, v) && engine.reconstruct(bytes, ipOff, ipLen, clock, n, s))) engine.process(bytes, ipOff, ipLen, clock, n, s);
+        if (!(readSide(side, v) && engine.reconstruct(bytes, ipOff, ipLen, clock, num, s))) engine.process(bytes, ipOff, ipLen, clock, num, s);
       }
       if (select) {
         if (select.input(p, verdictOf(s), s.curDrop ? reasonId(s.curDrop) : null)) {
-          chosen!.set(n);
+          chosen!.set(num);
           selected++;
-          if (explain) pending.push(explainRecord(n, p, s, dns64));
+          if (explain) pending.push(explainRecord(num, p, s, dns64));
         }
-        s.release(keepHeld(n));
-      } else if (explain) pending.push(explainRecord(n, p, s, dns64));
+        s.release(keepHeld(num));
+      } else if (explain) pending.push(explainRecord(num, p, s, dns64));
     }, {
       onWarning: opts.onWarning,
       blocking: opts.blocking,
