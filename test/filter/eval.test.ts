@@ -142,9 +142,9 @@ const PAIRS: Array<[string, string]> = [
   ['icmpv6', 'icmpv6'],
 ];
 const PREFS = ['-o', 'ip.defragment:FALSE', '-o', 'ipv6.defragment:FALSE'];
-// Files whose content tshark dissects differently on purpose (malformed on purpose; TCP
-// reassembly of DNS over TCP shows messages on other segments than nat64scope's decoder).
-const TSHARK_FILES = FIXTURES.filter((f) => !['malformed.pcap', 'truncated.pcap', 'dns-tcp.pcap'].includes(f));
+// malformed.pcap is broken on purpose and tshark calls a cut TCP header "tcp" where nat64scope
+// (whose `tcp` means a decodable TCP header) does not; truncated.pcap ends in a cut record.
+const TSHARK_FILES = FIXTURES.filter((f) => !['malformed.pcap', 'truncated.pcap'].includes(f));
 
 describe.each(TSHARK_FILES)('%s: the same packets as tshark -Y', (name) => {
   it.each(PAIRS)('%s  <->  %s', async (ours, theirs) => {
