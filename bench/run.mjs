@@ -7,7 +7,7 @@
 //   translate FILE -w /dev/null >= 1.5x faster than tcprewrite --pnat on the same file, peak
 //   memory < 200 MB on 5M packets.
 // Options: --packets N (default 1000000), --big N (default 5000000, 0 to skip), --runs R (default 5),
-// --no-tshark (skip the slow tshark runs), --only packets|translate (one benchmark),
+// --no-tshark (skip the slow tshark runs), --only packets|translate|filter (one benchmark; filter: bench/filter.mjs),
 // --cpu-prof (translate: also profile one run with node --cpu-prof and print the top functions).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
@@ -24,7 +24,7 @@ const N = opt('--packets', 1_000_000);
 const BIG = opt('--big', 5_000_000);
 const RUNS = opt('--runs', 5);
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
-if (ONLY !== null && ONLY !== 'packets' && ONLY !== 'translate') throw new Error(`--only packets|translate, not ${ONLY}`);
+if (ONLY !== null && ONLY !== 'packets' && ONLY !== 'translate' && ONLY !== 'filter') throw new Error(`--only packets|translate|filter, not ${ONLY}`);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
 mkdirSync(OUT, { recursive: true });
@@ -240,5 +240,12 @@ async function translateBench() {
   }
 }
 
-if (ONLY !== 'translate') await packetsBench();
-if (ONLY !== 'packets') await translateBench();
+if (ONLY === 'filter') {
+  const file = join(OUT, `bench-${N}.pcap`);
+  await ensure(file, N);
+  const { filterBench } = await import('./filter.mjs');
+  await filterBench({ file, n: N, runs: RUNS, cli: CLI, tshark: args.includes('--no-tshark') ? null : TSHARK });
+} else {
+  if (ONLY !== 'translate') await packetsBench();
+  if (ONLY !== 'packets') await translateBench();
+}

@@ -47,7 +47,10 @@ const bit = (id: number, mask: number): NumGetter => (s) => {
   return v !== v ? NaN : (v & mask) !== 0 ? 1 : 0;
 };
 
-const present = (id: number) => (s: FactSource): boolean => s.num(id) === s.num(id);
+const present = (id: number) => (s: FactSource): boolean => {
+  const v = s.num(id);
+  return v === v;
+};
 const isV4 = (s: FactSource): boolean => s.num(F.IPVER) === 4;
 const isV6 = (s: FactSource): boolean => s.num(F.IPVER) === 6;
 const isTcp = present(F.TCPFLAGS);
