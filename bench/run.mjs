@@ -6,8 +6,13 @@
 // IPv4, tens of thousands of sessions):
 //   translate FILE -w /dev/null >= 1.5x faster than tcprewrite --pnat on the same file, peak
 //   memory < 200 MB on 5M packets.
+// Goal from issue 4 (bench/dns64.mjs, bench/generate-dns64.mjs): dns64 >= 300k AAAA queries answered
+//   per second over N DNS packets, ratio against tshark decoding the same DNS; peak memory flat
+//   from N to 2N packets (bounded by the distinct names).
 // Options: --packets N (default 1000000), --big N (default 5000000, 0 to skip), --runs R (default 5),
-// --no-tshark (skip the slow tshark runs), --only packets|translate|filter (one benchmark; filter: bench/filter.mjs),
+// --no-tshark (skip the slow tshark runs), --only packets|translate|dns64|analyze|live|aws-check|correlate|filter
+// (one benchmark; correlate: bench/correlate.mjs, issue 7, and aws-check are not part of the default run;
+// analyze: bench/analyze.mjs, --tshark-big to run tshark on the big capture too; filter: bench/filter.mjs),
 // --cpu-prof (translate: also profile one run with node --cpu-prof and print the top functions).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
@@ -17,6 +22,7 @@ import { generate } from './generate.mjs';
 import { generateXlat, XLAT_POOL4, XLAT_POOL4_NET } from './generate-xlat.mjs';
 import { xlatState } from './xlat-state.mjs';
 import { printTop } from './cpuprofile-top.mjs';
+import { dns64Bench } from './dns64.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : def; };
@@ -24,7 +30,8 @@ const N = opt('--packets', 1_000_000);
 const BIG = opt('--big', 5_000_000);
 const RUNS = opt('--runs', 5);
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
-if (ONLY !== null && ONLY !== 'packets' && ONLY !== 'translate' && ONLY !== 'filter') throw new Error(`--only packets|translate|filter, not ${ONLY}`);
+const BENCHES = ['packets', 'translate', 'dns64', 'analyze', 'live', 'aws-check', 'correlate', 'filter'];
+if (ONLY !== null && !BENCHES.includes(ONLY)) throw new Error(`--only ${BENCHES.join('|')}, not ${ONLY}`);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
 mkdirSync(OUT, { recursive: true });
@@ -240,12 +247,25 @@ async function translateBench() {
   }
 }
 
+if (ONLY === null || ONLY === 'packets') await packetsBench();
+if (ONLY === null || ONLY === 'translate') await translateBench();
+if (ONLY === null || ONLY === 'dns64') await dns64Bench({ N, RUNS, OUT, CLI, TSHARK, measure, median, ensure });
+if (ONLY === null || ONLY === 'analyze') {
+  const { analyzeBench } = await import('./analyze.mjs');
+  await analyzeBench({ OUT, N, BIG, RUNS, args, measure, median, ensure, CLI, TSHARK, generateXlat, XLAT_POOL4 });
+}
+if (ONLY === 'aws-check') await (await import('./aws-check.mjs')).awsCheckBench({ runs: RUNS, out: OUT });
+if (ONLY === 'correlate') {
+  // Issue 7 (bench/correlate.mjs): --packets N per side (default 1000000), --big (default 2N).
+  const { correlateBench } = await import('./correlate.mjs');
+  await correlateBench({ cli: CLI, out: OUT, n: N, runs: opt('--runs', 3), big: args.includes('--big') ? BIG : 2 * N });
+}
+// Live capture (bench/live.mjs: root, tcpreplay, tcpdump; skipped with a message otherwise).
+if (ONLY === null || ONLY === 'live') await (await import('./live.mjs')).liveBench();
+// Display filter (bench/filter.mjs, issues 5/6): not part of the default run.
 if (ONLY === 'filter') {
   const file = join(OUT, `bench-${N}.pcap`);
   await ensure(file, N);
   const { filterBench } = await import('./filter.mjs');
   await filterBench({ file, n: N, runs: RUNS, cli: CLI, tshark: args.includes('--no-tshark') ? null : TSHARK });
-} else {
-  if (ONLY !== 'translate') await packetsBench();
-  if (ONLY !== 'packets') await translateBench();
 }

@@ -11,6 +11,9 @@
 import type { Argv } from 'yargs';
 import { loadConfig, PROFILE_NAMES, ConfigError } from '../src/xlat/config.js';
 import type { EngineConfig } from '../src/xlat/config-types.js';
+import { dns64Options, type Dns64Options } from '../src/xlat/dns64/engine.js';
+import type { Dns64Compat } from '../src/xlat/dns64/compat.js';
+import { loadZoneFile, type ZoneRecord } from '../src/xlat/dns64/zone.js';
 
 export interface EngineOptionArgs {
   config?: string;
@@ -20,9 +23,11 @@ export interface EngineOptionArgs {
   pool4?: string[];
   eam?: string[];
   dns64?: boolean;
+  dns64Compat?: string;
+  zone?: string;
 }
 
-export const ENGINE_OPTION_KEYS = ['config', 'profile', 'mode', 'prefix', 'pool4', 'eam', 'dns64'] as const;
+export const ENGINE_OPTION_KEYS = ['config', 'profile', 'mode', 'prefix', 'pool4', 'eam', 'dns64', 'dns64-compat', 'zone'] as const;
 
 /** Repeatable string option without yargs' greedy `array: true` (which would eat positionals). */
 export function repeated(v: unknown): string[] | undefined {
@@ -71,6 +76,17 @@ export function engineOptions<T>(y: Argv<T>): Argv<T & EngineOptionArgs> {
       type: 'boolean',
       describe: 'run the DNS64 engine (default on; --no-dns64 turns it off)',
     })
+    .option('dns64-compat', {
+      type: 'string',
+      requiresArg: true,
+      choices: ['rfc', 'bind', 'unbound'],
+      describe: 'answer like this resolver where BIND and Unbound depart from RFC 6147 (default rfc; see README "dns64")',
+    })
+    .option('zone', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'zone file or hosts file: A (and AAAA/CNAME/DNAME/PTR) data for names the capture never resolved',
+    })
     .group([...ENGINE_OPTION_KEYS], 'Engine:') as unknown as Argv<T & EngineOptionArgs>;
 }
 
@@ -95,4 +111,10 @@ export function resolveEngineConfig(argv: EngineOptionArgs): EngineConfig {
     }
     throw err;
   }
+}
+
+/** The DNS64 engine options (`--dns64-compat`) and `--zone` records for an engine config. */
+export function resolveDns64(argv: EngineOptionArgs, cfg: EngineConfig): { options: Dns64Options; zone: ZoneRecord[] | undefined } {
+  const options = dns64Options(cfg, (argv.dns64Compat ?? 'rfc') as Dns64Compat);
+  return { options, zone: argv.zone ? loadZoneFile(argv.zone) : undefined };
 }

@@ -8,6 +8,19 @@ export class UsageError extends Error {
 export const EXIT = { OK: 0, FOUND: 1, USAGE: 2, INPUT: 3, ENV: 4, INTERNAL: 70 } as const;
 
 let debug = false;
+let found = false;
+
+/**
+ * The command worked and found what it was asked to fail on (`golden --check` differences, `diff`
+ * differences, `correlate` mismatches): main() exits 1 once the command's output is complete.
+ */
+export function setFound(): void {
+  found = true;
+}
+/** The exit code of a command that returned normally: 0, or 1 after setFound(). */
+export function normalExit(): number {
+  return found ? EXIT.FOUND : EXIT.OK;
+}
 export function setDebug(on: boolean): void {
   debug = on;
 }

@@ -5,7 +5,15 @@ import { hideBin } from 'yargs/helpers';
 import { readFileSync } from 'node:fs';
 import * as packets from './commands/packets.js';
 import * as translate from './commands/translate.js';
-import { reportError, setDebug, EXIT, UsageError } from './errors.js';
+import * as analyze from './commands/analyze.js';
+import * as dns64 from './commands/dns64.js';
+import * as awsCheck from './commands/aws-check.js';
+import * as correlate from './commands/correlate.js';
+import * as diff from './commands/diff.js';
+import * as golden from './commands/golden.js';
+import { reportError, setDebug, normalExit, EXIT, UsageError } from './errors.js';
+import * as live from './commands/live.js';
+import * as view from './commands/view.js';
 import { STDIN_ARG } from './capture.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -20,6 +28,14 @@ export async function main(args: string[]): Promise<number> {
     .usage('$0 <command> [options]\n\nDecode captures of IPv6-only networks and replay them through DNS64/NAT64 engines.')
     .command(packets)
     .command(translate)
+    .command(analyze)
+    .command(dns64)
+    .command(awsCheck)
+    .command(correlate)
+    .command(diff)
+    .command(golden)
+    .command(live)
+    .command(view)
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces on errors', global: true })
     .completion('completion', 'print a bash/zsh completion script (source it from your shell rc)')
     .demandCommand(1, 'no command given')
@@ -46,7 +62,9 @@ export async function main(args: string[]): Promise<number> {
   } catch (err) {
     return reportError(err);
   }
-  return EXIT.OK;
+  // A handler that found what it was asked to fail on calls setFound() or sets process.exitCode (SPEC §2: exit 1).
+  const code = normalExit();
+  return code !== EXIT.OK ? code : Number(process.exitCode ?? EXIT.OK);
 }
 
 /** "Unknown arguments: pakets, x" + "Did you mean packets?" -> one sentence. */

@@ -22,8 +22,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Timeline, writeTimeline, buildIp } from './lib/timeline.js';
 import { LinkType } from '../src/pcap/linktype.js';
-import { translateCapture } from '../src/replay/translate.js';
 import { loadConfig } from '../src/xlat/config.js';
+import { runGoldenCase, refreshOutputs, writeManifest, MANIFEST_FORMAT, type GoldenCaseManifest } from '../src/replay/golden.js';
 import { Reason, reasonId, reasonText } from '../src/diag/reasons.js';
 
 /** 2026-03-01 12:00:00 UTC: every input starts here. */
@@ -574,9 +574,17 @@ async function readPorts(expected: string): Promise<number[]> {
   return ports;
 }
 
-async function translate(dir: string, c: GoldenCase, out: string, explain: string): Promise<void> {
+/**
+ * Runs one case through the `golden` command's library (src/replay/golden.ts): writes
+ * expected/CASE.expected.pcapng and expected/CASE.explain.ndjson, returns its manifest entry.
+ */
+async function translate(dir: string, c: GoldenCase): Promise<GoldenCaseManifest> {
   const config = loadConfig({ configFile: join(dir, 'configs', `${c.config}.json`) });
-  await translateCapture({ input: join(dir, 'inputs', `${c.input}.pcapng`), output: out, explain, config, force: true, blocking: true });
+  return runGoldenCase({ name: c.name, input: join(dir, 'inputs', `${c.input}.pcapng`), config }, join(dir, 'expected'), { force: true });
+}
+
+function packageVersion(root: string): string {
+  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 async function writeInput(dir: string, name: string, tl: Timeline): Promise<void> {
@@ -597,7 +605,15 @@ pass), that tshark opens every expected capture with no malformed packet and no 
 that the builder is deterministic.
 
 Equivalent command line for a case: \`nat64scope translate inputs/INPUT.pcapng --config
-configs/CONFIG.json -w OUT.pcapng --explain OUT.ndjson\`.
+configs/CONFIG.json -w OUT.pcapng --explain OUT.ndjson\`. The expected files are written by the
+\`golden\` command's library (\`src/replay/golden.ts\`), which also writes
+\`expected/manifest.json\` (sha256 of every input and output, packet counts, drops by reason, the
+full effective configuration, the tool version), so the whole suite can be verified the way
+another project would verify its own:
+
+\`\`\`
+nat64scope golden --check test/golden/expected      # exit 1 with "#12 ipv4.ttl: expected 63, got 64" lines
+\`\`\`
 
 ## Regenerating
 
@@ -626,12 +642,13 @@ ${rows.join('\n')}
 }
 
 /** Builds every input, config and expected file into `dir`. */
-export async function buildGolden(dir: string): Promise<GoldenCase[]> {
+export async function buildGolden(dir: string, root = repoRoot()): Promise<GoldenCase[]> {
   for (const sub of ['inputs', 'configs', 'expected']) {
     rmSync(join(dir, sub), { recursive: true, force: true });
     mkdirSync(join(dir, sub), { recursive: true });
   }
   const manifest: GoldenCase[] = [];
+  const goldenEntries: GoldenCaseManifest[] = [];
   const configsDone = new Set<string>();
   const inputsDone = new Set<string>();
   for (const c of CASES) {
@@ -647,7 +664,7 @@ export async function buildGolden(dir: string): Promise<GoldenCase[]> {
         // Step 1: the IPv6 side alone, to learn the pool4 ports the NAT64 picks.
         const tl = staged.first();
         await writeInput(dir, c.input, tl);
-        await translate(dir, c, exp, expl);
+        await translate(dir, c);
         staged.then(tl, { port4: await readPorts(exp) });
         tl.frames.sort((a, b) => a.t - b.t);
         await writeInput(dir, c.input, tl);
@@ -656,26 +673,40 @@ export async function buildGolden(dir: string): Promise<GoldenCase[]> {
       }
       inputsDone.add(c.input);
     }
-    await translate(dir, c, exp, expl);
+    let entry = await translate(dir, c);
     if (c.correct) {
       const lines = readFileSync(expl, 'utf8').split('\n').filter(Boolean);
       const fixed = c.correct(readFileSync(exp), lines);
       writeFileSync(exp, fixed.pcap);
       writeFileSync(expl, fixed.explain.join('\n') + '\n');
+      entry = await refreshOutputs(join(dir, 'expected'), entry);
     }
+    goldenEntries.push(entry);
     const { name, input, config, rfc, quote, verbatim, what, bug } = c;
     manifest.push(bug ? { name, input, config, rfc, quote, verbatim, what, bug } : { name, input, config, rfc, quote, verbatim, what });
   }
   writeFileSync(join(dir, 'cases.json'), JSON.stringify(manifest, null, 2) + '\n');
+  // The `golden` command's manifest: `nat64scope golden --check test/golden/expected` verifies
+  // the suite with the command a user would run.
+  await writeManifest(join(dir, 'expected'), {
+    format: MANIFEST_FORMAT,
+    tool: { name: 'nat64scope', version: packageVersion(root) },
+    command: 'npm run build && node dist/scripts/build-golden.js rebuilds this directory; nat64scope golden --check test/golden/expected verifies it',
+    cases: goldenEntries,
+  }, true);
   writeFileSync(join(dir, 'README.md'), readmeText(manifest));
   return manifest;
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
-if (isMain) {
+function repoRoot(): string {
   const here = fileURLToPath(new URL('.', import.meta.url));
   // dist/scripts/ -> repository root (also works from scripts/ when run through a TS loader).
-  const root = existsSync(join(here, '..', 'package.json')) ? join(here, '..') : join(here, '..', '..');
+  return existsSync(join(here, '..', 'package.json')) ? join(here, '..') : join(here, '..', '..');
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (isMain) {
+  const root = repoRoot();
   const dir = process.argv[2] ?? join(root, 'test', 'golden');
   buildGolden(dir).then((cases) => {
     process.stderr.write(`build-golden: ${cases.length} cases written to ${dir}\n`);

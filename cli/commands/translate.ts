@@ -3,7 +3,8 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { stat } from 'node:fs/promises';
 import { translateCapture, summaryText, type TranslateSummary } from '../../src/replay/translate.js';
 import { reasonId } from '../../src/diag/reasons.js';
-import { engineOptions, resolveEngineConfig, type EngineOptionArgs } from '../engine-options.js';
+import { engineOptions, resolveEngineConfig, resolveDns64, type EngineOptionArgs } from '../engine-options.js';
+import { Dns64Hook } from '../../src/replay/dns64.js';
 import { inputPath, warn } from '../capture.js';
 import { UsageError } from '../errors.js';
 import { filterOptions, compileFilterArg, type FilterArgs } from '../filter-option.js';
@@ -45,6 +46,11 @@ export async function handler(argv: ArgumentsCamelCase<TranslateArgs>): Promise<
   const config = resolveEngineConfig(argv);
   // Every packet still goes through the engine; the filter picks what is written (README).
   const filter = compileFilterArg(argv.filter, { findings: false, command: 'translate (it runs no analysis)' });
+  let dns64: Dns64Hook | null = null;
+  if (config.dns64.enabled) {
+    const d = resolveDns64(argv, config);
+    if (d.options.prefixes.length) dns64 = new Dns64Hook(d.options, d.zone);
+  }
   const progress = argv.progress && process.stderr.isTTY ? await makeProgress(input) : null;
   let summary: TranslateSummary;
   try {
@@ -60,6 +66,7 @@ export async function handler(argv: ArgumentsCamelCase<TranslateArgs>): Promise<
       afterChunk: progress ?? undefined,
       side: argv.side,
       select: filter ? filterSelector(filter, argv.wholeFlows) : null,
+      dns64,
     });
   } finally {
     if (progress) process.stderr.write('\r\x1b[K');
@@ -74,7 +81,7 @@ export async function handler(argv: ArgumentsCamelCase<TranslateArgs>): Promise<
       ...(filter ? { filter: filter.text, selected: summary.selected, written: summary.written } : {}),
     }) + '\n');
   }
-  process.stderr.write(summaryText(summary) + '\n');
+  process.stderr.write(summaryText(summary) + (dns64 ? `; dns64: ${dns64.engine.answered} AAAA/PTR answers, ${dns64.rewrittenCount} rewritten` : '') + '\n');
   if (filter) process.stderr.write(`filter: ${summary.selected} of ${summary.packetsIn} input packets selected, ${summary.written} packets written\n`);
 }
 

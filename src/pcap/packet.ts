@@ -23,6 +23,11 @@ export interface CapturedPacket {
   section: number;
   /** 1-based number of the packet in the file. */
   number: number;
+  /**
+   * Offset of the packet's first byte in the (decompressed) input stream: for a plain capture
+   * file, where `pread(fileOffset, caplen)` finds it again (the viewer's index).
+   */
+  fileOffset: number;
 }
 
 export function newPacket(): CapturedPacket {
@@ -37,6 +42,7 @@ export function newPacket(): CapturedPacket {
     ifIndex: 0,
     section: 0,
     number: 0,
+    fileOffset: 0,
   };
 }
 

@@ -498,6 +498,7 @@ export class CaptureParser {
       if (caplen > origLen) this.overOrig++;
       if (snaplen > 0 && caplen > snaplen) this.overSnap++;
       pkt.offset = pos + hl;
+      pkt.fileOffset = this.base + pkt.offset;
       pkt.caplen = caplen;
       pkt.origLen = origLen;
       pkt.tsSec = sec;
@@ -635,6 +636,7 @@ export class CaptureParser {
         }
         pkt.data = b;
         pkt.offset = pos + (spb ? 12 : 28);
+        pkt.fileOffset = this.base + pkt.offset;
         pkt.caplen = caplen;
         pkt.origLen = origLen;
         pkt.linkType = this.ifLink[ifid];

@@ -53,6 +53,24 @@ export interface CaptureWriter {
     ifIndex?: number,
     comment?: string | null,
   ): void;
+  /**
+   * {@link write} for hot paths, allocating nothing: the packet is `head[0..headLen)` (a link
+   * header built separately; headLen may be 0) followed by `bytes[off..off+len)`, and the pcapng
+   * comment is the ASCII bytes `commentPrefix` followed by the decimal `commentNum` when
+   * `commentNum >= 0` (no comment when `commentPrefix` is null).
+   */
+  writeParts(
+    head: Uint8Array,
+    headLen: number,
+    bytes: Uint8Array,
+    off: number,
+    len: number,
+    tsSec: number,
+    tsNsec: number,
+    ifIndex: number,
+    commentPrefix: Uint8Array | null,
+    commentNum: number,
+  ): void;
   /** Flush buffered records to the file. */
   flush(): void;
   /** Flush, close and rename the temporary file into place. */
@@ -121,6 +139,23 @@ abstract class BaseWriter {
     this.pos += len;
   }
 
+  /** Copies head[0..headLen) then bytes[off..off+len), at most `caplen` bytes in all. */
+  protected parts(head: Uint8Array, headLen: number, bytes: Uint8Array, off: number, len: number, caplen: number): void {
+    const b = this.buf;
+    let p = this.pos;
+    const h = headLen < caplen ? headLen : caplen;
+    for (let i = 0; i < h; i++) b[p++] = head[i];
+    const rest = caplen - h;
+    if (rest > 0) {
+      if (rest <= 32) for (let i = 0; i < rest; i++) b[p++] = bytes[off + i];
+      else {
+        b.set(bytes.subarray(off, off + rest), p);
+        p += rest;
+      }
+    }
+    this.pos = p;
+  }
+
   protected pad(): void {
     while (this.pos & 3) this.buf[this.pos++] = 0;
   }
@@ -186,6 +221,16 @@ abstract class BaseWriter {
   protected beforeClose(): void {}
 }
 
+/** Number of decimal digits of a non-negative integer. */
+function decimalDigits(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
+}
+
 /** Classic pcap writer (one link type per file). */
 export class PcapWriter extends BaseWriter implements CaptureWriter {
   readonly format = 'pcap' as const;
@@ -249,6 +294,33 @@ export class PcapWriter extends BaseWriter implements CaptureWriter {
     this.packets++;
   }
 
+  writeParts(
+    head: Uint8Array,
+    headLen: number,
+    bytes: Uint8Array,
+    off: number,
+    len: number,
+    tsSec: number,
+    tsNsec: number,
+    ifIndex: number,
+    _commentPrefix: Uint8Array | null,
+    _commentNum: number,
+  ): void {
+    if (ifIndex !== 0) {
+      throw new CaptureWriteError(`a classic pcap file has one interface: cannot write on interface ${ifIndex} (${this.path})`);
+    }
+    if (!this.headerDone) this.header();
+    const total = headLen + len;
+    const caplen = total > this.snaplen ? this.snaplen : total;
+    this.ensure(16 + caplen);
+    this.u32(tsSec);
+    this.u32(this.nanosecond ? tsNsec : Math.floor(tsNsec / 1000));
+    this.u32(caplen);
+    this.u32(total);
+    this.parts(head, headLen, bytes, off, len, caplen);
+    this.packets++;
+  }
+
   protected override beforeClose(): void {
     if (!this.headerDone) this.header();
   }
@@ -259,6 +331,10 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
   readonly format = 'pcapng' as const;
   private readonly defaultLinkType: number;
   private readonly ifLinks: number[] = [];
+  /** The last timestamp second and sec * 1e9 in 32-bit halves (see timestamp()). */
+  private tsBaseSec = -1;
+  private tsBaseHi = 0;
+  private tsBaseLo = 0;
 
   constructor(path: string, fh: FileHandle | null, temp: string | null, opts: WriterOptions) {
     super(path, fh, temp, opts);
@@ -344,24 +420,7 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     this.u32(6);
     this.u32(blen);
     this.u32(ifid);
-    // ticks = tsSec * 1e9 + tsNsec, as two 32-bit halves, on 16-bit limbs (exact, no BigInt).
-    const sec = tsSec > 0 ? Math.floor(tsSec) : 0;
-    const s0 = sec % 65536;
-    const r1 = (sec - s0) / 65536;
-    const s1 = r1 % 65536;
-    const s2 = (r1 - s1) / 65536;
-    let t = s0 * 1e9 + (tsNsec > 0 ? tsNsec : 0);
-    const l0 = t % 65536;
-    let c = (t - l0) / 65536;
-    t = s1 * 1e9 + c;
-    const l1 = t % 65536;
-    c = (t - l1) / 65536;
-    t = s2 * 1e9 + c;
-    const l2 = t % 65536;
-    c = (t - l2) / 65536;
-    const l3 = c % 65536;
-    this.u32(l2 + l3 * 65536);
-    this.u32(l0 + l1 * 65536);
+    this.timestamp(tsSec, tsNsec);
     this.u32(caplen);
     this.u32(Math.max(origLen ?? len, len));
     this.bytes(bytes, off, caplen);
@@ -375,6 +434,92 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     }
     this.u32(blen);
     this.packets++;
+  }
+
+  writeParts(
+    head: Uint8Array,
+    headLen: number,
+    bytes: Uint8Array,
+    off: number,
+    len: number,
+    tsSec: number,
+    tsNsec: number,
+    ifIndex: number,
+    commentPrefix: Uint8Array | null,
+    commentNum: number,
+  ): void {
+    if (ifIndex >= this.ifLinks.length) {
+      if (ifIndex === 0) this.addInterface(this.defaultLinkType, null);
+      else throw new CaptureWriteError(`no interface ${ifIndex} was added (${this.path})`);
+    }
+    const total = headLen + len;
+    const caplen = total > this.snaplen ? this.snaplen : total;
+    const digits = commentNum >= 0 ? decimalDigits(commentNum) : 0;
+    const clen = commentPrefix ? commentPrefix.length + digits : 0;
+    const optLen = clen > 0 ? 4 + ((clen + 3) & ~3) + 4 : 0;
+    const blen = 32 + ((caplen + 3) & ~3) + optLen;
+    this.ensure(blen);
+    this.u32(6);
+    this.u32(blen);
+    this.u32(ifIndex);
+    this.timestamp(tsSec, tsNsec);
+    this.u32(caplen);
+    this.u32(total);
+    this.parts(head, headLen, bytes, off, len, caplen);
+    this.pad();
+    if (clen > 0) {
+      this.u16(1);
+      this.u16(clen);
+      const b = this.buf;
+      let p = this.pos;
+      const pre = commentPrefix as Uint8Array;
+      for (let i = 0; i < pre.length; i++) b[p++] = pre[i];
+      let v = commentNum;
+      for (let i = digits - 1; i >= 0; i--) {
+        const q = Math.floor(v / 10);
+        b[p + i] = 48 + v - q * 10;
+        v = q;
+      }
+      this.pos = p + digits;
+      this.pad();
+      this.u32(0);
+    }
+    this.u32(blen);
+    this.packets++;
+  }
+
+  /** ticks = tsSec * 1e9 + tsNsec, as two 32-bit halves, on 16-bit limbs (exact, no BigInt). */
+  private timestamp(tsSec: number, tsNsec: number): void {
+    const sec = tsSec > 0 ? Math.floor(tsSec) : 0;
+    if (sec !== this.tsBaseSec) {
+      // sec * 1e9 as two 32-bit halves, once per distinct second.
+      const s0 = sec % 65536;
+      const r1 = (sec - s0) / 65536;
+      const s1 = r1 % 65536;
+      const s2 = (r1 - s1) / 65536;
+      let t = s0 * 1e9;
+      const l0 = t % 65536;
+      let c = (t - l0) / 65536;
+      t = s1 * 1e9 + c;
+      const l1 = t % 65536;
+      c = (t - l1) / 65536;
+      t = s2 * 1e9 + c;
+      const l2 = t % 65536;
+      c = (t - l2) / 65536;
+      const l3 = c % 65536;
+      this.tsBaseSec = sec;
+      this.tsBaseHi = l2 + l3 * 65536;
+      this.tsBaseLo = l0 + l1 * 65536;
+    }
+    // + nsec (< 2^32): at most one carry into the high half.
+    let lo = this.tsBaseLo + (tsNsec > 0 ? tsNsec : 0);
+    let hi = this.tsBaseHi;
+    if (lo >= 4294967296) {
+      lo -= 4294967296;
+      hi = (hi + 1) % 4294967296;
+    }
+    this.u32(hi);
+    this.u32(lo);
   }
 }
 

@@ -17,7 +17,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { GoldenCase } from '../../scripts/build-golden.js';
 import { translateCapture } from '../../src/replay/translate.js';
-import { loadConfig } from '../../src/xlat/config.js';
+import { loadConfig, configToJson } from '../../src/xlat/config.js';
+import { createHash } from 'node:crypto';
+import { runCli } from '../helpers/cli.js';
 import { readAllPackets } from '../../src/pcap/reader.js';
 import type { CapturedPacket } from '../../src/pcap/packet.js';
 import { PacketDecoder } from '../../src/wire/layer-decoder.js';
@@ -406,10 +408,26 @@ describe.each(CASES)('golden $name ($rfc)', (c) => {
 });
 
 describe('golden suite', () => {
+  it('passes `nat64scope golden --check` (what another project runs in CI), and its manifest describes every case', () => {
+    const r = runCli(['golden', '--check', join(DIR, 'expected')]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split('\n').pop()).toBe(`golden --check ${join(DIR, 'expected')}: ${CASES.length} cases, ${CASES.length} ok, 0 differ`);
+    expect(r.status).toBe(0);
+    const m = JSON.parse(readFileSync(join(DIR, 'expected', 'manifest.json'), 'utf8'));
+    expect(m.cases.map((c: { name: string }) => c.name)).toEqual(CASES.map((c) => c.name));
+    for (const c of m.cases) {
+      const g = CASES.find((x) => x.name === c.name)!;
+      expect(c.input.path).toBe(`../inputs/${g.input}.pcapng`);
+      expect(c.config).toEqual(configToJson(loadConfig({ configFile: join(DIR, 'configs', `${g.config}.json`) })));
+      expect(c.expected.sha256).toBe(createHash('sha256').update(readFileSync(join(DIR, 'expected', `${c.name}.expected.pcapng`))).digest('hex'));
+      expect(c.summary.packetsIn).toBe(readFileSync(join(DIR, 'expected', `${c.name}.explain.ndjson`), 'utf8').split('\n').filter(Boolean).length);
+    }
+  });
+
   it('every case is in the README, and every expected file belongs to a case', () => {
     const readme = readFileSync(join(DIR, 'README.md'), 'utf8');
     for (const c of CASES) expect(readme, c.name).toContain(`\`${c.name}\``);
-    const names = new Set(CASES.flatMap((c) => [`${c.name}.expected.pcapng`, `${c.name}.explain.ndjson`]));
+    const names = new Set(['manifest.json', ...CASES.flatMap((c) => [`${c.name}.expected.pcapng`, `${c.name}.explain.ndjson`])]);
     expect(readdirSync(join(DIR, 'expected')).sort()).toEqual([...names].sort());
     expect(CASES.length).toBeGreaterThanOrEqual(15);
   });
@@ -429,7 +447,7 @@ describe('golden suite', () => {
       for (const f of files(a)) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
       // What the builder writes besides the expected files must match what is committed (the
       // expected files themselves are compared by the per-case tests above).
-      for (const f of files(a).filter((x) => !x.startsWith('expected'))) {
+      for (const f of [...files(a).filter((x) => !x.startsWith('expected')), join('expected', 'manifest.json')]) {
         expect(readFileSync(join(a, f)).equals(readFileSync(join(DIR, f))), `${f} differs from the committed one: rebuild and review`).toBe(true);
       }
     } finally {

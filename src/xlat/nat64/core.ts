@@ -90,7 +90,7 @@ export class Nat64Core {
 
   constructor(readonly cfg: EngineConfig, opts: Nat64Options) {
     this.pool4 = new Pool4(cfg.pool4);
-    this.sessions = new SessionTable(cfg.policy.maxConnectionsPerDestination !== null);
+    this.sessions = new SessionTable(this.bibs, cfg.policy.maxConnectionsPerDestination !== null, cfg.filtering.addressDependent);
     const t = cfg.timeouts;
     this.timers = [
       new TimerList(TimerKind.Udp, secondsToTicks(t.udp)),
@@ -137,7 +137,7 @@ export class Nat64Core {
   /** New dynamic BIB entry for the IPv6 source of `st`; null when pool4 is exhausted. */
   allocateBib(proto: Proto, addr6: number, port6: number): BibEntry | null {
     const bib = this.bibs[proto];
-    const k = this.pool4.allocate(proto, this.intern.hashOf(addr6), port6, bib.by4);
+    const k = this.pool4.allocate(proto, this.intern.hashOf(addr6), port6, bib);
     if (k < 0) return null;
     return bib.add(addr6, port6, Math.floor(k / 65536), k % 65536, false);
   }
@@ -153,7 +153,7 @@ export class Nat64Core {
     if (s.stored) this.storedCount--;
     this.sessions.remove(s);
     const b = s.bib;
-    if (!b.isStatic && b.sessions.size === 0) this.bibs[b.proto].remove(b);
+    if (!b.isStatic && b.sessionCount === 0) this.bibs[b.proto].remove(b);
   }
 
   removeStoredSyn(s: StoredSyn): void {

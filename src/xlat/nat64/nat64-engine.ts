@@ -155,7 +155,7 @@ export class Nat64Engine implements Engine {
     let r: number;
     if (v6) {
       const id = core.intern.find(bytes, off + 24);
-      const bib = id < 0 ? undefined : core.bibs[p].find6(id * 65536 + dport);
+      const bib = id < 0 ? undefined : core.bibs[p].find6(id, dport);
       if (!bib) return this.cannot(sink, n);
       const t = this.r4;
       t.src = extractIpv4(bytes, off + 8, pool6.len);
@@ -164,7 +164,7 @@ export class Nat64Engine implements Engine {
       t.dport = bib.port4;
       r = core.translator.to4(this.recBuf, 0, l, t, null, n, rs, EmitKind.Reconstructed);
     } else {
-      const bib = core.bibs[p].find4(rd32(bytes, off + 12) * 65536 + sport);
+      const bib = core.bibs[p].find4(rd32(bytes, off + 12), sport);
       if (!bib) return this.cannot(sink, n);
       const t = this.r6;
       core.intern.copyTo(bib.addr6, t.src, 0);
@@ -334,9 +334,8 @@ export class Nat64Engine implements Engine {
     const out: BibSnapshot[] = [];
     const core = this.core;
     for (const bib of core.bibs) {
-      const list = [...bib.by6.values()].sort((a, b) => a.seq - b.seq);
-      for (const e of list) {
-        out.push({ protocol: PROTO_NAMES[e.proto], ipv6: core.intern.bytes(e.addr6), port6: e.port6, ipv4: e.addr4, port4: e.port4, isStatic: e.isStatic, sessions: e.sessions.size });
+      for (const e of bib.entries()) {
+        out.push({ protocol: PROTO_NAMES[e.proto], ipv6: core.intern.bytes(e.addr6), port6: e.port6, ipv4: e.addr4, port4: e.port4, isStatic: e.isStatic, sessions: e.sessionCount });
       }
     }
     return out;
@@ -348,8 +347,7 @@ export class Nat64Engine implements Engine {
     const pool6 = core.cfg.pool6;
     const out: SessionSnapshot[] = [];
     for (const bib of core.bibs) {
-      const all = [];
-      for (const e of bib.by6.values()) for (const s of e.sessions.values()) all.push(s);
+      const all = bib.sessions.values();
       all.sort((a, b) => a.created - b.created);
       for (const s of all) {
         const e = s.bib;

@@ -42,7 +42,8 @@ export function taddrPort(key: number): number {
 
 /** Something that says whether a transport address is taken (the BIB's by-IPv4 map). */
 export interface UsedSet {
-  has(key: number): boolean;
+  /** True when the IPv4 transport address (addr, port) is taken. */
+  has4(addr: number, port: number): boolean;
 }
 
 interface Segment {
@@ -144,8 +145,7 @@ export class Pool4 {
           const a = Math.floor(rest / np);
           const pi = rest - a * np;
           const port = firstPort(s, lo, par) + pi * step;
-          const key = (s.addr + a) * 65536 + port;
-          if (!used.has(key)) return key;
+          if (!used.has4(s.addr + a, port)) return (s.addr + a) * 65536 + port;
           break;
         }
         rest -= slots;

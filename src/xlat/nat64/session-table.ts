@@ -1,13 +1,13 @@
 /**
  * The session tables of RFC 6146 §3.2: a session is a BIB entry (X',x <-> X,x) plus the remote
  * end (Y,y), whose IPv6 form is pool6(Y),y. Since pool6 maps Y' <-> Y one to one, a session is
- * found from either side in O(1): IPv6 side by BIB key6 then remote key, IPv4 side by BIB key4
- * then remote key (`Y * 65536 + y`; for ICMP query sessions `Y * 65536`).
+ * found from either side in O(1): IPv6 side by BIB entry (X',x) then (Y,y), IPv4 side by BIB entry
+ * (X,x) then (Y,y) (ICMP query sessions: y = 0); the index is each Bib's session KeyTable.
  *
  * Also the stored "type 1" V4 SYNs (RFC 6146 §3.5.2.2 CLOSED state, a V4 SYN to a pool4 transport
  * address no BIB entry holds): kept TCP_INCOMING_SYN seconds waiting for a simultaneous-open V6 SYN.
  */
-import type { BibEntry } from './bib.js';
+import type { Bib, BibEntry } from './bib.js';
 import type { Proto } from './pool4.js';
 import type { TimerList, TimerNode, Ticks } from './timers.js';
 import { TcpState } from './tcp-state-machine.js';
@@ -41,22 +41,24 @@ export class Session implements TimerNode {
   get proto(): Proto {
     return this.bib.proto;
   }
-  get rkey(): number {
-    return this.remote4 * 65536 + this.rport;
-  }
 }
 
-/** Sessions of all protocols (the BIB entries hold them; this counts and orders them). */
+/** Sessions of all protocols (each Bib indexes its entries' sessions; this counts and orders them). */
 export class SessionTable {
   private created = 0;
   count = 0;
   /** Per-destination connection counts: key (Y*65536+y)*4+proto -> (pool address X -> count). */
   readonly perDestination = new Map<number, Map<number, number>>();
 
-  constructor(private readonly trackDestinations: boolean) {}
+  constructor(
+    private readonly bibs: readonly [Bib, Bib, Bib],
+    private readonly trackDestinations: boolean,
+    /** Keep per-remote-address counts (address-dependent filtering needs them). */
+    private readonly trackRemotes: boolean,
+  ) {}
 
-  find(bib: BibEntry, rkey: number): Session | undefined {
-    return bib.sessions.get(rkey);
+  find(bib: BibEntry, remote4: number, rport: number): Session | undefined {
+    return this.bibs[bib.proto].session(bib, remote4, rport);
   }
 
   /** Sessions to (Y,y,proto) from pool address X (policy.maxConnectionsPerDestination). */
@@ -67,8 +69,10 @@ export class SessionTable {
 
   add(bib: BibEntry, remote4: number, rport: number): Session {
     const s = new Session(bib, remote4, rport, this.created++);
-    bib.sessions.set(s.rkey, s);
-    bib.remoteAddrs.set(remote4, (bib.remoteAddrs.get(remote4) ?? 0) + 1);
+    const t = this.bibs[bib.proto];
+    t.sessions.set(bib.seq, remote4, rport, s);
+    bib.sessionCount++;
+    if (this.trackRemotes) t.remotes.set(bib.seq, remote4, 0, (t.remotes.get(bib.seq, remote4, 0) ?? 0) + 1);
     this.count++;
     if (this.trackDestinations) {
       const k = (remote4 * 65536 + rport) * 4 + bib.proto;
@@ -82,11 +86,15 @@ export class SessionTable {
   /** Removes the session (and its timer); the caller removes an emptied dynamic BIB entry. */
   remove(s: Session): void {
     const bib = s.bib;
-    if (bib.sessions.get(s.rkey) !== s) return;
-    bib.sessions.delete(s.rkey);
-    const c = (bib.remoteAddrs.get(s.remote4) ?? 1) - 1;
-    if (c > 0) bib.remoteAddrs.set(s.remote4, c);
-    else bib.remoteAddrs.delete(s.remote4);
+    const t = this.bibs[bib.proto];
+    if (t.sessions.get(bib.seq, s.remote4, s.rport) !== s) return;
+    t.sessions.delete(bib.seq, s.remote4, s.rport);
+    bib.sessionCount--;
+    if (this.trackRemotes) {
+      const c = (t.remotes.get(bib.seq, s.remote4, 0) ?? 1) - 1;
+      if (c > 0) t.remotes.set(bib.seq, s.remote4, 0, c);
+      else t.remotes.delete(bib.seq, s.remote4, 0);
+    }
     if (s.tList) s.tList.remove(s);
     s.stored = null;
     this.count--;

@@ -314,7 +314,12 @@ export class HeaderTranslator {
       wr16(o, at + 4, newId);
       if (fix && avail >= 8) {
         const c = rd16(o, at + 2);
-        wr16(o, at + 2, updateSums(c, ph6 + ((t6 << 8) | codeB) + oldId, ((t4 << 8) | codeB) + newId));
+        let nc = updateSums(c, ph6 + ((t6 << 8) | codeB) + oldId, ((t4 << 8) | codeB) + newId);
+        // RFC 1624 eqn. 3 gives 0x0000 for a message whose words sum to one's-complement zero;
+        // when that zero is +0 (every byte 0: an echo reply with id, sequence and data all 0,
+        // ICMPv4 has no pseudo-header), the checksum that verifies is 0xffff.
+        if (nc === 0 && allZero(o, at, 2) && allZero(o, at + 4, avail - 4)) nc = 0xffff; // (the field itself still holds the old value)
+        wr16(o, at + 2, nc);
       }
     }
     return Reason.None;
@@ -766,4 +771,10 @@ function fragmentHeader(o: Uint8Array, at: number, nh: number, offsetBytes: numb
   o[at + 1] = 0;
   wr16(o, at + 2, (offsetBytes & 0xfff8) | (more ? 1 : 0));
   wr32(o, at + 4, id >>> 0);
+}
+
+/** True when b[off..off+len) holds only zero bytes. */
+function allZero(b: Uint8Array, off: number, len: number): boolean {
+  for (let i = 0; i < len; i++) if (b[off + i] !== 0) return false;
+  return true;
 }

@@ -67,6 +67,24 @@ export interface InjectedCase {
   code?: number;
 }
 
+export interface TaygaOptions {
+  /** Seconds between two injected packets (default 0.015). */
+  gap?: number;
+  /** Namespace names are PREFIX<pid> (TAYGA) and PREFIX<pid>h (injector); default `n64t-`. */
+  nsPrefix?: string;
+  /** tayga.conf (default TAYGA_CONF). Its tun-device must be `nat64`. */
+  conf?: string;
+  /** IPv6 prefixes routed into TAYGA (default: 64:ff9b::/96 and 2001:db8:4::/64). */
+  routes6?: string[];
+  /** The injector script (default inject.py); it takes --iface, --dst-mac, --gap, --manifest. */
+  injector?: string;
+  /**
+   * Also capture each side of the translator on its own: every IPv6 packet through the tun, both
+   * ways (`v6Pcap`), and every IPv4 packet, both ways (`v4Pcap`), by two more tcpdump processes.
+   */
+  sides?: boolean;
+}
+
 export interface TaygaRun {
   /** Temporary directory holding everything below (removed by {@link TaygaRun.dispose}). */
   dir: string;
@@ -81,11 +99,14 @@ export interface TaygaRun {
   taygaLog: string;
   /** Seconds between two injected packets (outputs are matched to inputs by time). */
   gap: number;
+  /** With `sides`: the IPv6 side (both directions) and the IPv4 side (both directions). */
+  v6Pcap?: string;
+  v4Pcap?: string;
   dispose(): void;
 }
 
 /** Why the referee cannot run here, or null when it can. */
-export function taygaUnavailable(): string | null {
+export function taygaUnavailable(nsPrefix = NS_PREFIX): string | null {
   if (process.platform !== 'linux') return 'not Linux';
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return 'not root (network namespaces need root)';
   for (const bin of ['/usr/sbin/tayga', '/usr/bin/tcpdump', PY]) {
@@ -95,7 +116,7 @@ export function taygaUnavailable(): string | null {
   }
   if (!existsSync('/dev/net/tun')) return '/dev/net/tun is missing (no tun support)';
   if (spawnSync(PY, ['-c', 'import scapy.all'], { stdio: 'ignore' }).status !== 0) return 'Scapy is not importable by /usr/bin/python3';
-  const probe = `${NS_PREFIX}probe${process.pid}`;
+  const probe = `${nsPrefix}probe${process.pid}`;
   const r = spawnSync('ip', ['netns', 'add', probe], { encoding: 'utf8' });
   if (r.status !== 0) return `ip netns does not work here: ${(r.stderr || r.error?.message || '').trim()}`;
   spawnSync('ip', ['netns', 'del', probe]);
@@ -134,11 +155,12 @@ function removeNamespace(ns: string): void {
 }
 
 /** Deletes the namespaces of earlier runs whose process is gone (`n64t-<pid>`, `n64t-<pid>h`). */
-export function cleanupStale(): void {
+export function cleanupStale(prefix = NS_PREFIX): void {
   const list = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout ?? '';
+  const re = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:probe)?(\\d+)h?$`);
   for (const line of list.split('\n')) {
     const name = line.split(/\s+/)[0];
-    const m = /^n64t-(?:probe)?(\d+)h?$/.exec(name ?? '');
+    const m = re.exec(name ?? '');
     if (!m || !name) continue;
     const pid = Number(m[1]);
     if (pid === process.pid || pidAlive(pid)) continue;
@@ -200,10 +222,11 @@ export function listCases(): InjectedCase[] {
  * Runs TAYGA on the packet set and returns the two captures. Everything it set up is torn down
  * before it returns (also on failure); call `dispose()` to remove the capture files.
  */
-export async function runTayga(opts: { gap?: number } = {}): Promise<TaygaRun> {
+export async function runTayga(opts: TaygaOptions = {}): Promise<TaygaRun> {
   const gap = opts.gap ?? 0.015;
-  cleanupStale();
-  const ns = `${NS_PREFIX}${process.pid}`;
+  const prefix = opts.nsPrefix ?? NS_PREFIX;
+  cleanupStale(prefix);
+  const ns = `${prefix}${process.pid}`;
   const hns = `${ns}h`;
   removeNamespace(ns);
   removeNamespace(hns);
@@ -212,7 +235,9 @@ export async function runTayga(opts: { gap?: number } = {}): Promise<TaygaRun> {
   const receivedPcap = join(dir, 'received.pcap');
   const emittedPcap = join(dir, 'emitted.pcap');
   const manifestPath = join(dir, 'cases.json');
-  writeFileSync(confPath, TAYGA_CONF);
+  const v6Pcap = opts.sides ? join(dir, 'v6-side.pcap') : undefined;
+  const v4Pcap = opts.sides ? join(dir, 'v4-side.pcap') : undefined;
+  writeFileSync(confPath, opts.conf ?? TAYGA_CONF);
   // N64T_KEEP=1 keeps the captures (their directory is printed) for a look with tcpdump/tshark.
   const dispose = () => {
     if (process.env.N64T_KEEP) console.error(`tayga referee captures kept in ${dir}`);
@@ -221,6 +246,8 @@ export async function runTayga(opts: { gap?: number } = {}): Promise<TaygaRun> {
 
   let tdOut: ChildProcess | null = null;
   let tdIn: ChildProcess | null = null;
+  let td6: ChildProcess | null = null;
+  let td4: ChildProcess | null = null;
   let tayga: ChildProcess | null = null;
   let taygaLog = { text: '' };
   try {
@@ -243,15 +270,14 @@ export async function runTayga(opts: { gap?: number } = {}): Promise<TaygaRun> {
     ip(['link', 'set', 'nat64', 'addrgenmode', 'none', 'mtu', String(TAYGA_MTU), 'up'], ns);
     // Into TAYGA: the NAT64 prefix and the IPv6 side of the IPv4 hosts' maps; the IPv4 side of the
     // IPv6 hosts' maps.
-    ip(['-6', 'route', 'add', '64:ff9b::/96', 'dev', 'nat64'], ns);
-    ip(['-6', 'route', 'add', '2001:db8:4::/64', 'dev', 'nat64'], ns);
+    for (const r of opts.routes6 ?? ['64:ff9b::/96', '2001:db8:4::/64']) ip(['-6', 'route', 'add', r, 'dev', 'nat64'], ns);
     ip(['route', 'add', '192.0.2.0/28', 'dev', 'nat64'], ns);
     // Out of TAYGA: dropped silently.
     for (const p of ['2001:db8:6::/64', '2001:db8:7::/48']) ip(['-6', 'route', 'add', 'blackhole', p], ns);
     for (const p of ['198.51.100.0/24', '203.0.113.0/24', '100.64.0.0/10']) ip(['route', 'add', 'blackhole', p], ns);
 
-    const tcpdump = (dir: 'in' | 'out', file: string) =>
-      spawn('ip', ['netns', 'exec', ns, 'tcpdump', '-i', 'nat64', '-Q', dir, '-n', '-U', '-Z', 'root', '--immediate-mode', '-s', '0', '-w', file, ...CAPTURE_FILTER], {
+    const tcpdump = (dir: 'in' | 'out' | 'inout', file: string, filter: string[] = CAPTURE_FILTER) =>
+      spawn('ip', ['netns', 'exec', ns, 'tcpdump', '-i', 'nat64', '-Q', dir, '-n', '-U', '-Z', 'root', '--immediate-mode', '-s', '0', '-w', file, ...filter], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
     tdOut = tcpdump('out', receivedPcap);
@@ -260,6 +286,14 @@ export async function runTayga(opts: { gap?: number } = {}): Promise<TaygaRun> {
     const inLog = collect(tdIn);
     await waitFor(tdOut, 'tcpdump -Q out', (t) => t.includes('listening on'), 10_000, outLog);
     await waitFor(tdIn, 'tcpdump -Q in', (t) => t.includes('listening on'), 10_000, inLog);
+    if (v6Pcap && v4Pcap) {
+      td6 = tcpdump('inout', v6Pcap, ['ip6', 'and', 'not', 'ip6', 'multicast']);
+      const l6 = collect(td6);
+      td4 = tcpdump('inout', v4Pcap, ['ip']);
+      const l4 = collect(td4);
+      await waitFor(td6, 'tcpdump ip6', (t) => t.includes('listening on'), 10_000, l6);
+      await waitFor(td4, 'tcpdump ip', (t) => t.includes('listening on'), 10_000, l4);
+    }
 
     tayga = spawn('ip', ['netns', 'exec', ns, 'tayga', '-c', confPath, '--nodetach', '-d'], { stdio: ['ignore', 'pipe', 'pipe'] });
     taygaLog = collect(tayga);
@@ -274,7 +308,7 @@ export async function runTayga(opts: { gap?: number } = {}): Promise<TaygaRun> {
     // TAYGA has read its MTU (1500); a larger link MTU lets the oversized IPv6 cases reach it.
     ip(['link', 'set', 'nat64', 'mtu', String(LINK_MTU)], ns);
 
-    const inj = spawnSync('ip', ['netns', 'exec', hns, PY, INJECTOR, '--iface', 'v64h', '--dst-mac', mac, '--gap', String(gap), '--manifest', manifestPath], {
+    const inj = spawnSync('ip', ['netns', 'exec', hns, PY, opts.injector ?? INJECTOR, '--iface', 'v64h', '--dst-mac', mac, '--gap', String(gap), '--manifest', manifestPath], {
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -284,15 +318,19 @@ export async function runTayga(opts: { gap?: number } = {}): Promise<TaygaRun> {
     await sleep(300);
     await stop(tdOut, 'SIGINT');
     await stop(tdIn, 'SIGINT');
+    await stop(td6, 'SIGINT');
+    await stop(td4, 'SIGINT');
     const cases = JSON.parse(readFileSync(manifestPath, 'utf8')) as InjectedCase[];
     await stop(tayga, 'SIGTERM');
-    return { dir, receivedPcap, emittedPcap, confPath, cases, taygaLog: taygaLog.text, gap, dispose };
+    return { dir, receivedPcap, emittedPcap, confPath, cases, taygaLog: taygaLog.text, gap, v6Pcap, v4Pcap, dispose };
   } catch (e) {
     dispose();
     throw e;
   } finally {
     await stop(tdOut, 'SIGKILL', 500);
     await stop(tdIn, 'SIGKILL', 500);
+    await stop(td6, 'SIGKILL', 500);
+    await stop(td4, 'SIGKILL', 500);
     await stop(tayga, 'SIGKILL', 500);
     removeNamespace(ns);
     removeNamespace(hns);

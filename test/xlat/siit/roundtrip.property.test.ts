@@ -56,6 +56,18 @@ describe('SIIT round trips (fast-check)', () => {
     ), { numRuns: 300 });
   });
 
+  it('an all-zero ICMPv6 echo reply becomes an ICMPv4 one with checksum 0xffff, not 0x0000 (found by fast-check)', () => {
+    // ICMPv4 has no pseudo-header: every word of this message is 0, so the checksum that verifies
+    // is ~(+0) = 0xffff; RFC 1624's incremental update alone would give 0x0000.
+    const e = new SiitEngine(cfg);
+    const s = new RecordingSink();
+    const inp = buildIp({ ip: { v: 6, src: '2001:db8:6::', dst: '64:ff9b::5db8:d800', hopLimit: 3 }, l4: { icmp6: { type: 129, code: 0, rest: 0 } }, payload: new Uint8Array(0) });
+    e.process(inp, 0, inp.length, NOW, 1, s);
+    const v4 = s.emitted[0].bytes;
+    expect(Buffer.from(v4.subarray(20)).toString('hex')).toBe('0000ffff00000000');
+    checkGood(v4);
+  });
+
   it('IPv4 -> IPv6 -> IPv4 gives the original back (TTL - 2, identification/DF recomputed)', () => {
     const e = new SiitEngine(cfg);
     const s = new RecordingSink();

@@ -82,10 +82,11 @@ export function filteringAndUpdating6(core: Nat64Core, sink: XlatSink): number {
     const id = core.intern.find(b, st.innerDst6Off);
     if (id < 0) return Reason.NoSessionForIcmpError;
     const y = extractIpv4(b, st.innerSrc6Off, pool6.len);
-    const bib = core.bibs[st.proto].find6(id * 65536 + st.innerDport);
+    const table = core.bibs[st.proto];
+    const bib = table.find6(id, st.innerDport);
     if (!bib) return Reason.NoSessionForIcmpError;
     st.bib = bib;
-    st.session = bib.sessions.get(y * 65536 + (st.proto === Proto.Icmp ? 0 : st.innerSport)) ?? null;
+    st.session = table.session(bib, y, st.proto === Proto.Icmp ? 0 : st.innerSport) ?? null;
     st.remote4 = y;
     return 0;
   }
@@ -93,11 +94,9 @@ export function filteringAndUpdating6(core: Nat64Core, sink: XlatSink): number {
   if (inDenylist(core, st.remote4)) return Reason.Denylisted4;
   if (st.proto === Proto.Icmp && core.cfg.filtering.dropIcmpv6Info) return Reason.Icmpv6InfoFiltered;
   const addr6 = core.intern.intern(b, st.src6Off);
-  const key6 = addr6 * 65536 + st.sport;
   const table = core.bibs[st.proto];
-  let bib = table.find6(key6) ?? null;
+  let bib = table.find6(addr6, st.sport) ?? null;
   const rport = st.proto === Proto.Icmp ? 0 : st.dport;
-  const rkey = st.remote4 * 65536 + rport;
 
   if (st.proto !== Proto.Tcp) {
     // §3.5.1 (UDP), §3.5.3 (ICMP query).
@@ -105,7 +104,7 @@ export function filteringAndUpdating6(core: Nat64Core, sink: XlatSink): number {
       bib = core.allocateBib(st.proto as Proto, addr6, st.sport);
       if (!bib) return exhausted(core, sink);
     }
-    let s = bib.sessions.get(rkey);
+    let s = table.session(bib, st.remote4, rport);
     if (!s) {
       if (!roomFor(core, bib, st.remote4, rport)) return dropEmptyBib(core, bib, Reason.ConnectionLimit);
       s = core.newSession(bib, st.remote4, rport);
@@ -117,7 +116,7 @@ export function filteringAndUpdating6(core: Nat64Core, sink: XlatSink): number {
   }
 
   // §3.5.2 TCP.
-  let s = bib ? bib.sessions.get(rkey) : undefined;
+  let s = bib ? table.session(bib, st.remote4, rport) : undefined;
   if (s && core.idleRst >= 0 && core.now - s.lastSeen > core.idleRst) {
     // AWS NAT gateway: the connection timed out while idle; the gateway answers the inside host
     // with a RST and forgets the connection.
@@ -151,12 +150,12 @@ export function filteringAndUpdating6(core: Nat64Core, sink: XlatSink): number {
   if (!bib) {
     // A V4 SYN stored for this remote end, to a transport address pool4 can give: simultaneous
     // open (Jool's upgrade_pktqueue_session); the new mapping takes that address.
-    const l = core.syns.byRemote.get(rkey);
+    const l = core.syns.byRemote.get(st.remote4 * 65536 + rport);
     if (l) {
       for (const so of l) {
         const a4 = Math.floor(so.key4 / 65536);
         const p4 = so.key4 % 65536;
-        if (!table.find4(so.key4) && core.pool4.containsTransport(Proto.Tcp, a4, p4)) {
+        if (!table.find4(a4, p4) && core.pool4.containsTransport(Proto.Tcp, a4, p4)) {
           bib = table.add(addr6, st.sport, a4, p4, false);
           core.removeStoredSyn(so);
           upgraded = true;
@@ -184,7 +183,7 @@ export function filteringAndUpdating6(core: Nat64Core, sink: XlatSink): number {
 }
 
 function dropEmptyBib(core: Nat64Core, bib: BibEntry, reason: number): number {
-  if (!bib.isStatic && bib.sessions.size === 0) core.bibs[bib.proto].remove(bib);
+  if (!bib.isStatic && bib.sessionCount === 0) core.bibs[bib.proto].remove(bib);
   return reason;
 }
 
@@ -202,26 +201,24 @@ export function filteringAndUpdating4(core: Nat64Core, sink: XlatSink): number {
 
   if (st.icmpError) {
     // The inner packet went from X,x to Y,y.
-    const bib = table.find4(st.innerSrc4 * 65536 + st.innerSport);
+    const bib = table.find4(st.innerSrc4, st.innerSport);
     if (!bib) return Reason.NoSessionForIcmpError;
     st.bib = bib;
     st.remote4 = st.innerDst4;
-    st.session = bib.sessions.get(st.innerDst4 * 65536 + (st.proto === Proto.Icmp ? 0 : st.innerDport)) ?? null;
+    st.session = table.session(bib, st.innerDst4, st.proto === Proto.Icmp ? 0 : st.innerDport) ?? null;
     return 0;
   }
 
   st.remote4 = st.src4;
-  const key4 = st.dst4 * 65536 + st.dport;
-  let bib = table.find4(key4) ?? null;
+  let bib = table.find4(st.dst4, st.dport) ?? null;
   const rport = st.proto === Proto.Icmp ? 0 : st.sport;
-  const rkey = st.src4 * 65536 + rport;
   const adf = core.cfg.filtering.addressDependent;
 
   if (st.proto !== Proto.Tcp) {
     if (!bib) return Reason.NoBibEntry;
-    let s = bib.sessions.get(rkey);
+    let s = table.session(bib, st.src4, rport);
     if (!s) {
-      if (adf && !bib.remoteAddrs.has(st.src4)) return Reason.AddressDependentFiltering;
+      if (adf && !table.hasRemote(bib, st.src4)) return Reason.AddressDependentFiltering;
       s = core.newSession(bib, st.src4, rport);
     }
     touchSimple(core, s);
@@ -230,12 +227,12 @@ export function filteringAndUpdating4(core: Nat64Core, sink: XlatSink): number {
     return 0;
   }
 
-  let s = bib ? bib.sessions.get(rkey) : undefined;
+  let s = bib ? table.session(bib, st.src4, rport) : undefined;
   if (s && core.idleRst >= 0 && s.state !== TcpState.V4Init && core.now - s.lastSeen > core.idleRst) {
     // Timed out while idle (AWS): the gateway has forgotten it; go on as if it never existed.
     core.removeSession(s);
     s = undefined;
-    bib = table.find4(key4) ?? null;
+    bib = table.find4(st.dst4, st.dport) ?? null;
   }
   if (s) {
     const t = tcpTransition(s.state, false, st.tcpFlags, ctx(true, adf, false, s.stored !== null));
@@ -263,6 +260,8 @@ export function filteringAndUpdating4(core: Nat64Core, sink: XlatSink): number {
     }
     if (!bib) {
       // Type 1: no BIB entry. Kept TCP_INCOMING_SYN seconds for a simultaneous-open V6 SYN.
+      const key4 = st.dst4 * 65536 + st.dport;
+      const rkey = st.src4 * 65536 + rport;
       if (core.syns.find(key4, rkey)) return Reason.TcpStateDrop; // already pending
       const so = new StoredSyn(key4, rkey, copyPacket(st.bytes, st.off, st.len), st.n);
       core.syns.add(so);

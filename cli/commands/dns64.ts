@@ -1,0 +1,72 @@
+/** `nat64scope dns64 <capture>`: the DNS64 engine alone over the DNS traffic of a capture (SPEC §2, §5). */
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { runDns64 } from '../../src/replay/dns64.js';
+import type { Dns64Result } from '../../src/xlat/dns64/engine.js';
+import { engineOptions, resolveEngineConfig, resolveDns64, type EngineOptionArgs } from '../engine-options.js';
+import { inputPath, warn } from '../capture.js';
+import { LineOutput } from '../output.js';
+import { UsageError } from '../errors.js';
+
+export interface Dns64Args extends EngineOptionArgs {
+  capture: string;
+  write?: string;
+  force: boolean;
+  json: boolean;
+}
+
+export const command = 'dns64 <capture>';
+export const describe = 'the DNS64 engine alone: for each AAAA/PTR query, what the resolver answered and what a DNS64 answers, and why';
+
+export function builder(y: Argv): Argv<Dns64Args> {
+  return engineOptions(y
+    .positional('capture', { type: 'string', describe: 'pcap or pcapng file (gzip ok), or - for stdin', demandOption: true }))
+    .option('json', { type: 'boolean', default: false, describe: 'one JSON object per answered query (NDJSON, SPEC §5)' })
+    .option('write', { alias: 'w', type: 'string', requiresArg: true, describe: 'write the capture with every changed answer rewritten (.pcapng or .pcap by extension, - for stdout)' })
+    .option('force', { type: 'boolean', default: false, describe: 'replace an existing output file' })
+    .example('$0 dns64 capture.pcapng', 'one line per AAAA/PTR query')
+    .example('$0 dns64 capture.pcapng --prefix 2001:db8:64::/96 --json', 'SPEC §5 objects, synthesized with another prefix')
+    .example('$0 dns64 capture.pcapng --zone hosts.txt -w rewritten.pcapng', 'A data from a hosts file; the rewritten capture') as unknown as Argv<Dns64Args>;
+}
+
+export async function handler(argv: ArgumentsCamelCase<Dns64Args>): Promise<void> {
+  const input = inputPath(argv.capture);
+  const output = argv.write === undefined ? null : inputPath(argv.write);
+  if (output === '-' && process.stdout.isTTY) throw new UsageError('refusing to write a capture to a terminal: redirect stdout, or give -w FILE');
+  if (output === '-' ) throw new UsageError('-w - would mix the capture with the text output on stdout: give -w FILE');
+  const cfg = resolveEngineConfig(argv);
+  const { options, zone } = resolveDns64(argv, cfg);
+  if (options.prefixes.length === 0) throw new UsageError('dns64: no prefix to synthesize with (give --prefix or dns64.prefixes)');
+  const out = new LineOutput();
+  const onResult = argv.json
+    ? (r: Dns64Result) => { if (!out.closed) void out.line(JSON.stringify(jsonOf(r))); }
+    : (r: Dns64Result) => { if (!out.closed) void out.line(textOf(r)); };
+  let summary;
+  try {
+    summary = await runDns64({
+      input, engine: options, zone, output, force: argv.force, onResult, blocking: true,
+      onWarning: (m) => warn(`${m} (${input === '-' ? 'stdin' : input})`),
+      afterChunk: () => out.flush(),
+    });
+  } finally {
+    await out.end();
+  }
+  const extra = summary.notRewritable ? `, ${summary.notRewritable} not rewritable in their packet` : '';
+  process.stderr.write(`dns64: ${summary.answered} queries answered (${summary.synthesized} synthesized, ${summary.rewritten} rewritten${extra}); ${summary.dnsMessages} DNS messages in ${summary.packets} packets; ${summary.names} names held\n`);
+}
+
+/** SPEC §5 keys first, then `detail`, `resolver`, `action`. */
+function jsonOf(r: Dns64Result): Record<string, unknown> {
+  return { n: r.n, name: r.name, qtype: r.qtype, rcode: r.rcode, flags: r.flags, answers: r.answers, synthesized: r.synthesized, reason: r.reason, detail: r.detail, resolver: r.resolver, action: r.action };
+}
+
+function answersText(r: Dns64Result): string {
+  const recs = r.answers.filter((a) => a.type === r.qtype || a.type === 'CNAME' || a.type === 'DNAME');
+  if (recs.length === 0) return r.rcode === 3 ? 'NXDOMAIN' : r.rcode === 0 ? 'no answer' : `rcode ${r.rcode}`;
+  return recs.map((a) => (a.type === r.qtype ? `${a.data} (TTL ${a.ttl})` : `${a.type} ${a.data}`)).join(', ');
+}
+
+function textOf(r: Dns64Result): string {
+  const resolver = r.resolver ?? 'no response captured';
+  const dns64 = r.action === 'keep' ? 'same' : r.action === 'none' && !r.message ? 'nothing' : answersText(r);
+  return `#${r.n} ${r.name} ${r.qtype}: resolver ${resolver}; dns64 ${dns64} [${r.reason}] ${r.detail}`;
+}

@@ -1,0 +1,72 @@
+/**
+ * `nat64scope view <capture>`: the interactive side-by-side viewer (SPEC §2, §7). On a terminal
+ * it opens the Ink viewer; otherwise it says so on stderr and prints the `analyze` report.
+ */
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { engineOptions, resolveEngineConfig, type EngineOptionArgs } from '../engine-options.js';
+import { inputPath, warn } from '../capture.js';
+import { openCaptureModel, startFilterPump, firstPackets } from '../../src/replay/view-model.js';
+import { CorruptCaptureError } from '../capture.js';
+import { writeShown } from '../../src/replay/view-write.js';
+import { DISPLAY_FILTERS } from '../../src/ui/display-filter.js';
+import { loadFindings, printReport } from '../view-report.js';
+
+export interface ViewArgs extends EngineOptionArgs {
+  capture: string;
+  force: boolean;
+}
+
+export const command = 'view <capture>';
+export const describe = 'interactive viewer: every packet next to its translation, sessions, findings (a report when not on a terminal)';
+
+export function builder(y: Argv): Argv<ViewArgs> {
+  return engineOptions(y
+    .positional('capture', { type: 'string', describe: 'pcap or pcapng file (gzip ok), or - for stdin', demandOption: true }))
+    .option('force', { type: 'boolean', default: false, describe: 'let w / W replace existing files' })
+    .example('$0 view fixtures/pcaps/demo.pcapng --profile aws', 'the demo capture as an AWS NAT gateway sees it')
+    .example('$0 view capture.pcap.gz --prefix 2001:db8:64::/96', 'a capture from a translator with its own prefix') as unknown as Argv<ViewArgs>;
+}
+
+export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void> {
+  const input = inputPath(argv.capture);
+  const config = resolveEngineConfig(argv);
+  const tty = Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY) && input !== '-';
+  if (!tty) {
+    const why = input === '-' ? 'the capture comes from stdin' : !process.stdout.isTTY ? 'stdout is not a terminal' : 'stdin is not a terminal';
+    process.stderr.write(`nat64scope: view needs a terminal (${why}): printing the analyze report instead\n`);
+    await printReport(input, config);
+    return;
+  }
+  const model = openCaptureModel(input, { config });
+  await firstPackets(model);
+  if (model.count() === 0 && model.error()) {
+    model.close();
+    throw new CorruptCaptureError(model.error()!);
+  }
+  let stopPump = null as (() => void) | null;
+  model.onChange(() => {
+    if (model.finished() && !stopPump) stopPump = startFilterPump(model);
+  });
+  // Findings come from analyze, computed on its own pass; the viewer shows them when ready.
+  loadFindings(input, config).then(
+    (f) => model.setFindings(f.findings, f.available ? 'ready' : 'unavailable'),
+    (e: unknown) => {
+      model.setFindings([], 'unavailable');
+      model.warn(`analyze failed: ${e instanceof Error ? e.message : String(e)}`);
+    },
+  );
+  // Ink and React load only here: other commands do not pay for them.
+  const { runViewer } = await import('../../src/ui/run-viewer.js');
+  try {
+    await runViewer({
+      model,
+      filter: DISPLAY_FILTERS,
+      write: async (what, path) => (await writeShown(model, what, path, { force: argv.force })).message,
+    });
+  } finally {
+    stopPump?.();
+    model.close();
+  }
+  const err = model.error();
+  if (err) warn(err);
+}

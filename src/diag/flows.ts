@@ -1,0 +1,534 @@
+/**
+ * The streaming flow table of `analyze` (and the viewer): TCP, UDP, ICMP query identifiers and
+ * other protocols, keyed across both families. The caller (src/replay/analyze.ts) fills one
+ * reusable {@link FlowPacket} per packet with the packet's *IPv6-side* tuple — the packet's own
+ * tuple for IPv6, the tuple of its translation / reconstruction for IPv4 (as the engine gives it)
+ * — so an IPv6 flow and its IPv4 translation are one flow. Packets whose IPv4 form has no IPv6
+ * counterpart keep their IPv4 tuple.
+ *
+ * Per flow: handshake state, SYN retries, retransmissions (a segment whose data lies at or below
+ * the highest sequence already seen in that direction, on that side: same sequence, same length
+ * is the common case), RSTs, FINs, the longest idle gap, packets and bytes per direction and per
+ * side, MSS in each direction, largest segment, first and last time and packet, the ICMP errors
+ * that quote it, the engine's drops. Memory is bounded per flow (a few numbers and at most
+ * {@link MAX_SAMPLES} packet numbers); flows idle longer than `expireAfter` (or closed for longer
+ * than `closedAfter`) leave the table through `onClose`, so the table grows with live flows, not
+ * with packets. Lookups allocate nothing: addresses are interned into small integers and the key
+ * is a 32-bit hash with chaining.
+ */
+import { Addr6Intern, fmix } from '../xlat/nat64/addr6-intern.js';
+import { ipv4ToString, ipv6ToString } from '../wire/addr-text.js';
+
+/** Shared empty list (never pushed to). */
+const NONE: number[] = [];
+
+/** At most this many packet numbers are kept per flow (and per category). */
+export const MAX_SAMPLES = 12;
+
+export const FlowState = {
+  /** Not TCP. */
+  None: 0,
+  /** SYN seen, nothing back. */
+  SynSent: 1,
+  /** SYN-ACK seen. */
+  SynReceived: 2,
+  Established: 3,
+  /** FIN from one end. */
+  Closing: 4,
+  /** FIN from both ends. */
+  Closed: 5,
+  Reset: 6,
+  /** The capture starts in the middle of the connection. */
+  Midstream: 7,
+} as const;
+export const FLOW_STATE_NAMES = ['none', 'syn-sent', 'syn-received', 'established', 'closing', 'closed', 'reset', 'midstream'] as const;
+
+const TCP_FIN = 0x01;
+const TCP_SYN = 0x02;
+const TCP_RST = 0x04;
+const TCP_ACK = 0x10;
+
+/** One packet as the flow table sees it; the analyzer fills and reuses a single instance. */
+export class FlowPacket {
+  n = 0;
+  /** Capture time, seconds. */
+  ts = 0;
+  /** Bytes on the wire (IP packet and above). */
+  wireLen = 0;
+  /** Family of the captured packet (the side of the translator it was seen on). */
+  side: 4 | 6 = 6;
+  /** 6 TCP, 17 UDP, 58 ICMP query (both families), or the IP protocol number. */
+  proto = 0;
+  /** Key addresses: source at 0, destination at 16 (IPv4: the first 4 bytes of each). */
+  readonly key = new Uint8Array(32);
+  keyV4 = false;
+  sport = 0;
+  dport = 0;
+  tcpFlags = 0;
+  seq = 0;
+  payloadLen = 0;
+  mss = -1;
+  /** The IPv4 tuple of this packet (its own, or its translation's), when it has one. */
+  hasV4 = false;
+  v4src = 0;
+  v4dst = 0;
+  v4sport = 0;
+  v4dport = 0;
+  /** Engine verdict for it: drop reason (0 = none). */
+  drop = 0;
+}
+
+export class Flow {
+  readonly proto: number;
+  /** Endpoint a (initiator) and b, as interned ids, ports, addresses (16 bytes; IPv4 in 0..3). */
+  readonly idA: number;
+  readonly idB: number;
+  readonly portA: number;
+  readonly portB: number;
+  readonly addrA = new Uint8Array(16);
+  readonly addrB = new Uint8Array(16);
+  readonly v4Key: boolean;
+  readonly hash: number;
+  chain: Flow | null = null;
+  /** Sequence number of creation (stable order). */
+  readonly seqNo: number;
+  /** The IPv4 side of the flow (a's translated address and port, b's IPv4 address and port). */
+  hasV4 = false;
+  v4a = 0;
+  v4aPort = 0;
+  v4b = 0;
+  v4bPort = 0;
+  first = 0;
+  last = 0;
+  firstN = 0;
+  lastN = 0;
+  /** Per direction (0 = a->b, 1 = b->a). */
+  pktsAB = 0;
+  pktsBA = 0;
+  bytesAB = 0;
+  bytesBA = 0;
+  /** Packets seen per side of the translator. */
+  side6 = 0;
+  side4 = 0;
+  state: number = FlowState.None;
+  /** SYNs from a, per side (6, 4) — retries are the count on one side minus one. */
+  syn6 = 0;
+  syn4 = 0;
+  synAcks = 0;
+  rstA = 0;
+  rstB = 0;
+  finA = 0;
+  finB = 0;
+  mssA = -1;
+  mssB = -1;
+  /** MSS of b's SYN-ACK as seen on the IPv6 side (what the IPv6 host was told). */
+  mssB6 = -1;
+  largestA = 0;
+  largestB = 0;
+  /** Retransmitted segments (with data or SYN/FIN), per direction. */
+  retransA = 0;
+  retransB = 0;
+  /** Retransmissions at the direction's largest segment size (>= 1200 bytes). */
+  fullSizeRetrans = 0;
+  /** Highest sequence end per slot (side 6/4 x direction), and which slots are set. */
+  end0 = 0;
+  end1 = 0;
+  end2 = 0;
+  end3 = 0;
+  endSet = 0;
+  maxGap = 0;
+  /** The packet that ended the longest gap. */
+  maxGapN = 0;
+  /** ICMP errors quoting this flow; the lowest MTU a PTB / Fragmentation Needed carried. */
+  icmpErrors = 0;
+  ptbCount = 0;
+  ptbMtuMin = 0;
+  /** Time Exceeded errors, and how many came from the flow's own destination address. */
+  timeExceeded = 0;
+  timeExceededFromDst = 0;
+  /** Packets the engine dropped, and the first reason. */
+  drops = 0;
+  dropReason = 0;
+  /** Packet numbers: first few, then the retransmissions. */
+  readonly samples: number[] = [];
+  /** Allocated on first use (most flows have none). */
+  retransSamples: number[] = NONE;
+  icmpSamples: number[] = NONE;
+  /** A DNS name that resolved to b's address (set by the analyzer), or null. */
+  name: string | null = null;
+  /** Rule ids that named this flow (filled at finish). */
+  findings: string[] | null = null;
+
+  constructor(p: FlowPacket, idA: number, idB: number, hash: number, seqNo: number, swap: boolean) {
+    this.proto = p.proto;
+    this.idA = swap ? idB : idA;
+    this.idB = swap ? idA : idB;
+    this.portA = swap ? p.dport : p.sport;
+    this.portB = swap ? p.sport : p.dport;
+    const ka = swap ? 16 : 0;
+    const kb = swap ? 0 : 16;
+    const n = p.keyV4 ? 4 : 16;
+    for (let i = 0; i < n; i++) {
+      this.addrA[i] = p.key[ka + i];
+      this.addrB[i] = p.key[kb + i];
+    }
+    this.v4Key = p.keyV4;
+    this.hash = hash;
+    this.seqNo = seqNo;
+    this.first = p.ts;
+    this.last = p.ts;
+    this.firstN = p.n;
+    this.lastN = p.n;
+  }
+
+  get packets(): number {
+    return this.pktsAB + this.pktsBA;
+  }
+
+  /** SYN retries (SYNs beyond the first on the side that saw most). */
+  get synRetries(): number {
+    const s = this.syn6 > this.syn4 ? this.syn6 : this.syn4;
+    return s > 1 ? s - 1 : 0;
+  }
+
+  /** A TCP flow whose SYNs were never answered (no SYN-ACK, no RST, nothing back). */
+  get unanswered(): boolean {
+    return this.proto === 6 && (this.syn6 > 0 || this.syn4 > 0) && this.synAcks === 0 && this.rstB === 0 && this.pktsBA === 0;
+  }
+
+  addrText(which: 'a' | 'b'): string {
+    const b = which === 'a' ? this.addrA : this.addrB;
+    return this.v4Key ? ipv4ToString(b, 0) : ipv6ToString(b, 0);
+  }
+
+  /** `tcp [2001:db8::1]:49152 > [64:ff9b::c633:6407]:443` — the flow key as reports print it. */
+  keyText(): string {
+    const a = this.addrText('a');
+    const b = this.addrText('b');
+    const pa = this.v4Key ? a : `[${a}]`;
+    const pb = this.v4Key ? b : `[${b}]`;
+    const name = protoName(this.proto);
+    if (this.proto === 6 || this.proto === 17) return `${name} ${pa}:${this.portA} > ${pb}:${this.portB}`;
+    if (this.proto === 58) return `${name} ${a} > ${b} id ${this.portA}`;
+    return `${name} ${a} > ${b}`;
+  }
+}
+
+export function protoName(p: number): string {
+  return p === 6 ? 'tcp' : p === 17 ? 'udp' : p === 58 ? 'icmp' : p === 50 ? 'esp' : p === 47 ? 'gre' : p === 132 ? 'sctp' : `proto-${p}`;
+}
+
+export interface FlowTableOptions {
+  /** Seconds of idleness after which a flow leaves the table. */
+  expireAfter: number;
+  /** Seconds after a close (both FINs, or a RST) after which it leaves the table. */
+  closedAfter: number;
+  /** Hard limit of live flows: beyond it, the oldest leave first. */
+  maxLive: number;
+  /** Idle gap (seconds) that counts as an idle-timeout candidate, per protocol (tcp, udp). */
+  onClose: (f: Flow) => void;
+}
+
+export class FlowTable {
+  private readonly v6 = new Addr6Intern();
+  private readonly v4 = new Map<number, number>();
+  private readonly buckets = new Map<number, Flow>();
+  private created = 0;
+  live = 0;
+  peakLive = 0;
+  closedCount = 0;
+  private lastSweep = 0;
+  private sinceSweep = 0;
+  /** The flow of the last observed packet and its direction (0 a->b, 1 b->a). */
+  dir = 0;
+
+  constructor(private readonly opts: FlowTableOptions) {}
+
+  private idOf(b: Uint8Array, off: number, v4: boolean, create: boolean): number {
+    if (v4) {
+      const a = ((b[off] << 24) | (b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3]) >>> 0;
+      let id = this.v4.get(a);
+      if (id === undefined) {
+        if (!create) return -1;
+        id = this.v4.size;
+        this.v4.set(a, id);
+      }
+      return id * 2 + 1;
+    }
+    const id = create ? this.v6.intern(b, off) : this.v6.find(b, off);
+    return id < 0 ? -1 : id * 2;
+  }
+
+  /** Finds the flow of (proto, src, sport, dst, dport) in either direction, or null; sets `dir`. */
+  find(proto: number, key: Uint8Array, v4: boolean, sport: number, dport: number): Flow | null {
+    const ia = this.idOf(key, 0, v4, false);
+    const ib = this.idOf(key, 16, v4, false);
+    if (ia < 0 || ib < 0) return null;
+    return this.lookup(proto, ia, sport, ib, dport);
+  }
+
+  private lookup(proto: number, ia: number, pa: number, ib: number, pb: number): Flow | null {
+    const h = keyHash(proto, ia, pa, ib, pb);
+    let f = this.buckets.get(h) ?? null;
+    while (f !== null) {
+      if (f.proto === proto) {
+        if (f.idA === ia && f.portA === pa && f.idB === ib && f.portB === pb) {
+          this.dir = 0;
+          return f;
+        }
+        if (f.idA === ib && f.portA === pb && f.idB === ia && f.portB === pa) {
+          this.dir = 1;
+          return f;
+        }
+      }
+      f = f.chain;
+    }
+    return null;
+  }
+
+  /** Accounts one packet; returns its flow (direction in `dir`). */
+  observe(p: FlowPacket): Flow {
+    const ia = this.idOf(p.key, 0, p.keyV4, true);
+    const ib = this.idOf(p.key, 16, p.keyV4, true);
+    let f = this.lookup(p.proto, ia, p.sport, ib, p.dport);
+    if (f === null) {
+      const h = keyHash(p.proto, ia, p.sport, ib, p.dport);
+      // The initiator: the sender of the first packet, unless that is a SYN-ACK.
+      const swap = p.proto === 6 && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK);
+      f = new Flow(p, ia, ib, h, this.created++, swap);
+      f.chain = this.buckets.get(h) ?? null;
+      this.buckets.set(h, f);
+      this.dir = swap ? 1 : 0;
+      this.live++;
+      if (this.live > this.peakLive) this.peakLive = this.live;
+      if (p.proto === 6) f.state = (p.tcpFlags & TCP_SYN) !== 0 ? FlowState.SynSent : FlowState.Midstream;
+    }
+    this.account(f, p, this.dir);
+    if (++this.sinceSweep >= 8192 || this.live > this.opts.maxLive) this.maybeSweep(p.ts);
+    return f;
+  }
+
+  private account(f: Flow, p: FlowPacket, dir: number): void {
+    const gap = p.ts - f.last;
+    if (gap > f.maxGap) {
+      f.maxGap = gap;
+      f.maxGapN = p.n;
+    }
+    if (p.ts > f.last) f.last = p.ts;
+    f.lastN = p.n;
+    if (dir === 0) {
+      f.pktsAB++;
+      f.bytesAB += p.wireLen;
+    } else {
+      f.pktsBA++;
+      f.bytesBA += p.wireLen;
+    }
+    if (p.side === 6) f.side6++;
+    else f.side4++;
+    if (f.samples.length < MAX_SAMPLES) f.samples.push(p.n);
+    if (p.hasV4) {
+      f.hasV4 = true;
+      if (dir === 0) {
+        f.v4a = p.v4src;
+        f.v4aPort = p.v4sport;
+        f.v4b = p.v4dst;
+        f.v4bPort = p.v4dport;
+      } else {
+        f.v4a = p.v4dst;
+        f.v4aPort = p.v4dport;
+        f.v4b = p.v4src;
+        f.v4bPort = p.v4sport;
+      }
+    }
+    if (p.drop !== 0) {
+      if (f.drops === 0) f.dropReason = p.drop;
+      f.drops++;
+    }
+    if (f.proto === 6) this.tcp(f, p, dir);
+    else if (dir === 0 ? p.payloadLen > f.largestA : p.payloadLen > f.largestB) {
+      if (dir === 0) f.largestA = p.payloadLen;
+      else f.largestB = p.payloadLen;
+    }
+  }
+
+  private tcp(f: Flow, p: FlowPacket, dir: number): void {
+    const fl = p.tcpFlags;
+    const len = p.payloadLen;
+    if ((fl & TCP_SYN) !== 0) {
+      if ((fl & TCP_ACK) === 0) {
+        if (dir === 0) {
+          if (p.side === 6) f.syn6++;
+          else f.syn4++;
+          if (p.mss >= 0) f.mssA = p.mss;
+        }
+      } else if (dir === 1) {
+        f.synAcks++;
+        if (p.mss >= 0) {
+          f.mssB = p.mss;
+          if (p.side === 6) f.mssB6 = p.mss;
+        }
+        if (f.state === FlowState.SynSent) f.state = FlowState.SynReceived;
+      }
+    }
+    if ((fl & TCP_RST) !== 0) {
+      if (dir === 0) f.rstA++;
+      else f.rstB++;
+      f.state = FlowState.Reset;
+    }
+    if ((fl & TCP_FIN) !== 0) {
+      if (dir === 0) f.finA++;
+      else f.finB++;
+      if (f.state !== FlowState.Reset) f.state = f.finA > 0 && f.finB > 0 ? FlowState.Closed : FlowState.Closing;
+    }
+    if (f.state === FlowState.SynReceived && (fl & (TCP_ACK | TCP_SYN)) === TCP_ACK && dir === 0) f.state = FlowState.Established;
+    if (dir === 0) {
+      if (len > f.largestA) f.largestA = len;
+    } else if (len > f.largestB) f.largestB = len;
+    // Retransmission: data (or SYN/FIN) that ends at or below what this side and direction already carried.
+    const span = len + ((fl & TCP_SYN) !== 0 ? 1 : 0) + ((fl & TCP_FIN) !== 0 ? 1 : 0);
+    if (span === 0 || (fl & TCP_RST) !== 0) return;
+    const slot = (p.side === 6 ? 0 : 2) + dir;
+    const end = (p.seq + span) | 0;
+    const bit = 1 << slot;
+    if ((f.endSet & bit) === 0) {
+      f.endSet |= bit;
+      setEnd(f, slot, end);
+      return;
+    }
+    const prev = getEnd(f, slot);
+    if (((end - prev) | 0) <= 0) {
+      if (dir === 0) f.retransA++;
+      else f.retransB++;
+      const largest = dir === 0 ? f.largestA : f.largestB;
+      if (len >= 1200 && len === largest) f.fullSizeRetrans++;
+      if (f.retransSamples === NONE) f.retransSamples = [];
+      if (f.retransSamples.length < MAX_SAMPLES) f.retransSamples.push(p.n);
+    } else setEnd(f, slot, end);
+  }
+
+  /** Records an ICMP error quoting flow `f` (packet n). */
+  icmpError(f: Flow, n: number, isPtb: boolean, mtu: number, timeExceeded: boolean, fromDst: boolean): void {
+    f.icmpErrors++;
+    if (isPtb) {
+      f.ptbCount++;
+      if (f.ptbMtuMin === 0 || mtu < f.ptbMtuMin) f.ptbMtuMin = mtu;
+    }
+    if (timeExceeded) {
+      f.timeExceeded++;
+      if (fromDst) f.timeExceededFromDst++;
+    }
+    if (f.icmpSamples === NONE) f.icmpSamples = [];
+    if (f.icmpSamples.length < MAX_SAMPLES) f.icmpSamples.push(n);
+  }
+
+  private maybeSweep(now: number): void {
+    this.sinceSweep = 0;
+    if (this.live <= this.opts.maxLive && now - this.lastSweep < 10) return;
+    this.lastSweep = now;
+    this.sweep(now, false);
+  }
+
+  /** Closes flows idle past their limit (all of them with `all`), oldest first when over maxLive. */
+  sweep(now: number, all: boolean): void {
+    const out: Flow[] = [];
+    for (const head of this.buckets.values()) {
+      for (let f: Flow | null = head; f !== null; f = f.chain) {
+        const idle = now - f.last;
+        const done = f.state === FlowState.Closed || f.state === FlowState.Reset;
+        if (all || idle > this.opts.expireAfter || (done && idle > this.opts.closedAfter)) out.push(f);
+      }
+    }
+    if (!all && this.live - out.length > this.opts.maxLive) {
+      // Over the hard limit: the least recently active leave too.
+      const keep = new Set(out);
+      const rest: Flow[] = [];
+      for (const head of this.buckets.values()) for (let f: Flow | null = head; f !== null; f = f.chain) if (!keep.has(f)) rest.push(f);
+      rest.sort((x, y) => x.last - y.last);
+      const extra = this.live - out.length - Math.floor(this.opts.maxLive * 0.9);
+      for (let i = 0; i < extra && i < rest.length; i++) out.push(rest[i]);
+    }
+    out.sort((x, y) => x.seqNo - y.seqNo);
+    for (const f of out) this.remove(f);
+    for (const f of out) this.opts.onClose(f);
+  }
+
+  private remove(f: Flow): void {
+    let head = this.buckets.get(f.hash) ?? null;
+    if (head === f) {
+      if (f.chain) this.buckets.set(f.hash, f.chain);
+      else this.buckets.delete(f.hash);
+    } else {
+      while (head !== null && head.chain !== f) head = head.chain;
+      if (head !== null) head.chain = f.chain;
+    }
+    f.chain = null;
+    this.live--;
+    this.closedCount++;
+  }
+
+  /** End of the capture: every live flow leaves (in creation order). */
+  closeAll(now: number): void {
+    this.sweep(now, true);
+  }
+}
+
+function getEnd(f: Flow, slot: number): number {
+  return slot === 0 ? f.end0 : slot === 1 ? f.end1 : slot === 2 ? f.end2 : f.end3;
+}
+function setEnd(f: Flow, slot: number, v: number): void {
+  if (slot === 0) f.end0 = v;
+  else if (slot === 1) f.end1 = v;
+  else if (slot === 2) f.end2 = v;
+  else f.end3 = v;
+}
+
+/** Direction-independent hash of a flow key. */
+function keyHash(proto: number, ia: number, pa: number, ib: number, pb: number): number {
+  const x = Math.imul(ia, 0x9e3779b1) ^ pa;
+  const y = Math.imul(ib, 0x9e3779b1) ^ pb;
+  // Symmetric: the same for (a, b) and (b, a).
+  // Kept within V8's small integers (31 bits): a Map keyed by heap numbers is several times slower.
+  return fmix(((x + y) | 0) ^ Math.imul(x ^ y, 0x85ebca6b) ^ (x & y) ^ proto) & 0x3fffffff;
+}
+
+/** A closed flow as reports, JSON and the export print it (SPEC §5 `{"type":"flow"}`). */
+export interface FlowRecord {
+  key: string;
+  proto: string;
+  client: string;
+  clientPort: number;
+  server: string;
+  serverPort: number;
+  /** The IPv4 form of the server (embedded or translated) and of the client (pool4), if known. */
+  serverV4: string | null;
+  clientV4: string | null;
+  clientV4Port: number | null;
+  name: string | null;
+  state: string;
+  failing: boolean;
+  /** Why it fails, in a few words ("SYN x5, no answer"), or null. */
+  problem: string | null;
+  first: number;
+  last: number;
+  duration: number;
+  firstPacket: number;
+  lastPacket: number;
+  packetsOut: number;
+  packetsIn: number;
+  bytesOut: number;
+  bytesIn: number;
+  packetsV6: number;
+  packetsV4: number;
+  synRetries: number;
+  retransmissions: number;
+  resets: number;
+  fins: number;
+  mssClient: number | null;
+  mssServer: number | null;
+  largestSegment: number;
+  maxIdleGap: number;
+  icmpErrors: number;
+  drops: number;
+  packets: number[];
+  findings: string[];
+}

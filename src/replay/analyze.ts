@@ -1,0 +1,617 @@
+/**
+ * `analyze`: the decoders, the engine (`--side auto`: packets that came out of a real translator
+ * are reconstructed, the others translated forward, exactly as `translate --side auto` does), the
+ * flow table, the DNS tracker, checksum verdicts and the failure catalog (src/diag/rules/) over
+ * one capture, streaming.
+ *
+ * For the viewer and other callers:
+ *
+ *   const r: AnalyzeResult = await analyzeCapture('cap.pcapng', config, { flows: 'all' });
+ *   r.findings  // Finding[] (src/diag/finding.ts), worst first
+ *   r.flows     // FlowRecord[] (src/diag/flows.ts): failing first, then the rest (flows: 'all')
+ *
+ * or, packet by packet (a live source, or a viewer that already reads the capture):
+ *
+ *   const a = new CaptureAnalyzer(config, { input: 'live' });
+ *   a.push(packet);            // CapturedPacket, borrowed: nothing is kept
+ *   a.flowOf(lastPacket)       // the Flow of the packet just pushed (or null)
+ *   const r = a.finish();      // AnalyzeResult
+ *
+ * Memory grows with the live flows (and with retained flow records: failing flows, or every flow
+ * with flows: 'all'), never with packets.
+ */
+import { readCapture, type ReadSummary, type ReadOptions } from '../pcap/reader.js';
+import type { CapturedPacket } from '../pcap/packet.js';
+import { LinkType, linkTypeName } from '../pcap/linktype.js';
+import { PacketDecoder, L4 } from '../wire/layer-decoder.js';
+import { ipv4ToString, ipv6ToString } from '../wire/addr-text.js';
+import { EmitKind, type Clock, type Engine, type XlatSink } from '../xlat/types.js';
+import type { EngineConfig } from '../xlat/config-types.js';
+import { createEngine } from '../xlat/engine.js';
+import { Nat64Engine, type BibSnapshot, type SessionSnapshot } from '../xlat/nat64/nat64-engine.js';
+import { inPrefix, extractIpv4, WKP, LOCAL_USE, type Prefix6 } from '../xlat/rfc6052.js';
+import { Reason, reasonId } from '../diag/reasons.js';
+import { compareFindings, type Finding } from '../diag/finding.js';
+import { FlowTable, FlowPacket, Flow, FlowState, FLOW_STATE_NAMES, protoName, type FlowRecord } from '../diag/flows.js';
+import { DnsTracker } from '../diag/dns-tracker.js';
+import { ChecksumTotals } from '../diag/checksums.js';
+import { RULES } from '../diag/rules/index.js';
+import type { AnalyzeResult } from '../diag/result.js';
+import { PacketFacts, packetFlowSelector, type CompiledFilter } from '../filter/index.js';
+export type { AnalyzeResult } from '../diag/result.js';
+import type { LearnedPrefix, PacketContext, RuleContext, RuleState } from '../diag/rules/types.js';
+
+export interface AnalyzeOptions {
+  /** SPEC §4 --side; analyze uses auto. */
+  side?: 'none' | 'v6' | 'v4' | 'auto';
+  /** Which flow records the result keeps: the ones that matter (failing, named by a finding) or all. */
+  flows?: 'matter' | 'all';
+  /** Keep the engine's BIB and session tables in the result (the viewer). */
+  sessions?: boolean;
+  /**
+   * Only packets for which this returns true are analyzed (`--filter`): the engine still sees
+   * every packet (its state must move as the real translator's did); flows, DNS, checksums and
+   * the rules see the selected ones. `verdict` and `reason` are the engine's, as
+   * `translate --explain` names them. See {@link filterSelect}.
+   */
+  filter?: ((p: CapturedPacket, d: PacketDecoder, verdict: string, reason: string | null) => boolean) | null;
+  /** The name reports use for the input. */
+  input?: string;
+  onWarning?: (msg: string) => void;
+  afterChunk?: () => Promise<void> | void;
+  blocking?: boolean;
+}
+
+/** Reasons that mean "this packet is not for the translator" rather than "the translator dropped it". */
+const NOT_FOR_TRANSLATOR = new Set<number>([Reason.Pool6Mismatch, Reason.Untranslatable6Dst, Reason.NotToPool4, Reason.Untranslatable4Dst, Reason.NotIp, Reason.FragmentsHeld]);
+
+const COPY = 192;
+
+/** Keeps the first counterpart the engine emits for the current packet (headers only). */
+class CounterpartSink implements XlatSink {
+  readonly buf = new Uint8Array(COPY);
+  len = 0;
+  family = 0;
+  kinds = 0;
+  drop_ = 0;
+  /** The number of the packet being processed; drops about other packets (timers) go to `late`. */
+  cur = -1;
+  late: (reason: number, about: number) => void = () => undefined;
+  translated = 0;
+  reconstructed = 0;
+  clock: Clock = { sec: 0, nsec: 0 };
+  reset(): void {
+    this.len = 0;
+    this.family = 0;
+    this.kinds = 0;
+    this.drop_ = 0;
+  }
+  emit(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind): void {
+    this.kinds |= 1 << kind;
+    if (kind === EmitKind.Translated) this.translated++;
+    else if (kind === EmitKind.Reconstructed) this.reconstructed++;
+    if (this.len === 0 && (kind === EmitKind.Translated || kind === EmitKind.Reconstructed || kind === EmitKind.Hairpinned)) {
+      const n = len < COPY ? len : COPY;
+      for (let i = 0; i < n; i++) this.buf[i] = bytes[off + i];
+      this.len = n;
+      this.family = family;
+    }
+  }
+  drop(reason: number, about: number): void {
+    if (about !== this.cur && about >= 0) this.late(reason, about);
+    else if (this.drop_ === 0) this.drop_ = reason;
+  }
+}
+
+export class CaptureAnalyzer {
+  private readonly engine: Engine;
+  private readonly d = new PacketDecoder();
+  private readonly c = new PacketDecoder();
+  private readonly sink = new CounterpartSink();
+  private readonly fp = new FlowPacket();
+  private readonly errKey = new Uint8Array(32);
+  private readonly table: FlowTable;
+  readonly dns = new DnsTracker();
+  readonly checksums = new ChecksumTotals();
+  private readonly drops = new Map<number, { count: number; packets: number[] }>();
+  private notTranslated = 0;
+  private readonly clock: Clock = { sec: 0, nsec: 0 };
+  private readonly side: 'none' | 'v6' | 'v4' | 'auto';
+  private readonly keepAll: boolean;
+  private readonly retained: Flow[] = [];
+  private flowCount = 0;
+  private failingCount = 0;
+  private n = 0;
+  private analyzed = 0;
+  private first: number | null = null;
+  private last: number | null = null;
+  private bytes = 0;
+  private readonly linkTypes = new Set<number>();
+  private readonly prefixes: LearnedPrefix[] = [];
+  private readonly states: RuleState[];
+  private readonly packetHooks: RuleState[];
+  private readonly ctx: RuleContext;
+  private readonly pc: PacketContext;
+  private known7050 = 0;
+  private readonly mtu: number;
+  private lastFlow: Flow | null = null;
+
+  constructor(readonly config: EngineConfig, private readonly opts: AnalyzeOptions = {}) {
+    this.engine = createEngine(config);
+    this.side = opts.side ?? 'auto';
+    this.keepAll = opts.flows === 'all';
+    const t = config.timeouts;
+    const longest = Math.max(t.tcpEstablished, t.udp, t.icmp, config.policy.tcpIdleRst ?? 0);
+    this.table = new FlowTable({ expireAfter: longest + 60, closedAfter: Math.max(t.tcpTransitory, 60), maxLive: 500_000, onClose: (f) => this.closed(f) });
+    this.mtu = Math.max(config.mtu.ipv6, config.mtu.ipv4);
+    if (config.pool6) this.prefixes.push({ prefix: config.pool6, text: prefixText(config.pool6), source: 'config', packet: 0 });
+    const pool4 = config.pool4;
+    const own = config.translator.ipv4;
+    this.ctx = {
+      config,
+      aws: config.profile === 'aws',
+      dns: this.dns,
+      checksums: this.checksums,
+      prefixes: this.prefixes,
+      inNat64Prefix: (b, off) => this.inNat64Prefix(b, off),
+      drops: this.drops,
+      embedded4: (b, off) => {
+        for (const p of this.prefixes) if (inPrefix(b, off, p.prefix)) return extractIpv4(b, off, p.prefix.len);
+        if (inPrefix(b, off, WKP)) return extractIpv4(b, off, 96);
+        if (inPrefix(b, off, LOCAL_USE)) return extractIpv4(b, off, 96);
+        return -1;
+      },
+      ownIpv4: (a) => {
+        if (own !== null && own === a) return true;
+        for (const e of pool4) {
+          const mask = e.prefix.len === 0 ? 0 : (0xffffffff << (32 - e.prefix.len)) >>> 0;
+          if (((a & mask) >>> 0) === e.prefix.addr) return true;
+        }
+        return false;
+      },
+    };
+    this.states = RULES.map((r) => r.create());
+    this.packetHooks = this.states.filter((s) => s.packet);
+    this.sink.late = (reason, about) => this.countDrop(reason, about);
+    this.pc = { n: 0, ts: 0, d: this.d, c: null, fromTranslator: false, drop: 0, emitted: 0, flow: null, errorFlow: null, linkType: 0, caplen: 0, origLen: 0 };
+  }
+
+  private inNat64Prefix(b: Uint8Array, off: number): boolean {
+    if (inPrefix(b, off, WKP) || inPrefix(b, off, LOCAL_USE)) return true;
+    const ps = this.prefixes;
+    for (let i = 0; i < ps.length; i++) if (inPrefix(b, off, ps[i].prefix)) return true;
+    return false;
+  }
+
+  /** The flow of the packet last pushed, or null. */
+  flowOf(): Flow | null {
+    return this.lastFlow;
+  }
+
+  push(p: CapturedPacket): void {
+    const n = ++this.n;
+    const d = this.d;
+    const ts = p.tsSec + p.tsNsec / 1e9;
+    if (this.first === null) this.first = ts;
+    this.last = ts;
+    this.bytes += p.origLen;
+    this.linkTypes.add(p.linkType);
+    this.clock.sec = p.tsSec;
+    this.clock.nsec = p.tsNsec;
+    d.decode(p.data, p.offset, p.caplen, p.linkType);
+    this.lastFlow = null;
+    const sink = this.sink;
+    sink.reset();
+    sink.cur = n;
+    sink.clock = this.clock;
+    if (d.ipVersion === 0) {
+      this.engine.advance(this.clock, sink);
+      return;
+    }
+    const ipLen = p.caplen - (d.l3Off - p.offset);
+    const v = d.ipVersion;
+    const side = this.side;
+    const tryRec = side === 'auto' || (side === 'v6' && v === 6) || (side === 'v4' && v === 4);
+    let fromTranslator = false;
+    if (tryRec && this.engine.reconstruct(p.data, d.l3Off, ipLen, this.clock, n, sink)) fromTranslator = true;
+    else this.engine.process(p.data, d.l3Off, ipLen, this.clock, n, sink);
+    // The engine's DNS view used d's buffers; decode the counterpart after it.
+    let c: PacketDecoder | null = null;
+    if (sink.len > 0) {
+      c = this.c;
+      c.decode(sink.buf, 0, sink.len, LinkType.RAW);
+      if (c.ipVersion === 0) c = null;
+    }
+    if (this.opts.filter && !this.opts.filter(p, d, verdictOf(sink, fromTranslator), sink.drop_ ? reasonId(sink.drop_) : null)) return;
+    this.analyzed++;
+    let drop = sink.drop_;
+    // A packet not addressed to the translator (native IPv6, multicast, ND; IPv4 not to its
+    // addresses) is not "dropped" by it, whatever the engine says.
+    if (drop !== 0 && !fromTranslator && !this.forTranslator(d)) {
+      this.notTranslated++;
+      drop = 0;
+    }
+    if (drop !== 0 && !this.countDrop(drop, n)) drop = 0;
+    this.checksums.add(d, n, fromTranslator, this.mtu);
+
+    // The flow key: the IPv6-side tuple.
+    const k = v === 6 ? d : c !== null && c.ipVersion === 6 ? c : d;
+    const fp = this.fp;
+    let flow: Flow | null = null;
+    let errorFlow: Flow | null = null;
+    const l4 = k.l4;
+    const isIcmp = l4 === L4.ICMP || l4 === L4.ICMPV6;
+    const echo = isIcmp && (k.icmpType === 128 || k.icmpType === 129 || k.icmpType === 0 || k.icmpType === 8);
+    if (isIcmp && !echo) {
+      if (k.innerVersion !== 0) errorFlow = this.icmpError(k, n);
+      else if (d.ipVersion === 6 && d.l4 === L4.ICMPV6 && d.icmp6.pref64Count > 0 && d.icmp6.pref64Len > 0) this.learnPref64(d, n);
+    } else if (!(d.isFragment && d.fragOffset !== 0) && (l4 === L4.OTHER || k.sport >= 0)) {
+      this.fillKey(fp, k, n, ts, echo);
+      fp.wireLen = p.origLen - (d.l3Off - p.offset);
+      fp.side = v === 6 ? 6 : 4;
+      fp.tcpFlags = d.tcpFlags >= 0 ? d.tcpFlags : 0;
+      fp.seq = d.l4 === L4.TCP ? d.tcp.seq() : 0;
+      fp.payloadLen = d.l4 === L4.TCP ? d.l4Len - d.tcp.hdrLen : d.l4 === L4.UDP || d.l4 === L4.ICMP || d.l4 === L4.ICMPV6 ? d.l4Len - 8 : d.l4Len;
+      if (fp.payloadLen < 0) fp.payloadLen = 0;
+      fp.mss = d.l4 === L4.TCP ? d.tcp.mss : -1;
+      const v4d = v === 4 ? d : c !== null && c.ipVersion === 4 ? c : null;
+      if (v4d !== null && v4d.sport >= 0) {
+        fp.hasV4 = true;
+        fp.v4src = rd32(v4d.bytes, v4d.srcOff);
+        fp.v4dst = rd32(v4d.bytes, v4d.dstOff);
+        fp.v4sport = v4d.sport;
+        fp.v4dport = v4d.dport;
+      } else fp.hasV4 = false;
+      fp.drop = drop;
+      flow = this.table.observe(fp);
+      if (flow.packets === 1) this.nameFlow(flow);
+    }
+    this.lastFlow = flow;
+
+    if (d.dnsCount > 0 && !fromTranslator) this.trackDns(d, k, n, ts);
+
+    const hooks = this.packetHooks;
+    if (hooks.length > 0) {
+      const pc = this.pc;
+      pc.n = n;
+      pc.ts = ts;
+      pc.c = c;
+      pc.fromTranslator = fromTranslator;
+      pc.drop = drop;
+      pc.emitted = sink.kinds;
+      pc.flow = flow;
+      pc.errorFlow = errorFlow;
+      pc.linkType = p.linkType;
+      pc.caplen = p.caplen;
+      pc.origLen = p.origLen;
+      for (let i = 0; i < hooks.length; i++) hooks[i].packet!(pc, this.ctx);
+    }
+  }
+
+  private forTranslator(d: PacketDecoder): boolean {
+    if (d.ipVersion === 6) return this.inNat64Prefix(d.bytes, d.dstOff) || (this.config.pool6 !== null && inPrefix(d.bytes, d.dstOff, this.config.pool6));
+    return this.ctx.ownIpv4(rd32(d.bytes, d.dstOff)) || this.config.eam.length > 0;
+  }
+
+  /** Counts an engine drop; false when the reason means "not for the translator". */
+  private countDrop(reason: number, n: number): boolean {
+    if (NOT_FOR_TRANSLATOR.has(reason)) {
+      if (reason !== Reason.FragmentsHeld) this.notTranslated++;
+      return false;
+    }
+    let e = this.drops.get(reason);
+    if (!e) this.drops.set(reason, (e = { count: 0, packets: [] }));
+    e.count++;
+    if (e.packets.length < 12) e.packets.push(n);
+    return true;
+  }
+
+  private fillKey(fp: FlowPacket, k: PacketDecoder, n: number, ts: number, echo: boolean): void {
+    fp.n = n;
+    fp.ts = ts;
+    const v6 = k.ipVersion === 6;
+    const alen = v6 ? 16 : 4;
+    const b = k.bytes;
+    for (let i = 0; i < alen; i++) {
+      fp.key[i] = b[k.srcOff + i];
+      fp.key[16 + i] = b[k.dstOff + i];
+    }
+    fp.keyV4 = !v6;
+    fp.proto = echo ? 58 : k.proto;
+    fp.sport = k.sport >= 0 ? k.sport : 0;
+    fp.dport = k.dport >= 0 ? k.dport : 0;
+  }
+
+  /** An ICMP error: the flow of the packet it quotes. */
+  private icmpError(k: PacketDecoder, n: number): Flow | null {
+    const b = k.bytes;
+    const iv6 = k.innerVersion === 6;
+    const alen = iv6 ? 16 : 4;
+    const key = this.errKey;
+    for (let i = 0; i < alen; i++) {
+      key[i] = b[k.innerSrcOff + i];
+      key[16 + i] = b[k.innerDstOff + i];
+    }
+    const ip = k.innerProto;
+    const proto = ip === 1 || ip === 58 ? 58 : ip;
+    const f = this.table.find(proto, key, !iv6, k.innerSport >= 0 ? k.innerSport : 0, k.innerDport >= 0 ? k.innerDport : 0);
+    if (f === null) return null;
+    const v6 = k.ipVersion === 6;
+    const ptb = v6 ? k.icmpType === 2 : k.icmpType === 3 && k.icmpCode === 4;
+    const mtu = ptb ? (v6 ? k.icmp6.mtu() : k.icmp4.mtu()) : 0;
+    const te = v6 ? k.icmpType === 3 : k.icmpType === 11;
+    let fromDst = te && (v6 === iv6);
+    if (fromDst) for (let i = 0; i < alen; i++) if (b[k.srcOff + i] !== b[k.innerDstOff + i]) { fromDst = false; break; }
+    this.table.icmpError(f, n, ptb, mtu, te, fromDst);
+    return f;
+  }
+
+  private learnPref64(d: PacketDecoder, n: number): void {
+    const bytes = new Uint8Array(16);
+    for (let i = 0; i < 12; i++) bytes[i] = d.bytes[d.icmp6.pref64Off + i];
+    const p = { bytes, len: d.icmp6.pref64Len };
+    this.addPrefix(p, 'pref64', n);
+  }
+
+  private addPrefix(p: Prefix6, source: LearnedPrefix['source'], n: number): void {
+    const text = prefixText(p);
+    if (this.prefixes.some((x) => x.text === text && x.source === source)) return;
+    this.prefixes.push({ prefix: p, text, source, packet: n });
+  }
+
+  private trackDns(d: PacketDecoder, k: PacketDecoder, n: number, ts: number): void {
+    const v6 = k.ipVersion === 6;
+    const src = v6 ? ipv6ToString(k.bytes, k.srcOff) : ipv4ToString(k.bytes, k.srcOff);
+    const dst = v6 ? ipv6ToString(k.bytes, k.dstOff) : ipv4ToString(k.bytes, k.dstOff);
+    const cnt = Math.min(d.dnsCount, d.dnsOffs.length);
+    for (let i = 0; i < cnt; i++) {
+      this.dns.message(d.dnsBufs[i], d.dnsOffs[i], d.dnsLens[i], n, ts, src, k.sport, dst, k.dport, d.l4 === L4.TCP, d.ipVersion === 6);
+    }
+    if (this.dns.rfc7050.size !== this.known7050) {
+      this.known7050 = this.dns.rfc7050.size;
+      for (const e of this.dns.rfc7050.values()) this.addPrefix(e.prefix, 'rfc7050', e.n);
+    }
+    if ((n & 1023) === 0) this.dns.expire(ts);
+  }
+
+  private nameFlow(f: Flow): void {
+    if (f.v4Key) {
+      f.name = this.dns.nameOf(`4:${rd32(f.addrB, 0)}`);
+      return;
+    }
+    f.name = this.dns.nameOf(ipv6ToString(f.addrB, 0));
+    if (f.name === null && this.inNat64Prefix(f.addrB, 0)) f.name = this.dns.nameOf(`4:${extractIpv4(f.addrB, 0, this.prefixLenOf(f.addrB))}`);
+  }
+
+  private prefixLenOf(b: Uint8Array): number {
+    for (const p of this.prefixes) if (inPrefix(b, 0, p.prefix)) return p.prefix.len;
+    return 96;
+  }
+
+  private closed(f: Flow): void {
+    this.flowCount++;
+    for (const s of this.states) if (s.flow) s.flow(f, this.ctx);
+    const failing = isFailing(f);
+    if (failing) this.failingCount++;
+    if (this.keepAll || failing) {
+      if (this.keepAll || this.retained.length < 10_000) this.retained.push(f);
+    }
+  }
+
+  /** End of the capture: closes every flow, runs the rules, returns the result. */
+  finish(read?: ReadSummary): AnalyzeResult {
+    const end = this.last ?? 0;
+    this.table.closeAll(end);
+    this.dns.finish();
+    for (const s of this.dns.synthesisPrefixes()) this.addPrefix(s.prefix, 'dns64-synthesis', s.packets[0] ?? 0);
+    // Timers still pending (held SYNs, fragments) fire now; their drops count. Snapshot first.
+    const snapBib = this.engine instanceof Nat64Engine ? this.engine.bibEntries() : null;
+    const snapSessions = this.engine instanceof Nat64Engine ? this.engine.sessions() : null;
+    this.sink.reset();
+    this.sink.cur = -2;
+    this.engine.drain(this.sink);
+    const findings: Finding[] = [];
+    for (const s of this.states) findings.push(...s.finish(this.ctx));
+    findings.sort(compareFindings);
+    // Flows a finding names are kept even when healthy-looking; failing first, then by first packet.
+    const flows = this.retained.slice();
+    flows.sort((a, b) => (isFailing(b) ? 1 : 0) - (isFailing(a) ? 1 : 0) || a.firstN - b.firstN);
+    const eng = this.engine;
+    let bib = 0;
+    let sessions = 0;
+    let bibEntries: BibSnapshot[] | undefined;
+    let sessionList: SessionSnapshot[] | undefined;
+    if (eng instanceof Nat64Engine && snapBib && snapSessions) {
+      const be = snapBib;
+      const ss = snapSessions;
+      bib = be.length;
+      sessions = ss.length;
+      if (this.opts.sessions) {
+        bibEntries = be;
+        sessionList = ss;
+      }
+    }
+    const drops: Record<string, number> = {};
+    for (const [r, e] of [...this.drops.entries()].sort((a, b) => b[1].count - a[1].count)) drops[reasonId(r)] = e.count;
+    const med = this.dns.medianLatency();
+    return {
+      input: this.opts.input ?? '',
+      format: read?.format ?? 'live',
+      gzip: read?.gzip ?? false,
+      linkTypes: [...this.linkTypes].map((l) => linkTypeName(l)),
+      packets: this.n,
+      analyzed: this.analyzed,
+      bytes: this.bytes,
+      first: this.first,
+      last: this.last,
+      duration: this.first === null || this.last === null ? 0 : round6(this.last - this.first),
+      truncated: read?.truncated ?? false,
+      mode: this.config.mode,
+      profile: this.config.profile,
+      pool6: this.config.pool6 ? prefixText(this.config.pool6) : null,
+      pool6Source: 'configured',
+      prefixes: this.prefixes.map((p) => ({ prefix: p.text, source: p.source, packet: p.packet })),
+      dns: {
+        queries: this.dns.queries,
+        responses: this.dns.responses,
+        answered: this.dns.answered,
+        unanswered: this.dns.unanswered,
+        overTcp: this.dns.overTcp,
+        medianLatencyMs: med === null ? null : round3(med * 1000),
+        maxLatencyMs: this.dns.answered ? round3(this.dns.latencyMax * 1000) : null,
+        aaaaResponses: this.dns.aaaaResponses,
+        aaaaNodata: this.dns.aaaaNodataTotal,
+        synthesized: this.dns.synthesisPrefixes().map((s) => ({ prefix: s.text, name: s.name, packets: s.packets })),
+      },
+      flowCount: this.flowCount,
+      failingFlows: this.failingCount,
+      peakLiveFlows: this.table.peakLive,
+      flows: flows.map(flowRecord),
+      findings,
+      checksums: this.checksums.toJson(),
+      drops,
+      notTranslated: this.notTranslated,
+      translated: this.sink.translated,
+      reconstructed: this.sink.reconstructed,
+      engine: { bib, sessions, bibEntries, sessionList },
+    };
+  }
+}
+
+/** The engine's verdict for the packet, as `translate --explain` names it (filter field `verdict`). */
+function verdictOf(s: CounterpartSink, fromTranslator: boolean): string {
+  if (fromTranslator && (s.kinds & (1 << EmitKind.Reconstructed)) !== 0) return 'reconstructed';
+  if ((s.kinds & (1 << EmitKind.Hairpinned)) !== 0) return 'hairpinned';
+  if ((s.kinds & (1 << EmitKind.Translated)) !== 0) return 'translated';
+  if (s.drop_ === Reason.FragmentsHeld) return 'held';
+  if ((s.kinds & (1 << EmitKind.IcmpError)) !== 0) return 'error-generated';
+  return s.drop_ ? 'dropped' : 'absorbed';
+}
+
+/**
+ * `--filter` for analyze: a compiled display filter (src/filter/) as {@link AnalyzeOptions.filter}.
+ * `wholeFlows`: once a packet matches, the later packets of its flow are analyzed too.
+ * `findings`: packet number -> ids of the findings naming it (from a first pass), for `finding`.
+ */
+export function filterSelect(filter: CompiledFilter, wholeFlows: boolean, findings: Map<number, string[]> | null = null): NonNullable<AnalyzeOptions['filter']> {
+  const facts = new PacketFacts();
+  const flows = wholeFlows ? packetFlowSelector(filter) : null;
+  return (p, d, verdict, reason) => {
+    facts.fill(p, d);
+    facts.verdict = verdict;
+    facts.reason = reason;
+    if (findings) facts.findings = findings.get(p.number) ?? [];
+    return flows ? flows.streaming(facts) : filter.matchesPacket(facts);
+  };
+}
+
+/** Packet number -> ids of the findings that name it. */
+export function findingsByPacket(fs: readonly Finding[]): Map<number, string[]> {
+  const m = new Map<number, string[]>();
+  for (const f of fs) for (const n of f.packets) {
+    const l = m.get(n);
+    if (!l) m.set(n, [f.id]);
+    else if (!l.includes(f.id)) l.push(f.id);
+  }
+  return m;
+}
+
+/** Reads a capture and analyzes it (see the file header). */
+export async function analyzeCapture(input: string, config: EngineConfig, opts: AnalyzeOptions & Pick<ReadOptions, 'blocking'> = {}): Promise<AnalyzeResult> {
+  const a = new CaptureAnalyzer(config, { ...opts, input: opts.input ?? (input === '-' ? 'stdin' : input) });
+  const read = await readCapture(input, (p) => a.push(p), { onWarning: opts.onWarning, blocking: opts.blocking, afterChunk: opts.afterChunk });
+  if (read.corrupt) {
+    const e = new Error(`capture framing is broken after packet ${read.packets} (${input === '-' ? 'stdin' : input})`) as Error & { exitCode: number };
+    e.exitCode = 3;
+    throw e;
+  }
+  return a.finish(read);
+}
+
+/** A flow that did not work (or that a translator hurt). */
+export function isFailing(f: Flow): boolean {
+  if (f.findings && f.findings.length > 0) return true;
+  if (f.proto === 6) {
+    if (f.unanswered) return true;
+    if (f.state === FlowState.Reset && f.synAcks === 0) return true;
+    if (f.state === FlowState.Reset && f.rstB > 0 && f.maxGap > 60) return true;
+    if (f.fullSizeRetrans >= 2) return true;
+  } else if (f.pktsBA === 0 && f.pktsAB > 1 && (f.proto === 17 || f.proto === 58)) return true;
+  if (f.drops > 0 && f.drops * 2 >= f.packets) return true;
+  return false;
+}
+
+export function flowProblem(f: Flow): string | null {
+  if (f.proto === 6 && f.unanswered) return `SYN x${Math.max(f.syn6, f.syn4)}, no answer${f.icmpErrors ? `, ${f.icmpErrors} ICMP errors` : ''}`;
+  if (f.proto === 6 && f.state === FlowState.Reset && f.synAcks === 0) return f.rstB > 0 ? 'refused (RST)' : 'reset by the client';
+  if (f.proto === 6 && f.fullSizeRetrans >= 2) return `${f.fullSizeRetrans} full-size retransmissions${f.ptbCount ? '' : ', no Packet Too Big'}`;
+  if (f.proto === 6 && f.state === FlowState.Reset && f.rstB > 0 && f.maxGap > 60) return `reset after ${Math.round(f.maxGap)} s idle`;
+  if (f.drops > 0 && f.drops * 2 >= f.packets) return `dropped by the translator: ${reasonId(f.dropReason)}`;
+  if ((f.proto === 17 || f.proto === 58) && f.pktsBA === 0 && f.pktsAB > 1) return `${f.pktsAB} packets out, no reply`;
+  if (f.findings && f.findings.length) return f.findings.join(', ');
+  return null;
+}
+
+export function flowRecord(f: Flow): FlowRecord {
+  const b6 = !f.v4Key;
+  let serverV4: string | null = f.hasV4 ? u32Text(f.v4b) : null;
+  if (serverV4 === null && b6 && (inPrefix(f.addrB, 0, WKP))) serverV4 = u32Text(extractIpv4(f.addrB, 0, 96));
+  const retrans = f.retransA + f.retransB;
+  return {
+    key: f.keyText(),
+    proto: protoName(f.proto),
+    client: f.addrText('a'),
+    clientPort: f.portA,
+    server: f.addrText('b'),
+    serverPort: f.portB,
+    serverV4,
+    clientV4: f.hasV4 ? u32Text(f.v4a) : null,
+    clientV4Port: f.hasV4 ? f.v4aPort : null,
+    name: f.name,
+    state: FLOW_STATE_NAMES[f.state],
+    failing: isFailing(f),
+    problem: flowProblem(f),
+    first: round6(f.first),
+    last: round6(f.last),
+    duration: round6(f.last - f.first),
+    firstPacket: f.firstN,
+    lastPacket: f.lastN,
+    packetsOut: f.pktsAB,
+    packetsIn: f.pktsBA,
+    bytesOut: f.bytesAB,
+    bytesIn: f.bytesBA,
+    packetsV6: f.side6,
+    packetsV4: f.side4,
+    synRetries: f.synRetries,
+    retransmissions: retrans,
+    resets: f.rstA + f.rstB,
+    fins: f.finA + f.finB,
+    mssClient: f.mssA >= 0 ? f.mssA : null,
+    mssServer: f.mssB >= 0 ? f.mssB : null,
+    largestSegment: Math.max(f.largestA, f.largestB),
+    maxIdleGap: round6(f.maxGap),
+    icmpErrors: f.icmpErrors,
+    drops: f.drops,
+    packets: f.samples.slice(),
+    findings: f.findings ? f.findings.slice() : [],
+  };
+}
+
+function u32Text(v: number): string {
+  return `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}`;
+}
+
+export function prefixText(p: Prefix6): string {
+  return `${ipv6ToString(p.bytes, 0)}/${p.len}`;
+}
+
+function rd32(b: Uint8Array, o: number): number {
+  return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

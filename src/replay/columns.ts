@@ -1,0 +1,92 @@
+/**
+ * Append-only typed columns in fixed-size chunks: one number per packet, no per-packet objects,
+ * no copy when growing (a 5M-packet index never holds two versions of a column at once).
+ */
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const MASK = CHUNK - 1;
+
+type TypedArray = Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array;
+type Ctor<T extends TypedArray> = new (n: number) => T;
+
+export class Column<T extends TypedArray> {
+  private readonly chunks: T[] = [];
+  constructor(private readonly ctor: Ctor<T>) {}
+
+  /** Sets the value of row i (rows are written in order; i may be the next row). */
+  set(i: number, v: number): void {
+    const c = i >>> CHUNK_BITS;
+    while (this.chunks.length <= c) this.chunks.push(new this.ctor(CHUNK));
+    this.chunks[c][i & MASK] = v;
+  }
+
+  get(i: number): number {
+    const ch = this.chunks[i >>> CHUNK_BITS];
+    return ch === undefined ? 0 : ch[i & MASK];
+  }
+
+  /** Bytes held. */
+  bytes(): number {
+    let n = 0;
+    for (const c of this.chunks) n += c.byteLength;
+    return n;
+  }
+}
+
+/** A growable list of row numbers (a filtered view): chunked like {@link Column}. */
+export class RowList {
+  private readonly col = new Column(Uint32Array);
+  length = 0;
+  push(row: number): void {
+    this.col.set(this.length++, row);
+  }
+  get(i: number): number {
+    return this.col.get(i);
+  }
+  /** Position of the first entry >= row (binary search: entries are increasing). */
+  lowerBound(row: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.col.get(mid) < row) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  bytes(): number {
+    return this.col.bytes();
+  }
+}
+
+/**
+ * A column of increasing byte offsets (file or spool positions): one float per chunk plus a
+ * 32-bit delta per row (4 bytes a row instead of 8).
+ */
+export class OffsetColumn {
+  private readonly bases: number[] = [];
+  private readonly deltas = new Column(Uint32Array);
+  private readonly far = new Map<number, number>();
+
+  set(i: number, v: number): void {
+    const c = i >>> CHUNK_BITS;
+    if (this.bases.length <= c) this.bases[c] = v;
+    const d = v - this.bases[c];
+    if (d >= 0 && d < 0x1_0000_0000) this.deltas.set(i, d);
+    else {
+      this.deltas.set(i, 0);
+      this.far.set(i, v);
+    }
+  }
+
+  get(i: number): number {
+    const f = this.far.size ? this.far.get(i) : undefined;
+    if (f !== undefined) return f;
+    const b = this.bases[i >>> CHUNK_BITS];
+    return b === undefined ? 0 : b + this.deltas.get(i);
+  }
+
+  bytes(): number {
+    return this.deltas.bytes() + this.bases.length * 8;
+  }
+}

@@ -1,0 +1,806 @@
+/**
+ * The viewer's model (`nat64scope view`, SPEC §7): an index of packet offsets and the engines'
+ * outcome per packet, built by one streaming pass that runs off the render path, in slices.
+ *
+ * - Index: per packet its position in a random-access store, caplen, timestamp and link type, in
+ *   chunked typed columns (about 24 bytes a packet, no decoded packets kept). Any packet is re-read
+ *   and decoded on demand ({@link CaptureModel.packet}).
+ *   Plain capture files are their own store (`pread` at the packet's offset). Gzip input, stdin
+ *   and live packets have no random access: their packet bytes are appended to an unlinked temp
+ *   file (a spool) as they are indexed, so nothing is read twice and no decompressed copy of the
+ *   whole file is made before the first screen.
+ * - Engines: the `translate --side auto` pipeline (SPEC §4) runs on every packet as it is
+ *   indexed. What it emits for packet n is appended to a second spool; per packet the model keeps
+ *   the kinds emitted (bits of EmitKind), the drop reason, and where its emits start in the spool.
+ *   Packets emitted later by a timer are kept apart (bounded).
+ * - Sessions: snapshots of the NAT64 BIB and session tables, taken every K packets; K starts at 1
+ *   and grows with the capture and the size of the tables, so their cost and memory stay bounded.
+ *   The sessions pane shows the latest snapshot at or before the selected packet, and says which.
+ * - Views: a filter (a predicate over decoded packets) is evaluated in the same background slices
+ *   into a list of row numbers that grows as packets arrive.
+ *
+ * Sources: {@link openCaptureModel} indexes a file or stdin; a live source (`live`) creates a
+ * model with `new CaptureModel({ store: 'spool', ... })`, calls {@link CaptureModel.ingest} for
+ * each packet it sniffs (append only) and {@link CaptureModel.finish} at the end; the viewer
+ * follows the end when its follow mode is on.
+ */
+import { openSync, readSync, writeSync, closeSync, unlinkSync, fstatSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { CaptureParser, CaptureReadError } from '../pcap/reader.js';
+import { osReason } from '../pcap/errors.js';
+import { newPacket, type CapturedPacket } from '../pcap/packet.js';
+import { LinkType } from '../pcap/linktype.js';
+import { LinkLocator } from '../wire/link.js';
+import { PacketDecoder } from '../wire/layer-decoder.js';
+import { EmitKind, type Engine, type XlatSink, type Clock } from '../xlat/types.js';
+import type { EngineConfig } from '../xlat/config-types.js';
+import { createEngine } from '../xlat/engine.js';
+import { Reason } from '../diag/reasons.js';
+import type { Finding } from '../diag/finding.js';
+import type { BibSnapshot, SessionSnapshot } from '../xlat/nat64/nat64-engine.js';
+import { Column, OffsetColumn, RowList } from './columns.js';
+
+/** Bits of {@link CaptureModel.marks}. */
+export const Mark = { Finding: 1, Drop: 2 } as const;
+
+/** One packet the translator emitted for an input packet. */
+export interface Counterpart {
+  bytes: Uint8Array;
+  family: 4 | 6;
+  kind: EmitKind;
+}
+
+export interface SessionsAt {
+  /** The row (0-based) the snapshot was taken after. */
+  row: number;
+  bib: BibSnapshot[];
+  sessions: SessionSnapshot[];
+  /** Entries in the engine at that time (the lists may hold fewer: bounded). */
+  bibTotal: number;
+  sessionTotal: number;
+}
+
+/** A filter as the model evaluates it: true to show the packet. */
+export type RowPredicate = (p: CapturedPacket, d: PacketDecoder, row: number) => boolean;
+
+export interface ModelOptions {
+  /** File name shown in the status bar. */
+  name: string;
+  config: EngineConfig;
+  /** `file`: packets are re-read from `path`; `spool`: packet bytes are kept in a temp file. */
+  store: 'file' | 'spool';
+  path?: string;
+  /** Input size in bytes for the progress figure (0 = unknown). */
+  totalBytes?: number;
+}
+
+const SPOOL_BUF = 1 << 20;
+
+/** An append-only unlinked temp file with a write buffer; records never straddle a flush. */
+export class Spool {
+  private readonly fd: number;
+  private readonly buf = new Uint8Array(SPOOL_BUF);
+  private used = 0;
+  /** Bytes written to the file. */
+  private flushed = 0;
+  private closed = false;
+
+  constructor(tag: string) {
+    const path = join(tmpdir(), `nat64scope-${tag}-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    this.fd = openSync(path, 'w+', 0o600);
+    unlinkSync(path);
+  }
+
+  /** Total bytes appended. */
+  get size(): number {
+    return this.flushed + this.used;
+  }
+
+  /** Appends bytes[off..off+len) (plus `head` first, when given) as one record; returns its position. */
+  append(bytes: Uint8Array, off: number, len: number, head?: Uint8Array): number {
+    const pos = this.size;
+    const hl = head ? head.length : 0;
+    if (this.used + hl + len > SPOOL_BUF) this.flush();
+    if (hl + len > SPOOL_BUF) {
+      if (head) this.writeAll(head, 0, hl);
+      this.writeAll(bytes, off, len);
+      return pos;
+    }
+    if (head) {
+      this.buf.set(head, this.used);
+      this.used += hl;
+    }
+    this.buf.set(bytes.subarray(off, off + len), this.used);
+    this.used += len;
+    return pos;
+  }
+
+  private writeAll(b: Uint8Array, off: number, len: number): void {
+    let done = 0;
+    while (done < len) done += writeSync(this.fd, b, off + done, len - done, this.flushed + done);
+    this.flushed += len;
+  }
+
+  flush(): void {
+    if (this.used === 0) return;
+    this.writeAll(this.buf, 0, this.used);
+    this.used = 0;
+  }
+
+  /** Reads [pos, pos+len) into out[0..len). */
+  read(pos: number, len: number, out: Uint8Array): void {
+    if (pos >= this.flushed) {
+      out.set(this.buf.subarray(pos - this.flushed, pos - this.flushed + len), 0);
+      return;
+    }
+    readFully(this.fd, out, len, pos);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* already closed */
+    }
+  }
+}
+
+function readFully(fd: number, out: Uint8Array, len: number, pos: number): void {
+  let done = 0;
+  while (done < len) {
+    const n = readSync(fd, out, done, len - done, pos + done);
+    if (n <= 0) break;
+    done += n;
+  }
+}
+
+/** Emit record header in the emit spool: length u32 LE, family, kind, 2 bytes padding. */
+const EMIT_HDR = 8;
+
+/** Largest number of snapshots kept (older ones thinned out two by two). */
+const MAX_SNAPSHOTS = 512;
+/** Largest number of entries kept per snapshot list. */
+const MAX_SNAPSHOT_ENTRIES = 2000;
+/** Entries (BIB + sessions) kept across all snapshots. */
+const MAX_SNAPSHOT_TOTAL = 200_000;
+/** Packets emitted by timers kept for the detail pane. */
+const MAX_DEFERRED = 10000;
+
+interface Snapshot extends SessionsAt {}
+
+interface SnapshotEngine {
+  bibEntries(): BibSnapshot[];
+  sessions(): SessionSnapshot[];
+}
+
+function hasTables(e: Engine): e is Engine & SnapshotEngine {
+  return typeof (e as Partial<SnapshotEngine>).sessions === 'function' && typeof (e as Partial<SnapshotEngine>).bibEntries === 'function';
+}
+
+/** A filtered view: the rows that match, grown in the background. */
+export interface ModelView {
+  readonly label: string;
+  readonly rows: RowList;
+  /** Rows examined so far. */
+  scanned: number;
+}
+
+export class CaptureModel {
+  readonly name: string;
+  readonly config: EngineConfig;
+  readonly storeKind: 'file' | 'spool';
+  /** Input bytes (for progress; 0 = unknown). */
+  totalBytes: number;
+  /** Input bytes consumed so far. */
+  bytesRead = 0;
+
+  // --- the index -----------------------------------------------------------------------------
+  private n = 0;
+  private readonly offs = new OffsetColumn();
+  private readonly caplens = new Column(Uint32Array);
+  private readonly secs = new Column(Int32Array);
+  private readonly nsecs = new Column(Uint32Array);
+  private readonly links = new Column(Uint8Array);
+  private readonly linkTable: number[] = [];
+  private readonly origLens = new Map<number, number>();
+  private firstSec = 0;
+  // --- engine outcome ------------------------------------------------------------------------
+  private readonly kinds = new Column(Uint8Array);
+  private readonly drops = new Column(Uint8Array);
+  private readonly markCol = new Column(Uint8Array);
+  private readonly outOffs = new OffsetColumn();
+  private readonly deferred = new Map<number, Counterpart[]>();
+  private deferredCount = 0;
+  /** Totals for the status bar. */
+  dropped = 0;
+  translated = 0;
+  reconstructed = 0;
+  generated = 0;
+  findings: Finding[] = [];
+  private readonly findingsByRow = new Map<number, string[]>();
+  findingsState: 'pending' | 'ready' | 'unavailable' = 'pending';
+
+  private readonly fd: number | null;
+  private readonly packetSpool: Spool | null;
+  private readonly emitSpool = new Spool('emit');
+  private readonly engine: Engine;
+  private readonly locator = new LinkLocator();
+  private readonly clock: Clock = { sec: 0, nsec: 0 };
+  private readonly sink: ModelSink;
+  private snapshots: Snapshot[] = [];
+  private snapEvery = 1;
+  private snapEntries = 0;
+  private nextSnap = 0;
+  private done = false;
+  private err: string | null = null;
+  private warnings: string[] = [];
+  private closed = false;
+  private readonly listeners = new Set<() => void>();
+  private view: ModelView | null = null;
+  private pred: RowPredicate | null = null;
+  private readonly filterDecoder = new PacketDecoder();
+  private readonly pkt: CapturedPacket = newPacket();
+  private pktBuf = new Uint8Array(65536 + 64);
+  private readonly hdr = new Uint8Array(EMIT_HDR);
+
+  constructor(opts: ModelOptions) {
+    this.name = opts.name;
+    this.config = opts.config;
+    this.storeKind = opts.store;
+    this.totalBytes = opts.totalBytes ?? 0;
+    if (opts.store === 'file') {
+      if (!opts.path) throw new Error('a file store needs a path');
+      this.fd = openSync(opts.path, 'r');
+      this.packetSpool = null;
+    } else {
+      this.fd = null;
+      this.packetSpool = new Spool('packets');
+    }
+    this.engine = createEngine(opts.config);
+    this.sink = new ModelSink(this);
+  }
+
+  // --- ingest (the indexing pass) ------------------------------------------------------------
+
+  /** Appends one packet (borrowed: its bytes are copied or located, never kept). */
+  ingest(p: CapturedPacket): void {
+    if (this.closed) return;
+    const row = this.n;
+    const pos = this.packetSpool ? this.packetSpool.append(p.data, p.offset, p.caplen) : p.fileOffset;
+    this.offs.set(row, pos);
+    this.caplens.set(row, p.caplen);
+    if (p.origLen !== p.caplen) this.origLens.set(row, p.origLen);
+    if (row === 0) this.firstSec = p.tsSec;
+    this.secs.set(row, p.tsSec - this.firstSec);
+    this.nsecs.set(row, p.tsNsec);
+    let li = this.linkTable.indexOf(p.linkType);
+    if (li < 0) {
+      li = this.linkTable.length;
+      if (li < 256) this.linkTable.push(p.linkType);
+      else li = 255;
+    }
+    this.links.set(row, li);
+    this.n = row + 1;
+    this.runEngine(p, row);
+    if (this.n >= this.nextSnap) this.snapshot(row);
+  }
+
+  private runEngine(p: CapturedPacket, row: number): void {
+    const s = this.sink;
+    s.row = row;
+    s.kinds = 0;
+    s.dropCode = 0;
+    this.outOffs.set(row, this.emitSpool.size);
+    this.clock.sec = p.tsSec;
+    this.clock.nsec = p.tsNsec;
+    const num = row + 1;
+    const v = this.locator.locate(p.data, p.offset, p.caplen, p.linkType);
+    if (v === 0) {
+      s.dropCode = Reason.NotIp;
+      this.engine.advance(this.clock, s);
+    } else {
+      const len = p.caplen - this.locator.linkLen;
+      if (!this.engine.reconstruct(p.data, this.locator.ipOff, len, this.clock, num, s)) {
+        this.engine.process(p.data, this.locator.ipOff, len, this.clock, num, s);
+      }
+    }
+    this.kinds.set(row, s.kinds);
+    this.drops.set(row, s.dropCode);
+    if (s.dropCode !== 0 && !notForTranslator(s.dropCode) && s.dropCode !== Reason.FragmentsHeld && (s.kinds & ((1 << EmitKind.Translated) | (1 << EmitKind.Reconstructed) | (1 << EmitKind.Hairpinned))) === 0) {
+      this.dropped++;
+      this.markCol.set(row, this.markCol.get(row) | Mark.Drop);
+    }
+    if (s.kinds & (1 << EmitKind.Translated)) this.translated++;
+    if (s.kinds & (1 << EmitKind.Reconstructed)) this.reconstructed++;
+  }
+
+  /** Called by the sink. */
+  recordEmit(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number): void {
+    if (kind === EmitKind.IcmpError || kind === EmitKind.Deferred) this.generated++;
+    const row = about - 1;
+    if (row === this.sink.row && kind !== EmitKind.Deferred) {
+      const h = this.hdr;
+      h[0] = len & 0xff;
+      h[1] = (len >>> 8) & 0xff;
+      h[2] = (len >>> 16) & 0xff;
+      h[3] = (len >>> 24) & 0xff;
+      h[4] = family;
+      h[5] = kind;
+      this.emitSpool.append(bytes, off, len, h);
+      this.sink.kinds |= 1 << kind;
+      return;
+    }
+    // Emitted later (a timer) about an earlier packet, or about no packet.
+    if (row >= 0 && row < this.n) {
+      this.kinds.set(row, this.kinds.get(row) | (1 << kind));
+      if (this.deferredCount < MAX_DEFERRED) {
+        this.deferredCount++;
+        const list = this.deferred.get(row) ?? [];
+        list.push({ bytes: bytes.slice(off, off + len), family, kind });
+        this.deferred.set(row, list);
+      }
+    }
+  }
+
+  private snapshot(row: number): void {
+    if (!hasTables(this.engine)) {
+      this.nextSnap = Number.POSITIVE_INFINITY;
+      return;
+    }
+    const bib = this.engine.bibEntries();
+    const sessions = this.engine.sessions();
+    const snap: Snapshot = {
+      row,
+      bib: bib.length > MAX_SNAPSHOT_ENTRIES ? bib.slice(0, MAX_SNAPSHOT_ENTRIES) : bib,
+      sessions: sessions.length > MAX_SNAPSHOT_ENTRIES ? sessions.slice(-MAX_SNAPSHOT_ENTRIES) : sessions,
+      bibTotal: bib.length,
+      sessionTotal: sessions.length,
+    };
+    this.snapshots.push(snap);
+    this.snapEntries += snap.bib.length + snap.sessions.length;
+    while (this.snapshots.length > MAX_SNAPSHOTS || this.snapEntries > MAX_SNAPSHOT_TOTAL) {
+      // Thin out: keep every other one, and take them half as often from now on.
+      this.snapshots = this.snapshots.filter((_, i) => i % 2 === 1 || i === this.snapshots.length - 1);
+      this.snapEntries = this.snapshots.reduce((n, x) => n + x.bib.length + x.sessions.length, 0);
+      this.snapEvery *= 2;
+    }
+    // Big tables cost more to copy: space snapshots by a quarter of their size in packets (a
+    // few entries copied per packet at most); small tables are snapshotted at every packet.
+    this.nextSnap = this.n + Math.max(this.snapEvery, (bib.length + sessions.length) >>> 2);
+  }
+
+  /** End of input: drain the engine's timers, take a last snapshot. */
+  finish(): void {
+    if (this.done) return;
+    this.sink.row = -1;
+    this.engine.drain(this.sink);
+    if (this.n > 0) this.snapshot(this.n - 1);
+    this.emitSpool.flush();
+    this.packetSpool?.flush();
+    this.done = true;
+    this.changed();
+  }
+
+  fail(message: string): void {
+    this.err = message;
+    this.done = true;
+    this.changed();
+  }
+
+  warn(message: string): void {
+    if (this.warnings.length < 20) this.warnings.push(message);
+  }
+
+  // --- queries (the UI) ----------------------------------------------------------------------
+
+  /** Packets indexed so far. */
+  count(): number {
+    return this.n;
+  }
+
+  finished(): boolean {
+    return this.done;
+  }
+
+  error(): string | null {
+    return this.err;
+  }
+
+  warningList(): readonly string[] {
+    return this.warnings;
+  }
+
+  /** 0..1 of the input read, or -1 when the size is unknown. */
+  progress(): number {
+    if (this.done) return 1;
+    return this.totalBytes > 0 ? Math.min(1, this.bytesRead / this.totalBytes) : -1;
+  }
+
+  /**
+   * The packet at `row` (0-based), read back from the store. Borrowed: valid until the next call
+   * (copy what you keep).
+   */
+  packet(row: number): CapturedPacket {
+    const p = this.pkt;
+    const caplen = this.caplens.get(row);
+    if (this.pktBuf.length < caplen) this.pktBuf = new Uint8Array(caplen);
+    const pos = this.offs.get(row);
+    if (this.packetSpool) this.packetSpool.read(pos, caplen, this.pktBuf);
+    else readFully(this.fd!, this.pktBuf, caplen, pos);
+    p.data = this.pktBuf;
+    p.offset = 0;
+    p.caplen = caplen;
+    p.origLen = this.origLens.get(row) ?? caplen;
+    p.tsSec = this.secs.get(row) + this.firstSec;
+    p.tsNsec = this.nsecs.get(row);
+    const li = this.links.get(row);
+    p.linkType = this.linkTable[li] ?? LinkType.RAW;
+    p.ifIndex = 0;
+    p.section = 0;
+    p.number = row + 1;
+    p.fileOffset = pos;
+    return p;
+  }
+
+  /** Capture time of a row in seconds. */
+  time(row: number): number {
+    return this.secs.get(row) + this.firstSec + this.nsecs.get(row) / 1e9;
+  }
+
+  firstTime(): number {
+    return this.n > 0 ? this.time(0) : 0;
+  }
+
+  /** Bits (1 << EmitKind) of what the engine emitted for the packet. */
+  emittedKinds(row: number): number {
+    return this.kinds.get(row);
+  }
+
+  /** The drop reason code (0 = none). */
+  dropReason(row: number): number {
+    return this.drops.get(row);
+  }
+
+  /** The engine's verdict for the packet, as `translate --explain` names it (filters: `verdict`). */
+  verdict(row: number): string {
+    return verdictName(this.kinds.get(row), this.drops.get(row));
+  }
+
+  /** Ids of the findings that name the packet. */
+  findingIds(row: number): readonly string[] {
+    return this.findingsByRow.get(row) ?? NO_IDS;
+  }
+
+  /** Bits of {@link Mark}. */
+  marks(row: number): number {
+    return this.markCol.get(row);
+  }
+
+  /** Whether the engine has processed the row (it is processed as it is indexed). */
+  processed(row: number): boolean {
+    return row < this.n;
+  }
+
+  /** Everything the translator emitted for the packet at `row` (copies). */
+  counterparts(row: number): Counterpart[] {
+    const out: Counterpart[] = [];
+    if (row < 0 || row >= this.n) return out;
+    const start = this.outOffs.get(row);
+    const end = row + 1 < this.n ? this.outOffs.get(row + 1) : this.emitSpool.size;
+    let pos = start;
+    const h = new Uint8Array(EMIT_HDR);
+    while (pos + EMIT_HDR <= end) {
+      this.emitSpool.read(pos, EMIT_HDR, h);
+      const len = (h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0;
+      if (pos + EMIT_HDR + len > end) break;
+      const b = new Uint8Array(len);
+      this.emitSpool.read(pos + EMIT_HDR, len, b);
+      out.push({ bytes: b, family: h[4] === 4 ? 4 : 6, kind: h[5] as EmitKind });
+      pos += EMIT_HDR + len;
+    }
+    const later = this.deferred.get(row);
+    if (later) out.push(...later);
+    return out;
+  }
+
+  /** The NAT64 tables as of the latest snapshot at or before `row` (null: SIIT, or none yet). */
+  sessionsAt(row: number): SessionsAt | null {
+    const s = this.snapshots;
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid].row <= row) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? null : s[lo - 1];
+  }
+
+  /** Findings from `analyze` (marks their packets). */
+  setFindings(findings: Finding[], state: 'ready' | 'unavailable' = 'ready'): void {
+    this.findings = findings;
+    this.findingsState = state;
+    this.findingsByRow.clear();
+    for (const f of findings) {
+      for (const num of f.packets) {
+        const r = num - 1;
+        if (r >= 0 && r < this.n) this.markCol.set(r, this.markCol.get(r) | Mark.Finding);
+        const ids = this.findingsByRow.get(r);
+        if (!ids) this.findingsByRow.set(r, [f.id]);
+        else if (!ids.includes(f.id)) ids.push(f.id);
+      }
+    }
+    this.changed();
+  }
+
+  /** Bytes held by the index and outcome columns. */
+  indexBytes(): number {
+    return this.offs.bytes() + this.caplens.bytes() + this.secs.bytes() + this.nsecs.bytes() + this.links.bytes() + this.kinds.bytes() + this.drops.bytes() + this.markCol.bytes() + this.outOffs.bytes();
+  }
+
+  // --- filtered views ------------------------------------------------------------------------
+
+  /** Shows only rows matching `pred` (null: all). The view fills in the background. */
+  setFilter(pred: RowPredicate | null, label: string): ModelView | null {
+    this.pred = pred;
+    this.view = pred ? { label, rows: new RowList(), scanned: 0 } : null;
+    this.scanFilter(5);
+    this.changed();
+    return this.view;
+  }
+
+  currentView(): ModelView | null {
+    return this.view;
+  }
+
+  /** Evaluates the filter on new rows for at most `budgetMs`; true when more remains. */
+  scanFilter(budgetMs: number): boolean {
+    const v = this.view;
+    const pred = this.pred;
+    if (!v || !pred) return false;
+    const t0 = performance.now();
+    const d = this.filterDecoder;
+    while (v.scanned < this.n) {
+      const row = v.scanned;
+      const p = this.packet(row);
+      d.decode(p.data, p.offset, p.caplen, p.linkType);
+      let ok = false;
+      try {
+        ok = pred(p, d, row);
+      } catch {
+        ok = false;
+      }
+      if (ok) v.rows.push(row);
+      v.scanned++;
+      if ((v.scanned & 255) === 0 && performance.now() - t0 > budgetMs) break;
+    }
+    return v.scanned < this.n;
+  }
+
+  /** Number of rows shown (the filtered view's, or all). */
+  shownCount(): number {
+    return this.view ? this.view.rows.length : this.n;
+  }
+
+  /** The row shown at position i. */
+  shownRow(i: number): number {
+    return this.view ? this.view.rows.get(i) : i;
+  }
+
+  /** Position of the first shown row >= row. */
+  positionOf(row: number): number {
+    return this.view ? this.view.rows.lowerBound(row) : Math.min(row, this.n);
+  }
+
+  // --- change notification (the UI polls at its own rate; this is for tests and live) --------
+
+  onChange(cb: () => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  changed(): void {
+    for (const cb of this.listeners) cb();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.emitSpool.close();
+    this.packetSpool?.close();
+    if (this.fd !== null) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        /* closed */
+      }
+    }
+  }
+}
+
+const NO_IDS: readonly string[] = [];
+
+/** The verdict names of `translate --explain` (and of the filter field `verdict`). */
+export function verdictName(kinds: number, drop: number): string {
+  if (kinds & (1 << EmitKind.Reconstructed)) return 'reconstructed';
+  if (kinds & (1 << EmitKind.Hairpinned)) return 'hairpinned';
+  if (kinds & (1 << EmitKind.Translated)) return 'translated';
+  if (drop === Reason.FragmentsHeld) return 'held';
+  if (kinds & (1 << EmitKind.IcmpError)) return 'error-generated';
+  return drop ? 'dropped' : 'absorbed';
+}
+
+/** Drop codes that only say the packet never went through the translator (not a failure). */
+export function notForTranslator(reason: number): boolean {
+  return reason === Reason.Pool6Mismatch || reason === Reason.NotToPool4 || reason === Reason.NotIp;
+}
+
+class ModelSink implements XlatSink {
+  row = -1;
+  kinds = 0;
+  dropCode = 0;
+  constructor(private readonly model: CaptureModel) {}
+  emit(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number): void {
+    this.model.recordEmit(bytes, off, len, family, kind, about);
+  }
+  drop(reason: number, about: number): void {
+    if (about - 1 === this.row) this.dropCode = reason;
+  }
+}
+
+export interface OpenOptions {
+  config: EngineConfig;
+  /** Bytes read per slice: smaller slices answer keys sooner. */
+  sliceBytes?: number;
+  /** Called when indexing has finished or failed. */
+  onDone?: (model: CaptureModel) => void;
+  /** Name shown (default: the path, or `stdin`). */
+  name?: string;
+}
+
+const SLICE = 128 * 1024;
+
+function isGzip(b: Uint8Array, off: number, len: number): boolean {
+  return len >= 2 && b[off] === 0x1f && b[off + 1] === 0x8b;
+}
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * Opens `path` (`-` for stdin) and starts indexing it in the background, one slice per event
+ * loop turn; returns at once. Errors (not a capture, unreadable) end up in `model.error()`.
+ */
+export function openCaptureModel(path: string, opts: OpenOptions): CaptureModel {
+  const stdin = path === '-';
+  let gzip = false;
+  let size = 0;
+  if (!stdin) {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r'); // the caller hears of ENOENT etc. before any UI
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      throw new CaptureReadError(`cannot read capture: ${osReason(err)} (${path})`, typeof code === 'string' ? code : undefined);
+    }
+    try {
+      size = fstatSync(fd).size;
+      const head = new Uint8Array(2);
+      const n = readSync(fd, head, 0, 2, 0);
+      gzip = isGzip(head, 0, n);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  const model = new CaptureModel({
+    name: opts.name ?? (stdin ? 'stdin' : path),
+    config: opts.config,
+    store: stdin || gzip ? 'spool' : 'file',
+    path: stdin || gzip ? undefined : path,
+    totalBytes: gzip ? 0 : size,
+  });
+  const parser = new CaptureParser((p) => model.ingest(p), { name: model.name, onWarning: (m) => model.warn(m) });
+  const slice = opts.sliceBytes ?? SLICE;
+  const run = async (): Promise<void> => {
+    if (stdin || gzip) {
+      const src: Readable = stdin ? process.stdin : createReadStream(path, { highWaterMark: slice });
+      let first = true;
+      let stream: AsyncIterable<Uint8Array> = src;
+      if (gzip) stream = src.pipe(createGunzip({ chunkSize: slice }));
+      for await (const chunk of stream) {
+        const c = chunk as Uint8Array;
+        if (first && stdin) {
+          first = false;
+          if (isGzip(c, 0, c.length)) {
+            const gz = createGunzip({ chunkSize: slice });
+            const rest = Readable.from((async function* () {
+              yield c;
+              for await (const more of src) yield more as Uint8Array;
+            })());
+            for await (const g of rest.pipe(gz)) {
+              await feed(g as Uint8Array);
+              if (parser.stopped) break;
+            }
+            break;
+          }
+        }
+        await feed(c);
+        if (parser.stopped) break;
+      }
+    } else {
+      const fd = openSync(path, 'r');
+      let pos = 0;
+      try {
+        for (;;) {
+          const room = parser.reserve();
+          const n = readSync(fd, parser.buffer, parser.fillOffset, Math.min(room, slice), pos);
+          if (n <= 0) break;
+          pos += n;
+          model.bytesRead = pos;
+          parser.commit(n);
+          if (parser.stopped) break;
+          await backgroundTurn(model);
+        }
+      } finally {
+        closeSync(fd);
+      }
+    }
+    parser.end(); // throws CaptureFormatError for a file that is not a capture
+    if (parser.corrupt) model.warn('capture framing is broken: stopped reading there');
+    model.finish();
+  };
+  async function feed(c: Uint8Array): Promise<void> {
+    // Push in slices so that one big chunk does not hold the event loop.
+    for (let o = 0; o < c.length && !parser.stopped; o += slice) {
+      const part = c.subarray(o, Math.min(c.length, o + slice));
+      parser.push(part);
+      model.bytesRead += part.length;
+      await backgroundTurn(model);
+    }
+  }
+  run().then(
+    () => opts.onDone?.(model),
+    (e: unknown) => {
+      model.fail(e instanceof Error ? e.message : String(e));
+      opts.onDone?.(model);
+    },
+  );
+  return model;
+}
+
+/**
+ * Resolves once the model has its first packets, has finished, or has failed (a file that is not
+ * a capture fails on its first bytes): what a command waits for before opening the UI.
+ */
+export async function firstPackets(model: CaptureModel, maxMs = 2000): Promise<void> {
+  const t0 = Date.now();
+  while (model.count() === 0 && !model.finished() && Date.now() - t0 < maxMs) await tick();
+}
+
+/** Between two slices of indexing: let the UI run, and move the filter scan on a little. */
+async function backgroundTurn(model: CaptureModel): Promise<void> {
+  model.scanFilter(4);
+  await tick();
+}
+
+/**
+ * Keeps the filtered view scanning after indexing has finished (the indexing loop scans as it
+ * goes). Returns a stop function.
+ */
+export function startFilterPump(model: CaptureModel): () => void {
+  let stopped = false;
+  const loop = (): void => {
+    if (stopped) return;
+    const more = model.scanFilter(8);
+    setTimeout(loop, more ? 0 : 50);
+  };
+  loop();
+  return () => {
+    stopped = true;
+  };
+}

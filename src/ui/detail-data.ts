@@ -1,0 +1,135 @@
+/**
+ * What the side-by-side detail and hex panes show for one packet: both trees, the fields the
+ * translation changed, and the lines of the two columns aligned layer by layer, field by field.
+ */
+import type { CaptureModel, Counterpart } from '../replay/view-model.js';
+import { notForTranslator } from '../replay/view-model.js';
+import { packetTree, changedKeys, checksumVerdicts, type PacketTree, type Field } from '../replay/detail.js';
+import { EmitKind } from '../xlat/types.js';
+import { LinkType } from '../pcap/linktype.js';
+import { reasonId, reasonText } from '../diag/reasons.js';
+
+export interface DetailLine {
+  /** Layer this line belongs to. */
+  layer: string;
+  header: boolean;
+  left: string;
+  right: string;
+  leftField: Field | null;
+  rightField: Field | null;
+  changed: boolean;
+}
+
+export interface DetailData {
+  row: number;
+  left: PacketTree;
+  right: PacketTree | null;
+  /** Everything emitted for the packet. */
+  counterparts: Counterpart[];
+  /** Which counterpart is on the right. */
+  shown: number;
+  leftTitle: string;
+  rightTitle: string;
+  /** Why there is no counterpart (drop reason), or null. */
+  dropText: string | null;
+  checksums: string[];
+  changed: Set<string>;
+  lines: DetailLine[];
+}
+
+const KIND_TITLE: Record<number, string> = {
+  [EmitKind.Translated]: 'translated',
+  [EmitKind.Hairpinned]: 'hairpinned',
+  [EmitKind.IcmpError]: 'ICMP error generated',
+  [EmitKind.Deferred]: 'sent later by a timer',
+  [EmitKind.Reconstructed]: 'reconstructed: what the translator received',
+};
+
+export function kindTitle(k: EmitKind): string {
+  return KIND_TITLE[k] ?? 'emitted';
+}
+
+/** Builds the detail of the packet at `row`; `collapsed` holds layer keys shown folded. */
+export function detailOf(model: CaptureModel, row: number, shownIdx: number, collapsed: ReadonlySet<string>): DetailData {
+  const p = model.packet(row);
+  const bytes = p.data.slice(p.offset, p.offset + p.caplen);
+  const left = packetTree(bytes, 0, bytes.length, p.linkType);
+  const cps = model.counterparts(row);
+  const shown = cps.length ? ((shownIdx % cps.length) + cps.length) % cps.length : 0;
+  const cp = cps[shown];
+  const right = cp ? packetTree(cp.bytes, 0, cp.bytes.length, cp.family === 4 ? LinkType.IPV4 : LinkType.IPV6) : null;
+  const drop = model.dropReason(row);
+  let dropText: string | null = null;
+  if (!cp) {
+    if (!model.processed(row)) dropText = 'not replayed yet';
+    else if (drop) dropText = `${notForTranslator(drop) ? 'not translated' : 'dropped'}: ${reasonId(drop)} — ${reasonText(drop)}`;
+    else dropText = 'no counterpart: the translator absorbed it (state only)';
+  } else if (drop) {
+    dropText = `${reasonId(drop)} — ${reasonText(drop)}`;
+  }
+  const leftTitle = `#${row + 1} captured (IPv${leftVersion(left)})`;
+  const rightTitle = cp ? `${kindTitle(cp.kind)} (IPv${cp.family})${cps.length > 1 ? ` ${shown + 1}/${cps.length}` : ''}` : 'no counterpart';
+  const changed = right ? changedKeys(left, right) : new Set<string>();
+  const lines = alignLines(left, right, changed, collapsed);
+  return { row, left, right, counterparts: cps, shown, leftTitle, rightTitle, dropText, checksums: checksumVerdicts(left, right), changed, lines };
+}
+
+function leftVersion(t: PacketTree): string {
+  const ip = t.layers.find((l) => l.key === 'ip');
+  return ip ? (ip.name === 'IPv4' ? '4' : '6') : '?';
+}
+
+function fieldText(f: Field): string {
+  return `  ${f.label}: ${f.value}`;
+}
+
+/** Lines of both columns, layer by layer (link, ip, l4, dns), fields matched by key. */
+export function alignLines(left: PacketTree, right: PacketTree | null, changed: ReadonlySet<string>, collapsed: ReadonlySet<string>): DetailLine[] {
+  const order: string[] = [];
+  for (const l of left.layers) order.push(l.key);
+  if (right) for (const l of right.layers) if (!order.includes(l.key)) order.push(l.key);
+  const lines: DetailLine[] = [];
+  for (const key of order) {
+    const a = left.layers.find((l) => l.key === key) ?? null;
+    const b = right ? right.layers.find((l) => l.key === key) ?? null : null;
+    const fold = collapsed.has(key);
+    const mark = fold ? '▸' : '▾';
+    lines.push({
+      layer: key,
+      header: true,
+      left: a ? `${mark} ${a.name}: ${a.summary}` : '',
+      right: b ? `${mark} ${b.name}: ${b.summary}` : '',
+      leftField: null,
+      rightField: null,
+      changed: false,
+    });
+    if (fold) continue;
+    // Field keys in the left order, right-only keys after the key before them on the right.
+    const keys: string[] = a ? a.fields.map((f) => f.key) : [];
+    if (b) {
+      let prev = -1;
+      for (const f of b.fields) {
+        const at = keys.indexOf(f.key);
+        if (at >= 0) prev = at;
+        else {
+          keys.splice(prev + 1, 0, f.key);
+          prev++;
+        }
+      }
+    }
+    for (const k of keys) {
+      const lf = a?.fields.find((f) => f.key === k) ?? null;
+      const rf = b?.fields.find((f) => f.key === k) ?? null;
+      lines.push({
+        layer: key,
+        header: false,
+        left: lf ? fieldText(lf) : '',
+        right: rf ? fieldText(rf) : '',
+        leftField: lf,
+        rightField: rf,
+        changed: right !== null && key !== 'link' && changed.has(k),
+      });
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,44 @@
+/**
+ * Runs the viewer full screen on the terminal: alternate screen, Ink at a bounded frame rate,
+ * and the terminal restored however it ends (q, Ctrl-C, an error, a signal).
+ */
+import { render } from 'ink';
+import { Viewer, type ViewerProps } from './Viewer.js';
+
+const ALT_ON = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
+// Leaving: clear the alternate screen first (tmux, after a resize, copies alternate-screen rows
+// into the restored main screen), show the cursor, back to the main screen.
+const ALT_OFF = '\x1b[H\x1b[2J\x1b[?25h\x1b[?1049l';
+
+export interface RunViewerOptions {
+  /** Frames per second at most (Ink `maxFps`). */
+  maxFps?: number;
+}
+
+export async function runViewer(props: ViewerProps, opts: RunViewerOptions = {}): Promise<void> {
+  const out = process.stdout;
+  let restored = false;
+  const restore = (): void => {
+    if (restored) return;
+    restored = true;
+    out.write(ALT_OFF);
+  };
+  const onSignal = (): void => {
+    restore();
+    process.exit(130);
+  };
+  out.write(ALT_ON);
+  process.once('exit', restore);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
+  const app = render(<Viewer {...props} />, { maxFps: opts.maxFps ?? 30, exitOnCtrlC: false, patchConsole: true });
+  try {
+    await app.waitUntilExit();
+  } finally {
+    app.cleanup();
+    restore();
+    process.off('exit', restore);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+  }
+}

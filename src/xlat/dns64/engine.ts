@@ -1,0 +1,831 @@
+/**
+ * The DNS64 engine (RFC 6147), streaming over the DNS traffic of a capture.
+ *
+ * It reads every DNS message of the capture once, in order:
+ *  - A responses (and the CNAME/DNAME records of any response, the PTR records of in-addr.arpa
+ *    responses) are *learned*: per name, the latest data seen. A `--zone` file preloads the same
+ *    tables for names the capture never resolved. Memory is bounded by the number of distinct
+ *    names, never by packets; an optional pre-pass ({@link Dns64Engine.prescan}) makes A data
+ *    that arrives *after* the AAAA response (parallel A/AAAA queries) available too.
+ *  - AAAA queries and PTR queries for ip6.arpa names are *answered*: for each one the engine
+ *    says what a DNS64 in front of the capture's resolver would have sent and why
+ *    ({@link Dns64Result}), and builds the message when that differs from what the resolver
+ *    sent. Queries are matched to responses by (client port, id, name); a query whose response
+ *    never shows up is answered at {@link Dns64Engine.finish}.
+ *
+ * The rules, with the RFC 6147 section each comes from, live in {@link Dns64Engine.decideAaaa}
+ * and {@link Dns64Engine.decidePtr}; the reason codes in `reasons.ts`. Resolver compatibility
+ * modes (`--dns64-compat bind|unbound`) change only the points listed in `compat.ts`.
+ */
+import { decodeDns, encodeDns, dnsWalkName, DnsView, DnsType, type DnsMessage, type DnsRr, type DnsMessageInput, type DnsRrInput } from '../../wire/dns.js';
+import { ipv4ToString, ipv6ToString, parseIpv4, parseIpv6 } from '../../wire/addr-text.js';
+import { embedIpv4, extractIpv4, inPrefix, WKP, type Prefix6 } from '../rfc6052.js';
+import type { Prefix6Any, EngineConfig } from '../config-types.js';
+import { isGlobalIpv4 } from '../special-purpose.js';
+import { Dns64Reason, type Dns64ReasonId, DNS64_REASON_DOC } from './reasons.js';
+import { compatBehaviour, type Dns64Compat, type Dns64Behaviour } from './compat.js';
+import type { ZoneRecord } from './zone.js';
+
+export interface Dns64Options {
+  /** Prefixes to synthesize with, in order (RFC 6052 lengths). */
+  prefixes: Prefix6[];
+  /** AAAA records inside these are treated as absent (RFC 6147 §5.1.4). */
+  exclude: Prefix6Any[];
+  synthAll: boolean;
+  ptr: 'cname' | 'off';
+  ttlWithoutSoa: number;
+  /** RFC 6052 §3.1: no non-global IPv4 behind 64:ff9b::/96. */
+  strictWellKnownPrefix: boolean;
+  compat: Dns64Compat;
+}
+
+/** The engine options from an EngineConfig (`prefixes: null` = [pool6]). */
+export function dns64Options(cfg: EngineConfig, compat: Dns64Compat = 'rfc'): Dns64Options {
+  const prefixes = cfg.dns64.prefixes ?? (cfg.pool6 ? [cfg.pool6] : []);
+  return {
+    prefixes,
+    exclude: cfg.dns64.exclude,
+    synthAll: cfg.dns64.synthAll,
+    ptr: cfg.dns64.ptr,
+    ttlWithoutSoa: cfg.dns64.ttlWithoutSoa,
+    strictWellKnownPrefix: cfg.strictWellKnownPrefix,
+    compat,
+  };
+}
+
+export interface Dns64Rr {
+  name: string;
+  type: string;
+  ttl: number;
+  data: string;
+}
+
+/** One answered AAAA or PTR query. The first eight keys are SPEC §5 `dns64 --json`. */
+export interface Dns64Result {
+  /** The captured response it acted on, or the query when no response was captured. */
+  n: number;
+  name: string;
+  qtype: 'AAAA' | 'PTR';
+  rcode: number;
+  flags: string[];
+  answers: Dns64Rr[];
+  synthesized: boolean;
+  reason: Dns64ReasonId;
+  /** Sentence for the text output ("synthesized from 2 A records with TTL 300 = min(A 300, SOA 3600)"). */
+  detail: string;
+  /** What the capture's resolver answered: "NOERROR 0 answers", "2 AAAA", ..., or null without a response. */
+  resolver: string | null;
+  /** keep: the resolver's message stands; rewrite: {@link message} replaces it; none: no response to act on. */
+  action: 'keep' | 'rewrite' | 'none';
+  /** The whole DNS message a DNS64 sends (for rewriting), when action is rewrite. */
+  message: DnsMessageInput | null;
+  /** Largest encoding allowed (512, the requestor's EDNS size, or 65535 over TCP). */
+  maxSize: number;
+  /** Whether it was carried over TCP. */
+  tcp: boolean;
+}
+
+interface AEntry {
+  /** Owner name as first seen (case kept). */
+  name: string;
+  addrs: number[];
+  ttl: number;
+  ad: boolean;
+  /** NXDOMAIN or NODATA for A. */
+  negative: boolean;
+}
+
+interface AliasEntry {
+  owner: string;
+  target: string;
+  ttl: number;
+  ad: boolean;
+}
+
+interface PendingQuery {
+  n: number;
+  name: string;
+  qtype: 'AAAA' | 'PTR';
+  flags: number;
+  doBit: boolean;
+  udpSize: number;
+  tcp: boolean;
+  id: number;
+}
+
+const FLAG_NAMES: Array<[string, number]> = [['QR', 0x8000], ['AA', 0x0400], ['TC', 0x0200], ['RD', 0x0100], ['RA', 0x0080], ['Z', 0x0040], ['AD', 0x0020], ['CD', 0x0010]];
+const RCODE_NAMES: Record<number, string> = { 0: 'NOERROR', 1: 'FORMERR', 2: 'SERVFAIL', 3: 'NXDOMAIN', 4: 'NOTIMP', 5: 'REFUSED' };
+
+export function rcodeName(r: number): string {
+  return RCODE_NAMES[r] ?? `RCODE${r}`;
+}
+
+/** Lowercase, no trailing dot: the key for every table. */
+export function nameKey(name: string): string {
+  const s = name.endsWith('.') && name.length > 1 ? name.slice(0, -1) : name;
+  return s.toLowerCase();
+}
+
+/** Most queries waiting for their response; the oldest is answered (as unanswered) beyond it. */
+const MAX_PENDING = 65536;
+/** Most A-answer signatures remembered (one per name). */
+const MAX_SIGS = 1 << 20;
+/** Longest CNAME/DNAME chain followed (BIND and Unbound both stop around 8..16). */
+const MAX_CHAIN = 16;
+
+const IPV4ONLY = 'ipv4only.arpa';
+
+export class Dns64Engine {
+  readonly opts: Dns64Options;
+  readonly behaviour: Dns64Behaviour;
+  private readonly a = new Map<string, AEntry>();
+  private readonly zoneAaaa = new Map<string, { name: string; addrs: string[]; ttl: number }>();
+  private readonly cname = new Map<string, AliasEntry>();
+  private readonly dname = new Map<string, AliasEntry>();
+  private readonly ptr = new Map<string, { rrs: DnsRr[] }>();
+  private readonly pending = new Map<string, PendingQuery>();
+  private readonly buf16 = new Uint8Array(16);
+  private readonly view = new DnsView();
+  /** Name key -> hash of the A response last learned for it (skips re-decoding identical answers). */
+  private readonly sigs = new Map<string, number>();
+  /** Counters. */
+  answered = 0;
+  synthesized = 0;
+  rewritten = 0;
+
+  constructor(opts: Dns64Options) {
+    this.opts = opts;
+    this.behaviour = compatBehaviour(opts.compat);
+  }
+
+  /** Distinct names held (A, CNAME, DNAME, PTR, zone AAAA) plus queries waiting: the memory bound. */
+  size(): number {
+    return this.a.size + this.cname.size + this.dname.size + this.ptr.size + this.zoneAaaa.size + this.pending.size;
+  }
+
+  /** Preloads zone-file / hosts-file records (capture data seen later overrides them). */
+  loadZone(records: readonly ZoneRecord[]): void {
+    const aGroups = new Map<string, AEntry>();
+    for (const r of records) {
+      const key = nameKey(r.name);
+      switch (r.type) {
+        case 'A': {
+          const b = new Uint8Array(4);
+          if (!parseIpv4(r.data, b, 0)) break;
+          const v = ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
+          let e = aGroups.get(key);
+          if (!e) aGroups.set(key, (e = { name: r.name, addrs: [], ttl: r.ttl, ad: false, negative: false }));
+          if (!e.addrs.includes(v)) e.addrs.push(v);
+          e.ttl = Math.min(e.ttl, r.ttl);
+          break;
+        }
+        case 'AAAA': {
+          let e = this.zoneAaaa.get(key);
+          if (!e) this.zoneAaaa.set(key, (e = { name: r.name, addrs: [], ttl: r.ttl }));
+          e.addrs.push(r.data);
+          e.ttl = Math.min(e.ttl, r.ttl);
+          break;
+        }
+        case 'CNAME':
+          this.cname.set(key, { owner: r.name, target: stripDot(r.data), ttl: r.ttl, ad: false });
+          break;
+        case 'DNAME':
+          this.dname.set(key, { owner: r.name, target: stripDot(r.data), ttl: r.ttl, ad: false });
+          break;
+        case 'PTR': {
+          let e = this.ptr.get(key);
+          if (!e) this.ptr.set(key, (e = { rrs: [] }));
+          e.rrs.push({ name: r.name, type: 'PTR', class: 'IN', ttl: r.ttl, data: r.data });
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    for (const [k, e] of aGroups) this.a.set(k, e);
+  }
+
+  /**
+   * Optional first pass: learn A data only (no answers), so that an AAAA response that comes
+   * before the A response of the same name still finds it. Data learned in the main pass
+   * replaces it as the capture goes on.
+   */
+  prescan(bytes: Uint8Array, off: number, len: number): void {
+    if (len < 12 || (bytes[off + 2] & 0x80) === 0 || (bytes[off + 2] & 0x78) !== 0) return;
+    const qt = firstQtype(bytes, off, len);
+    if (qt !== DnsType.A) return;
+    const name = this.firstName(bytes, off, len);
+    if (name !== null && this.a.has(name.toLowerCase())) return;
+    this.learn(decodeDns(bytes, off, len));
+  }
+
+  /**
+   * One DNS message (UDP payload or one TCP-framed message). `clientPort` is the port of the
+   * querier (the source port of a query, the destination port of a response); it pairs queries
+   * with responses. Returns the engine's answer for AAAA/PTR responses, null for everything else.
+   */
+  onMessage(bytes: Uint8Array, off: number, len: number, n: number, clientPort: number, tcp: boolean): Dns64Result | null {
+    if (len < 12) return null;
+    const b2 = bytes[off + 2];
+    if ((b2 & 0x78) !== 0) return null; // opcode QUERY only
+    const qd = (bytes[off + 4] << 8) | bytes[off + 5];
+    if (qd !== 1) return null;
+    const qt = firstQtype(bytes, off, len);
+    const isResponse = (b2 & 0x80) !== 0;
+    if (qt === DnsType.A) {
+      if (isResponse) this.learnA(bytes, off, len);
+      return null;
+    }
+    if (qt !== DnsType.AAAA && qt !== DnsType.PTR) return null;
+    // Fast path for queries: the view, no materialised message (names of plain characters only).
+    const plain = this.firstName(bytes, off, len);
+    if (!isResponse && plain !== null) {
+      const v = this.view;
+      if (v.reset(bytes, off, len) !== 0 || v.firstQuestionClass() !== 1) return null;
+      const key = plain.toLowerCase();
+      if (qt === DnsType.PTR && !key.endsWith('.ip6.arpa')) return null;
+      this.addPending(`${clientPort}/${v.id()}/${key}/${qt}`, {
+        n, name: plain, qtype: qt === DnsType.AAAA ? 'AAAA' : 'PTR', flags: v.flags(), doBit: v.ednsDo(),
+        udpSize: v.hasEdns() ? Math.max(512, v.ednsUdpSize()) : 512, tcp, id: v.id(),
+      });
+      return null;
+    }
+    const msg = decodeDns(bytes, off, len);
+    if (msg.questions.length !== 1 || msg.problems.some((p) => !p.includes('trailing'))) return null;
+    const q = msg.questions[0];
+    if (q.class !== 'IN') return null;
+    const qname = q.name;
+    const key = plain !== null ? plain.toLowerCase() : nameKey(qname);
+    if (qt === DnsType.PTR && !key.endsWith('.ip6.arpa')) {
+      if (isResponse && key.endsWith('.in-addr.arpa')) this.learn(msg);
+      return null;
+    }
+    const pkey = `${clientPort}/${msg.id}/${key}/${qt}`;
+    if (!isResponse) {
+      this.addPending(pkey, {
+        n, name: qname, qtype: qt === DnsType.AAAA ? 'AAAA' : 'PTR', flags: flagsWord(msg), doBit: msg.edns?.do ?? false,
+        udpSize: msg.edns ? Math.max(512, msg.edns.udpSize) : 512, tcp, id: msg.id,
+      });
+      return null;
+    }
+    const query = this.pending.get(pkey) ?? null;
+    if (query) this.pending.delete(pkey);
+    this.learn(msg);
+    const r = qt === DnsType.AAAA ? this.decideAaaa(msg, query, n, tcp) : this.decidePtr(msg, query, n, tcp);
+    this.count(r);
+    return r;
+  }
+
+  private addPending(pkey: string, q: PendingQuery): void {
+    if (this.pending.size >= MAX_PENDING) {
+      const first = this.pending.keys().next().value as string;
+      this.pending.delete(first);
+    }
+    this.pending.set(pkey, q);
+  }
+
+  /**
+   * An A response. When the same name's answer and authority bytes (and flags) are those learned
+   * last time, nothing changed: no decoding (the common case of repeated lookups).
+   */
+  private learnA(bytes: Uint8Array, off: number, len: number): void {
+    const name = this.firstName(bytes, off, len);
+    if (name === null) return this.learn(decodeDns(bytes, off, len));
+    const e = dnsWalkName(bytes, off, len, 12);
+    let h = 0x811c9dc5 ^ bytes[off + 3] ^ (bytes[off + 2] << 8);
+    for (let i = off + e + 4; i < off + len; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+    h >>>= 0;
+    const key = name.toLowerCase();
+    if (this.sigs.get(key) === h) return;
+    this.learn(decodeDns(bytes, off, len));
+    if (this.sigs.size < MAX_SIGS || this.sigs.has(key)) this.sigs.set(key, h);
+  }
+
+  /**
+   * The first question's name as text when every label holds only letters, digits, '-' and '_'
+   * (no escaping needed), else null. Case kept.
+   */
+  private firstName(bytes: Uint8Array, off: number, len: number): string | null {
+    let p = off + 12;
+    const end = off + len;
+    let s = '';
+    for (;;) {
+      if (p >= end) return null;
+      const l = bytes[p];
+      if (l === 0) return s;
+      if (l > 63 || p + 1 + l > end) return null;
+      if (s.length) s += '.';
+      for (let i = 1; i <= l; i++) {
+        const c = bytes[p + i];
+        const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f;
+        if (!ok) return null;
+      }
+      s += latin1(bytes, p + 1, p + 1 + l);
+      p += l + 1;
+    }
+  }
+
+  /** Answers the queries whose response never appeared (in query order). */
+  finish(): Dns64Result[] {
+    const out: Dns64Result[] = [];
+    for (const q of this.pending.values()) {
+      const msg: DnsMessage = {
+        id: q.id, qr: false, opcode: 0, rcode: 0, flags: flagList(q.flags), questions: [{ name: q.name, type: q.qtype, class: 'IN' }],
+        answers: [], authorities: [], additionals: [], edns: q.doBit || q.udpSize > 512 ? { udpSize: q.udpSize, do: q.doBit, version: 0, extendedRcode: 0, options: [] } : null, problems: [],
+      };
+      const r = q.qtype === 'AAAA' ? this.decideAaaa(null, q, q.n, q.tcp, msg) : this.decidePtr(null, q, q.n, q.tcp, msg);
+      this.count(r);
+      out.push(r);
+    }
+    this.pending.clear();
+    return out;
+  }
+
+  private count(r: Dns64Result): void {
+    this.answered++;
+    if (r.synthesized) this.synthesized++;
+    if (r.action === 'rewrite') this.rewritten++;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Learning
+
+  /** Learns A, CNAME, DNAME (any response) and in-addr.arpa PTR records. */
+  learn(msg: DnsMessage): void {
+    if (!msg.qr) return;
+    const ad = msg.flags.includes('AD');
+    const q = msg.questions[0];
+    if (q && q.type === 'A' && (msg.rcode === 3 || (msg.rcode === 0 && !msg.flags.includes('TC')))) {
+      // The A RRset of the end of the chain; or a negative answer for it.
+      const chainEnd = followChain(q.name, msg.answers);
+      const addrs: number[] = [];
+      let ttl = Infinity;
+      let owner = chainEnd;
+      const endKey = nameKey(chainEnd);
+      for (const rr of msg.answers) {
+        if (rr.type !== 'A' || nameKey(rr.name) !== endKey) continue;
+        const v = ipv4Of(rr.data);
+        if (v < 0) continue;
+        if (!addrs.includes(v)) addrs.push(v);
+        ttl = Math.min(ttl, rr.ttl);
+        owner = rr.name;
+      }
+      if (addrs.length) this.a.set(endKey, { name: owner, addrs, ttl, ad, negative: false });
+      else if (!this.a.has(endKey) || this.a.get(endKey)!.negative) {
+        this.a.set(endKey, { name: owner, addrs: [], ttl: negativeTtl(msg) ?? 0, ad, negative: true });
+      }
+    }
+    let ptrs: Map<string, DnsRr[]> | null = null;
+    for (const rr of msg.answers) {
+      if (rr.type === 'CNAME') this.cname.set(nameKey(rr.name), { owner: rr.name, target: stripDot(rr.data), ttl: rr.ttl, ad });
+      else if (rr.type === 'DNAME') this.dname.set(nameKey(rr.name), { owner: rr.name, target: stripDot(rr.data), ttl: rr.ttl, ad });
+      else if (rr.type === 'PTR' && q && q.type === 'PTR') {
+        const k = nameKey(rr.name);
+        if (!k.endsWith('.in-addr.arpa')) continue;
+        ptrs ??= new Map();
+        const l = ptrs.get(k) ?? [];
+        if (!l.some((x) => x.data === rr.data)) l.push(rr);
+        ptrs.set(k, l);
+      }
+    }
+    // The PTR RRset of a name is the latest response's, whole.
+    if (ptrs) for (const [k, rrs] of ptrs) this.ptr.set(k, { rrs });
+  }
+
+  /**
+   * Follows CNAME/DNAME from `name` through the learned tables. Returns the chain of alias
+   * records (DNAME-derived CNAMEs included) and the A entry at its end, or null.
+   */
+  private resolveA(name: string): { chain: Dns64Rr[]; end: string; entry: AEntry | null } {
+    const chain: Dns64Rr[] = [];
+    let cur = name;
+    for (let i = 0; i < MAX_CHAIN; i++) {
+      const key = nameKey(cur);
+      const e = this.a.get(key);
+      if (e) return { chain, end: cur, entry: e };
+      const c = this.cname.get(key);
+      if (c) {
+        chain.push({ name: cur, type: 'CNAME', ttl: c.ttl, data: c.target });
+        cur = c.target;
+        continue;
+      }
+      if (this.dname.size) {
+        const d = this.findDname(key);
+        if (d) {
+          const target = cur.slice(0, cur.length - d.owner.length) + d.target;
+          chain.push({ name: d.owner, type: 'DNAME', ttl: d.ttl, data: d.target });
+          chain.push({ name: cur, type: 'CNAME', ttl: d.ttl, data: target });
+          cur = target;
+          continue;
+        }
+      }
+      break;
+    }
+    return { chain, end: cur, entry: null };
+  }
+
+  private findDname(key: string): AliasEntry | null {
+    let i = key.indexOf('.');
+    while (i >= 0) {
+      const d = this.dname.get(key.slice(i + 1));
+      if (d) return d;
+      i = key.indexOf('.', i + 1);
+    }
+    return null;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // AAAA
+
+  private excluded(addr: string): boolean {
+    if (!parseIpv6(addr, this.buf16, 0)) return false;
+    for (const p of this.behaviour.exclude ?? this.opts.exclude) if (inPrefixAny(this.buf16, p)) return true;
+    return false;
+  }
+
+  /**
+   * RFC 6147 §5.1 for one AAAA query. `resp` is the resolver's response (null when none was
+   * captured: then `stub` stands for the query).
+   */
+  decideAaaa(resp: DnsMessage | null, query: PendingQuery | null, n: number, tcp: boolean, stub?: DnsMessage): Dns64Result {
+    const m = resp ?? stub!;
+    const qname = m.questions[0].name;
+    const bh = this.behaviour;
+    const doBit = query ? query.doBit : (m.edns?.do ?? false);
+    const cd = m.flags.includes('CD');
+    const result = this.baseResult(resp, m, n, tcp, 'AAAA', query);
+
+    // RFC 8880 §7.2: ipv4only.arpa is answered locally from the well-known addresses.
+    if (nameKey(qname) === IPV4ONLY && bh.ipv4onlyLocal) {
+      const answers: Dns64Rr[] = [];
+      for (const p of this.opts.prefixes) {
+        for (const v of [0xc00000aa, 0xc00000ab]) answers.push({ name: qname, type: 'AAAA', ttl: bh.ipv4onlyTtl, data: this.synth(p, v) });
+      }
+      return this.finishSynth(result, resp, m, answers, [], Dns64Reason.Ipv4only, `ipv4only.arpa answered locally: 192.0.0.170 and 192.0.0.171 under ${this.prefixList()}, TTL ${bh.ipv4onlyTtl}`, false, true, query);
+    }
+    // §5.5: DO and CD: the client validates and synthesizes itself.
+    if (doBit && cd && bh.noSynthOnDoCd) {
+      return this.keep(result, resp, Dns64Reason.DoCd, 'the query had DO and CD set: returned without synthesis (RFC 6147 §5.5)');
+    }
+    if (cd && bh.noSynthOnCd) return this.keep(result, resp, Dns64Reason.CdSet, 'the query had CD set: not synthesized (Unbound)');
+    if (doBit && bh.noSynthOnDoSigned && resp && (resp.flags.includes('AD') || resp.answers.some((r) => r.type === 'RRSIG') || resp.authorities.some((r) => r.type === 'RRSIG'))) {
+      return this.keep(result, resp, Dns64Reason.DoSigned, 'DO set and the answer is signed: not synthesized (BIND break-dnssec no)');
+    }
+    if (resp && resp.flags.includes('TC')) return this.keep(result, resp, Dns64Reason.Truncated, 'the resolver\'s answer was truncated: the client retries over TCP');
+    if (resp && resp.rcode === 3) return this.keep(result, resp, Dns64Reason.Nxdomain, 'NXDOMAIN returned as is (RFC 6147 §5.1.2)');
+
+    // What the resolver (or the zone) has for AAAA.
+    let native: DnsRr[] = [];
+    let failedRcode = false;
+    if (resp) {
+      if (resp.rcode !== 0) failedRcode = true;
+      else {
+        const end = nameKey(followChain(qname, resp.answers));
+        native = resp.answers.filter((rr) => rr.type === 'AAAA' && nameKey(rr.name) === end);
+      }
+    } else {
+      const z = this.zoneAaaa.get(nameKey(this.resolveA(qname).end)) ?? this.zoneAaaa.get(nameKey(qname));
+      if (z) native = z.addrs.map((d) => ({ name: z.name, type: 'AAAA', class: 'IN', ttl: z.ttl, data: d }));
+    }
+    const usable = native.filter((rr) => !this.excluded(rr.data));
+    const excludedCount = native.length - usable.length;
+    if (usable.length > 0 && !this.opts.synthAll) {
+      if (excludedCount === 0 || !bh.removeExcludedFromMixed) {
+        if (!resp) {
+          const answers = native.map(rrOut);
+          return this.finishSynth(result, resp, m, answers, [], Dns64Reason.NativeAaaa, `native AAAA from the zone file: ${answers.length} record${answers.length > 1 ? 's' : ''}`, false, false, query);
+        }
+        return this.keep(result, resp, Dns64Reason.NativeAaaa, `native AAAA kept (${usable.length} record${usable.length > 1 ? 's' : ''})`);
+      }
+      const answers = (resp ? resp.answers : native).filter((rr) => !(rr.type === 'AAAA' && this.excluded(rr.data))).map(rrOut);
+      return this.finishSynth(result, resp, m, answers, resp ? resp.authorities : [], Dns64Reason.NativeAaaaExcludedRemoved,
+        `native AAAA kept, ${excludedCount} record${excludedCount > 1 ? 's' : ''} inside the exclusion set removed (RFC 6147 §5.1.4)`, false, false, query, true);
+    }
+
+    // Synthesis from A data (§5.1.6).
+    const res = this.resolveA(qname);
+    const entry = res.entry;
+    if (!entry) {
+      if (resp) return this.keep(result, resp, Dns64Reason.NoAData, `no A data for ${res.end} in the capture or the zone file: the resolver's answer kept`);
+      result.detail = `no response and no A data for ${res.end}: nothing to answer with`;
+      result.reason = Dns64Reason.NoAData;
+      return result;
+    }
+    if (entry.negative || entry.addrs.length === 0) {
+      if (resp) return this.keep(result, resp, Dns64Reason.NoA, `the A query for ${res.end} came back empty too: the AAAA response returned as is (RFC 6147 §5.1.6)`);
+      result.reason = Dns64Reason.NoA;
+      result.detail = `no response, and the A query for ${res.end} came back empty`;
+      return result;
+    }
+    let addrs = entry.addrs;
+    const strict = this.opts.strictWellKnownPrefix && bh.strictWkp;
+    // TTL rule (§5.1.7): min(A TTL, negative TTL from the AAAA response's SOA), else min(A TTL, ttlWithoutSoa).
+    const neg = resp && !failedRcode ? negativeTtl(resp, bh.soaTtlRule) : null;
+    const cap = neg ?? this.opts.ttlWithoutSoa;
+    const ttl = bh.ttlRule === 'a-ttl' ? entry.ttl : Math.min(entry.ttl, cap);
+    const answers: Dns64Rr[] = [];
+    // The chain: from the resolver's AAAA response when it had one, else from the learned data.
+    const respChain = resp && !failedRcode ? resp.answers.filter((rr) => rr.type === 'CNAME' || rr.type === 'DNAME').map(rrOut) : [];
+    const chain = respChain.length ? respChain : res.chain;
+    for (const c of chain) answers.push(c);
+    let skipped = 0;
+    for (const p of this.opts.prefixes) {
+      const wkp = p.len === 96 && inPrefix(p.bytes, 0, WKP);
+      for (const v of addrs) {
+        if (strict && wkp && !isGlobalIpv4(v)) {
+          skipped++;
+          continue;
+        }
+        answers.push({ name: entry.name, type: 'AAAA', ttl, data: this.synth(p, v) });
+      }
+    }
+    if (answers.length === chain.length) {
+      if (resp) return this.keep(result, resp, Dns64Reason.NonGlobalA, `every A record of ${res.end} (${addrs.map(ipv4Text).join(', ')}) is non-global: not synthesized behind 64:ff9b::/96 (RFC 6052 §3.1)`);
+      result.reason = Dns64Reason.NonGlobalA;
+      result.detail = `every A record of ${res.end} is non-global: not synthesized behind 64:ff9b::/96 (RFC 6052 §3.1)`;
+      return result;
+    }
+    addrs = entry.addrs;
+    const reason = failedRcode ? Dns64Reason.SynthesizedRcode
+      : usable.length > 0 ? Dns64Reason.SynthesizedAll
+        : excludedCount > 0 ? Dns64Reason.SynthesizedExcluded : Dns64Reason.Synthesized;
+    const why = failedRcode ? `the AAAA query failed with ${rcodeName(resp!.rcode)}, treated as empty (RFC 6147 §5.1.2)`
+      : usable.length > 0 ? 'synthAll is set'
+        : excludedCount > 0 ? `every AAAA was inside the exclusion set (${(this.behaviour.exclude ?? this.opts.exclude).map(prefixText).join(', ')})`
+          : resp ? 'no AAAA' : 'no response captured';
+    const ttlWhy = bh.ttlRule === 'a-ttl' ? `the A TTL ${entry.ttl}`
+      : neg !== null ? `min(A ${entry.ttl}, negative TTL ${neg} from the SOA)` : `min(A ${entry.ttl}, ${this.opts.ttlWithoutSoa} without an SOA)`;
+    const n4 = answers.length - chain.length;
+    const detail = `${why}: synthesized ${n4} AAAA from ${addrs.length} A record${addrs.length > 1 ? 's' : ''} of ${entry.name} with TTL ${ttl} = ${ttlWhy}${skipped ? `, ${skipped} non-global skipped` : ''}`;
+    const adOk = bh.adRule(doBit, cd, resp ? resp.flags.includes('AD') : false, entry.ad);
+    return this.finishSynth(result, resp, m, answers, [], reason, detail, adOk, true, query);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // PTR
+
+  /** RFC 6147 §5.3.1: PTR for ip6.arpa names inside a prefix. */
+  decidePtr(resp: DnsMessage | null, query: PendingQuery | null, n: number, tcp: boolean, stub?: DnsMessage): Dns64Result {
+    const m = resp ?? stub!;
+    const qname = m.questions[0].name;
+    const result = this.baseResult(resp, m, n, tcp, 'PTR', query);
+    const bh = this.behaviour;
+    const addr = ip6ArpaAddress(qname, this.buf16);
+    let prefix: Prefix6 | null = null;
+    if (addr) for (const p of this.opts.prefixes) if (inPrefix(this.buf16, 0, p)) { prefix = p; break; }
+    if (!prefix || this.opts.ptr === 'off' || bh.ptrMode === 'off') {
+      const why = !addr ? 'not a full ip6.arpa address name' : !prefix ? 'the address is outside every prefix' : 'ptr: off';
+      if (resp) return this.keep(result, resp, Dns64Reason.PtrPassed, `${why}: the resolver's answer kept`);
+      result.reason = Dns64Reason.PtrPassed;
+      result.detail = `${why}, and no response captured`;
+      return result;
+    }
+    const v4 = extractIpv4(this.buf16, 0, prefix.len);
+    const target = `${v4 & 0xff}.${(v4 >>> 8) & 0xff}.${(v4 >>> 16) & 0xff}.${v4 >>> 24}.in-addr.arpa`;
+    const known = this.ptr.get(target);
+    const answers: Dns64Rr[] = [];
+    const ptrTtl = known ? Math.min(...known.rrs.map((r) => r.ttl)) : bh.ptrCnameTtl;
+    if (bh.ptrMode === 'cname') {
+      answers.push({ name: qname, type: 'CNAME', ttl: bh.ptrCnameTtl, data: target });
+      if (known) for (const r of known.rrs) answers.push({ name: target, type: 'PTR', ttl: r.ttl, data: r.data });
+    } else if (known) {
+      for (const r of known.rrs) answers.push({ name: qname, type: 'PTR', ttl: r.ttl, data: r.data });
+    }
+    const what = bh.ptrMode === 'cname' ? `CNAME to ${target}` : `the PTR records of ${target} under the ip6.arpa name`;
+    const detail = `${ipv6ToString(this.buf16, 0)} is inside ${prefixText(prefix)}: ${what}${known ? ` (${known.rrs.length} PTR known, TTL ${ptrTtl})` : ' (no PTR for it in the capture)'}`;
+    // Rcode: NOERROR with the chain; no PTR data known is still NOERROR (the CNAME exists).
+    if (bh.ptrMode !== 'cname' && !known) {
+      if (resp) return this.keep(result, resp, Dns64Reason.PtrPassed, `${ipv6ToString(this.buf16, 0)} is inside ${prefixText(prefix)} but no PTR for ${target} in the capture: the resolver's answer kept`);
+      result.reason = Dns64Reason.PtrPassed;
+      result.detail = 'no PTR data for the in-addr.arpa name';
+      return result;
+    }
+    return this.finishSynth(result, resp, m, answers, [], Dns64Reason.PtrCname, detail, false, true, query);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Results
+
+  private baseResult(resp: DnsMessage | null, m: DnsMessage, n: number, tcp: boolean, qtype: 'AAAA' | 'PTR', query: PendingQuery | null): Dns64Result {
+    let maxSize = tcp ? 65535 : query ? query.udpSize : 512;
+    if (!tcp && this.behaviour.udpCap && maxSize > this.behaviour.udpCap) maxSize = this.behaviour.udpCap;
+    return {
+      n, name: stripDot(m.questions[0].name), qtype,
+      rcode: resp ? resp.rcode : 0,
+      flags: resp ? resp.flags.slice() : [],
+      answers: resp ? resp.answers.map(rrOut) : [],
+      synthesized: false, reason: Dns64Reason.NoAData, detail: '',
+      resolver: resp ? resolverSummary(resp) : null,
+      action: resp ? 'keep' : 'none', message: null, maxSize, tcp,
+    };
+  }
+
+  private keep(r: Dns64Result, resp: DnsMessage | null, reason: Dns64ReasonId, detail: string): Dns64Result {
+    r.reason = reason;
+    r.detail = detail;
+    r.action = resp ? 'keep' : 'none';
+    return r;
+  }
+
+  private finishSynth(r: Dns64Result, resp: DnsMessage | null, m: DnsMessage, answers: Dns64Rr[], authorities: readonly DnsRr[], reason: Dns64ReasonId, detail: string, ad: boolean, synthesized: boolean, query: PendingQuery | null, keepSigs = false): Dns64Result {
+    const qflags = query ? query.flags : flagsWord(m);
+    const flags: string[] = ['QR'];
+    if (qflags & 0x0100) flags.push('RD');
+    flags.push('RA');
+    if (ad) flags.push('AD');
+    if (qflags & 0x0010 || m.flags.includes('CD')) flags.push('CD');
+    const ans = keepSigs ? answers : answers.filter((a) => a.type !== 'RRSIG');
+    r.rcode = 0;
+    r.flags = flags;
+    r.answers = ans;
+    r.synthesized = synthesized;
+    r.reason = reason;
+    r.detail = detail;
+    r.action = 'rewrite';
+    const edns = resp?.edns ?? m.edns;
+    r.message = {
+      id: m.id,
+      qr: true,
+      opcode: 0,
+      rcode: 0,
+      flags,
+      questions: [{ name: m.questions[0].name, type: r.qtype }],
+      answers: ans.map(rrIn),
+      authorities: authorities.filter((a) => keepSigs || a.type !== 'RRSIG').map((a) => rrIn(rrOut(a))),
+      additionals: resp ? resp.additionals.filter((a) => a.type !== 'RRSIG' && a.type !== 'OPT').map((a) => rrIn(rrOut(a))) : [],
+      edns: edns ? { udpSize: edns.udpSize, do: (query ? query.doBit : edns.do), version: 0 } : null,
+    };
+    return r;
+  }
+
+  /**
+   * The wire form of a rewrite: name compression, at most `maxSize` bytes, TC when the answer
+   * does not fit (whole records kept, or none with the compat modes that send it empty).
+   */
+  encode(r: Dns64Result): Uint8Array | null {
+    if (!r.message) return null;
+    try {
+      const out = encodeDns(r.message, { maxSize: r.maxSize });
+      const tc = (out[2] & 0x02) !== 0;
+      const t = this.behaviour.tcEmpty;
+      if (tc && (t === 'always' || (t === 'edns' && r.message.edns))) {
+        return encodeDns({ ...r.message, flags: [...(r.message.flags ?? []), 'TC'], answers: [], authorities: [], additionals: [] });
+      }
+      return out;
+    } catch {
+      return null;
+    }
+  }
+
+  private synth(p: Prefix6, v4: number): string {
+    const out = new Uint8Array(16);
+    embedIpv4(out, 0, p, v4);
+    return ipv6ToString(out, 0);
+  }
+
+  private prefixList(): string {
+    return this.opts.prefixes.map(prefixText).join(', ');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+export function reasonDoc(id: Dns64ReasonId): string {
+  return DNS64_REASON_DOC[id];
+}
+
+function stripDot(s: string): string {
+  return s.length > 1 && s.endsWith('.') ? s.slice(0, -1) : s;
+}
+
+function rrOut(rr: DnsRr | Dns64Rr): Dns64Rr {
+  return { name: stripDot(rr.name), type: rr.type, ttl: rr.ttl, data: rr.data };
+}
+
+function rrIn(rr: Dns64Rr): DnsRrInput {
+  return { name: rr.name, type: rr.type, ttl: rr.ttl, data: rr.data };
+}
+
+function prefixText(p: { bytes: Uint8Array; len: number }): string {
+  return `${ipv6ToString(p.bytes, 0)}/${p.len}`;
+}
+
+function ipv4Text(v: number): string {
+  const b = new Uint8Array([v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]);
+  return ipv4ToString(b, 0);
+}
+
+function ipv4Of(text: string): number {
+  const b = new Uint8Array(4);
+  if (!parseIpv4(text, b, 0)) return -1;
+  return ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
+}
+
+function inPrefixAny(addr: Uint8Array, p: Prefix6Any): boolean {
+  const full = p.len >> 3;
+  for (let i = 0; i < full; i++) if (addr[i] !== p.bytes[i]) return false;
+  const rem = p.len & 7;
+  if (rem) {
+    const m = (0xff << (8 - rem)) & 0xff;
+    if ((addr[full] & m) !== (p.bytes[full] & m)) return false;
+  }
+  return true;
+}
+
+const LATIN1 = new TextDecoder('latin1');
+
+/** bytes[from..to) as a string of plain ASCII (checked by the caller). */
+function latin1(b: Uint8Array, from: number, to: number): string {
+  if (to - from <= 16) {
+    let s = '';
+    for (let i = from; i < to; i++) s += String.fromCharCode(b[i]);
+    return s;
+  }
+  return LATIN1.decode(b.subarray(from, to));
+}
+
+/** QTYPE of the first question, -1 when it cannot be read. */
+function firstQtype(b: Uint8Array, off: number, len: number): number {
+  const e = dnsWalkName(b, off, len, 12);
+  if (e < 0 || e + 4 > len) return -1;
+  return (b[off + e] << 8) | b[off + e + 1];
+}
+
+/** The name at the end of the CNAME chain starting at `name` within `answers`. */
+export function followChain(name: string, answers: readonly { name: string; type: string; data: string }[]): string {
+  let cur = name;
+  for (let i = 0; i < MAX_CHAIN; i++) {
+    const k = nameKey(cur);
+    const c = answers.find((rr) => rr.type === 'CNAME' && nameKey(rr.name) === k);
+    if (!c) {
+      // DNAME: the synthesized CNAME normally follows it; use it if present (found above).
+      return stripDot(cur);
+    }
+    cur = stripDot(c.data);
+  }
+  return stripDot(cur);
+}
+
+/**
+ * The negative TTL an SOA in the authority section gives (RFC 2308 §5: min(SOA TTL, MINIMUM));
+ * `ttl` mode: the SOA RR's TTL alone (RFC 6147 §5.1.7 read literally); null without an SOA.
+ */
+export function negativeTtl(msg: DnsMessage, rule: 'min' | 'ttl' | 'minimum' = 'min'): number | null {
+  const soa = msg.authorities.find((rr) => rr.type === 'SOA');
+  if (!soa) return null;
+  const parts = soa.data.trim().split(/\s+/);
+  const minimum = Number(parts[parts.length - 1]);
+  if (!Number.isFinite(minimum)) return soa.ttl;
+  if (rule === 'ttl') return soa.ttl;
+  if (rule === 'minimum') return minimum;
+  return Math.min(soa.ttl, minimum);
+}
+
+function flagsWord(m: DnsMessage): number {
+  let w = 0;
+  for (const [n, bit] of FLAG_NAMES) if (m.flags.includes(n)) w |= bit;
+  return w;
+}
+
+function flagList(w: number): string[] {
+  return FLAG_NAMES.filter(([, b]) => (w & b) !== 0).map(([n]) => n);
+}
+
+/** "NOERROR, 2 AAAA", "NOERROR, no answer (SOA 300)", "NXDOMAIN", "SERVFAIL". */
+export function resolverSummary(m: DnsMessage): string {
+  const parts: string[] = [rcodeName(m.rcode)];
+  const byType = new Map<string, number>();
+  for (const rr of m.answers) byType.set(rr.type, (byType.get(rr.type) ?? 0) + 1);
+  if (byType.size === 0) {
+    const neg = negativeTtl(m);
+    parts.push(neg !== null ? `no answer (negative TTL ${neg})` : 'no answer');
+  } else parts.push([...byType].map(([t, c]) => `${c} ${t}`).join(' '));
+  if (m.flags.includes('TC')) parts.push('TC');
+  if (m.flags.includes('AD')) parts.push('AD');
+  return parts.join(', ');
+}
+
+/** Address of a full ip6.arpa name (32 nibbles) into out[0..16), or false. */
+export function ip6ArpaAddress(name: string, out: Uint8Array): boolean {
+  const k = nameKey(name);
+  if (!k.endsWith('.ip6.arpa')) return false;
+  const labels = k.slice(0, -'.ip6.arpa'.length).split('.');
+  if (labels.length !== 32) return false;
+  for (let i = 0; i < 32; i++) {
+    const l = labels[31 - i];
+    if (l.length !== 1) return false;
+    const v = parseInt(l, 16);
+    if (Number.isNaN(v)) return false;
+    if (i % 2 === 0) out[i >> 1] = v << 4;
+    else out[i >> 1] |= v;
+  }
+  return true;
+}
+
+/** The ip6.arpa name of an address (lowercase nibbles). */
+export function ip6ArpaName(addr: Uint8Array): string {
+  const parts: string[] = [];
+  for (let i = 15; i >= 0; i--) parts.push((addr[i] & 0xf).toString(16), (addr[i] >> 4).toString(16));
+  return parts.join('.') + '.ip6.arpa';
+}

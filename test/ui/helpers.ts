@@ -1,0 +1,34 @@
+/** Opening fixture captures in the viewer's model, for the UI tests. */
+import { openCaptureModel, type CaptureModel } from '../../src/replay/view-model.js';
+import { loadConfig } from '../../src/xlat/config.js';
+import type { EngineConfig } from '../../src/xlat/config-types.js';
+
+export const DEMO = 'fixtures/pcaps/demo.pcapng';
+
+export function awsConfig(): EngineConfig {
+  return loadConfig({ profile: 'aws' });
+}
+
+/** Opens `path` and resolves once it is fully indexed and replayed. */
+export function openDone(path: string, config: EngineConfig = awsConfig(), sliceBytes?: number): Promise<CaptureModel> {
+  return new Promise((resolve) => {
+    openCaptureModel(path, { config, sliceBytes, onDone: (m) => resolve(m) });
+  });
+}
+
+export const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until `cond` holds (polling), or fails after `ms`. */
+export async function until(cond: () => boolean, ms = 3000, what = 'condition'): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await delay(10);
+  }
+}
+
+/** Strips ANSI escapes from a frame. */
+export function plain(s: string | undefined): string {
+  // eslint-disable-next-line no-control-regex
+  return (s ?? '').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+}
