@@ -210,8 +210,11 @@ function anyAddr(getters: AddrGetter[], test: (s: FactSource, version: number) =
   return (s) => {
     for (let i = 0; i < getters.length; i++) {
       const g = getters[i];
-      const v = s.addr(g.id);
-      if (v !== 0 && (g.version === 0 || g.version === v) && test(s, v)) return true;
+      for (let k = 0; ; k++) {
+        const v = s.addr(g.id, k);
+        if (v === 0) break;
+        if ((g.version === 0 || g.version === v) && test(s, v)) return true;
+      }
     }
     return false;
   };
