@@ -66,7 +66,8 @@ function richFile(): Uint8Array {
 
 describe('pcapng: sections, interfaces, resolutions', () => {
   it('reads every field of a rich two-section file', () => {
-    const { packets, summary } = parseCapture(richFile());
+    const file = richFile();
+    const { packets, summary } = parseCapture(file);
     expect(summary).toMatchObject({
       format: 'pcapng',
       byteOrder: 'le',
@@ -85,7 +86,9 @@ describe('pcapng: sections, interfaces, resolutions', () => {
       { section: 1, index: 0, linkType: 276, snaplen: 0, name: 'any', tsresol: '1e-3', tsoffset: 0 },
       { section: 1, index: 1, linkType: 228, snaplen: 0, name: null, tsresol: '2^-30', tsoffset: -5 },
     ]);
-    const meta = packets.map(({ data: _d, offset: _o, ...m }) => m);
+    // fileOffset: where the packet's bytes start in the file (the viewer re-reads them from there).
+    for (const p of packets) expect(Array.from(file.subarray(p.fileOffset, p.fileOffset + p.caplen))).toEqual(Array.from(p.data.subarray(p.offset, p.offset + p.caplen)));
+    const meta = packets.map(({ data: _d, offset: _o, fileOffset: _f, ...m }) => m);
     expect(meta).toEqual([
       { caplen: 3, origLen: 60, tsSec: 1_700_000_000, tsNsec: 123_456_000, linkType: 1, ifIndex: 0, section: 0, number: 1 },
       { caplen: 5, origLen: 5, tsSec: 4_611_686_018 + 1000, tsNsec: 427_387_904, linkType: 101, ifIndex: 1, section: 0, number: 2 },
