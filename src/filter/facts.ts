@@ -170,6 +170,13 @@ export class PacketFacts implements FactSource {
   addr(f: number, i: number): number {
     const d = this.d!;
     const v = d.ipVersion;
+    if (f === F.SRC || f === F.DST) {
+      // The hot case first.
+      if (v === 0 || i > 0) return 0;
+      this.ab = d.bytes;
+      this.ao = f === F.SRC ? d.srcOff : d.dstOff;
+      return v;
+    }
     if (f === F.DNS_A || f === F.DNS_AAAA) {
       if (d.dnsCount === 0) return 0;
       const want = f === F.DNS_A ? 4 : 16;
