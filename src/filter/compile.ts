@@ -148,10 +148,16 @@ function compileTest(t: TestNode, def: FieldDef): Pred {
       const getters = def.addrs!;
       const lits = t.values.map((v) => addressLiteral(v, def, t.field));
       present = anyAddr(getters, () => true);
-      any = anyAddr(getters, (s, ver) => {
-        for (let i = 0; i < lits.length; i++) if (lits[i].version === ver && prefixMatch(s.ab, s.ao, lits[i])) return true;
-        return false;
-      });
+      if (lits.length === 1) {
+        const lit = lits[0];
+        const lv = lit.version;
+        any = anyAddr(getters, (s, ver) => ver === lv && prefixMatch(s.ab, s.ao, lit));
+      } else {
+        any = anyAddr(getters, (s, ver) => {
+          for (let i = 0; i < lits.length; i++) if (lits[i].version === ver && prefixMatch(s.ab, s.ao, lits[i])) return true;
+          return false;
+        });
+      }
       break;
     }
     default: {
@@ -207,11 +213,23 @@ function anyNum(getters: NumGetter[], test: (x: number) => boolean): Pred {
 }
 
 function anyAddr(getters: AddrGetter[], test: (s: FactSource, version: number) => boolean): Pred {
+  if (getters.length === 1 && !getters[0].multi) {
+    // The common case (src, dst, embedded4.src…): one value, no loops.
+    const { id, version } = getters[0];
+    return (s) => {
+      const v = s.addr(id, 0);
+      return v !== 0 && (version === 0 || version === v) && test(s, v);
+    };
+  }
   return (s) => {
     for (let i = 0; i < getters.length; i++) {
       const g = getters[i];
-      const v = s.addr(g.id);
-      if (v !== 0 && (g.version === 0 || g.version === v) && test(s, v)) return true;
+      for (let k = 0; ; k++) {
+        const v = s.addr(g.id, k);
+        if (v === 0) break;
+        if ((g.version === 0 || g.version === v) && test(s, v)) return true;
+        if (!g.multi) break;
+      }
     }
     return false;
   };

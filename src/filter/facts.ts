@@ -16,7 +16,7 @@ import type { CapturedPacket } from '../pcap/packet.js';
 import { linkTypeName } from '../pcap/linktype.js';
 import { VERDICT_NAMES } from '../wire/checksum.js';
 import { problemText } from '../wire/reasons.js';
-import { DnsFlag, DnsProblem, dnsProblemText, dnsNameText, dnsTypeNumber } from '../wire/dns.js';
+import { DnsFlag, DnsProblem, DnsType, dnsProblemText, dnsNameText, dnsTypeNumber, dnsWalkName } from '../wire/dns.js';
 import { parseIpv4, parseIpv6 } from '../wire/addr-text.js';
 import { inPrefix, extractIpv4, WKP, LOCAL_USE, type Prefix6 } from '../xlat/rfc6052.js';
 
@@ -28,7 +28,7 @@ export const F = {
   INNER_VER: 17, INNER_PROTO: 18, INNER_SPORT: 19, INNER_DPORT: 20, PREF64_LIFETIME: 21,
   DNS_ID: 22, DNS_QR: 23, DNS_OPCODE: 24, DNS_RCODE: 25, DNS_QTYPE: 26, DNS_FLAGS: 27, DNS_DO: 28,
   // addresses (version 0 when absent)
-  SRC: 40, DST: 41, SRC_EMB: 42, DST_EMB: 43, INNER_SRC: 44, INNER_DST: 45,
+  SRC: 40, DST: 41, SRC_EMB: 42, DST_EMB: 43, INNER_SRC: 44, INNER_DST: 45, DNS_A: 46, DNS_AAAA: 47,
   // text lists (count 0 when absent)
   LINK: 60, DNS_NAME: 61, CK_IP: 62, CK_L4: 63, PROBLEMS: 64, VERDICT: 65, REASON: 66, FINDINGS: 67,
 } as const;
@@ -37,8 +37,11 @@ export const F = {
 export interface FactSource {
   /** The value of a number field, NaN when the packet has none. */
   num(f: number): number;
-  /** 0 when absent; else 4 or 6, with the address at `ab[ao..]`. */
-  addr(f: number): number;
+  /**
+   * The i-th value of an address field (only DNS answers have more than one): 0 when there is no
+   * such value; else 4 or 6, with the address at `ab[ao..]`.
+   */
+  addr(f: number, i: number): number;
   ab: Uint8Array;
   ao: number;
   /** How many values a text field has (0 when absent; lists such as `problems` can have more). */
@@ -164,9 +167,26 @@ export class PacketFacts implements FactSource {
     }
   }
 
-  addr(f: number): number {
+  addr(f: number, i: number): number {
     const d = this.d!;
     const v = d.ipVersion;
+    if (f === F.SRC || f === F.DST) {
+      // The hot case first.
+      if (v === 0 || i > 0) return 0;
+      this.ab = d.bytes;
+      this.ao = f === F.SRC ? d.srcOff : d.dstOff;
+      return v;
+    }
+    if (f === F.DNS_A || f === F.DNS_AAAA) {
+      if (d.dnsCount === 0) return 0;
+      const want = f === F.DNS_A ? 4 : 16;
+      const at = dnsAnswerAt(d.dnsBufs[0], d.dnsOffs[0], d.dnsLens[0], want === 4 ? DnsType.A : DnsType.AAAA, want, i);
+      if (at < 0) return 0;
+      this.ab = d.dnsBufs[0];
+      this.ao = at;
+      return want === 4 ? 4 : 6;
+    }
+    if (i > 0) return 0;
     switch (f) {
       case F.SRC:
       case F.DST:
@@ -226,6 +246,36 @@ export class PacketFacts implements FactSource {
       default: return '';
     }
   }
+}
+
+/**
+ * Absolute offset of the rdata of the `index`-th answer record of `type` whose rdata is `rdlen`
+ * bytes (A: 4, AAAA: 16), walking the message at `b[off .. off+len)` as decodeDns does (a record it
+ * cannot walk ends the search); -1 when there is none. Allocates nothing.
+ */
+function dnsAnswerAt(b: Uint8Array, off: number, len: number, type: number, rdlen: number, index: number): number {
+  if (off < 0) off = 0;
+  if (off > b.length) off = b.length;
+  if (len > b.length - off) len = b.length - off;
+  if (len < 12) return -1;
+  let pos = 12;
+  const qd = (b[off + 4] << 8) | b[off + 5];
+  for (let q = 0; q < qd; q++) {
+    const e = dnsWalkName(b, off, len, pos);
+    if (e < 0 || e + 4 > len) return -1;
+    pos = e + 4;
+  }
+  const an = (b[off + 6] << 8) | b[off + 7];
+  for (let a = 0; a < an; a++) {
+    const e = dnsWalkName(b, off, len, pos);
+    if (e < 0 || e + 10 > len) return -1;
+    const t = (b[off + e] << 8) | b[off + e + 1];
+    const n = (b[off + e + 8] << 8) | b[off + e + 9];
+    if (e + 10 + n > len) return -1;
+    if (t === type && n === rdlen && index-- === 0) return off + e + 10;
+    pos = e + 10 + n;
+  }
+  return -1;
 }
 
 /** QR AA TC RD RA Z AD CD: the flag bits `dns.flags` compares (not opcode or rcode). */
@@ -309,9 +359,27 @@ export class JsonFacts implements FactSource {
     }
   }
 
-  addr(f: number): number {
+  addr(f: number, i: number): number {
     const o = this.o;
     let text: unknown;
+    if (f === F.DNS_A || f === F.DNS_AAAA) {
+      const m = objOf(o.dns);
+      const answers = m && Array.isArray(m.answers) ? m.answers : NO_STRINGS;
+      const type = f === F.DNS_A ? 'A' : 'AAAA';
+      let k = i;
+      for (const a of answers) {
+        const r = objOf(a);
+        if (r === null || r.type !== type || typeof r.data !== 'string') continue;
+        const ok = type === 'A' ? parseIpv4(r.data, this.buf, 0) : parseIpv6(r.data, this.buf, 0);
+        if (ok && k-- === 0) {
+          this.ab = this.buf;
+          this.ao = 0;
+          return type === 'A' ? 4 : 6;
+        }
+      }
+      return 0;
+    }
+    if (i > 0) return 0;
     switch (f) {
       case F.SRC: text = o.src; break;
       case F.DST: text = o.dst; break;

@@ -15,6 +15,8 @@ export interface AddrGetter {
   id: number;
   /** Only addresses of this IP version (0: either). */
   version: 0 | 4 | 6;
+  /** The field can hold several addresses (DNS answers). */
+  multi?: boolean;
 }
 
 /** Which facts a filter reads (CompiledFilter.fields). */
@@ -167,6 +169,8 @@ const TABLE: Array<[string[], Omit<FieldDef, 'name'>]> = [
   [['dns.rcode', 'dns.flags.rcode'], { kind: 'num', nums: [num(F.DNS_RCODE)], mnemonic: (w) => RCODES[w.toLowerCase()] ?? -1, need: Need.DNS }],
   [['dns.qtype', 'dns.qry.type'], { kind: 'num', nums: [num(F.DNS_QTYPE)], mnemonic: dnsTypeNumber, need: Need.DNS }],
   [['dns.name', 'dns.qry.name'], { kind: 'str', strs: [F.DNS_NAME], dnsName: true, need: Need.DNS | Need.DNS_NAME }],
+  [['dns.a'], { kind: 'addr', addrs: [{ id: F.DNS_A, version: 4, multi: true }], need: Need.DNS }],
+  [['dns.aaaa'], { kind: 'addr', addrs: [{ id: F.DNS_AAAA, version: 6, multi: true }], need: Need.DNS }],
   [['dns.flags'], { kind: 'num', nums: [num(F.DNS_FLAGS)], need: Need.DNS }],
   [['dns.flags.aa', 'dns.flags.authoritative'], { kind: 'bool', nums: [bit(F.DNS_FLAGS, DnsFlag.AA)], need: Need.DNS }],
   [['dns.flags.tc', 'dns.flags.truncated'], { kind: 'bool', nums: [bit(F.DNS_FLAGS, DnsFlag.TC)], need: Need.DNS }],

@@ -65,6 +65,7 @@ const COMPARISONS = [
   'dns.opcode == 0', 'dns.rcode != 0', 'dns.qtype == AAAA', 'dns.qtype in {A PTR}', 'dns.name == api.example.com', 'dns.name contains "example"',
   'dns.name ~ "^v4"', 'dns.name != ipv4only.arpa', 'dns.flags == 0x8180', 'dns.flags.aa', 'dns.flags.tc', 'dns.flags.rd', 'dns.flags.ra',
   'dns.flags.ad', 'dns.flags.cd', 'dns.do', 'checksum.ok', 'not checksum.ok', 'checksum.bad',
+  'dns.aaaa in 64:ff9b::/96', 'dns.aaaa == 64:ff9b::c633:6420', 'dns.aaaa != 64:ff9b::c633:6410', 'dns.a == 198.51.100.7', 'dns.a in 192.0.2.0/24',
 ].filter((f) => !f.includes(' & '));
 
 describe.each(FIXTURES)('%s: the bytes and the JSON agree', (name) => {
@@ -91,6 +92,9 @@ describe('known answers on the demo capture', () => {
     expect(hits('dns.qr and dns.qtype == AAAA and src == 2001:db8:53::53')).toEqual([47]);
     expect(hits('icmpv6.type == 2 and mtu == 1520')).toEqual([33]);
     expect(hits('not checksum.ok')).toEqual([]);
+    // Answers synthesized under the well-known prefix (DNS64), and the A answers.
+    expect(hits('dns.aaaa in 64:ff9b::/96')).toEqual([2, 5, 22, 28, 39]);
+    expect(hits('dns.a == 198.51.100.7')).toEqual([6]);
   });
   it('checksums.pcapng: not checksum.ok picks the bad ones, not the offload artefacts', async () => {
     const pkts = await load(join(DIR, 'checksums.pcapng'));
@@ -125,6 +129,9 @@ const PAIRS: Array<[string, string]> = [
   ['dns.name contains "example"', 'dns.qry.name contains "example"'],
   ['dns.qr and dns.rcode == NOERROR', 'dns.flags.response == 1 && dns.flags.rcode == 0'],
   ['dns.flags.tc', 'dns.flags.truncated == 1'],
+  ['dns.aaaa in 64:ff9b::/96', 'dns.aaaa == 64:ff9b::/96'],
+  ['dns.aaaa == 64:ff9b::c633:6420', 'dns.aaaa == 64:ff9b::c633:6420'],
+  ['dns.a in 192.0.2.0/24', 'dns.a == 192.0.2.0/24'],
   ['ipv6.dst in 64:ff9b::/96 and not icmpv6', 'ipv6.dst == 64:ff9b::/96 && !icmpv6'],
   ['ip.src in 192.0.2.0/24 and not icmp', 'ip.src == 192.0.2.0/24 && !icmp'],
   ['ip.addr == 192.0.2.1 and not icmp', 'ip.addr == 192.0.2.1 && !icmp'],

@@ -176,6 +176,17 @@ describe('operators', () => {
     expect(m('dns.flags.ad and dns.flags.ra and not dns.flags.tc', r)).toBe(true);
     expect(m('dns.flags.rd == 1', q) && m('dns.flags.cd == false', q)).toBe(true);
   });
+  it('DNS answers: dns.a and dns.aaaa, any of them', () => {
+    const r = dnsPkt({ qr: true, answers: [
+      { name: 'api.example.com', type: 'CNAME', class: 'IN', ttl: 60, data: 'x.example.net' },
+      { name: 'x.example.net', type: 'AAAA', class: 'IN', ttl: 60, data: '2001:db8::1' },
+      { name: 'x.example.net', type: 'AAAA', class: 'IN', ttl: 60, data: '64:ff9b::c633:6407' },
+    ] });
+    expect(m('dns.aaaa in 64:ff9b::/96', r) && m('dns.aaaa == 2001:db8::1', r) && m('dns.aaaa', r)).toBe(true);
+    expect(m('dns.aaaa != 2001:db8::1', r) || m('dns.a', r) || m('dns.aaaa', dnsPkt({}))).toBe(false);
+    expect(m('dns.a == 198.51.100.7', dnsPkt({ answers: [{ name: 'a', type: 'A', class: 'IN', ttl: 1, data: '198.51.100.7' }] }))).toBe(true);
+    expect(errorOf('dns.a == 64:ff9b::1').message).toMatch(/"dns.a" holds IPv4 addresses/);
+  });
   it('TCP flags: bits alone, with 1/0/true/false, and the flags number', () => {
     expect(m('tcp.flags.syn and not tcp.flags.ack', p)).toBe(true);
     expect(m('tcp.flags.syn == 1 and tcp.flags.ack == 0', p)).toBe(true);

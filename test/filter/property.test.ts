@@ -59,9 +59,10 @@ const leaf = fc.oneof(
   fc.constantFrom(...LEAVES),
   fc.tuple(fc.constantFrom('sport', 'dport', 'port', 'ttl', 'len', 'caplen', 'n', 'proto', 'icmpType', 'icmpCode', 'tcpFlags', 'dns.id', 'dns.qtype', 'dns.rcode'),
     fc.constantFrom('==', '!=', '<', '<=', '>', '>='), fc.integer({ min: 0, max: 70000 })).map(([f, o, v]) => `${f} ${o} ${v}`),
-  fc.tuple(fc.constantFrom('src', 'dst', 'addr', 'ip.addr', 'ipv6.addr', 'embedded4', 'inner.src'),
+  fc.tuple(fc.constantFrom('src', 'dst', 'addr', 'ip.addr', 'ipv6.addr', 'embedded4', 'inner.src', 'dns.a', 'dns.aaaa'),
     fc.constantFrom('64:ff9b::/96', '2600:1f14:abc:de00::10', '198.51.100.7', '192.0.2.0/24', '::/0', '0.0.0.0/0', '2001:db8::/32'))
-    .map(([f, v]) => (f === 'embedded4' || f === 'ip.addr') && v.includes(':') ? `${f} in 0.0.0.0/1` : f === 'ipv6.addr' && !v.includes(':') ? `${f} in ::/1` : `${f} in ${v}`),
+    .map(([f, v]) => (f === 'embedded4' || f === 'ip.addr' || f === 'dns.a') && v.includes(':') ? `${f} in 0.0.0.0/1`
+      : (f === 'ipv6.addr' || f === 'dns.aaaa') && !v.includes(':') ? `${f} in ::/1` : `${f} in ${v}`),
   fc.tuple(fc.constantFrom('dns.name', 'link', 'checksums.l4', 'problems'), fc.constantFrom('contains', 'matches'), fc.constantFrom('a', 'e', 'example', '^v', 'good', 'ether', 'dns'))
     .map(([f, o, v]) => `${f} ${o} "${v}"`),
   fc.tuple(fc.constantFrom('port', 'dport'), fc.array(fc.integer({ min: 0, max: 65535 }), { minLength: 1, maxLength: 4 })).map(([f, vs]) => `${f} not in {${vs.join(' ')}}`),
@@ -76,7 +77,7 @@ const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
 async function demoPackets(): Promise<Array<{ p: CapturedPacket; json: object }>> {
   const dec = new PacketDecoder();
   const out: Array<{ p: CapturedPacket; json: object }> = [];
-  for (const f of ['fixtures/pcaps/demo.pcapng', 'fixtures/pcaps/icmp-errors.pcapng', 'fixtures/pcaps/checksums.pcapng', 'fixtures/pcaps/malformed.pcap', 'fixtures/pcaps/fragments.pcap']) {
+  for (const f of ['fixtures/pcaps/demo.pcapng', 'fixtures/pcaps/dns-tcp.pcap', 'fixtures/pcaps/icmp-errors.pcapng', 'fixtures/pcaps/checksums.pcapng', 'fixtures/pcaps/malformed.pcap', 'fixtures/pcaps/fragments.pcap']) {
     await readCapture(f, (p) => {
       dec.decode(p.data, p.offset, p.caplen, p.linkType);
       const data = p.data.slice(p.offset, p.offset + p.caplen);
