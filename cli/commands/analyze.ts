@@ -16,6 +16,9 @@ import { discoverPref64 } from '../../src/xlat/dns64/discovery.js';
 import { ConfigError } from '../../src/xlat/config.js';
 import type { EngineConfig } from '../../src/xlat/config-types.js';
 import { prefixText } from '../../src/replay/analyze.js';
+import { loadAwsInputs } from '../../src/aws/load.js';
+import { runAwsChecks } from '../../src/aws/run.js';
+import { linkToAwsFindings } from '../../src/aws/link.js';
 
 export interface AnalyzeArgs extends EngineOptionArgs, FilterArgs {
   capture: string[];
@@ -28,6 +31,7 @@ export interface AnalyzeArgs extends EngineOptionArgs, FilterArgs {
   color: 'auto' | 'always' | 'never';
   progress: boolean;
   width?: number;
+  awsConfig?: string;
 }
 
 export const command = 'analyze <capture..>';
@@ -46,6 +50,7 @@ export function builder(y: Argv): Argv<AnalyzeArgs> {
     .option('color', { type: 'string', choices: ['auto', 'always', 'never'], default: 'auto', describe: 'colour the text report (auto: on a terminal, unless NO_COLOR is set)' })
     .option('width', { type: 'number', requiresArg: true, describe: 'wrap the text report to this many columns (default: the terminal width, or 100)' })
     .option('progress', { type: 'boolean', default: true, describe: 'progress on stderr when it is a terminal (--no-progress to hide)' })
+    .option('aws-config', { type: 'string', requiresArg: true, describe: 'saved AWS CLI JSON (a directory or file, as aws-check reads): each finding gets the configuration finding that explains it and its AWS CLI fix' })
     .example('$0 analyze fixtures/pcaps/demo.pcapng --profile aws', 'why the demo capture\'s flows fail, with AWS fixes')
     .example('$0 analyze caps/*.pcap --json --fail-on error', 'CI: NDJSON findings, exit 1 on any error')
     .example('$0 analyze big.pcapng --export flows.ndjson', 'every flow and finding for an analytics engine') as unknown as Argv<AnalyzeArgs>;
@@ -69,6 +74,8 @@ export async function handler(argv: ArgumentsCamelCase<AnalyzeArgs>): Promise<vo
   const filter = compileFilterArg(argv.filter, { findings: !inputs.includes('-'), command: 'analyze of stdin (finding needs two passes over a file)' });
   const color = argv.color === 'always' || (argv.color === 'auto' && process.stdout.isTTY === true && !process.env.NO_COLOR);
   const width = argv.width ?? (process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 100);
+  // --aws-config: the configuration findings that explain what the capture shows (src/aws/link.ts).
+  const awsFindings = argv.awsConfig ? runAwsChecks(loadAwsInputs([argv.awsConfig])).findings : null;
   const out = new LineOutput();
   const wantAll = argv.flows === 'all' || exportPath !== null;
   const results: AnalyzeResult[] = [];
@@ -104,6 +111,7 @@ export async function handler(argv: ArgumentsCamelCase<AnalyzeArgs>): Promise<vo
     });
     if (progress) process.stderr.write('\r\x1b[K');
     if (note) r.pool6Source = note;
+    if (awsFindings) r.findings = linkToAwsFindings(r.findings, awsFindings);
     results.push(r);
     if (argv.json) {
       for (const l of jsonLines(r, argv.flows, inputs.length > 1)) {

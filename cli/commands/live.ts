@@ -20,6 +20,8 @@ import { Dns64Hook } from '../../src/replay/dns64.js';
 import { UsageError } from '../errors.js';
 import { inputPath } from '../capture.js';
 import { BoundedOutput } from '../bounded-output.js';
+import { eventLine } from './correlate.js';
+import type { CorrelateSummary, CorrelateEvent } from '../../src/replay/correlate.js';
 import { filterOptions, compileFilterArg, type FilterArgs } from '../filter-option.js';
 import { PacketFacts, packetFlowSelector, type CompiledFilter } from '../../src/filter/index.js';
 
@@ -38,6 +40,10 @@ export interface LiveArgs extends EngineOptionArgs, FilterArgs {
   side: string;
   listInterfaces: boolean;
   ring: number;
+  pair?: boolean;
+  pairWindow: number;
+  pairAll: boolean;
+  pairIgnore?: string;
 }
 
 export const command = 'live';
@@ -57,6 +63,10 @@ export function builder(y: Argv): Argv<LiveArgs> {
     .option('write-translated', { type: 'string', requiresArg: true, describe: 'write what the engine emitted (as translate -w)' })
     .option('force', { type: 'boolean', default: false, describe: 'replace existing output files' })
     .option('side', { type: 'string', choices: ['none', 'v6', 'v4', 'auto'], default: 'auto', describe: 'packets that came out of a real translator are reconstructed into what it received (auto: both families; none: every packet arrives at the engine)' })
+    .option('pair', { type: 'boolean', describe: 'pair both sides of a real translator (IPv6 packets = its IPv6 side, IPv4 = its IPv4 side): each packet that came out matched to the one that went in, mismatches against the engine flagged as they happen (default: on with two or more interfaces; --no-pair)' })
+    .option('pair-window', { type: 'number', default: 1, describe: 'with pairing: seconds a packet and its translation may be apart' })
+    .option('pair-all', { type: 'boolean', default: false, describe: 'with pairing: report every correct pair too, not only problems' })
+    .option('pair-ignore', { type: 'string', requiresArg: true, describe: 'with pairing: fields not compared, comma-separated (as correlate --ignore), e.g. ipv4.id,ipv4.df' })
     .option('ring', { type: 'number', default: 131072, describe: 'packets kept in memory (recent packets for the viewer, and the backlog the engine has not reached yet)' })
     .option('list-interfaces', { alias: 'D', type: 'boolean', default: false, describe: 'list the interfaces with their addresses and link types, then exit' })
     .example('$0 live -i eth0', 'watch translations of what eth0 carries')
@@ -87,6 +97,8 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
   const bufferMiB = argv.bufferSize;
   if (!(Number.isFinite(bufferMiB) && bufferMiB >= 1 && bufferMiB <= 2047)) throw new UsageError(`--buffer-size must be 1-2047 MiB, got ${argv.bufferSize}`);
   const ring = wholeNumber('--ring', argv.ring, 16, 1 << 22) as number;
+  const pair = argv.pair ?? ifaces.length >= 2;
+  if (!(argv.pairWindow > 0) || !Number.isFinite(argv.pairWindow)) throw new UsageError(`--pair-window must be a number of seconds > 0, got ${argv.pairWindow}`);
   const write = argv.write === undefined ? null : inputPath(argv.write);
   const writeTranslated = argv.writeTranslated === undefined ? null : inputPath(argv.writeTranslated);
   if (write === '-' && process.stdout.isTTY) throw new UsageError('refusing to write a capture to a terminal: redirect stdout, or give -w FILE');
@@ -117,6 +129,10 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
     force: argv.force,
     dns64,
     ringPackets: ring,
+    pair,
+    pairWindow: argv.pairWindow,
+    pairAll: argv.pairAll,
+    pairIgnore: argv.pairIgnore ? argv.pairIgnore.split(',').map((x) => x.trim()).filter(Boolean) : [],
   });
   const names = capture.interfaces.map((i) => i.name);
   process.stderr.write(`live: capturing on ${capture.interfaces.map((i) => `${i.name} (${linkName(i.linkType)})`).join(', ')}${argv.bpf ? ` with filter ${JSON.stringify(argv.bpf)}` : ''}; Ctrl-C stops\n`);
@@ -127,6 +143,15 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
     const show = argv.json ? jsonPrinter(out, capture, names, shown) : linePrinter(out, capture, names, shown);
     capture.onPacket = show.packet;
     capture.onTimerEmit = show.timer;
+    capture.onPairing = (e) => {
+      const ok = argv.json ? out.line(JSON.stringify({ type: e.kind, ...e, kind: undefined })) : out.line(pairingLine(e));
+      if (!ok) capture.noteToolDrop();
+    };
+  } else if (pair) {
+    // Writing captures only (no lines): the translator's mistakes still show, on stderr.
+    capture.onPairing = (e) => {
+      if (e.kind === 'wrong' || e.kind === 'missing' || e.kind === 'unexpected') process.stderr.write(pairingLine(e) + '\n');
+    };
   }
 
   let signals = 0;
@@ -148,7 +173,7 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
     if (argv.json) out.line(JSON.stringify(summaryJson(stats, out.dropped)));
     await out.end();
   }
-  process.stderr.write(summaryLine(stats, out?.dropped ?? 0) + (dns64 ? `; dns64: ${dns64.engine.answered} AAAA/PTR answers, ${dns64.rewrittenCount} rewritten` : '') + '\n');
+  process.stderr.write(summaryLine(stats, out?.dropped ?? 0) + pairingText(stats.pairing) + (dns64 ? `; dns64: ${dns64.engine.answered} AAAA/PTR answers, ${dns64.rewrittenCount} rewritten` : '') + '\n');
 }
 
 function linkName(lt: number): string {
@@ -294,7 +319,20 @@ function summaryJson(s: LiveStats, notPrinted: number): Record<string, unknown> 
     toolDrops: s.toolDrops,
     notPrinted,
     truncated: s.truncated,
+    pairing: s.pairing,
   };
+}
+
+function pairingLine(e: CorrelateEvent): string {
+  const mark = e.kind === 'correct' || e.kind === 'dropped' ? ' ' : '!';
+  return eventLine(e).split('\n').map((l, i) => (i === 0 ? `  ${mark} pairing: ${l}` : `    ${l}`)).join('\n');
+}
+
+/** `; pairing: ...` for the summary line (empty without pairing). */
+function pairingText(p: CorrelateSummary | null): string {
+  if (!p) return '';
+  const lat = p.latency.count ? `, latency p50 ${(p.latency.p50 * 1000).toFixed(3)} ms` : '';
+  return `; pairing: ${p.correct} correct, ${p.wrong} wrong, ${p.missing} never translated, ${p.unexpected} from nowhere (${p.inputs.v6 + p.inputs.v4} in, ${p.outputs.v6 + p.outputs.v4} out${lat})`;
 }
 
 /** The final line on stderr: what was captured, what the engine did, and every loss. */

@@ -41,6 +41,7 @@ import type { EngineConfig } from '../xlat/config-types.js';
 import { Reason } from '../diag/reasons.js';
 import { CaptureSink, verdictOf } from '../replay/translate.js';
 import type { Dns64Hook, Dns64HookVerdict } from '../replay/dns64.js';
+import { Correlator, type CorrelateEvent, type CorrelateSummary } from '../replay/correlate.js';
 import { CaptureProcess } from './capture-process.js';
 import { PacketRing } from './ring.js';
 import { LiveUsageError } from './errors.js';
@@ -67,6 +68,20 @@ export interface LiveOptions {
   /** Capture of what the engine emitted. */
   writeTranslated?: string | null;
   force?: boolean;
+  /**
+   * Pair the two sides of a real translator (src/replay/correlate.ts): IPv6 packets are its IPv6
+   * side, IPv4 packets its IPv4 side, whatever interface they were captured on; each packet that
+   * came out of it is matched to the one that went in, against the engine's own translation.
+   */
+  pair?: boolean;
+  /** Seconds a packet and its translation may be apart (default 1). */
+  pairWindow?: number;
+  /** Report every correct pair (and every agreed drop) too, not only problems. */
+  pairAll?: boolean;
+  /** Fields not compared (as correlate --ignore). */
+  pairIgnore?: string[];
+  /** Nice value of the capture process (default -10 when allowed; null: unchanged). */
+  capturePriority?: number | null;
   /** SPEC §4 DNS64, consulted per packet before the translator (as translate); null: --no-dns64. */
   dns64?: Dns64Hook | null;
   /** Ring of captured packets (also the backlog): packets and arena bytes. */
@@ -133,6 +148,8 @@ export interface LiveStats {
   ringFull: number;
   /** Packets cut to the snaplen. */
   truncated: number;
+  /** Pairing of the translator's two sides (with `pair`), or null. */
+  pairing: CorrelateSummary | null;
   /** Entries evicted from the ring (not drops: the ring holds recent packets). */
   ringEvicted: number;
   seconds: number;
@@ -155,6 +172,8 @@ export class LiveCapture {
   processed = 0;
   /** Set by the consumer: called synchronously for each captured packet. */
   onPacket: ((p: LivePacket) => void) | null = null;
+  /** Set by the consumer: pairing verdicts (with `pair`), as they are reached. */
+  onPairing: ((e: CorrelateEvent) => void) | null = null;
   /** Set by the consumer: packets a timer emitted between captured packets. */
   onTimerEmit: ((e: EmittedPacket, ts: Clock) => void) | null = null;
   readonly done: Promise<LiveStats>;
@@ -171,6 +190,7 @@ export class LiveCapture {
   private readonly live: LivePacket;
   private readonly side: Side;
   private readonly dns64: Dns64Hook | null;
+  private readonly correlator: Correlator | null;
   private readonly count: number;
   private readonly deadline: number;
   private readonly t0 = nowMs();
@@ -207,6 +227,11 @@ export class LiveCapture {
     this.engine = createEngine(opts.config);
     this.side = opts.side ?? 'auto';
     this.dns64 = opts.dns64 ?? null;
+    this.correlator = opts.pair
+      ? new Correlator({ config: opts.config, window: opts.pairWindow ?? 1, allEvents: opts.pairAll ?? false, ignore: opts.pairIgnore ?? [] }, (e) => {
+          if (this.onPairing) this.onPairing(e);
+        })
+      : null;
     this.count = opts.count ?? 0;
     this.deadline = opts.duration ? this.t0 + opts.duration * 1000 : Infinity;
     this.deadlineSec = this.deadline / 1000;
@@ -239,7 +264,7 @@ export class LiveCapture {
       if (seen.has(n)) throw new LiveUsageError(`interface given twice: -i ${n}`);
       seen.add(n);
     }
-    const proc = await CaptureProcess.start({ interfaces: opts.interfaces, filter: opts.filter ?? '', snaplen, bufferSize: opts.bufferSize ?? 256 << 20 });
+    const proc = await CaptureProcess.start({ interfaces: opts.interfaces, filter: opts.filter ?? '', snaplen, bufferSize: opts.bufferSize ?? 256 << 20, priority: opts.capturePriority === undefined ? -10 : opts.capturePriority });
     let writer: CaptureWriter | null = null;
     let xwriter: CaptureWriter | null = null;
     try {
@@ -352,6 +377,9 @@ export class LiveCapture {
         lp.dns64 = this.dns64 && v !== 0 ? this.dns64.verdict : null;
         this.onPacket(lp);
       }
+      // Pairing sees the packet as captured (DNS64 never changes the captured bytes); its
+      // verdicts, which this packet may complete, come after the packet itself.
+      if (this.correlator && v !== 0) this.correlator.push(v === 6 ? 'v6' : 'v4', bytes, this.locator.ipOff, ipLen, p.tsSec, p.tsNsec, p.number);
     }
   }
 
@@ -398,6 +426,8 @@ export class LiveCapture {
       await this.proc.stop();
       // What is still waiting in the ring goes through, then the files are complete.
       this.processUpTo(this.ring.head);
+      // Every packet still waiting for its partner gets its verdict.
+      if (this.correlator) this.correlator.finish();
       let err: unknown = null;
       for (const w of [this.writer, this.xwriter]) {
         if (!w) continue;
@@ -448,6 +478,7 @@ export class LiveCapture {
       toolDrops: this.toolDrops + childDrops,
       ringFull: this.ringFull,
       truncated: this.truncated,
+      pairing: this.correlator ? this.correlator.summary() : null,
       ringEvicted: this.ring.evicted,
       seconds: (nowMs() - this.t0) / 1000,
       stoppedBy: this.stoppedBy,
