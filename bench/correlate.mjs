@@ -89,6 +89,8 @@ export async function correlateBench({ cli, out, n, runs, big }) {
     const r = measure(corrArgs(b.v6, b.v4));
     const sb = summaryOf(r);
     console.log(`  nat64scope correlate ${r.secs.toFixed(3).padStart(8)} s wall ${r.cpu.toFixed(3)} s CPU   peak ${r.rssMb.toFixed(0).padStart(5)} MB   (${sb.correct} correct, ${sb.wrong + sb.missing + sb.unexpected} problems; at most ${sb.peakHeld} packets held at once)`);
-    console.log(`  peak RSS: ${n} packets per side ${c.rss.toFixed(0)} MB, ${big} per side ${r.rssMb.toFixed(0)} MB (${(r.rssMb / c.rss).toFixed(2)}x for ${(big / n).toFixed(0)}x the packets)`);
+    const t = measure([cli, 'translate', b.v6, '--pool4', XLAT_POOL4, '-w', '/dev/null', '--no-progress']);
+    console.log(`  nat64scope translate v6 (the peer)   ${t.secs.toFixed(3).padStart(8)} s wall ${t.cpu.toFixed(3)} s CPU   peak ${t.rssMb.toFixed(0).padStart(5)} MB`);
+    console.log(`  correlate peak RSS: ${n} packets per side ${c.rss.toFixed(0)} MB, ${big} per side ${r.rssMb.toFixed(0)} MB (${(r.rssMb / c.rss).toFixed(2)}x for ${(big / n).toFixed(0)}x the packets; translate on one side: ${t.rssMb.toFixed(0)} MB)`);
   }
 }

@@ -4,7 +4,10 @@
 // (`tshark -r F -T fields -e dns.qry.name`). Ratios per interleaved pair, median reported.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { generateDns64 } from './generate-dns64.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
 
 export async function dns64Bench({ N, RUNS, OUT, CLI, TSHARK, measure, median, ensure }) {
   const runs = Math.min(RUNS, 3);
@@ -37,5 +40,10 @@ export async function dns64Bench({ N, RUNS, OUT, CLI, TSHARK, measure, median, e
   if (answered(o2) !== N / 2) throw new Error(`dns64 answered ${answered(o2)} on ${2 * N} packets`);
   const r1 = Math.max(...rows.map((r) => r.o.rssMb));
   console.log(`  peak RSS: ${N} packets ${r1.toFixed(0)} MB, ${2 * N} packets ${o2.rssMb.toFixed(0)} MB (${(o2.rssMb / r1).toFixed(2)}x for 2x the packets; names held: ${(/(\d+) names held/.exec(o2.stderr) ?? [])[1]})`);
-  return { qps, rss1: r1, rss2: o2.rssMb, exists: existsSync(file) };
+  // RSS includes collector slack; the live heap after a full GC is what the names bound.
+  const heap = (f) => JSON.parse(measure(process.execPath, ['--expose-gc', join(here, 'dns64-heap.mjs'), f]).stdout);
+  const h1 = heap(file);
+  const h2 = heap(file2);
+  console.log(`  live heap after GC: ${N} packets ${h1.liveHeapMb.toFixed(1)} MB, ${2 * N} packets ${h2.liveHeapMb.toFixed(1)} MB (${h2.names} names held both times)`);
+  return { qps, rss1: r1, rss2: o2.rssMb, heap1: h1.liveHeapMb, heap2: h2.liveHeapMb, exists: existsSync(file) };
 }

@@ -10,9 +10,9 @@
 //   per second over N DNS packets, ratio against tshark decoding the same DNS; peak memory flat
 //   from N to 2N packets (bounded by the distinct names).
 // Options: --packets N (default 1000000), --big N (default 5000000, 0 to skip), --runs R (default 5),
-// --no-tshark (skip the slow tshark runs), --only packets|translate|dns64|analyze|live|aws-check|correlate
+// --no-tshark (skip the slow tshark runs), --only packets|translate|dns64|analyze|live|aws-check|correlate|view|filter
 // (one benchmark; correlate: bench/correlate.mjs, issue 7, and aws-check are not part of the default run;
-// analyze: bench/analyze.mjs, --tshark-big to run tshark on the big capture too),
+// analyze: bench/analyze.mjs, --tshark-big to run tshark on the big capture too; filter: bench/filter.mjs),
 // --cpu-prof (translate: also profile one run with node --cpu-prof and print the top functions).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
@@ -22,6 +22,7 @@ import { generate } from './generate.mjs';
 import { generateXlat, XLAT_POOL4, XLAT_POOL4_NET } from './generate-xlat.mjs';
 import { xlatState } from './xlat-state.mjs';
 import { printTop } from './cpuprofile-top.mjs';
+import { viewBench } from './view.mjs';
 import { dns64Bench } from './dns64.mjs';
 
 const args = process.argv.slice(2);
@@ -30,7 +31,7 @@ const N = opt('--packets', 1_000_000);
 const BIG = opt('--big', 5_000_000);
 const RUNS = opt('--runs', 5);
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
-const BENCHES = ['packets', 'translate', 'dns64', 'analyze', 'live', 'aws-check', 'correlate'];
+const BENCHES = ['packets', 'translate', 'dns64', 'analyze', 'live', 'aws-check', 'correlate', 'view', 'filter'];
 if (ONLY !== null && !BENCHES.includes(ONLY)) throw new Error(`--only ${BENCHES.join('|')}, not ${ONLY}`);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
@@ -262,3 +263,18 @@ if (ONLY === 'correlate') {
 }
 // Live capture (bench/live.mjs: root, tcpreplay, tcpdump; skipped with a message otherwise).
 if (ONLY === null || ONLY === 'live') await (await import('./live.mjs')).liveBench();
+if (ONLY === null || ONLY === 'view') {
+  // Issue 6: the viewer on the two-sided NAT64 capture (bench/view.mjs).
+  const file = join(OUT, `bench-xlat-${N}.pcap`);
+  await ensure(file, N, generateXlat);
+  const big = BIG > 0 ? join(OUT, `bench-xlat-${BIG}.pcap`) : null;
+  if (big) await ensure(big, BIG, generateXlat);
+  await viewBench({ file, big, pool4: XLAT_POOL4, runs: Math.min(RUNS, 3), tshark: args.includes('--no-tshark') ? null : TSHARK });
+}
+// Display filter (bench/filter.mjs, issues 5/6): not part of the default run.
+if (ONLY === 'filter') {
+  const file = join(OUT, `bench-${N}.pcap`);
+  await ensure(file, N);
+  const { filterBench } = await import('./filter.mjs');
+  await filterBench({ file, n: N, runs: RUNS, cli: CLI, tshark: args.includes('--no-tshark') ? null : TSHARK });
+}

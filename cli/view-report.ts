@@ -1,33 +1,29 @@
 /**
- * What `view` needs of `analyze`: the findings for the findings pane, and the report printed on a
- * non-terminal.
+ * What `view` needs of `analyze`: the findings for the findings pane (a second pass over the
+ * file, in the background, yielding to the UI between chunks), and the report printed on a
+ * non-terminal (as `analyze <capture>` prints it).
  */
 import type { Finding } from '../src/diag/finding.js';
 import type { EngineConfig } from '../src/xlat/config-types.js';
-import { readInput } from './capture.js';
-import { PacketDecoder } from '../src/wire/layer-decoder.js';
-import { packetLine } from '../src/replay/describe.js';
+import { analyzeCapture } from '../src/replay/analyze.js';
+import { reportText } from '../src/diag/report.js';
 import { LineOutput } from './output.js';
+import { warn } from './capture.js';
 
-export async function loadFindings(_input: string, _config: EngineConfig): Promise<{ findings: Finding[]; available: boolean }> {
-  return { findings: [], available: false };
+export async function loadFindings(input: string, config: EngineConfig): Promise<{ findings: Finding[]; available: boolean }> {
+  const r = await analyzeCapture(input, config, {
+    side: 'auto',
+    onWarning: () => undefined,
+    afterChunk: () => new Promise<void>((res) => setImmediate(res)),
+  });
+  return { findings: r.findings, available: true };
 }
 
-/** The report for a non-terminal: until analyze exists, the packets listing. */
-export async function printReport(input: string, _config: EngineConfig): Promise<void> {
-  const dec = new PacketDecoder();
+/** The analyze report, on stdout. */
+export async function printReport(input: string, config: EngineConfig): Promise<void> {
+  const r = await analyzeCapture(input, config, { side: 'auto', blocking: true, onWarning: (m) => warn(`${m} (${input === '-' ? 'stdin' : input})`) });
   const out = new LineOutput();
-  let t0 = NaN;
-  try {
-    await readInput(input, (p) => {
-      if (out.closed) return false;
-      dec.decode(p.data, p.offset, p.caplen, p.linkType);
-      const ts = p.tsSec + p.tsNsec / 1e9;
-      if (Number.isNaN(t0)) t0 = ts;
-      out.line(packetLine(p, dec, ts - t0));
-      return true;
-    }, { afterChunk: () => out.flush(), blocking: true });
-  } finally {
-    await out.end();
-  }
+  const p = out.line(reportText(r, { color: false, width: 100, flows: 'matter' }));
+  if (p) await p;
+  await out.end();
 }

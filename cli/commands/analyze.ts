@@ -10,10 +10,15 @@ import { engineOptions, resolveEngineConfig, type EngineOptionArgs } from '../en
 import { inputPath, warn } from '../capture.js';
 import { UsageError, EXIT } from '../errors.js';
 import { LineOutput } from '../output.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { discoverPref64 } from '../../src/xlat/dns64/discovery.js';
 import { ConfigError } from '../../src/xlat/config.js';
 import type { EngineConfig } from '../../src/xlat/config-types.js';
 import { prefixText } from '../../src/replay/analyze.js';
+import { loadAwsInputs } from '../../src/aws/load.js';
+import { runAwsChecks } from '../../src/aws/run.js';
+import { linkToAwsFindings } from '../../src/aws/link.js';
 
 export interface AnalyzeArgs extends EngineOptionArgs, FilterArgs {
   capture: string[];
@@ -26,6 +31,7 @@ export interface AnalyzeArgs extends EngineOptionArgs, FilterArgs {
   color: 'auto' | 'always' | 'never';
   progress: boolean;
   width?: number;
+  awsConfig?: string;
 }
 
 export const command = 'analyze <capture..>';
@@ -44,6 +50,7 @@ export function builder(y: Argv): Argv<AnalyzeArgs> {
     .option('color', { type: 'string', choices: ['auto', 'always', 'never'], default: 'auto', describe: 'colour the text report (auto: on a terminal, unless NO_COLOR is set)' })
     .option('width', { type: 'number', requiresArg: true, describe: 'wrap the text report to this many columns (default: the terminal width, or 100)' })
     .option('progress', { type: 'boolean', default: true, describe: 'progress on stderr when it is a terminal (--no-progress to hide)' })
+    .option('aws-config', { type: 'string', requiresArg: true, describe: 'saved AWS CLI JSON (a directory or file, as aws-check reads): each finding gets the configuration finding that explains it and its AWS CLI fix' })
     .example('$0 analyze fixtures/pcaps/demo.pcapng --profile aws', 'why the demo capture\'s flows fail, with AWS fixes')
     .example('$0 analyze caps/*.pcap --json --fail-on error', 'CI: NDJSON findings, exit 1 on any error')
     .example('$0 analyze big.pcapng --export flows.ndjson', 'every flow and finding for an analytics engine') as unknown as Argv<AnalyzeArgs>;
@@ -67,10 +74,14 @@ export async function handler(argv: ArgumentsCamelCase<AnalyzeArgs>): Promise<vo
   const filter = compileFilterArg(argv.filter, { findings: !inputs.includes('-'), command: 'analyze of stdin (finding needs two passes over a file)' });
   const color = argv.color === 'always' || (argv.color === 'auto' && process.stdout.isTTY === true && !process.env.NO_COLOR);
   const width = argv.width ?? (process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 100);
+  // --aws-config: the configuration findings that explain what the capture shows (src/aws/link.ts).
+  const awsFindings = argv.awsConfig ? runAwsChecks(loadAwsInputs([argv.awsConfig])).findings : null;
   const out = new LineOutput();
   const wantAll = argv.flows === 'all' || exportPath !== null;
   const results: AnalyzeResult[] = [];
   const progress = argv.progress && process.stderr.isTTY;
+  const collect = fullGc();
+  let sinceGc = 0;
   for (const input of inputs) {
     const { config, note } = auto ? await autoPrefix(argv, input, baseConfig) : { config: baseConfig, note: null };
     const started = Date.now();
@@ -86,15 +97,21 @@ export async function handler(argv: ArgumentsCamelCase<AnalyzeArgs>): Promise<vo
       side: argv.side,
       blocking: true,
       onWarning: (m) => warn(`${m} (${input === '-' ? 'stdin' : input})`),
-      afterChunk: progress
-        ? () => {
-          chunks++;
-          if (Date.now() - started > 1000) process.stderr.write(`\ranalyze: ${input} ${chunks} MiB, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      afterChunk: () => {
+        chunks++;
+        // Flows that closed die old: V8 collects them lazily and the process grows with the
+        // garbage. A full collection every 128 MiB of capture (tens of ms) keeps the peak near
+        // the live state (README: Speed).
+        if (collect && ++sinceGc >= 128) {
+          sinceGc = 0;
+          collect();
         }
-        : undefined,
+        if (progress && Date.now() - started > 1000) process.stderr.write(`\ranalyze: ${input} ${chunks} MiB, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      },
     });
     if (progress) process.stderr.write('\r\x1b[K');
     if (note) r.pool6Source = note;
+    if (awsFindings) r.findings = linkToAwsFindings(r.findings, awsFindings);
     results.push(r);
     if (argv.json) {
       for (const l of jsonLines(r, argv.flows, inputs.length > 1)) {
@@ -138,6 +155,17 @@ async function autoPrefix(argv: AnalyzeArgs, input: string, base: EngineConfig):
     // dns64-prefix-mismatch says the capture shows another.
     if (e instanceof ConfigError) return { config: base, note: `auto: the capture shows ${best.prefix} (${how}), but ${(e as Error).message}; configured ${configured}` };
     throw e;
+  }
+}
+
+/** V8's full garbage collection, or null where it cannot be had. */
+function fullGc(): (() => void) | null {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    return typeof gc === 'function' ? (gc as () => void) : null;
+  } catch {
+    return null;
   }
 }
 

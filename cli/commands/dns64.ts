@@ -2,7 +2,7 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { runDns64 } from '../../src/replay/dns64.js';
 import type { Dns64Result } from '../../src/xlat/dns64/engine.js';
-import { engineOptions, resolveEngineConfig, resolveDns64, type EngineOptionArgs } from '../engine-options.js';
+import { engineOptions, resolveEngineConfigAuto, resolveDns64, type EngineOptionArgs } from '../engine-options.js';
 import { inputPath, warn } from '../capture.js';
 import { LineOutput } from '../output.js';
 import { UsageError } from '../errors.js';
@@ -21,7 +21,7 @@ export function builder(y: Argv): Argv<Dns64Args> {
   return engineOptions(y
     .positional('capture', { type: 'string', describe: 'pcap or pcapng file (gzip ok), or - for stdin', demandOption: true }))
     .option('json', { type: 'boolean', default: false, describe: 'one JSON object per answered query (NDJSON, SPEC §5)' })
-    .option('write', { alias: 'w', type: 'string', requiresArg: true, describe: 'write the capture with every changed answer rewritten (.pcapng or .pcap by extension, - for stdout)' })
+    .option('write', { alias: 'w', type: 'string', requiresArg: true, describe: 'write the capture with every changed answer rewritten (.pcapng or .pcap by extension; - for stdout, pcapng, and then no per-query lines)' })
     .option('force', { type: 'boolean', default: false, describe: 'replace an existing output file' })
     .example('$0 dns64 capture.pcapng', 'one line per AAAA/PTR query')
     .example('$0 dns64 capture.pcapng --prefix 2001:db8:64::/96 --json', 'SPEC §5 objects, synthesized with another prefix')
@@ -32,14 +32,17 @@ export async function handler(argv: ArgumentsCamelCase<Dns64Args>): Promise<void
   const input = inputPath(argv.capture);
   const output = argv.write === undefined ? null : inputPath(argv.write);
   if (output === '-' && process.stdout.isTTY) throw new UsageError('refusing to write a capture to a terminal: redirect stdout, or give -w FILE');
-  if (output === '-' ) throw new UsageError('-w - would mix the capture with the text output on stdout: give -w FILE');
-  const cfg = resolveEngineConfig(argv);
+  const { cfg, notes } = await resolveEngineConfigAuto(argv, input);
+  for (const l of notes) process.stderr.write(`${l}\n`);
   const { options, zone } = resolveDns64(argv, cfg);
   if (options.prefixes.length === 0) throw new UsageError('dns64: no prefix to synthesize with (give --prefix or dns64.prefixes)');
   const out = new LineOutput();
-  const onResult = argv.json
-    ? (r: Dns64Result) => { if (!out.closed) void out.line(JSON.stringify(jsonOf(r))); }
-    : (r: Dns64Result) => { if (!out.closed) void out.line(textOf(r)); };
+  // With -w - the capture owns stdout: the per-query lines are not printed (the summary still is, on stderr).
+  const onResult = output === '-'
+    ? () => undefined
+    : argv.json
+      ? (r: Dns64Result) => { if (!out.closed) void out.line(JSON.stringify(jsonOf(r))); }
+      : (r: Dns64Result) => { if (!out.closed) void out.line(textOf(r)); };
   let summary;
   try {
     summary = await runDns64({

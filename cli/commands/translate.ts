@@ -3,7 +3,7 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { stat } from 'node:fs/promises';
 import { translateCapture, summaryText, type TranslateSummary } from '../../src/replay/translate.js';
 import { reasonId } from '../../src/diag/reasons.js';
-import { engineOptions, resolveEngineConfig, resolveDns64, type EngineOptionArgs } from '../engine-options.js';
+import { engineOptions, resolveEngineConfigAuto, resolveDns64, type EngineOptionArgs } from '../engine-options.js';
 import { Dns64Hook } from '../../src/replay/dns64.js';
 import { inputPath, warn } from '../capture.js';
 import { UsageError } from '../errors.js';
@@ -43,7 +43,8 @@ export async function handler(argv: ArgumentsCamelCase<TranslateArgs>): Promise<
   const input = inputPath(argv.capture);
   const output = argv.write === undefined ? null : inputPath(argv.write);
   if (output === '-' && process.stdout.isTTY) throw new UsageError('refusing to write a capture to a terminal: redirect stdout, or give -w FILE');
-  const config = resolveEngineConfig(argv);
+  const { cfg: config, notes } = await resolveEngineConfigAuto(argv, input);
+  for (const l of notes) process.stderr.write(`${l}\n`);
   // Every packet still goes through the engine; the filter picks what is written (README).
   const filter = compileFilterArg(argv.filter, { findings: false, command: 'translate (it runs no analysis)' });
   let dns64: Dns64Hook | null = null;

@@ -55,7 +55,9 @@ export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void>
       model.warn(`analyze failed: ${e instanceof Error ? e.message : String(e)}`);
     },
   );
-  // Ink and React load only here: other commands do not pay for them.
+  // Ink and React load only here: other commands do not pay for them. React's production build
+  // (picked when it loads) renders several times faster than its development build.
+  process.env.NODE_ENV ??= 'production';
   const { runViewer } = await import('../../src/ui/run-viewer.js');
   try {
     await runViewer({

@@ -23,7 +23,7 @@ import { ipv4ToString, ipv6ToString } from '../wire/addr-text.js';
 const NONE: number[] = [];
 
 /** At most this many packet numbers are kept per flow (and per category). */
-export const MAX_SAMPLES = 12;
+export const MAX_SAMPLES = 8;
 
 export const FlowState = {
   /** Not TCP. */
@@ -85,9 +85,9 @@ export class Flow {
   readonly idB: number;
   readonly portA: number;
   readonly portB: number;
-  readonly addrA = new Uint8Array(16);
-  readonly addrB = new Uint8Array(16);
   readonly v4Key: boolean;
+  /** The table that interned the addresses (they are kept there once, not per flow). */
+  private readonly table: FlowTable;
   readonly hash: number;
   chain: Flow | null = null;
   /** Sequence number of creation (stable order). */
@@ -159,19 +159,13 @@ export class Flow {
   /** Rule ids that named this flow (filled at finish). */
   findings: string[] | null = null;
 
-  constructor(p: FlowPacket, idA: number, idB: number, hash: number, seqNo: number, swap: boolean) {
+  constructor(table: FlowTable, p: FlowPacket, idA: number, idB: number, hash: number, seqNo: number, swap: boolean) {
+    this.table = table;
     this.proto = p.proto;
     this.idA = swap ? idB : idA;
     this.idB = swap ? idA : idB;
     this.portA = swap ? p.dport : p.sport;
     this.portB = swap ? p.sport : p.dport;
-    const ka = swap ? 16 : 0;
-    const kb = swap ? 0 : 16;
-    const n = p.keyV4 ? 4 : 16;
-    for (let i = 0; i < n; i++) {
-      this.addrA[i] = p.key[ka + i];
-      this.addrB[i] = p.key[kb + i];
-    }
     this.v4Key = p.keyV4;
     this.hash = hash;
     this.seqNo = seqNo;
@@ -179,6 +173,14 @@ export class Flow {
     this.last = p.ts;
     this.firstN = p.n;
     this.lastN = p.n;
+  }
+
+  /** Address of a (16 bytes; IPv4 in bytes 0..3). A new array per call: not for hot paths. */
+  get addrA(): Uint8Array {
+    return this.table.addressBytes(this.idA);
+  }
+  get addrB(): Uint8Array {
+    return this.table.addressBytes(this.idB);
   }
 
   get packets(): number {
@@ -232,6 +234,8 @@ export interface FlowTableOptions {
 export class FlowTable {
   private readonly v6 = new Addr6Intern();
   private readonly v4 = new Map<number, number>();
+  /** IPv4 addresses by id (the reverse of `v4`). */
+  private readonly v4List: number[] = [];
   private readonly buckets = new Map<number, Flow>();
   private created = 0;
   live = 0;
@@ -252,11 +256,26 @@ export class FlowTable {
         if (!create) return -1;
         id = this.v4.size;
         this.v4.set(a, id);
+        this.v4List.push(a);
       }
       return id * 2 + 1;
     }
     const id = create ? this.v6.intern(b, off) : this.v6.find(b, off);
     return id < 0 ? -1 : id * 2;
+  }
+
+  /** The address of an interned id: 16 bytes (IPv4 in the first 4). */
+  addressBytes(id: number): Uint8Array {
+    const out = new Uint8Array(16);
+    if ((id & 1) === 0) this.v6.copyTo(id >> 1, out, 0);
+    else {
+      const a = this.v4List[id >> 1];
+      out[0] = a >>> 24;
+      out[1] = (a >>> 16) & 0xff;
+      out[2] = (a >>> 8) & 0xff;
+      out[3] = a & 0xff;
+    }
+    return out;
   }
 
   /** Finds the flow of (proto, src, sport, dst, dport) in either direction, or null; sets `dir`. */
@@ -295,7 +314,7 @@ export class FlowTable {
       const h = keyHash(p.proto, ia, p.sport, ib, p.dport);
       // The initiator: the sender of the first packet, unless that is a SYN-ACK.
       const swap = p.proto === 6 && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK);
-      f = new Flow(p, ia, ib, h, this.created++, swap);
+      f = new Flow(this, p, ia, ib, h, this.created++, swap);
       f.chain = this.buckets.get(h) ?? null;
       this.buckets.set(h, f);
       this.dir = swap ? 1 : 0;

@@ -35,9 +35,21 @@ export function compileNode(n: Node, opts: CompileOptions = {}): Compiled {
   let need = 0;
   const walk = (x: Node): Pred => {
     switch (x.kind) {
-      case 'and': { const a = walk(x.a); const b = walk(x.b); return (s) => a(s) && b(s); }
-      case 'or': { const a = walk(x.a); const b = walk(x.b); return (s) => a(s) || b(s); }
-      case 'xor': { const a = walk(x.a); const b = walk(x.b); return (s) => a(s) !== b(s); }
+      case 'and': {
+        const ps = x.items.map(walk);
+        if (ps.length === 2) { const [a, b] = ps; return (s) => a(s) && b(s); }
+        return (s) => { for (let i = 0; i < ps.length; i++) if (!ps[i](s)) return false; return true; };
+      }
+      case 'or': {
+        const ps = x.items.map(walk);
+        if (ps.length === 2) { const [a, b] = ps; return (s) => a(s) || b(s); }
+        return (s) => { for (let i = 0; i < ps.length; i++) if (ps[i](s)) return true; return false; };
+      }
+      case 'xor': {
+        // Left to right, as ((a xor b) xor c): true when an odd number of items are.
+        const ps = x.items.map(walk);
+        return (s) => { let v = false; for (let i = 0; i < ps.length; i++) if (ps[i](s)) v = !v; return v; };
+      }
       case 'not': { const a = walk(x.a); return (s) => !a(s); }
       default: {
         const def = lookupField(x.field);

@@ -47,7 +47,10 @@ const bit = (id: number, mask: number): NumGetter => (s) => {
   return v !== v ? NaN : (v & mask) !== 0 ? 1 : 0;
 };
 
-const present = (id: number) => (s: FactSource): boolean => s.num(id) === s.num(id);
+const present = (id: number) => (s: FactSource): boolean => {
+  const v = s.num(id);
+  return v === v;
+};
 const isV4 = (s: FactSource): boolean => s.num(F.IPVER) === 4;
 const isV6 = (s: FactSource): boolean => s.num(F.IPVER) === 6;
 const isTcp = present(F.TCPFLAGS);
@@ -96,8 +99,8 @@ const TABLE: Array<[string[], Omit<FieldDef, 'name'>]> = [
   [['ipv6.src'], { kind: 'addr', addrs: [{ id: F.SRC, version: 6 }], need: 0 }],
   [['ipv6.dst'], { kind: 'addr', addrs: [{ id: F.DST, version: 6 }], need: 0 }],
   [['ipv6.addr', 'ipv6.host'], { kind: 'addr', addrs: [{ id: F.SRC, version: 6 }, { id: F.DST, version: 6 }], need: 0 }],
-  [['srcIpv4', 'src4', 'embedded4.src'], { kind: 'addr', addrs: [{ id: F.SRC_EMB, version: 4 }], need: Need.EMBEDDED }],
-  [['dstIpv4', 'dst4', 'embedded4.dst'], { kind: 'addr', addrs: [{ id: F.DST_EMB, version: 4 }], need: Need.EMBEDDED }],
+  [['srcIpv4', 'src4', 'embedded4.src', 'ipv6.src_embed_ipv4'], { kind: 'addr', addrs: [{ id: F.SRC_EMB, version: 4 }], need: Need.EMBEDDED }],
+  [['dstIpv4', 'dst4', 'embedded4.dst', 'ipv6.dst_embed_ipv4'], { kind: 'addr', addrs: [{ id: F.DST_EMB, version: 4 }], need: Need.EMBEDDED }],
   [['embedded4'], { kind: 'addr', addrs: [{ id: F.SRC_EMB, version: 4 }, { id: F.DST_EMB, version: 4 }], need: Need.EMBEDDED }],
   [['proto'], { kind: 'num', nums: [num(F.PROTO)], mnemonic: protoMnemonic, need: 0 }],
   [['ip.proto'], { kind: 'num', nums: [when(isV4, F.PROTO)], mnemonic: protoMnemonic, need: 0 }],

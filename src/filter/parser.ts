@@ -14,7 +14,8 @@ export interface ValueNode {
 }
 
 export type Node =
-  | { kind: 'and' | 'or' | 'xor'; a: Node; b: Node }
+  /** Chains are flat (`a and b and c` is one node with three items): no depth from long filters. */
+  | { kind: 'and' | 'or' | 'xor'; items: Node[] }
   | { kind: 'not'; a: Node; col: number }
   | TestNode;
 
@@ -43,8 +44,12 @@ function describe(t: Token): string {
   }
 }
 
+/** Deepest nesting of parentheses and `not` (a bound on the parser's and the evaluator's stack). */
+export const MAX_DEPTH = 200;
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly toks: Token[]) {}
 
   private peek(): Token {
@@ -68,44 +73,43 @@ class Parser {
     return n;
   }
 
-  private or(): Node {
-    let a = this.xor();
+  private chain(kind: 'and' | 'or' | 'xor', tok: number, word: string, sub: () => Node): Node {
+    const first = sub();
+    let items: Node[] | null = null;
     for (;;) {
       const t = this.peek();
-      if (t.type === T.OR || this.isWord(t, 'or')) {
-        this.next();
-        a = { kind: 'or', a, b: this.xor() };
-      } else return a;
+      if (t.type !== tok && !this.isWord(t, word)) break;
+      this.next();
+      if (items === null) items = [first];
+      items.push(sub());
     }
+    return items === null ? first : { kind, items };
+  }
+
+  private or(): Node {
+    return this.chain('or', T.OR, 'or', () => this.xor());
   }
 
   private xor(): Node {
-    let a = this.and();
-    for (;;) {
-      const t = this.peek();
-      if (t.type === T.XOR || this.isWord(t, 'xor')) {
-        this.next();
-        a = { kind: 'xor', a, b: this.and() };
-      } else return a;
-    }
+    return this.chain('xor', T.XOR, 'xor', () => this.and());
   }
 
   private and(): Node {
-    let a = this.not();
-    for (;;) {
-      const t = this.peek();
-      if (t.type === T.AND || this.isWord(t, 'and')) {
-        this.next();
-        a = { kind: 'and', a, b: this.not() };
-      } else return a;
-    }
+    return this.chain('and', T.AND, 'and', () => this.not());
+  }
+
+  private enter(col: number): void {
+    if (++this.depth > MAX_DEPTH) throw new FilterError(`nested too deeply (more than ${MAX_DEPTH} levels of "(" and "not")`, col);
   }
 
   private not(): Node {
     const t = this.peek();
     if (t.type === T.NOT || this.isWord(t, 'not')) {
       this.next();
-      return { kind: 'not', a: this.not(), col: t.col };
+      this.enter(t.col);
+      const a = this.not();
+      this.depth--;
+      return { kind: 'not', a, col: t.col };
     }
     return this.primary();
   }
@@ -113,6 +117,7 @@ class Parser {
   private primary(): Node {
     const t = this.next();
     if (t.type === T.LPAREN) {
+      this.enter(t.col);
       if (this.peek().type === T.RPAREN) throw new FilterError('empty parentheses', this.peek().col);
       const n = this.or();
       const c = this.peek();
@@ -121,6 +126,7 @@ class Parser {
         throw new FilterError(`expected ")" or "and", "or", found ${describe(c)}`, c.col);
       }
       this.next();
+      this.depth--;
       return n;
     }
     if (t.type === T.WORD && !KEYWORDS.has(t.value.toLowerCase())) return this.test(t);

@@ -142,7 +142,9 @@ export class CaptureAnalyzer {
     this.keepAll = opts.flows === 'all';
     const t = config.timeouts;
     const longest = Math.max(t.tcpEstablished, t.udp, t.icmp, config.policy.tcpIdleRst ?? 0);
-    this.table = new FlowTable({ expireAfter: longest + 60, closedAfter: Math.max(t.tcpTransitory, 60), maxLive: 500_000, onClose: (f) => this.closed(f) });
+    // A closed flow (both FINs, or a RST) leaves after 30 s of quiet: late retransmissions still
+    // find it, and memory follows the open flows.
+    this.table = new FlowTable({ expireAfter: longest + 60, closedAfter: 30, maxLive: 500_000, onClose: (f) => this.closed(f) });
     this.mtu = Math.max(config.mtu.ipv6, config.mtu.ipv4);
     if (config.pool6) this.prefixes.push({ prefix: config.pool6, text: prefixText(config.pool6), source: 'config', packet: 0 });
     const pool4 = config.pool4;
@@ -375,12 +377,13 @@ export class CaptureAnalyzer {
   }
 
   private nameFlow(f: Flow): void {
+    const b = f.addrB;
     if (f.v4Key) {
-      f.name = this.dns.nameOf(`4:${rd32(f.addrB, 0)}`);
+      f.name = this.dns.nameOf(`4:${rd32(b, 0)}`);
       return;
     }
-    f.name = this.dns.nameOf(ipv6ToString(f.addrB, 0));
-    if (f.name === null && this.inNat64Prefix(f.addrB, 0)) f.name = this.dns.nameOf(`4:${extractIpv4(f.addrB, 0, this.prefixLenOf(f.addrB))}`);
+    f.name = this.dns.nameOf(ipv6ToString(b, 0));
+    if (f.name === null && this.inNat64Prefix(b, 0)) f.name = this.dns.nameOf(`4:${extractIpv4(b, 0, this.prefixLenOf(b))}`);
   }
 
   private prefixLenOf(b: Uint8Array): number {
@@ -555,7 +558,10 @@ export function flowProblem(f: Flow): string | null {
 export function flowRecord(f: Flow): FlowRecord {
   const b6 = !f.v4Key;
   let serverV4: string | null = f.hasV4 ? u32Text(f.v4b) : null;
-  if (serverV4 === null && b6 && (inPrefix(f.addrB, 0, WKP))) serverV4 = u32Text(extractIpv4(f.addrB, 0, 96));
+  if (serverV4 === null && b6) {
+    const b = f.addrB;
+    if (inPrefix(b, 0, WKP)) serverV4 = u32Text(extractIpv4(b, 0, 96));
+  }
   const retrans = f.retransA + f.retransB;
   return {
     key: f.keyText(),

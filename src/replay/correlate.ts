@@ -28,8 +28,9 @@
  *     `unexpected` a packet came out of the real translator that no input explains ("from nowhere");
  *     `dropped`    (allEvents) the engine drops the input too: nothing is expected.
  *   Verdicts come at most `2 * window` seconds (capture time) after the packet.
- * - Memory: only packets waiting for their partner are held, each for at most `window` (inputs)
- *   or `2 * window` (outputs) seconds of capture time, plus the engine's own state (sessions) and
+ * - Memory: only packets waiting for their partner are held, each for at most `window` (inputs,
+ *   and IPv4 inputs waiting for their binding) or `2 * window` (outputs) seconds of capture time,
+ *   plus the engine's own state (sessions) and
  *   the learnt pool4 mappings (one per NAT64 binding seen). The latency distribution is a
  *   fixed-size log histogram (1% resolution).
  *
@@ -48,7 +49,9 @@
  * that TAYGA always sets (profile tayga, a departure), and
  * in NAT64 the pool4 address and port (or ICMP identifier) of a new binding, which must lie in
  * pool4; that choice is learnt from the pair, and later IPv4 packets to the real binding are fed
- * to the engine rewritten to the engine's own binding, so replies pair up too. An expectation
+ * to the engine rewritten to the engine's own binding, so replies pair up too (an IPv4 packet to
+ * a pool4 binding the engine does not have waits, at most the window, for the pair that teaches
+ * it: clock skew larger than the round trip). An expectation
  * left without an exact partner is paired with an unpaired output of the same flow (same
  * addresses and ports) if one exists — a packet altered on its way — and otherwise reported
  * missing.
@@ -59,7 +62,7 @@ import { createEngine } from '../xlat/engine.js';
 import { inPrefix } from '../xlat/rfc6052.js';
 import { EamTable } from '../xlat/eam.js';
 import { Pool4, Proto } from '../xlat/nat64/pool4.js';
-import { reasonId, reasonText } from '../diag/reasons.js';
+import { Reason, reasonId, reasonText } from '../diag/reasons.js';
 import { sum, finish, fold, pseudo4, pseudo6, update16 } from '../wire/checksum.js';
 import { ipPacketFields, diffFields, ignoreMatcher, type FieldDiff } from './fields.js';
 
@@ -199,6 +202,17 @@ interface Entry {
   inUnlearnt: boolean;
   done: boolean;
   next: Entry | null;
+}
+
+/** An IPv4 input waiting for its NAT64 binding to be learnt. */
+interface Held {
+  b: Uint8Array;
+  tsSec: number;
+  tsNsec: number;
+  ts: number;
+  n: number;
+  real: number;
+  done: boolean;
 }
 
 /** A FIFO of entries (expiry order) plus a key -> chain index. */
@@ -429,6 +443,7 @@ export class Correlator {
   private readonly lat = new LatencyHistogram();
   private readonly loc: Located = { l4: 0, proto: 0, frag: false, later: false, end: 0 };
   private readonly loc2: Located = { l4: 0, proto: 0, frag: false, later: false, end: 0 };
+  private readonly loc3: Located = { l4: 0, proto: 0, frag: false, later: false, end: 0 };
   /** NAT64: real (proto, addr, port) -> engine's, and engine's -> real. */
   private readonly realToEngine = new Map<number, number>();
   private readonly engineToReal = new Map<number, number>();
@@ -442,6 +457,13 @@ export class Correlator {
   private curIcmpType = -1;
   private curUnlearnt = false;
   private now = -Infinity;
+  /** IPv4 inputs to a pool4 binding not seen yet (NAT64), in arrival order and by binding. */
+  private heldQ: Held[] = [];
+  private heldHead = 0;
+  private heldLive = 0;
+  private readonly heldByReal = new Map<number, Held[]>();
+  private readonly toRelease: number[] = [];
+  private lastReal = 0;
   private finished = false;
   private readonly s: CorrelateSummary;
   /** Recent inputs by number per side (for refs of timer-generated expectations): a ring. */
@@ -483,8 +505,12 @@ export class Correlator {
     }
     len = this.loc.end - off;
     if (this.cameOut(bytes, off, fam)) this.output(side, bytes, off, len, ts, n);
-    else this.input(side, bytes, off, len, tsSec, tsNsec, ts, n);
-    const held = this.expected.live + this.actual.live;
+    else {
+      this.s.inputs[side]++;
+      this.input(side, bytes, off, len, tsSec, tsNsec, ts, n, false);
+    }
+    if (this.toRelease.length) this.release();
+    const held = this.expected.live + this.actual.live + this.heldLive;
     if (held > this.s.peakHeld) this.s.peakHeld = held;
   }
 
@@ -495,6 +521,10 @@ export class Correlator {
       this.cur = NO_REF;
       // No drain: what timers would send after the last captured packet could not be captured.
       this.expire(Infinity);
+      while (this.toRelease.length || this.heldLive) {
+        this.release();
+        this.expire(Infinity);
+      }
     }
     return this.summary();
   }
@@ -582,8 +612,7 @@ export class Correlator {
 
   // --- inputs -----------------------------------------------------------------------------------
 
-  private input(side: Side, bytes: Uint8Array, off: number, len: number, tsSec: number, tsNsec: number, ts: number, n: number): void {
-    this.s.inputs[side]++;
+  private input(side: Side, bytes: Uint8Array, off: number, len: number, tsSec: number, tsNsec: number, ts: number, n: number, fromHold: boolean): void {
     const l = this.loc;
     const ref: PacketRef = { side, n, ts };
     this.cur = ref;
@@ -596,13 +625,14 @@ export class Correlator {
     this.remember(ref);
     let b = bytes;
     let o = off;
+    let unknown = false;
     if (this.nat64 && side === 'v4' && !l.later) {
       // A reply to the real translator's binding: feed the engine its own binding instead.
       const r = this.rewriteToEngine(bytes, off, len, l);
       if (r === 1) {
         b = this.scratch;
         o = 0;
-      } else if (r === -1) this.curUnlearnt = true;
+      } else if (r === -1) unknown = true;
     }
     this.clock.sec = tsSec;
     this.clock.nsec = tsNsec;
@@ -610,6 +640,16 @@ export class Correlator {
     sink.emits = 0;
     sink.dropReason = 0;
     this.engine.process(b, o, len, this.clock, n, sink);
+    if (unknown && sink.emits === 0 && sink.dropReason === Reason.NoBibEntry) {
+      if (!fromHold) {
+        // A binding the real translator made that the engine does not know (yet): it may show up
+        // a little later on the other capture (clock skew larger than the round trip). Wait for
+        // it, at most the window.
+        this.hold(bytes, off, len, tsSec, tsNsec, ts, n);
+        return;
+      }
+      this.curUnlearnt = true;
+    }
     if (sink.emits === 0) {
       const id = sink.dropReason ? reasonId(sink.dropReason) : 'absorbed';
       this.s.droppedByEngine[id] = (this.s.droppedByEngine[id] ?? 0) + 1;
@@ -617,6 +657,55 @@ export class Correlator {
     }
     this.clock.sec = tsSec;
     this.clock.nsec = tsNsec;
+  }
+
+  // --- IPv4 inputs waiting for their NAT64 binding ----------------------------------------------
+
+  private hold(bytes: Uint8Array, off: number, len: number, tsSec: number, tsNsec: number, ts: number, n: number): void {
+    const h: Held = { b: bytes.slice(off, off + len), tsSec, tsNsec, ts, n, real: this.lastReal, done: false };
+    this.heldQ.push(h);
+    this.heldLive++;
+    const list = this.heldByReal.get(h.real);
+    if (list) list.push(h);
+    else this.heldByReal.set(h.real, [h]);
+  }
+
+  /** Runs a held input now (its binding was learnt, or the window passed). */
+  private runHeld(h: Held): void {
+    if (h.done) return;
+    h.done = true;
+    this.heldLive--;
+    const list = this.heldByReal.get(h.real);
+    if (list) {
+      const i = list.indexOf(h);
+      if (i >= 0) list.splice(i, 1);
+      if (!list.length) this.heldByReal.delete(h.real);
+    }
+    if (!locate(h.b, 0, h.b.length, this.loc)) return;
+    this.input('v4', h.b, 0, h.b.length, h.tsSec, h.tsNsec, h.ts, h.n, true);
+  }
+
+  /** Bindings learnt while the engine was busy: run the inputs that waited for them. */
+  private release(): void {
+    while (this.toRelease.length) {
+      const real = this.toRelease.pop() as number;
+      const list = this.heldByReal.get(real);
+      if (!list) continue;
+      for (const h of list.slice()) this.runHeld(h);
+    }
+  }
+
+  private expireHeld(now: number): void {
+    while (this.heldHead < this.heldQ.length) {
+      const h = this.heldQ[this.heldHead];
+      if (!h.done && !(h.ts < now - this.win)) break;
+      this.heldHead++;
+      if (!h.done) this.runHeld(h);
+    }
+    if (this.heldHead > 1024 && this.heldHead * 2 > this.heldQ.length) {
+      this.heldQ = this.heldQ.slice(this.heldHead);
+      this.heldHead = 0;
+    }
   }
 
   private remember(ref: PacketRef): void {
@@ -653,6 +742,8 @@ export class Correlator {
       portOff = q + 4;
     } else return 0;
     const real = bindingKey(proto, dst, rd16(b, portOff));
+    this.lastReal = real;
+    if (this.realToEngine.size === 0) return -1;
     const eng = this.realToEngine.get(real);
     if (eng === undefined) return -1;
     if (eng === real) return 0;
@@ -799,7 +890,7 @@ export class Correlator {
    */
   private learn(eb: Uint8Array, ab: Uint8Array): string | null {
     const le = this.loc2;
-    const la: Located = { l4: 0, proto: 0, frag: false, later: false, end: 0 };
+    const la = this.loc3;
     if (!locate(eb, 0, eb.length, le) || !locate(ab, 0, ab.length, la) || le.later || la.later) return null;
     let proto: number;
     let pe: number;
@@ -820,21 +911,15 @@ export class Correlator {
     const eng = bindingKey(proto, rd32(eb, 12), pe);
     const real = bindingKey(proto, addrA, pa);
     const known = this.engineToReal.get(eng);
-    if (known === undefined) {
-      this.engineToReal.set(eng, real);
-      const prev = this.realToEngine.get(real);
-      if (prev !== undefined && prev !== eng) this.engineToReal.delete(prev);
-      this.realToEngine.set(real, eng);
-      this.s.learntBindings++;
-      return null;
-    }
-    if (known !== real) {
-      // The same IPv6 transport address now leaves from another IPv4 one. After the binding
-      // expired this is legitimate; re-learn, and report only when the old one is still in use.
-      this.engineToReal.set(eng, real);
-      this.realToEngine.set(real, eng);
-      this.s.learntBindings++;
-    }
+    if (known === real) return null;
+    // New (or, after the old binding expired, changed): the same IPv6 transport address may
+    // legitimately leave from another IPv4 one once its binding timed out.
+    this.engineToReal.set(eng, real);
+    const prev = this.realToEngine.get(real);
+    if (prev !== undefined && prev !== eng) this.engineToReal.delete(prev);
+    this.realToEngine.set(real, eng);
+    if (eng !== real) this.s.learntBindings++;
+    if (this.heldLive && this.heldByReal.has(real)) this.toRelease.push(real);
     return null;
   }
 
@@ -845,6 +930,7 @@ export class Correlator {
   /** Verdicts for everything older than the window. */
   private expire(now: number): void {
     const win = this.win;
+    if (this.heldLive) this.expireHeld(now);
     for (;;) {
       const e = this.expected.peek();
       if (e === null || !(e.ts < now - win)) break;

@@ -25,6 +25,7 @@ class PacketQueue {
   private num = new Float64Array(8192);
   private ifx = new Int32Array(8192);
   private sect = new Int32Array(8192);
+  private fo = new Float64Array(8192);
   private head = 0;
   private tail = 0;
   /** The packet handed out by shift() (borrowed). */
@@ -53,6 +54,7 @@ class PacketQueue {
     this.num[i] = p.number;
     this.ifx[i] = p.ifIndex;
     this.sect[i] = p.section;
+    this.fo[i] = p.fileOffset;
   }
 
   /** Timestamp (seconds) of the oldest packet. */
@@ -73,6 +75,7 @@ class PacketQueue {
     o.number = this.num[i];
     o.ifIndex = this.ifx[i];
     o.section = this.sect[i];
+    o.fileOffset = this.fo[i];
     this.dHead = i + 1 < this.tail ? this.off[i + 1] : this.dTail;
     return o;
   }
@@ -99,6 +102,7 @@ class PacketQueue {
     this.num = move(this.num, (c) => new Float64Array(c));
     this.ifx = move(this.ifx, (c) => new Int32Array(c));
     this.sect = move(this.sect, (c) => new Int32Array(c));
+    this.fo = move(this.fo, (c) => new Float64Array(c));
     this.head = 0;
     this.tail = n;
   }

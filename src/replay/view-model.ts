@@ -13,9 +13,11 @@
  *   indexed. What it emits for packet n is appended to a second spool; per packet the model keeps
  *   the kinds emitted (bits of EmitKind), the drop reason, and where its emits start in the spool.
  *   Packets emitted later by a timer are kept apart (bounded).
- * - Sessions: snapshots of the NAT64 BIB and session tables, taken every K packets; K starts at 1
- *   and grows with the capture and the size of the tables, so their cost and memory stay bounded.
- *   The sessions pane shows the latest snapshot at or before the selected packet, and says which.
+ * - Sessions: snapshots of the NAT64 BIB and session tables (at most 1000 entries of each kept per
+ *   snapshot), taken after every packet while the entries copied stay under 4 per packet (plus
+ *   an allowance: small captures are exact at every packet), sparser beyond; at most 512 snapshots and 200,000
+ *   entries in all (packed: 72 bytes a session) (thinned two by two). The sessions pane shows the latest snapshot at or
+ *   before the selected packet, and says which.
  * - Views: a filter (a predicate over decoded packets) is evaluated in the same background slices
  *   into a list of row numbers that grows as packets arrive.
  *
@@ -43,6 +45,7 @@ import { Reason } from '../diag/reasons.js';
 import type { Finding } from '../diag/finding.js';
 import type { BibSnapshot, SessionSnapshot } from '../xlat/nat64/nat64-engine.js';
 import { Column, OffsetColumn, RowList } from './columns.js';
+import { packBib, packSessions, unpackBib, unpackSessions, StateNames } from './session-pack.js';
 
 /** Bits of {@link CaptureModel.marks}. */
 export const Mark = { Finding: 1, Drop: 2 } as const;
@@ -166,13 +169,22 @@ const EMIT_HDR = 8;
 /** Largest number of snapshots kept (older ones thinned out two by two). */
 const MAX_SNAPSHOTS = 512;
 /** Largest number of entries kept per snapshot list. */
-const MAX_SNAPSHOT_ENTRIES = 2000;
+const MAX_SNAPSHOT_ENTRIES = 1000;
 /** Entries (BIB + sessions) kept across all snapshots. */
 const MAX_SNAPSHOT_TOTAL = 200_000;
+/** Table entries snapshots may copy beyond 4 per packet. */
+const SNAPSHOT_ALLOWANCE = 100_000;
 /** Packets emitted by timers kept for the detail pane. */
 const MAX_DEFERRED = 10000;
 
-interface Snapshot extends SessionsAt {}
+/** A snapshot as kept: packed bytes (see session-pack.ts). */
+interface Snapshot {
+  row: number;
+  bib: Uint8Array;
+  sessions: Uint8Array;
+  bibTotal: number;
+  sessionTotal: number;
+}
 
 interface SnapshotEngine {
   bibEntries(): BibSnapshot[];
@@ -236,6 +248,9 @@ export class CaptureModel {
   private snapshots: Snapshot[] = [];
   private snapEvery = 1;
   private snapEntries = 0;
+  private snapCopied = 0;
+  private readonly stateNames = new StateNames();
+  private unpacked: { from: Snapshot; at: SessionsAt } | null = null;
   private nextSnap = 0;
   private done = false;
   private err: string | null = null;
@@ -348,31 +363,42 @@ export class CaptureModel {
     }
   }
 
-  private snapshot(row: number): void {
+  private snapshot(row: number, force = false): void {
     if (!hasTables(this.engine)) {
       this.nextSnap = Number.POSITIVE_INFINITY;
       return;
     }
+    // Budget: entries copied (each a few objects from the engine's snapshot API) may average 4
+    // per packet, plus an allowance, so that small captures get one per packet (exact) and big
+    // ones stay fast.
+    if (!force && this.snapCopied > SNAPSHOT_ALLOWANCE + 4 * this.n) {
+      this.nextSnap = this.n + this.snapEvery;
+      return;
+    }
     const bib = this.engine.bibEntries();
     const sessions = this.engine.sessions();
+    const keptBib = bib.length > MAX_SNAPSHOT_ENTRIES ? bib.slice(0, MAX_SNAPSHOT_ENTRIES) : bib;
+    const keptSessions = sessions.length > MAX_SNAPSHOT_ENTRIES ? sessions.slice(-MAX_SNAPSHOT_ENTRIES) : sessions;
     const snap: Snapshot = {
       row,
-      bib: bib.length > MAX_SNAPSHOT_ENTRIES ? bib.slice(0, MAX_SNAPSHOT_ENTRIES) : bib,
-      sessions: sessions.length > MAX_SNAPSHOT_ENTRIES ? sessions.slice(-MAX_SNAPSHOT_ENTRIES) : sessions,
+      bib: packBib(keptBib),
+      sessions: packSessions(keptSessions, this.stateNames),
       bibTotal: bib.length,
       sessionTotal: sessions.length,
     };
     this.snapshots.push(snap);
-    this.snapEntries += snap.bib.length + snap.sessions.length;
+    this.snapEntries += keptBib.length + keptSessions.length;
     while (this.snapshots.length > MAX_SNAPSHOTS || this.snapEntries > MAX_SNAPSHOT_TOTAL) {
-      // Thin out: keep every other one, and take them half as often from now on.
+      // Thin out: keep every other one (and the latest), and take them half as often from now on.
       this.snapshots = this.snapshots.filter((_, i) => i % 2 === 1 || i === this.snapshots.length - 1);
-      this.snapEntries = this.snapshots.reduce((n, x) => n + x.bib.length + x.sessions.length, 0);
+      this.snapEntries = this.snapshots.reduce((n, x) => n + x.bib.length / 32 + x.sessions.length / 72, 0);
       this.snapEvery *= 2;
     }
-    // Big tables cost more to copy: space snapshots by a quarter of their size in packets (a
-    // few entries copied per packet at most); small tables are snapshotted at every packet.
-    this.nextSnap = this.n + Math.max(this.snapEvery, (bib.length + sessions.length) >>> 2);
+    this.snapCopied += bib.length + sessions.length;
+    // Big tables: a copy makes as many objects as entries (the engine's snapshot API), so space
+    // them by 50 packets per entry: the garbage stays a small fraction of the packets' own.
+    const total = bib.length + sessions.length;
+    this.nextSnap = this.n + Math.max(this.snapEvery, total > MAX_SNAPSHOT_ENTRIES ? 50 * total : 1);
   }
 
   /** End of input: drain the engine's timers, take a last snapshot. */
@@ -380,7 +406,7 @@ export class CaptureModel {
     if (this.done) return;
     this.sink.row = -1;
     this.engine.drain(this.sink);
-    if (this.n > 0) this.snapshot(this.n - 1);
+    if (this.n > 0) this.snapshot(this.n - 1, true);
     this.emitSpool.flush();
     this.packetSpool?.flush();
     this.done = true;
@@ -519,7 +545,12 @@ export class CaptureModel {
       if (s[mid].row <= row) lo = mid + 1;
       else hi = mid;
     }
-    return lo === 0 ? null : s[lo - 1];
+    if (lo === 0) return null;
+    const x = s[lo - 1];
+    if (this.unpacked?.from !== x) {
+      this.unpacked = { from: x, at: { row: x.row, bib: unpackBib(x.bib), sessions: unpackSessions(x.sessions, this.stateNames), bibTotal: x.bibTotal, sessionTotal: x.sessionTotal } };
+    }
+    return this.unpacked.at;
   }
 
   /** Findings from `analyze` (marks their packets). */

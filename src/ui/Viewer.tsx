@@ -45,6 +45,8 @@ export interface ViewerProps {
   /** How often the model is polled for progress, ms (the UI's update rate while indexing). */
   tickMs?: number;
   initialPane?: LowerPane;
+  /** Position (0-based, in the shown list) selected at start. */
+  initialPosition?: number;
   /** Called on `q` before Ink exits. */
   onQuit?: () => void;
 }
@@ -99,7 +101,7 @@ export function Viewer(props: ViewerProps) {
   const stRef = useRef<UiState | null>(null);
   if (stRef.current === null) {
     stRef.current = {
-      sel: 0, top: 0, focus: 'list', pane: props.initialPane ?? 'detail', cursor: 0, collapsed: new Set(['link']),
+      sel: props.initialPosition ?? 0, top: props.initialPosition ?? 0, focus: 'list', pane: props.initialPane ?? 'detail', cursor: 0, collapsed: new Set(['link']),
       cpIdx: 0, findingSel: 0, sessScroll: 0, prompt: null, help: false, message: null, filterText: null,
       follow: props.follow ?? false, pendingRow: null,
     };

@@ -7,15 +7,31 @@ import type { CaptureModel } from '../replay/view-model.js';
 
 export function modelSignature(m: CaptureModel): string {
   const v = m.currentView();
-  return `${m.count()}|${m.finished()}|${v ? `${v.rows.length}/${v.scanned}` : '-'}|${m.findingsState}:${m.findings.length}|${m.dropped}|${m.error() ?? ''}`;
+  // What changes all the time while indexing / filtering, then '#', then what changes rarely.
+  return `${m.count()}|${m.dropped}|${v ? `${v.rows.length}/${v.scanned}` : '-'}#${v ? v.label : ''}|${m.finished()}|${m.findingsState}:${m.findings.length}|${m.error() ?? ''}`;
 }
 
-export function useModelTick(model: CaptureModel, intervalMs = 100): string {
+/**
+ * While the capture is being indexed the count changes all the time: the screen is then redrawn
+ * at most every `progressMs` (a frame costs as much as a slice of indexing); other changes
+ * (filter results, findings, the end of indexing) within `intervalMs`.
+ */
+export function useModelTick(model: CaptureModel, intervalMs = 100, progressMs = 500): string {
   const [sig, setSig] = useState(() => modelSignature(model));
   useEffect(() => {
+    let lastDraw = 0;
+    let lastRest = '';
     const t = setInterval(() => {
       const s = modelSignature(model);
-      setSig((old) => (old === s ? old : s));
+      const rest = s.slice(s.indexOf('#'));
+      const now = Date.now();
+      if (rest === lastRest && !model.finished() && now - lastDraw < progressMs) return;
+      lastRest = rest;
+      setSig((old) => {
+        if (old === s) return old;
+        lastDraw = now;
+        return s;
+      });
     }, intervalMs);
     const off = model.onChange(() => setSig(modelSignature(model)));
     return () => {

@@ -25,6 +25,8 @@ export class ReconstructSink implements XlatSink {
   len = 0;
   family: 4 | 6 = 4;
   target: XlatSink | null = null;
+  /** Keep the reconstructed packet without passing it on (the caller adjusts it, then emits it). */
+  hold = false;
 
   get clock() {
     return this.target?.clock;
@@ -38,6 +40,7 @@ export class ReconstructSink implements XlatSink {
       this.buf.set(bytes.subarray(off, off + len), 0);
       this.len = len;
       this.family = family;
+      if (this.hold) return;
     }
     this.target!.emit(bytes, off, len, family, kind, about);
   }

@@ -83,3 +83,30 @@ describe('nat64scope aws-check', () => {
     expect(r.stderr).toMatch(/^nat64scope: not enough non-option arguments/);
   });
 });
+
+describe('nat64scope analyze --aws-config', () => {
+  it('a capture\'s unanswered SYNs get the route table that explains them, and its AWS CLI fix', () => {
+    const r = runCli(['analyze', 'fixtures/pcaps/diag/prefix-not-routed-fail.pcap', '--aws-config', 'fixtures/aws/prefix-route-missing', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const f = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((x) => x.type === 'finding' && x.id === 'prefix-not-routed');
+    expect(f.detail).toMatch(/— route table rtb-0a1b2c3d4e5f60201 \(ipv6-only\) has no 64:ff9b::\/96 route \(aws-check prefix-route-missing\)$/);
+    expect(f.awsFix).toBe('aws ec2 create-route --route-table-id rtb-0a1b2c3d4e5f60201 --destination-ipv6-cidr-block 64:ff9b::/96 --nat-gateway-id nat-0a1b2c3d4e5f60301');
+    expect(f.resources).toContain('rtb-0a1b2c3d4e5f60201');
+  });
+  it('AAAA without synthesis -> DNS64 off on the subnet; a correct setup explains nothing', () => {
+    const r = runCli(['analyze', 'fixtures/pcaps/diag/dns64-missing-fail.pcap', '--aws-config', 'fixtures/aws/dns64-disabled', '--json']);
+    const f = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((x) => x.type === 'finding' && x.id === 'dns64-missing');
+    expect(f.detail).toContain('DNS64 is off on subnet subnet-0a1b2c3d4e5f60201 (ipv6-only-workloads) (aws-check dns64-disabled)');
+    const g = runCli(['analyze', 'fixtures/pcaps/diag/prefix-not-routed-fail.pcap', '--aws-config', 'fixtures/aws/good', '--json']);
+    const h = g.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((x) => x.type === 'finding' && x.id === 'prefix-not-routed');
+    expect(h.detail).not.toContain('aws-check');
+  });
+  it('bad AWS JSON stops analyze with exit 3 before reading the capture', () => {
+    const d = mkdtempSync(join(tmpdir(), 'nat64scope-awsan-'));
+    writeFileSync(join(d, 'x.json'), '{"Subnets": [');
+    const r = runCli(['analyze', 'fixtures/pcaps/diag/prefix-not-routed-fail.pcap', '--aws-config', d]);
+    expect(r.status).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^nat64scope: .*x\.json: not valid JSON/);
+  });
+});

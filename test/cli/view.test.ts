@@ -8,7 +8,10 @@ describe('view on a non-TTY', () => {
     const r = runCli(['view', 'fixtures/pcaps/demo.pcapng', '--profile', 'aws']);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/^nat64scope: view needs a terminal \(stdout is not a terminal\): printing the analyze report instead\n$/);
-    expect(r.stdout.length).toBeGreaterThan(0);
+    // The analyze report: the failing flow and its finding.
+    expect(r.stdout).toMatch(/^nat64scope analyze: fixtures\/pcaps\/demo\.pcapng/);
+    expect(r.stdout).toMatch(/FAIL tcp \[2600:1f14:abc:de00::10\]:49170 > \[64:ff9b::cb00:7105\]:8443/);
+    expect(r.stdout).toMatch(/ERROR +prefix-not-routed/);
   });
 
   it('reads stdin (no terminal to draw on then): the report', () => {

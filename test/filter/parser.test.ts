@@ -56,14 +56,25 @@ describe('lexer', () => {
 });
 
 describe('precedence and grouping', () => {
-  it('not binds tighter than and, and tighter than xor, xor tighter than or', () => {
-    expect(parseFilter('a or b and c')).toMatchObject({ kind: 'or', a: { field: 'a' }, b: { kind: 'and' } });
-    expect(parseFilter('a and b or c')).toMatchObject({ kind: 'or', a: { kind: 'and' }, b: { field: 'c' } });
-    expect(parseFilter('not a and b')).toMatchObject({ kind: 'and', a: { kind: 'not' }, b: { field: 'b' } });
-    expect(parseFilter('a xor b and c')).toMatchObject({ kind: 'xor', b: { kind: 'and' } });
-    expect(parseFilter('a or b xor c')).toMatchObject({ kind: 'or', b: { kind: 'xor' } });
-    expect(parseFilter('(a or b) and c')).toMatchObject({ kind: 'and', a: { kind: 'or' } });
+  it('not binds tighter than and, and tighter than xor, xor tighter than or; chains are flat', () => {
+    expect(parseFilter('a or b and c')).toMatchObject({ kind: 'or', items: [{ field: 'a' }, { kind: 'and', items: [{ field: 'b' }, { field: 'c' }] }] });
+    expect(parseFilter('a and b or c')).toMatchObject({ kind: 'or', items: [{ kind: 'and' }, { field: 'c' }] });
+    expect(parseFilter('not a and b')).toMatchObject({ kind: 'and', items: [{ kind: 'not' }, { field: 'b' }] });
+    expect(parseFilter('a xor b and c')).toMatchObject({ kind: 'xor', items: [{ field: 'a' }, { kind: 'and' }] });
+    expect(parseFilter('a or b xor c')).toMatchObject({ kind: 'or', items: [{ field: 'a' }, { kind: 'xor' }] });
+    expect(parseFilter('(a or b) and c')).toMatchObject({ kind: 'and', items: [{ kind: 'or' }, { field: 'c' }] });
     expect(parseFilter('!!a')).toMatchObject({ kind: 'not', a: { kind: 'not', a: { field: 'a' } } });
+    expect(parseFilter('a and b && c and d')).toMatchObject({ kind: 'and', items: [{ field: 'a' }, { field: 'b' }, { field: 'c' }, { field: 'd' }] });
+  });
+  it('long chains and deep nesting', () => {
+    const p = pkt();
+    expect(m(Array(20000).fill('tcp').join(' and '), p)).toBe(true);
+    expect(m(Array(20000).fill('udp').join(' or ') + ' or tcp', p)).toBe(true);
+    expect(m('tcp xor tcp xor tcp', p)).toBe(true);
+    expect(m('tcp xor tcp xor udp', p)).toBe(false);
+    expect(m('('.repeat(200) + 'tcp' + ')'.repeat(200), p)).toBe(true);
+    expect(errorOf('('.repeat(201) + 'tcp' + ')'.repeat(201))).toEqual({ message: 'nested too deeply (more than 200 levels of "(" and "not")', column: 201 });
+    expect(errorOf('not '.repeat(201) + 'tcp').column).toBe(801);
   });
   it('evaluates with those precedences', () => {
     const p = pkt();

@@ -183,6 +183,22 @@ describe('Correlator, stateful NAT64', () => {
     expect(summary.learntBindings).toBe(20);
   });
 
+  it('clock skew larger than the round trip: replies stamped before the request wait for their binding', () => {
+    const real = loadConfig({ profile: 'jool', flags: { prefix: '2001:db8:64::/96', pool4: ['192.0.2.1#61001-65535'] } });
+    const ours = loadConfig({ flags: { prefix: '2001:db8:64::/96', pool4: ['192.0.2.1#1024-65535'] } });
+    const first = simulate(real, traffic());
+    const replies: Pkt[] = first.v4.filter((p) => p.b[9] === 17).map((p) => {
+      const b = p.b;
+      return { side: 'v4' as Side, t: p.t + 0.02, b: buildIp({ ip: { v: 4, src: `${b[16]}.${b[17]}.${b[18]}.${b[19]}`, dst: '192.0.2.1', ttl: 50 }, l4: { udp: { sport: 53, dport: (b[20] << 8) | b[21] } }, payload: pay(50) }) };
+    });
+    // The IPv4 capture's clock is 0.3 s behind: every reply is stamped before its request.
+    const sides = simulate(real, [...traffic(), ...replies].sort((a, b) => a.t - b.t), 0.002, -0.3);
+    const { events, summary } = correlate(ours, sides);
+    expect(events).toEqual([]);
+    expect([summary.correct, summary.wrong, summary.missing, summary.unexpected]).toEqual([30, 0, 0, 0]);
+    expect(summary.latency.min).toBeLessThan(-0.29);
+  });
+
   it('a source port outside pool4 is wrong, with the RFC 6146 rule', () => {
     const real = loadConfig({ flags: { prefix: '2001:db8:64::/96', pool4: ['192.0.2.1#61001-65535'] } });
     const ours = loadConfig({ flags: { prefix: '2001:db8:64::/96', pool4: ['192.0.2.1#1024-2000'] } });

@@ -76,7 +76,7 @@ describe.skipIf(!HAVE_TMUX)('view in tmux (a real terminal)', () => {
     tmux('send-keys', '-t', 'v', 'Enter');
     s = await waitFor((x) => x.includes('filter: udp and dport == 123 │'), 'the filter applied');
     expect(s).toMatch(/│ 1\/2 │ filter: udp and dport == 123 │/);
-    expect(s).toMatch(/^▸ +23 .*64:ff9b::cb00:717b \(203… UDP +123 → 123/m);
+    expect(s).toMatch(/^[▸!] +23 .*64:ff9b::cb00:717b \(203… UDP +123 → 123/m);
     expect(s).toMatch(/▾ IPv4: 10\.0\.0\.5 → 203\.0\.113\.123, TTL 63/);
 
     // Resize: re-laid out at 80x24 and 250x70.

@@ -42,7 +42,8 @@ export const icmpTranslation: RuleDef = {
         }
         e.te++;
         let same = true;
-        for (let i = 0; i < 16; i++) if (k.bytes[k.srcOff + i] !== f.addrB[i]) { same = false; break; }
+        const b = f.addrB;
+        for (let i = 0; i < 16; i++) if (k.bytes[k.srcOff + i] !== b[i]) { same = false; break; }
         if (same) e.fromDst++;
         if (e.packets.length < 12) e.packets.push(pc.n);
       },

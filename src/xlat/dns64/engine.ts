@@ -461,6 +461,12 @@ export class Dns64Engine {
       for (const p of this.opts.prefixes) {
         for (const v of [0xc00000aa, 0xc00000ab]) answers.push({ name: qname, type: 'AAAA', ttl: bh.ipv4onlyTtl, data: this.synth(p, v) });
       }
+      if (resp && resp.rcode === 0 && !resp.flags.includes('TC')) {
+        const have = resp.answers.filter((rr) => rr.type === 'AAAA').map((rr) => rr.data).sort().join(' ');
+        if (have === answers.map((a) => a.data).sort().join(' ')) {
+          return this.keep(result, resp, Dns64Reason.Ipv4only, `the resolver's answer already holds 192.0.0.170 and 192.0.0.171 under ${this.prefixList()} (RFC 8880 §7.2): kept`);
+        }
+      }
       return this.finishSynth(result, resp, m, answers, [], Dns64Reason.Ipv4only, `ipv4only.arpa answered locally: 192.0.0.170 and 192.0.0.171 under ${this.prefixList()}, TTL ${bh.ipv4onlyTtl}`, false, true, query);
     }
     // §5.5: DO and CD: the client validates and synthesizes itself.

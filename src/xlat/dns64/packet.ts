@@ -71,7 +71,7 @@ export class DnsPacketRewriter {
       if (before) setU32(out, t + 4, (u32(out, t + 4) + before) >>> 0);
       const rkey = flowKey(b, dec.dstOff, dec.srcOff, dec.ipVersion === 6 ? 16 : 4, dec.dport, dec.sport);
       const back = this.shifts.get(rkey) ?? 0;
-      if (back) setU32(out, t + 8, (u32(out, t + 8) - back) >>> 0);
+      if (back) setU32(out, t + 8, (u32(out, t + 8) + back) >>> 0);
       this.shifts.set(key, before + (dns.length - dec.dnsLens[0]));
       out[t + 16] = 0;
       out[t + 17] = 0;
@@ -97,7 +97,7 @@ export class DnsPacketRewriter {
     const t = dec.l4Off;
     let c = (b[t + 16] << 8) | b[t + 17];
     if (fwd) c = this.shift32(b, t + 4, fwd, c);
-    if (back && (b[t + 13] & 0x10) !== 0) c = this.shift32(b, t + 8, -back, c);
+    if (back && (b[t + 13] & 0x10) !== 0) c = this.shift32(b, t + 8, back, c);
     b[t + 16] = c >> 8;
     b[t + 17] = c & 0xff;
     return true;

@@ -40,7 +40,8 @@ function logicalLines(text: string, where: string): Array<{ line: number; tokens
     let j = 0;
     while (j < l.length) {
       const c = l[j];
-      if (c === ';' || (c === '#' && cur!.tokens.length === 0 && depth === 0)) break;
+      // ';' comments (zone files); '#' at the start of a word (hosts files).
+      if (c === ';' || (c === '#' && (j === 0 || l[j - 1] === ' ' || l[j - 1] === '\t'))) break;
       if (c === ' ' || c === '\t') { j++; continue; }
       if (c === '(') { depth++; j++; continue; }
       if (c === ')') {

@@ -33,6 +33,7 @@ import type { EngineConfig, Protocol } from '../config-types.js';
 import { EmitKind, type Clock, type Engine, type XlatSink } from '../types.js';
 import { Reason } from '../../diag/reasons.js';
 import { embedIpv4, extractIpv4, inPrefix } from '../rfc6052.js';
+import { update16 } from '../../wire/checksum.js';
 import { copyWithHopsRaised, ReconstructSink, NULL_SINK } from '../reconstruct-common.js';
 import type { Tuple4, Tuple6 } from './translator.js';
 import { HeaderTranslator } from '../siit/header-translator.js';
@@ -114,7 +115,9 @@ export class Nat64Engine implements Engine {
    * (output discarded) so that sessions and TCP states move as they did in the real translator.
    * IPv6 from a pool6 source to X',x: the translator received IPv4 from Y,y to the BIB's X,x4.
    * IPv4 from a pool4 address X,x4: it received IPv6 from the BIB's X',x to pool6(Y),y.
-   * ICMP errors that came out, and packets whose mapping never appeared, cannot be rebuilt.
+   * ICMPv6 errors that came out (about IPv4 packets it had sent) are rebuilt through the BIB entry
+   * of the packet they quote; ICMPv4 errors that came out (their IPv6 source is lost) and packets
+   * whose mapping never appeared cannot be rebuilt.
    */
   reconstruct(bytes: Uint8Array, off: number, len: number, now: Clock, n: number, sink: XlatSink): boolean {
     const core = this.core;
@@ -144,6 +147,7 @@ export class Nat64Engine implements Engine {
     } else if ((v6 && proto === 58) || (!v6 && proto === 1)) {
       const type = bytes[l4];
       const echo = v6 ? type === 128 || type === 129 : type === 0 || type === 8;
+      if (v6 && type >= 1 && type <= 4) return this.reconstructError6(bytes, off, len, l4, n, sink);
       if (!echo) return this.cannot(sink, n);
       p = Proto.Icmp;
       sport = dport = (bytes[l4 + 4] << 8) | bytes[l4 + 5];
@@ -182,6 +186,84 @@ export class Nat64Engine implements Engine {
     const fwd = this.forwardCheck ?? NULL_SINK;
     if (rs.family === 4) this.run4(rs.buf, 0, rs.len, n, fwd, false);
     else this.run6(rs.buf, 0, rs.len, n, fwd);
+    return true;
+  }
+
+  private readonly rInner4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
+
+  /**
+   * An ICMPv6 error that came out of the translator (from pool6(R), to X'): it translated an ICMPv4
+   * error from router R to X about a packet X,x4 -> Y,y that it had sent for X',x -> pool6(Y),y.
+   * The BIB entry of the quoted packet's source (X',x) gives X,x4; the rebuilt IPv4 error goes to
+   * X with the quoted packet's source mapped back.
+   */
+  private reconstructError6(bytes: Uint8Array, off: number, len: number, l4: number, n: number, sink: XlatSink): boolean {
+    const core = this.core;
+    const pool6 = core.cfg.pool6!;
+    const q = l4 + 8;
+    const end = off + len;
+    const inner = core.inner6;
+    if (q + 40 > end) return this.cannot(sink, n);
+    inner.reset(bytes, q, end - q);
+    if (!inPrefix(bytes, q + 24, pool6)) return this.cannot(sink, n);
+    const u = inner.upperOff;
+    const proto = inner.finalProto;
+    let p: number;
+    let x: number;
+    if ((proto === 6 || proto === 17) && u + 4 <= end) {
+      p = proto === 6 ? Proto.Tcp : Proto.Udp;
+      x = (bytes[u] << 8) | bytes[u + 1];
+    } else if (proto === 58 && u + 6 <= end && (bytes[u] === 128 || bytes[u] === 129)) {
+      p = Proto.Icmp;
+      x = (bytes[u + 4] << 8) | bytes[u + 5];
+    } else return this.cannot(sink, n);
+    const id = core.intern.find(bytes, q + 8);
+    const bib = id < 0 ? undefined : core.bibs[p].find6(id, x);
+    if (!bib) return this.cannot(sink, n);
+    const rs = this.recSink;
+    rs.target = sink;
+    rs.len = 0;
+    const l = copyWithHopsRaised(bytes, off, len, this.recBuf);
+    const t = this.r4;
+    t.src = extractIpv4(bytes, off + 8, pool6.len);
+    t.dst = bib.addr4;
+    t.sport = -1;
+    t.dport = -1;
+    const it = this.rInner4;
+    it.src = bib.addr4;
+    it.dst = extractIpv4(bytes, q + 24, pool6.len);
+    it.sport = bib.port4;
+    it.dport = p === Proto.Icmp ? bib.port4 : -1;
+    rs.hold = true;
+    // The quoted packet is kept whole: the IPv4 error the translator received was at least as
+    // long as what it sent on (an IPv6 error quotes up to 1280 bytes, an IPv4 one is cut at 576).
+    const max4 = core.translator.translatedErrorMax4;
+    core.translator.translatedErrorMax4 = 0xffff;
+    const r = core.translator.to4(this.recBuf, 0, l, t, it, n, rs, EmitKind.Reconstructed);
+    core.translator.translatedErrorMax4 = max4;
+    rs.hold = false;
+    if (r !== 0 || rs.len === 0) {
+      sink.drop(r || Reason.CannotReconstruct, n);
+      return true;
+    }
+    const b = rs.buf;
+    const h = (b[0] & 0x0f) * 4;
+    if (bytes[l4] === 2 && b[h] === 3 && b[h + 1] === 4 && h + 8 <= rs.len) {
+      // The forward rule (RFC 7915 §4.2: PTB MTU = Frag Needed MTU + 20, clamped by this
+      // translator's own link MTUs) is inverted without the clamps, which belong to the real
+      // translator: the IPv4 MTU it received is the PTB's minus 20 (1280 means "1260 or less").
+      const ptb = rd32(bytes, l4 + 4);
+      const mtu = Math.max(68, Math.min(0xffff, ptb - 20));
+      const old = (b[h + 6] << 8) | b[h + 7];
+      b[h + 6] = mtu >> 8;
+      b[h + 7] = mtu & 0xff;
+      const c = update16((b[h + 2] << 8) | b[h + 3], old, mtu);
+      b[h + 2] = c >> 8;
+      b[h + 3] = c & 0xff;
+    }
+    sink.emit(b, 0, rs.len, 4, EmitKind.Reconstructed, n);
+    // Errors change no state (RFC 6146 §3.5.4): run forward only when a test checks the round trip.
+    if (this.forwardCheck) this.run4(rs.buf, 0, rs.len, n, this.forwardCheck, false);
     return true;
   }
 
@@ -386,3 +468,4 @@ export class Nat64Engine implements Engine {
 function rd32(b: Uint8Array, o: number): number {
   return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
 }
+

@@ -128,6 +128,11 @@ export class HeaderTranslator {
   readonly eam: EamTable;
   /** The output buffer (valid until the next call). */
   readonly out = new Uint8Array(OUT_SIZE);
+  /**
+   * Largest ICMPv4 error a translated ICMPv6 error becomes (RFC 7915 §5.2 / RFC 1812: 576).
+   * Reconstruction raises it: the IPv4 error a real translator received may have been longer.
+   */
+  translatedErrorMax4 = IPV4_ERROR_MAX;
   /** Addresses for the packet inside an ICMPv6 error when `inner` is null (default: EAM, then pool6). */
   mapInner6: InnerMapper6;
   /** Addresses for the packet inside an ICMPv4 error when `inner` is null (default: EAM, then pool6). */
@@ -390,15 +395,15 @@ export class HeaderTranslator {
     const extLen = ipl !== 0 ? u + ulen - extOff : 0;
     let total: number;
     let lenField = 0;
-    if (extLen > 0 && icmp4HasLength(m.type) && extLen <= IPV4_ERROR_MAX - 28 - 128) {
-      const ipl4 = Math.min(innerOut, IPV4_ERROR_MAX - 28 - extLen) & ~3;
+    if (extLen > 0 && icmp4HasLength(m.type) && extLen <= this.translatedErrorMax4 - 28 - 128) {
+      const ipl4 = Math.min(innerOut, this.translatedErrorMax4 - 28 - extLen) & ~3;
       const pad = ipl4 < 128 ? 128 - ipl4 : 0;
       o.fill(0, 28 + ipl4, 28 + ipl4 + pad);
       copy(bytes, extOff, extLen, o, 28 + ipl4 + pad);
       lenField = (ipl4 + pad) >>> 2;
       total = 28 + ipl4 + pad + extLen;
     } else {
-      total = Math.min(28 + innerOut, IPV4_ERROR_MAX);
+      total = Math.min(28 + innerOut, this.translatedErrorMax4);
     }
 
     // ICMPv4 header at 20.

@@ -218,6 +218,9 @@ describe('dns64 -w: the rewritten capture', () => {
     const o = join(dir, 'exists.pcapng');
     writeFileSync(o, 'x');
     expect(runCli(['dns64', f, '-w', o]).status).toBe(2);
+    // -w -: the capture (pcapng) owns stdout, no per-query lines.
+    const w = runCli(['dns64', f, '-w', '-']);
+    expect([w.status, w.stdout.slice(0, 4)]).toEqual([0, '\n\r\r\n']);
   });
 });
 
@@ -237,5 +240,43 @@ describe('--dns64-compat', () => {
     expect((await run(pk)).map(row)).toEqual(['synthesized 64:ff9b::808:209/60', 'synthesized-excluded 64:ff9b::808:20a/300', 'synthesized 64:ff9b::808:209/60', 'do-cd ', 'non-global-a ']);
     expect((await run(pk, ['--dns64-compat', 'unbound'])).map(row)).toEqual(['synthesized 64:ff9b::808:209/600', 'native-aaaa ::ffff:808:20a/300', 'cd-set ', 'do-cd ', 'synthesized 64:ff9b::a00:1/300']);
     expect((await run(pk, ['--dns64-compat', 'bind'])).map(row)).toEqual(['synthesized 64:ff9b::808:209/60', 'synthesized-excluded 64:ff9b::808:20a/300', 'synthesized 64:ff9b::808:209/60', 'synthesized 64:ff9b::808:209/60', 'synthesized 64:ff9b::a00:1/300']);
+  });
+});
+
+describe('--prefix auto', () => {
+  it('uses the prefix the ipv4only.arpa answers show, says where it came from; stdin is refused; none found = pool6', async () => {
+    const pk = [
+      ...exchange('ipv4only.arpa', 'AAAA', { answers: [AAAA('ipv4only.arpa', '2001:db8:64::c000:aa'), AAAA('ipv4only.arpa', '2001:db8:64::c000:ab')] }),
+      ...exchange('www.example.com', 'A', { answers: [A('www.example.com', '8.8.2.1')] }),
+      ...exchange('www.example.com', 'AAAA', {}),
+    ];
+    const f = join(dir, 'auto.pcapng');
+    await writeCapture(f, pk);
+    const r = runCli(['dns64', f, '--prefix', 'auto', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('prefix auto: 2001:db8:64::/96 from the ipv4only.arpa answers (RFC 7050), packet 2');
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).answers.map((a: { data: string }) => a.data))).toEqual([
+      ['2001:db8:64::c000:aa', '2001:db8:64::c000:ab'], ['2001:db8:64::808:201'],
+    ]);
+    const none = join(dir, 'none.pcapng');
+    await writeCapture(none, pk.slice(2));
+    const n = runCli(['dns64', none, '--prefix', 'auto']);
+    expect(n.stderr).toContain('prefix auto: none found in the capture');
+    expect(n.stdout).toContain('64:ff9b::808:201');
+    const { readFileSync } = await import('node:fs');
+    const s = runCli(['dns64', '-', '--prefix', 'auto'], { input: readFileSync(f) });
+    expect([s.status, s.stderr.trim()]).toEqual([2, 'nat64scope: --prefix auto reads the capture twice: give a file, not stdin']);
+  });
+});
+
+describe('ipv4only.arpa (RFC 8880 §7.2)', () => {
+  it('a resolver answer that already holds the well-known addresses under the prefix is kept; another prefix is replaced', async () => {
+    const ok = exchange('ipv4only.arpa', 'AAAA', { answers: [AAAA('ipv4only.arpa', '64:ff9b::c000:aa', 86400), AAAA('ipv4only.arpa', '64:ff9b::c000:ab', 86400)] });
+    const other = exchange('ipv4only.arpa', 'AAAA', { answers: [AAAA('ipv4only.arpa', '2001:db8:9::c000:aa'), AAAA('ipv4only.arpa', '2001:db8:9::c000:ab')] });
+    const out = await run([...ok, ...other]);
+    expect(out.map((o) => [o.reason, o.action, o.answers.map((a) => `${a.data}/${a.ttl}`).join(' ')])).toEqual([
+      ['ipv4only-local', 'keep', '64:ff9b::c000:aa/86400 64:ff9b::c000:ab/86400'],
+      ['ipv4only-local', 'rewrite', '64:ff9b::c000:aa/3600 64:ff9b::c000:ab/3600'],
+    ]);
   });
 });
