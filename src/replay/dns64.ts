@@ -63,12 +63,13 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
   }
   const engine = new Dns64Engine(opts.engine);
   if (opts.zone) engine.loadZone(opts.zone);
-  const dec = new PacketDecoder();
+  // Lean decoders: no checksum verification, no DnsView parse (the engine reads the messages).
+  const dec = new PacketDecoder({ lean: true });
   const readOpts: ReadOptions = { onWarning: opts.onWarning, blocking: opts.blocking };
 
   // Pass 1: A data only.
   if (opts.input !== '-' && !opts.onePass) {
-    const pre = new PacketDecoder();
+    const pre = new PacketDecoder({ lean: true });
     await readCapture(opts.input, (p: CapturedPacket) => {
       pre.decode(p.data, p.offset, p.caplen, p.linkType);
       const k = pre.dnsCount < 8 ? pre.dnsCount : 8;
