@@ -93,6 +93,8 @@ interface AEntry {
   ad: boolean;
   /** NXDOMAIN or NODATA for A. */
   negative: boolean;
+  /** Synthesized address texts, [prefix index * addrs.length + address index], filled as used. */
+  synth?: string[];
 }
 
 interface AliasEntry {
@@ -535,14 +537,19 @@ export class Dns64Engine {
     const chain = respChain.length ? respChain : res.chain;
     for (const c of chain) answers.push(c);
     let skipped = 0;
-    for (const p of this.opts.prefixes) {
+    const texts = (entry.synth ??= []);
+    const prefixes = this.opts.prefixes;
+    for (let pi = 0; pi < prefixes.length; pi++) {
+      const p = prefixes[pi];
       const wkp = p.len === 96 && inPrefix(p.bytes, 0, WKP);
-      for (const v of addrs) {
+      for (let ai = 0; ai < addrs.length; ai++) {
+        const v = addrs[ai];
         if (strict && wkp && !isGlobalIpv4(v)) {
           skipped++;
           continue;
         }
-        answers.push({ name: entry.name, type: 'AAAA', ttl, data: this.synth(p, v) });
+        const at = pi * addrs.length + ai;
+        answers.push({ name: entry.name, type: 'AAAA', ttl, data: texts[at] ??= this.synth(p, v) });
       }
     }
     if (answers.length === chain.length) {
@@ -683,8 +690,11 @@ export class Dns64Engine {
     }
   }
 
+  private readonly synthBuf = new Uint8Array(16);
+
   private synth(p: Prefix6, v4: number): string {
-    const out = new Uint8Array(16);
+    const out = this.synthBuf;
+    out.fill(0);
     embedIpv4(out, 0, p, v4);
     return ipv6ToString(out, 0);
   }
@@ -778,14 +788,29 @@ export function followChain(name: string, answers: readonly { name: string; type
  * `ttl` mode: the SOA RR's TTL alone (RFC 6147 §5.1.7 read literally); null without an SOA.
  */
 export function negativeTtl(msg: DnsMessage, rule: 'min' | 'ttl' | 'minimum' = 'min'): number | null {
-  const soa = msg.authorities.find((rr) => rr.type === 'SOA');
+  let soa: DnsRr | null = null;
+  for (const rr of msg.authorities) if (rr.type === 'SOA') { soa = rr; break; }
   if (!soa) return null;
-  const parts = soa.data.trim().split(/\s+/);
-  const minimum = Number(parts[parts.length - 1]);
+  const minimum = Number(lastField(soa.data));
   if (!Number.isFinite(minimum)) return soa.ttl;
   if (rule === 'ttl') return soa.ttl;
   if (rule === 'minimum') return minimum;
   return Math.min(soa.ttl, minimum);
+}
+
+/** The last whitespace-separated field of `s` (what `s.trim().split(/\s+/).pop()` gives). */
+function lastField(s: string): string {
+  let e = s.length;
+  while (e > 0 && isSpace(s.charCodeAt(e - 1))) e--;
+  let b = e;
+  while (b > 0 && !isSpace(s.charCodeAt(b - 1))) b--;
+  return s.slice(b, e);
+}
+
+function isSpace(c: number): boolean {
+  // The characters /\s/ matches.
+  return (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
+    || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 function flagsWord(m: DnsMessage): number {
