@@ -512,28 +512,41 @@ export class Dns64Engine {
 
     // Synthesis from A data (§5.1.6).
     const res = this.resolveA(qname);
+    // TTL rule (§5.1.7): min(A TTL, negative TTL from the AAAA response's SOA), else min(A TTL, ttlWithoutSoa).
+    const neg = resp && !failedRcode ? negativeTtl(resp, bh.soaTtlRule) : null;
+    // The chain: from the resolver's AAAA response when it had one, else from the learned data.
+    const respChain = resp && !failedRcode ? resp.answers.filter((rr) => rr.type === 'CNAME' || rr.type === 'DNAME').map(rrOut) : [];
+    return this.synthFromA(result, resp !== null, resp ? resp.rcode : 0, resp ? resp.flags.includes('AD') : false, () => factsOf(resp, m),
+      query, res, neg, failedRcode, usable.length, excludedCount, respChain, doBit, cd);
+  }
+
+  /**
+   * The synthesis step of {@link decideAaaa} (RFC 6147 §5.1.6-§5.1.8), shared by the full path
+   * and the view-only path ({@link fastAaaa}): the resolver's answer is known only through the
+   * arguments (`hasResp`, its rcode and AD bit, the negative TTL its SOA gives, its alias chain).
+   */
+  private synthFromA(result: Dns64Result, hasResp: boolean, respRcode: number, respAd: boolean, facts: () => MsgFacts, query: PendingQuery | null,
+    res: { chain: Dns64Rr[]; end: string; entry: AEntry | null }, neg: number | null, failedRcode: boolean, usableCount: number, excludedCount: number,
+    respChain: Dns64Rr[], doBit: boolean, cd: boolean): Dns64Result {
+    const bh = this.behaviour;
     const entry = res.entry;
     if (!entry) {
-      if (resp) return this.keep(result, resp, Dns64Reason.NoAData, `no A data for ${res.end} in the capture or the zone file: the resolver's answer kept`);
+      if (hasResp) return this.keepIf(result, hasResp, Dns64Reason.NoAData, `no A data for ${res.end} in the capture or the zone file: the resolver's answer kept`);
       result.detail = `no response and no A data for ${res.end}: nothing to answer with`;
       result.reason = Dns64Reason.NoAData;
       return result;
     }
     if (entry.negative || entry.addrs.length === 0) {
-      if (resp) return this.keep(result, resp, Dns64Reason.NoA, `the A query for ${res.end} came back empty too: the AAAA response returned as is (RFC 6147 §5.1.6)`);
+      if (hasResp) return this.keepIf(result, hasResp, Dns64Reason.NoA, `the A query for ${res.end} came back empty too: the AAAA response returned as is (RFC 6147 §5.1.6)`);
       result.reason = Dns64Reason.NoA;
       result.detail = `no response, and the A query for ${res.end} came back empty`;
       return result;
     }
     let addrs = entry.addrs;
     const strict = this.opts.strictWellKnownPrefix && bh.strictWkp;
-    // TTL rule (§5.1.7): min(A TTL, negative TTL from the AAAA response's SOA), else min(A TTL, ttlWithoutSoa).
-    const neg = resp && !failedRcode ? negativeTtl(resp, bh.soaTtlRule) : null;
     const cap = neg ?? this.opts.ttlWithoutSoa;
     const ttl = bh.ttlRule === 'a-ttl' ? entry.ttl : Math.min(entry.ttl, cap);
     const answers: Dns64Rr[] = [];
-    // The chain: from the resolver's AAAA response when it had one, else from the learned data.
-    const respChain = resp && !failedRcode ? resp.answers.filter((rr) => rr.type === 'CNAME' || rr.type === 'DNAME').map(rrOut) : [];
     const chain = respChain.length ? respChain : res.chain;
     for (const c of chain) answers.push(c);
     let skipped = 0;
@@ -553,25 +566,25 @@ export class Dns64Engine {
       }
     }
     if (answers.length === chain.length) {
-      if (resp) return this.keep(result, resp, Dns64Reason.NonGlobalA, `every A record of ${res.end} (${addrs.map(ipv4Text).join(', ')}) is non-global: not synthesized behind 64:ff9b::/96 (RFC 6052 §3.1)`);
+      if (hasResp) return this.keepIf(result, hasResp, Dns64Reason.NonGlobalA, `every A record of ${res.end} (${addrs.map(ipv4Text).join(', ')}) is non-global: not synthesized behind 64:ff9b::/96 (RFC 6052 §3.1)`);
       result.reason = Dns64Reason.NonGlobalA;
       result.detail = `every A record of ${res.end} is non-global: not synthesized behind 64:ff9b::/96 (RFC 6052 §3.1)`;
       return result;
     }
     addrs = entry.addrs;
     const reason = failedRcode ? Dns64Reason.SynthesizedRcode
-      : usable.length > 0 ? Dns64Reason.SynthesizedAll
+      : usableCount > 0 ? Dns64Reason.SynthesizedAll
         : excludedCount > 0 ? Dns64Reason.SynthesizedExcluded : Dns64Reason.Synthesized;
-    const why = failedRcode ? `the AAAA query failed with ${rcodeName(resp!.rcode)}, treated as empty (RFC 6147 §5.1.2)`
-      : usable.length > 0 ? 'synthAll is set'
+    const why = failedRcode ? `the AAAA query failed with ${rcodeName(respRcode)}, treated as empty (RFC 6147 §5.1.2)`
+      : usableCount > 0 ? 'synthAll is set'
         : excludedCount > 0 ? `every AAAA was inside the exclusion set (${(this.behaviour.exclude ?? this.opts.exclude).map(prefixText).join(', ')})`
-          : resp ? 'no AAAA' : 'no response captured';
+          : hasResp ? 'no AAAA' : 'no response captured';
     const ttlWhy = bh.ttlRule === 'a-ttl' ? `the A TTL ${entry.ttl}`
       : neg !== null ? `min(A ${entry.ttl}, negative TTL ${neg} from the SOA)` : `min(A ${entry.ttl}, ${this.opts.ttlWithoutSoa} without an SOA)`;
     const n4 = answers.length - chain.length;
     const detail = `${why}: synthesized ${n4} AAAA from ${addrs.length} A record${addrs.length > 1 ? 's' : ''} of ${entry.name} with TTL ${ttl} = ${ttlWhy}${skipped ? `, ${skipped} non-global skipped` : ''}`;
-    const adOk = bh.adRule(doBit, cd, resp ? resp.flags.includes('AD') : false, entry.ad);
-    return this.finishSynth(result, resp, m, answers, [], reason, detail, adOk, true, query);
+    const adOk = bh.adRule(doBit, cd, respAd, entry.ad);
+    return this.finishSynthFacts(result, facts(), answers, [], reason, detail, adOk, true, query);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -633,6 +646,13 @@ export class Dns64Engine {
     };
   }
 
+  private keepIf(r: Dns64Result, hasResp: boolean, reason: Dns64ReasonId, detail: string): Dns64Result {
+    r.reason = reason;
+    r.detail = detail;
+    r.action = hasResp ? 'keep' : 'none';
+    return r;
+  }
+
   private keep(r: Dns64Result, resp: DnsMessage | null, reason: Dns64ReasonId, detail: string): Dns64Result {
     r.reason = reason;
     r.detail = detail;
@@ -641,12 +661,16 @@ export class Dns64Engine {
   }
 
   private finishSynth(r: Dns64Result, resp: DnsMessage | null, m: DnsMessage, answers: Dns64Rr[], authorities: readonly DnsRr[], reason: Dns64ReasonId, detail: string, ad: boolean, synthesized: boolean, query: PendingQuery | null, keepSigs = false): Dns64Result {
-    const qflags = query ? query.flags : flagsWord(m);
+    return this.finishSynthFacts(r, factsOf(resp, m), answers, authorities, reason, detail, ad, synthesized, query, keepSigs);
+  }
+
+  private finishSynthFacts(r: Dns64Result, f: MsgFacts, answers: Dns64Rr[], authorities: readonly DnsRr[], reason: Dns64ReasonId, detail: string, ad: boolean, synthesized: boolean, query: PendingQuery | null, keepSigs = false): Dns64Result {
+    const qflags = query ? query.flags : f.flagsWord;
     const flags: string[] = ['QR'];
     if (qflags & 0x0100) flags.push('RD');
     flags.push('RA');
     if (ad) flags.push('AD');
-    if (qflags & 0x0010 || m.flags.includes('CD')) flags.push('CD');
+    if (qflags & 0x0010 || f.cd) flags.push('CD');
     const ans = keepSigs ? answers : answers.filter((a) => a.type !== 'RRSIG');
     r.rcode = 0;
     r.flags = flags;
@@ -655,17 +679,17 @@ export class Dns64Engine {
     r.reason = reason;
     r.detail = detail;
     r.action = 'rewrite';
-    const edns = resp?.edns ?? m.edns;
+    const edns = f.edns;
     r.message = {
-      id: m.id,
+      id: f.id,
       qr: true,
       opcode: 0,
       rcode: 0,
       flags,
-      questions: [{ name: m.questions[0].name, type: r.qtype }],
+      questions: [{ name: f.qname, type: r.qtype }],
       answers: ans.map(rrIn),
       authorities: authorities.filter((a) => keepSigs || a.type !== 'RRSIG').map((a) => rrIn(rrOut(a))),
-      additionals: resp ? resp.additionals.filter((a) => a.type !== 'RRSIG' && a.type !== 'OPT').map((a) => rrIn(rrOut(a))) : [],
+      additionals: f.additionals.filter((a) => a.type !== 'RRSIG' && a.type !== 'OPT').map((a) => rrIn(rrOut(a))),
       edns: edns ? { udpSize: edns.udpSize, do: (query ? query.doBit : edns.do), version: 0 } : null,
     };
     return r;
@@ -811,6 +835,23 @@ function isSpace(c: number): boolean {
   // The characters /\s/ matches.
   return (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
     || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** What {@link Dns64Engine.finishSynthFacts} reads of the message it answers. */
+interface MsgFacts {
+  id: number;
+  /** The question name as the message has it. */
+  qname: string;
+  /** CD in the message's flags; the flags word (used without a pending query). */
+  cd: boolean;
+  flagsWord: number;
+  edns: { udpSize: number; do: boolean } | null;
+  /** The response's additional records (none without a response). */
+  additionals: readonly DnsRr[];
+}
+
+function factsOf(resp: DnsMessage | null, m: DnsMessage): MsgFacts {
+  return { id: m.id, qname: m.questions[0].name, cd: m.flags.includes('CD'), flagsWord: flagsWord(m), edns: resp?.edns ?? m.edns, additionals: resp ? resp.additionals : [] };
 }
 
 function flagsWord(m: DnsMessage): number {
