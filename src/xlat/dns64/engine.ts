@@ -150,6 +150,13 @@ export class Dns64Engine {
   private readonly view = new DnsView();
   /** Name key -> hash of the A response last learned for it (skips re-decoding identical answers). */
   private readonly sigs = new Map<string, number>();
+  /**
+   * Whether AAAA answers of the common shapes are decided from the wire view
+   * ({@link fastAaaa}); off, every answer is decoded (the differential test compares both).
+   */
+  fastPath = true;
+  /** AAAA answers decided by the view-only path. */
+  fastHits = 0;
   /** Counters. */
   answered = 0;
   synthesized = 0;
@@ -252,6 +259,13 @@ export class Dns64Engine {
       });
       return null;
     }
+    if (isResponse && qt === DnsType.AAAA && plain !== null && this.fastPath) {
+      const r = this.fastAaaa(bytes, off, len, n, clientPort, tcp, plain);
+      if (r) {
+        this.count(r);
+        return r;
+      }
+    }
     const msg = decodeDns(bytes, off, len);
     if (msg.questions.length !== 1 || msg.problems.some((p) => !p.includes('trailing'))) return null;
     const q = msg.questions[0];
@@ -276,6 +290,92 @@ export class Dns64Engine {
     const r = qt === DnsType.AAAA ? this.decideAaaa(msg, query, n, tcp) : this.decidePtr(msg, query, n, tcp);
     this.count(r);
     return r;
+  }
+
+  /**
+   * The view-only decision (no decoded message) for the two commonest AAAA answers: NODATA
+   * (no answer records, at most an SOA in the authority section) and native AAAA records owned
+   * by the question name (compressed pointer to it), with at most an OPT record besides, to a
+   * query seen earlier without DO; no TC, AD or CD; rcode NOERROR. It makes exactly the decision
+   * {@link decideAaaa} makes on the decoded message (test/xlat/dns64/fast-path.test.ts checks
+   * that on every AAAA answer of the fixtures and of a generated capture). Returns null, having
+   * changed nothing, for any other message: the full path then decides.
+   */
+  private fastAaaa(b: Uint8Array, off: number, len: number, n: number, clientPort: number, tcp: boolean, plain: string): Dns64Result | null {
+    if (plain.length === 0 || this.opts.synthAll) return null;
+    const v = this.view;
+    if (v.reset(b, off, len) !== 0 || v.warning() !== 0) return null;
+    const fl = v.flags();
+    if ((fl & 0x0230) !== 0 || v.rcode() !== 0 || v.firstQuestionClass() !== 1) return null; // TC, AD, CD
+    const key = plain.toLowerCase();
+    if (key === IPV4ONLY) return null;
+    const pkey = `${clientPort}/${v.id()}/${key}/${DnsType.AAAA}`;
+    const query = this.pending.get(pkey);
+    if (!query || query.doBit) return null;
+    const an = v.anCount();
+    const ns = v.nsCount();
+    const hasEdns = v.hasEdns();
+    if (v.arCount() !== (hasEdns ? 1 : 0) || (an > 0 && ns !== 0) || ns > 1) return null;
+    let pos = dnsWalkName(b, off, len, 12) + 4;
+    // Answers: AAAA, class IN, owner = the question name, none inside the exclusion set.
+    const ansStart = pos;
+    const exclude = this.behaviour.exclude ?? this.opts.exclude;
+    for (let i = 0; i < an; i++) {
+      const p = off + pos;
+      if (b[p] !== 0xc0 || b[p + 1] !== 12) return null;
+      if (((b[p + 2] << 8) | b[p + 3]) !== DnsType.AAAA || ((b[p + 4] << 8) | b[p + 5]) !== 1 || ((b[p + 10] << 8) | b[p + 11]) !== 16) return null;
+      for (let k = 0; k < 16; k++) this.buf16[k] = b[p + 12 + k];
+      for (const x of exclude) if (inPrefixAny(this.buf16, x)) return null;
+      pos += 28;
+    }
+    // Authority: one well-formed SOA, class IN (NODATA only).
+    let neg: number | null = null;
+    let negMin: number | null = null;
+    if (ns === 1) {
+      const e = dnsWalkName(b, off, len, pos);
+      if (e < 0 || ((b[off + e] << 8) | b[off + e + 1]) !== DnsType.SOA || ((b[off + e + 2] << 8) | b[off + e + 3]) !== 1) return null;
+      const ttl = u32(b, off + e + 4);
+      const rd = e + 10;
+      const end = rd + ((b[off + e + 8] << 8) | b[off + e + 9]);
+      if (rd >= end) return null;
+      const e1 = dnsWalkName(b, off, len, rd);
+      if (e1 < 0 || e1 >= end) return null;
+      const e2 = dnsWalkName(b, off, len, e1);
+      if (e2 < 0 || e2 + 20 !== end) return null;
+      const minimum = u32(b, off + e2 + 16);
+      const rule = this.behaviour.soaTtlRule;
+      negMin = Math.min(ttl, minimum);
+      neg = rule === 'ttl' ? ttl : rule === 'minimum' ? minimum : negMin;
+      pos = end;
+    }
+    // Additional: the OPT record alone, its options well-formed (decodeDns would flag them).
+    if (hasEdns) {
+      const o = v.ednsOffset();
+      const end = o + 10 + ((b[o + 8] << 8) | b[o + 9]);
+      let q = o + 10;
+      while (q < end) {
+        if (q + 4 > end || q + 4 + ((b[q + 2] << 8) | b[q + 3]) > end) return null;
+        q += 4 + ((b[q + 2] << 8) | b[q + 3]);
+      }
+    }
+    // Committed: the same result decideAaaa builds.
+    this.pending.delete(pkey);
+    const bh = this.behaviour;
+    let maxSize = tcp ? 65535 : query.udpSize;
+    if (!tcp && bh.udpCap && maxSize > bh.udpCap) maxSize = bh.udpCap;
+    const answers: Dns64Rr[] = [];
+    for (let i = 0, p = off + ansStart; i < an; i++, p += 28) answers.push({ name: plain, type: 'AAAA', ttl: u32(b, p + 6), data: ipv6ToString(b, p + 12) });
+    const resolver = an > 0 ? `NOERROR, ${an} AAAA` : negMin !== null ? `NOERROR, no answer (negative TTL ${negMin})` : 'NOERROR, no answer';
+    const result: Dns64Result = {
+      n, name: plain, qtype: 'AAAA', rcode: 0, flags: flagList(fl), answers, synthesized: false, reason: Dns64Reason.NoAData, detail: '',
+      resolver, action: 'keep', message: null, maxSize, tcp,
+    };
+    this.fastHits++;
+    if (an > 0) return this.keepIf(result, true, Dns64Reason.NativeAaaa, `native AAAA kept (${an} record${an > 1 ? 's' : ''})`);
+    const edns = hasEdns ? { udpSize: v.ednsUdpSize(), do: v.ednsDo() } : null;
+    const id = v.id();
+    return this.synthFromA(result, true, 0, false, () => ({ id, qname: plain, cd: false, flagsWord: fl, edns, additionals: [] }),
+      query, this.resolveA(plain), neg, false, 0, 0, [], false, false);
   }
 
   private addPending(pkey: string, q: PendingQuery): void {
@@ -852,6 +952,10 @@ interface MsgFacts {
 
 function factsOf(resp: DnsMessage | null, m: DnsMessage): MsgFacts {
   return { id: m.id, qname: m.questions[0].name, cd: m.flags.includes('CD'), flagsWord: flagsWord(m), edns: resp?.edns ?? m.edns, additionals: resp ? resp.additionals : [] };
+}
+
+function u32(b: Uint8Array, o: number): number {
+  return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
 }
 
 function flagsWord(m: DnsMessage): number {
