@@ -148,6 +148,10 @@ export class Dns64Engine {
   private readonly pending = new Map<string, PendingQuery>();
   private readonly buf16 = new Uint8Array(16);
   private readonly view = new DnsView();
+  /** Interned name keys by hash ({@link firstKey}); bounded like the names. */
+  private readonly keys = new Map<number, string>();
+  /** Whether the name {@link firstKey} last read had capitals. */
+  private upper = false;
   /** Name key -> hash of the A response last learned for it (skips re-decoding identical answers). */
   private readonly sigs = new Map<string, number>();
   /**
@@ -223,8 +227,8 @@ export class Dns64Engine {
     if (len < 12 || (bytes[off + 2] & 0x80) === 0 || (bytes[off + 2] & 0x78) !== 0) return;
     const qt = firstQtype(bytes, off, len);
     if (qt !== DnsType.A) return;
-    const name = this.firstName(bytes, off, len);
-    if (name !== null && this.a.has(name.toLowerCase())) return;
+    const key = this.firstKey(bytes, off, len);
+    if (key !== null && this.a.has(key)) return;
     this.learn(decodeDns(bytes, off, len));
   }
 
@@ -247,11 +251,12 @@ export class Dns64Engine {
     }
     if (qt !== DnsType.AAAA && qt !== DnsType.PTR) return null;
     // Fast path for queries: the view, no materialised message (names of plain characters only).
-    const plain = this.firstName(bytes, off, len);
+    const fkey = this.firstKey(bytes, off, len);
+    const plain = fkey === null ? null : this.upper ? this.firstName(bytes, off, len) : fkey;
     if (!isResponse && plain !== null) {
       const v = this.view;
       if (v.reset(bytes, off, len) !== 0 || v.firstQuestionClass() !== 1) return null;
-      const key = plain.toLowerCase();
+      const key = fkey!;
       if (qt === DnsType.PTR && !key.endsWith('.ip6.arpa')) return null;
       this.addPending(`${clientPort}/${v.id()}/${key}/${qt}`, {
         n, name: plain, qtype: qt === DnsType.AAAA ? 'AAAA' : 'PTR', flags: v.flags(), doBit: v.ednsDo(),
@@ -260,7 +265,7 @@ export class Dns64Engine {
       return null;
     }
     if (isResponse && qt === DnsType.AAAA && plain !== null && this.fastPath) {
-      const r = this.fastAaaa(bytes, off, len, n, clientPort, tcp, plain);
+      const r = this.fastAaaa(bytes, off, len, n, clientPort, tcp, plain, fkey!);
       if (r) {
         this.count(r);
         return r;
@@ -271,7 +276,7 @@ export class Dns64Engine {
     const q = msg.questions[0];
     if (q.class !== 'IN') return null;
     const qname = q.name;
-    const key = plain !== null ? plain.toLowerCase() : nameKey(qname);
+    const key = fkey !== null ? fkey : nameKey(qname);
     if (qt === DnsType.PTR && !key.endsWith('.ip6.arpa')) {
       if (isResponse && key.endsWith('.in-addr.arpa')) this.learn(msg);
       return null;
@@ -301,13 +306,12 @@ export class Dns64Engine {
    * that on every AAAA answer of the fixtures and of a generated capture). Returns null, having
    * changed nothing, for any other message: the full path then decides.
    */
-  private fastAaaa(b: Uint8Array, off: number, len: number, n: number, clientPort: number, tcp: boolean, plain: string): Dns64Result | null {
+  private fastAaaa(b: Uint8Array, off: number, len: number, n: number, clientPort: number, tcp: boolean, plain: string, key: string): Dns64Result | null {
     if (plain.length === 0 || this.opts.synthAll) return null;
     const v = this.view;
     if (v.reset(b, off, len) !== 0 || v.warning() !== 0) return null;
     const fl = v.flags();
     if ((fl & 0x0230) !== 0 || v.rcode() !== 0 || v.firstQuestionClass() !== 1) return null; // TC, AD, CD
-    const key = plain.toLowerCase();
     if (key === IPV4ONLY) return null;
     const pkey = `${clientPort}/${v.id()}/${key}/${DnsType.AAAA}`;
     const query = this.pending.get(pkey);
@@ -391,16 +395,51 @@ export class Dns64Engine {
    * last time, nothing changed: no decoding (the common case of repeated lookups).
    */
   private learnA(bytes: Uint8Array, off: number, len: number): void {
-    const name = this.firstName(bytes, off, len);
-    if (name === null) return this.learn(decodeDns(bytes, off, len));
+    const key = this.firstKey(bytes, off, len);
+    if (key === null) return this.learn(decodeDns(bytes, off, len));
     const e = dnsWalkName(bytes, off, len, 12);
     let h = 0x811c9dc5 ^ bytes[off + 3] ^ (bytes[off + 2] << 8);
     for (let i = off + e + 4; i < off + len; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
     h >>>= 0;
-    const key = name.toLowerCase();
     if (this.sigs.get(key) === h) return;
     this.learn(decodeDns(bytes, off, len));
     if (this.sigs.size < MAX_SIGS || this.sigs.has(key)) this.sigs.set(key, h);
+  }
+
+  /**
+   * {@link firstName} lowercased (the table key), or null when it is not plain; the string comes
+   * from a small intern table (name hash -> key, checked byte for byte) when the name was seen
+   * before, so repeated names allocate nothing. Sets {@link upper} when the name had capitals.
+   */
+  private firstKey(bytes: Uint8Array, off: number, len: number): string | null {
+    let p = off + 12;
+    const end = off + len;
+    let h = 0x811c9dc5;
+    let upper = false;
+    for (;;) {
+      if (p >= end) return null;
+      const l = bytes[p];
+      if (l === 0) break;
+      if (l > 63 || p + 1 + l > end) return null;
+      h = Math.imul(h ^ 0x2e, 0x01000193);
+      for (let i = p + 1; i <= p + l; i++) {
+        let c = bytes[i];
+        if (c >= 0x41 && c <= 0x5a) {
+          c |= 0x20;
+          upper = true;
+        } else if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f)) return null;
+        h = Math.imul(h ^ c, 0x01000193);
+      }
+      p += l + 1;
+    }
+    this.upper = upper;
+    h >>>= 0;
+    const known = this.keys.get(h);
+    if (known !== undefined && sameKey(bytes, off + 12, known)) return known;
+    let s = this.firstName(bytes, off, len)!;
+    if (upper) s = s.toLowerCase();
+    if (known === undefined && this.keys.size < MAX_SIGS) this.keys.set(h, s);
+    return s;
   }
 
   /**
@@ -952,6 +991,22 @@ interface MsgFacts {
 
 function factsOf(resp: DnsMessage | null, m: DnsMessage): MsgFacts {
   return { id: m.id, qname: m.questions[0].name, cd: m.flags.includes('CD'), flagsWord: flagsWord(m), edns: resp?.edns ?? m.edns, additionals: resp ? resp.additionals : [] };
+}
+
+/** Whether the plain name at bytes[p..] (labels checked by the caller) lowercased is `key`. */
+function sameKey(bytes: Uint8Array, p: number, key: string): boolean {
+  let k = 0;
+  for (;;) {
+    const l = bytes[p];
+    if (l === 0) return k === key.length;
+    if (k > 0 && key.charCodeAt(k++) !== 0x2e) return false;
+    for (let i = p + 1; i <= p + l; i++) {
+      let c = bytes[i];
+      if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+      if (key.charCodeAt(k++) !== c) return false;
+    }
+    p += l + 1;
+  }
 }
 
 function u32(b: Uint8Array, o: number): number {
