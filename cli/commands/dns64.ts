@@ -64,6 +64,15 @@ export function jsonOf(r: Dns64Result): Record<string, unknown> {
 
 const str = JSON.stringify as (s: string) => string;
 
+/** JSON string of `s`: quoted as is when nothing in it needs escaping, else JSON.stringify's. */
+function q(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) return str(s);
+  }
+  return '"' + s + '"';
+}
+
 function num(v: number): string {
   return Number.isFinite(v) ? String(v) : 'null';
 }
@@ -73,14 +82,14 @@ function num(v: number): string {
  * escaped by JSON.stringify itself), without the intermediate objects.
  */
 export function jsonLine(r: Dns64Result): string {
-  let s = `{"n":${num(r.n)},"name":${str(r.name)},"qtype":${str(r.qtype)},"rcode":${num(r.rcode)},"flags":[`;
-  for (let i = 0; i < r.flags.length; i++) s += (i ? ',' : '') + str(r.flags[i]);
+  let s = `{"n":${num(r.n)},"name":${q(r.name)},"qtype":${q(r.qtype)},"rcode":${num(r.rcode)},"flags":[`;
+  for (let i = 0; i < r.flags.length; i++) s += (i ? ',' : '') + q(r.flags[i]);
   s += '],"answers":[';
   for (let i = 0; i < r.answers.length; i++) {
     const a = r.answers[i];
-    s += `${i ? ',' : ''}{"name":${str(a.name)},"type":${str(a.type)},"ttl":${num(a.ttl)},"data":${str(a.data)}}`;
+    s += `${i ? ',' : ''}{"name":${q(a.name)},"type":${q(a.type)},"ttl":${num(a.ttl)},"data":${q(a.data)}}`;
   }
-  return s + `],"synthesized":${r.synthesized},"reason":${str(r.reason)},"detail":${str(r.detail)},"resolver":${r.resolver === null ? 'null' : str(r.resolver)},"action":${str(r.action)}}`;
+  return s + `],"synthesized":${r.synthesized},"reason":${q(r.reason)},"detail":${q(r.detail)},"resolver":${r.resolver === null ? 'null' : q(r.resolver)},"action":${q(r.action)}}`;
 }
 
 function answersText(r: Dns64Result): string {

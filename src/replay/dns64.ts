@@ -24,7 +24,7 @@ export interface RunDns64Options {
   /** Rewritten capture path (`-` = stdout), or null. */
   output?: string | null;
   force?: boolean;
-  /** Each answered query, in capture order of the packet it acted on. */
+  /** Each answered query, in capture order of the packet it acted on (`message` only with an output). */
   onResult: (r: Dns64Result) => void;
   onWarning?: (msg: string) => void;
   afterChunk?: () => Promise<void> | void;
@@ -67,6 +67,8 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
   }
   const engine = new Dns64Engine(opts.engine);
   engine.fastPath = opts.fastPath ?? true;
+  // Without an output capture nothing is encoded: results carry no message (action still says rewrite).
+  engine.buildMessages = out !== null;
   if (opts.zone) engine.loadZone(opts.zone);
   // Lean decoders: no checksum verification, no DnsView parse (the engine reads the messages).
   const dec = new PacketDecoder({ lean: true });

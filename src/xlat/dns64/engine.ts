@@ -161,6 +161,11 @@ export class Dns64Engine {
   fastPath = true;
   /** AAAA answers decided by the view-only path. */
   fastHits = 0;
+  /**
+   * Whether results with action `rewrite` carry the {@link Dns64Result.message} to encode. Off
+   * (a run that writes no capture), `message` stays null and nothing is built for it.
+   */
+  buildMessages = true;
   /** Counters. */
   answered = 0;
   synthesized = 0;
@@ -433,7 +438,7 @@ export class Dns64Engine {
       p += l + 1;
     }
     this.upper = upper;
-    h >>>= 0;
+    h &= 0x3fffffff; // a small integer: no boxed number as the map key
     const known = this.keys.get(h);
     if (known !== undefined && sameKey(bytes, off + 12, known)) return known;
     let s = this.firstName(bytes, off, len)!;
@@ -818,6 +823,7 @@ export class Dns64Engine {
     r.reason = reason;
     r.detail = detail;
     r.action = 'rewrite';
+    if (!this.buildMessages) return r;
     const edns = f.edns;
     r.message = {
       id: f.id,
