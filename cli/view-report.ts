@@ -9,19 +9,25 @@ import { analyzeCapture } from '../src/replay/analyze.js';
 import { reportText } from '../src/diag/report.js';
 import { LineOutput } from './output.js';
 import { warn } from './capture.js';
+import { linkToAwsFindings } from '../src/aws/link.js';
 
-export async function loadFindings(input: string, config: EngineConfig): Promise<{ findings: Finding[]; available: boolean }> {
+/**
+ * The findings of `input` for the findings pane; with `aws` (`view --aws-config`, aws-check's
+ * findings) each is linked to the configuration finding that explains it, as `analyze --aws-config`.
+ */
+export async function loadFindings(input: string, config: EngineConfig, aws: Finding[] | null = null): Promise<{ findings: Finding[]; available: boolean }> {
   const r = await analyzeCapture(input, config, {
     side: 'auto',
     onWarning: () => undefined,
     afterChunk: () => new Promise<void>((res) => setImmediate(res)),
   });
-  return { findings: r.findings, available: true };
+  return { findings: aws ? linkToAwsFindings(r.findings, aws) : r.findings, available: true };
 }
 
 /** The analyze report, on stdout. */
-export async function printReport(input: string, config: EngineConfig): Promise<void> {
+export async function printReport(input: string, config: EngineConfig, aws: Finding[] | null = null): Promise<void> {
   const r = await analyzeCapture(input, config, { side: 'auto', blocking: true, onWarning: (m) => warn(`${m} (${input === '-' ? 'stdin' : input})`) });
+  if (aws) r.findings = linkToAwsFindings(r.findings, aws);
   const out = new LineOutput();
   const p = out.line(reportText(r, { color: false, width: 100, flows: 'matter' }));
   if (p) await p;

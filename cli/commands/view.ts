@@ -10,10 +10,13 @@ import { CorruptCaptureError } from '../capture.js';
 import { writeShown } from '../../src/replay/view-write.js';
 import { DISPLAY_FILTERS } from '../../src/ui/display-filter.js';
 import { loadFindings, printReport } from '../view-report.js';
+import { loadAwsInputs } from '../../src/aws/load.js';
+import { runAwsChecks } from '../../src/aws/run.js';
 
 export interface ViewArgs extends EngineOptionArgs {
   capture: string;
   force: boolean;
+  awsConfig?: string;
 }
 
 export const command = 'view <capture>';
@@ -23,6 +26,7 @@ export function builder(y: Argv): Argv<ViewArgs> {
   return engineOptions(y
     .positional('capture', { type: 'string', describe: 'pcap or pcapng file (gzip ok), or - for stdin', demandOption: true }))
     .option('force', { type: 'boolean', default: false, describe: 'let w / W replace existing files' })
+    .option('aws-config', { type: 'string', requiresArg: true, describe: 'saved AWS CLI JSON (as aws-check reads): findings name the configuration finding that explains them' })
     .example('$0 view fixtures/pcaps/demo.pcapng --profile aws', 'the demo capture as an AWS NAT gateway sees it')
     .example('$0 view capture.pcap.gz --prefix 2001:db8:64::/96', 'a capture from a translator with its own prefix') as unknown as Argv<ViewArgs>;
 }
@@ -30,11 +34,13 @@ export function builder(y: Argv): Argv<ViewArgs> {
 export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void> {
   const input = inputPath(argv.capture);
   const config = resolveEngineConfig(argv);
+  // Loaded before anything is drawn: bad JSON is a one-line error (exit 3), as in analyze.
+  const aws = argv.awsConfig ? runAwsChecks(loadAwsInputs([argv.awsConfig])).findings : null;
   const tty = Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY) && input !== '-';
   if (!tty) {
     const why = input === '-' ? 'the capture comes from stdin' : !process.stdout.isTTY ? 'stdout is not a terminal' : 'stdin is not a terminal';
     process.stderr.write(`nat64scope: view needs a terminal (${why}): printing the analyze report instead\n`);
-    await printReport(input, config);
+    await printReport(input, config, aws);
     return;
   }
   // The first slice is indexed at once; the rest waits for the first screen (startGate).
@@ -56,7 +62,7 @@ export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void>
   // (picked when it loads) renders several times faster than its development build.
   process.env.NODE_ENV ??= 'production';
   const startFindings = (): void => {
-    loadFindings(input, config).then(
+    loadFindings(input, config, aws).then(
       (f) => model.setFindings(f.findings, f.available ? 'ready' : 'unavailable'),
       (e: unknown) => {
         model.setFindings([], 'unavailable');

@@ -110,3 +110,21 @@ describe('nat64scope analyze --aws-config', () => {
     expect(r.stderr).toMatch(/^nat64scope: .*x\.json: not valid JSON/);
   });
 });
+
+describe('nat64scope view --aws-config', () => {
+  it('the report view prints off a terminal links the finding to the route table, as analyze does', () => {
+    const r = runCli(['view', 'fixtures/pcaps/diag/prefix-not-routed-fail.pcap', '--aws-config', 'fixtures/aws/prefix-route-missing']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/view needs a terminal/);
+    const text = r.stdout.replace(/\s+/g, ' '); // the report wraps at 100 columns
+    expect(text).toContain('— route table rtb-0a1b2c3d4e5f60201 (ipv6-only) has no 64:ff9b::/96 route (aws-check prefix-route-missing)');
+    expect(text).toContain('aws: aws ec2 create-route --route-table-id rtb-0a1b2c3d4e5f60201 --destination-ipv6-cidr-block 64:ff9b::/96 --nat-gateway-id nat-0a1b2c3d4e5f60301');
+  });
+  it('bad AWS JSON is exit 3 before anything else', () => {
+    const d = mkdtempSync(join(tmpdir(), 'nat64scope-awsview-'));
+    writeFileSync(join(d, 'x.json'), '{"Subnets": [');
+    const r = runCli(['view', 'fixtures/pcaps/diag/prefix-not-routed-fail.pcap', '--aws-config', d]);
+    expect(r.status).toBe(3);
+    expect(r.stdout).toBe('');
+  });
+});

@@ -12,9 +12,12 @@ import { makeConfig, RecordingSink, decodeIp, GOOD, eam } from './helpers.js';
 const NOW = { sec: 0, nsec: 0 };
 const cfg = makeConfig({ eam: [eam('2001:db8:6::/120', '192.0.2.0/24')], ipv4Identification: 'hash' });
 
+// Not port 53: the decoder reads DNS there, and random payload bytes are (rightly) reported as
+// malformed DNS, which is not what these properties are about.
+const port = fc.integer({ min: 0, max: 65535 }).filter((p) => p !== 53);
 const l4Arb: fc.Arbitrary<L4Spec> = fc.oneof(
-  fc.record({ tcp: fc.record({ srcPort: fc.integer({ min: 0, max: 65535 }), dstPort: fc.integer({ min: 0, max: 65535 }), flags: fc.integer({ min: 0, max: 255 }), seq: fc.nat(), ack: fc.nat(), window: fc.integer({ min: 0, max: 65535 }) }) }),
-  fc.record({ udp: fc.record({ sport: fc.integer({ min: 0, max: 65535 }), dport: fc.integer({ min: 0, max: 65535 }) }) }),
+  fc.record({ tcp: fc.record({ srcPort: port, dstPort: port, flags: fc.integer({ min: 0, max: 255 }), seq: fc.nat(), ack: fc.nat(), window: fc.integer({ min: 0, max: 65535 }) }) }),
+  fc.record({ udp: fc.record({ sport: port, dport: port }) }),
   fc.integer({ min: 0, max: 0xffffffff }).chain((rest) => fc.constantFrom<L4Spec>({ icmp6: { type: 128, code: 0, rest } }, { icmp6: { type: 129, code: 0, rest } })),
 );
 
