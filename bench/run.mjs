@@ -42,13 +42,16 @@ const TSHARK = existsSync('/usr/bin/tshark') ? '/usr/bin/tshark' : null;
 
 /** Runs a command; returns wall seconds and peak RSS in MB (GNU time), stdout and stderr. */
 function measure(cmd, argv) {
-  const full = GNU_TIME ? [GNU_TIME, ['-f', '__RSS__ %M', cmd, ...argv]] : [cmd, argv];
+  // GNU time also gives the child's CPU time (user + system): on a loaded machine the rate per
+  // CPU-second says more than the wall clock.
+  const full = GNU_TIME ? [GNU_TIME, ['-f', '__RSS__ %M %U %S', cmd, ...argv]] : [cmd, argv];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(full[0], full[1], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr.slice(-500)}`);
-  const m = /__RSS__ (\d+)/.exec(r.stderr ?? '');
-  return { secs, rssMb: m ? Number(m[1]) / 1024 : NaN, stdout: r.stdout, stderr: (r.stderr ?? '').replace(/^__RSS__ .*\n?/m, '') };
+  const m = /__RSS__ (\d+)(?: ([\d.]+) ([\d.]+))?/.exec(r.stderr ?? '');
+  const cpuSecs = m && m[2] !== undefined ? Number(m[2]) + Number(m[3]) : NaN;
+  return { secs, cpuSecs, rssMb: m ? Number(m[1]) / 1024 : NaN, stdout: r.stdout, stderr: (r.stderr ?? '').replace(/^__RSS__ .*\n?/m, '') };
 }
 
 function median(xs) { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }

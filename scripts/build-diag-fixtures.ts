@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Timeline, TcpFlow, prng, bytesOf, writeTimeline, buildIp } from './lib/timeline.js';
-import type { DnsMessageInput } from '../src/wire/dns.js';
+import { encodeDns, type DnsMessageInput } from '../src/wire/dns.js';
 import { LinkType } from '../src/pcap/linktype.js';
 import { emitIcmpv6, emitPref64Option } from '../src/wire/icmpv6.js';
 import { ip6 } from '../src/wire/builder.js';
@@ -198,6 +198,17 @@ function frags(): Scenario {
   const udp = buildIp({ ip: { v: 6, src: R53, dst: HOST }, l4: { udp: { sport: 53, dport: 40050 } }, payload: bytesOf(r, 1800) }).subarray(40);
   fail.add(0.503, { ip: { v: 6, src: R53, dst: HOST, ext: [{ type: 'frag', offset: 0, more: true, id: 0x77 }] }, l4: { proto: 17 }, payload: udp.subarray(0, 1232) });
   fail.add(0.5031, { ip: { v: 6, src: R53, dst: HOST, ext: [{ type: 'frag', offset: 1232, more: false, id: 0x77 }] }, l4: { proto: 17 }, payload: udp.subarray(1232) });
+  // The resolver's answer never arrived whole: the client retries over TCP (RFC 7766).
+  const t = new TcpFlow(fail, HOST, R53, 40051, 53, 3333, 4444, 64, 64);
+  t.syn(1.5, 1440);
+  t.synAck(1.501, 1440);
+  t.ack(1.502, true);
+  const qm = encodeDns(q(40050, 'big.example.net', 'TXT'));
+  const framed = new Uint8Array(2 + qm.length);
+  framed[0] = qm.length >> 8;
+  framed[1] = qm.length & 0xff;
+  framed.set(qm, 2);
+  t.data(1.503, true, framed);
   const ok = new Timeline();
   goodTcp(ok, 0, nat(S1), 49600);
   lookup(ok, 0.5, 40050, 'big.example.net', [nat(S3)], null);

@@ -41,7 +41,7 @@ export async function handler(argv: ArgumentsCamelCase<Dns64Args>): Promise<void
   const onResult = output === '-'
     ? () => undefined
     : argv.json
-      ? (r: Dns64Result) => { if (!out.closed) void out.line(JSON.stringify(jsonOf(r))); }
+      ? (r: Dns64Result) => { if (!out.closed) void out.line(jsonLine(r)); }
       : (r: Dns64Result) => { if (!out.closed) void out.line(textOf(r)); };
   let summary;
   try {
@@ -58,8 +58,38 @@ export async function handler(argv: ArgumentsCamelCase<Dns64Args>): Promise<void
 }
 
 /** SPEC §5 keys first, then `detail`, `resolver`, `action`. */
-function jsonOf(r: Dns64Result): Record<string, unknown> {
+export function jsonOf(r: Dns64Result): Record<string, unknown> {
   return { n: r.n, name: r.name, qtype: r.qtype, rcode: r.rcode, flags: r.flags, answers: r.answers, synthesized: r.synthesized, reason: r.reason, detail: r.detail, resolver: r.resolver, action: r.action };
+}
+
+const str = JSON.stringify as (s: string) => string;
+
+/** JSON string of `s`: quoted as is when nothing in it needs escaping, else JSON.stringify's. */
+function q(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) return str(s);
+  }
+  return '"' + s + '"';
+}
+
+function num(v: number): string {
+  return Number.isFinite(v) ? String(v) : 'null';
+}
+
+/**
+ * `JSON.stringify(jsonOf(r))` built directly (the same bytes: keys in the same order, strings
+ * escaped by JSON.stringify itself), without the intermediate objects.
+ */
+export function jsonLine(r: Dns64Result): string {
+  let s = `{"n":${num(r.n)},"name":${q(r.name)},"qtype":${q(r.qtype)},"rcode":${num(r.rcode)},"flags":[`;
+  for (let i = 0; i < r.flags.length; i++) s += (i ? ',' : '') + q(r.flags[i]);
+  s += '],"answers":[';
+  for (let i = 0; i < r.answers.length; i++) {
+    const a = r.answers[i];
+    s += `${i ? ',' : ''}{"name":${q(a.name)},"type":${q(a.type)},"ttl":${num(a.ttl)},"data":${q(a.data)}}`;
+  }
+  return s + `],"synthesized":${r.synthesized},"reason":${q(r.reason)},"detail":${q(r.detail)},"resolver":${r.resolver === null ? 'null' : q(r.resolver)},"action":${q(r.action)}}`;
 }
 
 function answersText(r: Dns64Result): string {

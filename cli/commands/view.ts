@@ -37,7 +37,12 @@ export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void>
     await printReport(input, config);
     return;
   }
-  const model = openCaptureModel(input, { config });
+  // The first slice is indexed at once; the rest waits for the first screen (startGate).
+  let release: () => void = () => undefined;
+  const startGate = new Promise<void>((r) => {
+    release = r;
+  });
+  const model = openCaptureModel(input, { config, startGate });
   await firstPackets(model);
   if (model.count() === 0 && model.error()) {
     model.close();
@@ -47,25 +52,33 @@ export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void>
   model.onChange(() => {
     if (model.finished() && !stopPump) stopPump = startFilterPump(model);
   });
-  // Findings come from analyze, computed on its own pass; the viewer shows them when ready.
-  loadFindings(input, config).then(
-    (f) => model.setFindings(f.findings, f.available ? 'ready' : 'unavailable'),
-    (e: unknown) => {
-      model.setFindings([], 'unavailable');
-      model.warn(`analyze failed: ${e instanceof Error ? e.message : String(e)}`);
-    },
-  );
   // Ink and React load only here: other commands do not pay for them. React's production build
   // (picked when it loads) renders several times faster than its development build.
   process.env.NODE_ENV ??= 'production';
+  const startFindings = (): void => {
+    loadFindings(input, config).then(
+      (f) => model.setFindings(f.findings, f.available ? 'ready' : 'unavailable'),
+      (e: unknown) => {
+        model.setFindings([], 'unavailable');
+        model.warn(`analyze failed: ${e instanceof Error ? e.message : String(e)}`);
+      },
+    );
+  };
   const { runViewer } = await import('../../src/ui/run-viewer.js');
   try {
     await runViewer({
       model,
       filter: DISPLAY_FILTERS,
       write: async (what, path) => (await writeShown(model, what, path, { force: argv.force })).message,
+    }, {
+      onStarted: () => {
+        release();
+        // Findings come from analyze, a second pass started once the first screen is up.
+        setTimeout(startFindings, 200);
+      },
     });
   } finally {
+    release();
     stopPump?.();
     model.close();
   }

@@ -14,8 +14,6 @@ export interface CaptureSpec {
   filter: string;
   snaplen: number;
   bufferSize: number;
-  /** Nice value for the capture process (e.g. -10), or null to leave it. */
-  priority: number | null;
 }
 
 export interface SocketCountsMsg {

@@ -80,8 +80,6 @@ export interface LiveOptions {
   pairAll?: boolean;
   /** Fields not compared (as correlate --ignore). */
   pairIgnore?: string[];
-  /** Nice value of the capture process (default -10 when allowed; null: unchanged). */
-  capturePriority?: number | null;
   /** SPEC §4 DNS64, consulted per packet before the translator (as translate); null: --no-dns64. */
   dns64?: Dns64Hook | null;
   /** Ring of captured packets (also the backlog): packets and arena bytes. */
@@ -264,7 +262,7 @@ export class LiveCapture {
       if (seen.has(n)) throw new LiveUsageError(`interface given twice: -i ${n}`);
       seen.add(n);
     }
-    const proc = await CaptureProcess.start({ interfaces: opts.interfaces, filter: opts.filter ?? '', snaplen, bufferSize: opts.bufferSize ?? 256 << 20, priority: opts.capturePriority === undefined ? -10 : opts.capturePriority });
+    const proc = await CaptureProcess.start({ interfaces: opts.interfaces, filter: opts.filter ?? '', snaplen, bufferSize: opts.bufferSize ?? 256 << 20 });
     let writer: CaptureWriter | null = null;
     let xwriter: CaptureWriter | null = null;
     try {

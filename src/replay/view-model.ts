@@ -693,6 +693,11 @@ export interface OpenOptions {
   onDone?: (model: CaptureModel) => void;
   /** Name shown (default: the path, or `stdin`). */
   name?: string;
+  /**
+   * Indexing stops after the first slice until this resolves: the first screen is drawn (and
+   * the UI's modules loaded) without the rest of the file competing for the CPU.
+   */
+  startGate?: Promise<void>;
 }
 
 const SLICE = 128 * 1024;
@@ -737,6 +742,7 @@ export function openCaptureModel(path: string, opts: OpenOptions): CaptureModel 
   });
   const parser = new CaptureParser((p) => model.ingest(p), { name: model.name, onWarning: (m) => model.warn(m) });
   const slice = opts.sliceBytes ?? SLICE;
+  let gate = opts.startGate;
   const run = async (): Promise<void> => {
     if (stdin || gzip) {
       const src: Readable = stdin ? process.stdin : createReadStream(path, { highWaterMark: slice });
@@ -775,6 +781,10 @@ export function openCaptureModel(path: string, opts: OpenOptions): CaptureModel 
           model.bytesRead = pos;
           parser.commit(n);
           if (parser.stopped) break;
+          if (gate) {
+            await gate;
+            gate = undefined;
+          }
           await backgroundTurn(model);
         }
       } finally {
@@ -791,6 +801,10 @@ export function openCaptureModel(path: string, opts: OpenOptions): CaptureModel 
       const part = c.subarray(o, Math.min(c.length, o + slice));
       parser.push(part);
       model.bytesRead += part.length;
+      if (gate) {
+        await gate;
+        gate = undefined;
+      }
       await backgroundTurn(model);
     }
   }

@@ -13,6 +13,8 @@ const ALT_OFF = '\x1b[H\x1b[2J\x1b[?25h\x1b[?1049l';
 export interface RunViewerOptions {
   /** Frames per second at most (Ink `maxFps`). */
   maxFps?: number;
+  /** Called once the first frame has been drawn. */
+  onStarted?: () => void;
 }
 
 export async function runViewer(props: ViewerProps, opts: RunViewerOptions = {}): Promise<void> {
@@ -32,6 +34,7 @@ export async function runViewer(props: ViewerProps, opts: RunViewerOptions = {})
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
   const app = render(<Viewer {...props} />, { maxFps: opts.maxFps ?? 30, exitOnCtrlC: false, patchConsole: true });
+  if (opts.onStarted) setImmediate(opts.onStarted);
   try {
     await app.waitUntilExit();
   } finally {

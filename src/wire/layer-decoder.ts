@@ -85,6 +85,16 @@ export class PacketDecoder {
   l4Checksum: Verdict = Verdict.None;
   readonly problems = new Int32Array(MAX_PROBLEMS);
   problemCount = 0;
+  /**
+   * Lean mode (for consumers that read only the layers and the DNS message bounds, like the
+   * DNS64 pipeline): checksums are not verified (`ipChecksum`/`l4Checksum` stay None) and the
+   * first DNS message is not parsed (`dnsProblem` stays 0). Everything else is decoded the same.
+   */
+  lean = false;
+
+  constructor(opts?: { lean?: boolean }) {
+    this.lean = opts?.lean ?? false;
+  }
 
   private readonly onDnsMessage = (buf: Uint8Array, off: number, len: number): void => {
     if (this.dnsCount < MAX_DNS) {
@@ -191,7 +201,7 @@ export class PacketDecoder {
     this.dstOff = off + 16;
     this.proto = v.protocol();
     this.ttl = v.ttl();
-    this.ipChecksum = v.checksumOk() ? Verdict.Good : Verdict.Bad;
+    if (!this.lean) this.ipChecksum = v.checksumOk() ? Verdict.Good : Verdict.Bad;
     if (v.isFragment()) {
       this.isFragment = true;
       this.fragId = v.ident();
@@ -234,7 +244,7 @@ export class PacketDecoder {
     const off = this.l4Off;
     const cap = this.l4Captured;
     // Checksums are verifiable only over a whole, unfragmented upper-layer packet.
-    const whole = !this.isFragment && cap === this.l4Len && cap > 0;
+    const whole = !this.lean && !this.isFragment && cap === this.l4Len && cap > 0;
     let code: number;
     switch (proto) {
       case IpProto.TCP: {
@@ -269,12 +279,12 @@ export class PacketDecoder {
               this.problem(Problem.UdpZeroChecksumV6);
             } else this.l4Checksum = Verdict.Zero;
           } else this.l4Checksum = this.transportVerdict(bytes, IpProto.UDP, v6, cs);
-        } else if (cs === 0 && !v6) this.l4Checksum = Verdict.Zero;
+        } else if (cs === 0 && !v6 && !this.lean) this.l4Checksum = Verdict.Zero;
         if ((this.sport === DNS_PORT || this.dport === DNS_PORT) && !this.isFragment) {
           const dlen = Math.min(cap, ulen >= 8 ? ulen : cap) - 8;
           if (dlen >= 12) {
             this.onDnsMessage(bytes, off + 8, dlen);
-            this.dnsProblem = this.dns.reset(bytes, off + 8, dlen);
+            if (!this.lean) this.dnsProblem = this.dns.reset(bytes, off + 8, dlen);
           } else if (dlen > 0) this.problem(Problem.DnsShort);
         }
         return;
@@ -382,7 +392,7 @@ export class PacketDecoder {
     const key = flowKey(bytes, this.srcOff, this.dstOff, v6 ? 16 : 4, this.sport, this.dport);
     const code = this.dnsTcp.push(key, this.tcp.seq(), flags, bytes, payOff, payLen > 0 ? payLen : 0, this.onDnsMessage);
     if (code !== 0) this.problem(Problem.DnsTcpReassembly);
-    if (this.dnsCount > 0) this.dnsProblem = this.dns.reset(this.dnsBufs[0], this.dnsOffs[0], this.dnsLens[0]);
+    if (this.dnsCount > 0 && !this.lean) this.dnsProblem = this.dns.reset(this.dnsBufs[0], this.dnsOffs[0], this.dnsLens[0]);
   }
 }
 

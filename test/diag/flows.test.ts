@@ -55,6 +55,16 @@ describe('flow table', () => {
     expect(f.problem).toBe('4 full-size retransmissions, no Packet Too Big');
   });
 
+  it('the BIB and session tables as the engine built them (sessions: true)', async () => {
+    const r = await analyzeCapture(join(D, 'idle-timeout-ok.pcap'), rfc, { sessions: true });
+    expect(r.engine.bib).toBe(1);
+    expect(r.engine.sessions).toBe(1);
+    expect(r.engine.bibEntries![0]).toMatchObject({ protocol: 'tcp', port6: 49800, ipv4: 0xc0000202, isStatic: false });
+    expect(r.engine.sessionList![0]).toMatchObject({ protocol: 'tcp', v4: { dst: 0x345e4c0a, dport: 443 } });
+    const plain = await analyzeCapture(join(D, 'idle-timeout-ok.pcap'), rfc);
+    expect(plain.engine.sessionList).toBeUndefined();
+  });
+
   it('matches DNS queries to responses with latency', async () => {
     const r = await analyzeCapture(join(D, 'dns64-missing-ok.pcap'), rfc);
     expect(r.dns).toMatchObject({ queries: 2, responses: 2, answered: 2, unanswered: 0, medianLatencyMs: 2, aaaaResponses: 1, aaaaNodata: 0 });

@@ -43,6 +43,8 @@ describe.skipIf(!HAVE_TMUX)('view in tmux (a real terminal)', () => {
 
     // First screen: the header, the first packets, the status bar; on the alternate screen.
     let s = await waitFor((x) => x.includes('│ 1/48 │'), 'the first screen');
+    // The first screen may still say "indexing"; then the whole (small) file is in.
+    s = await waitFor((x) => x.includes('48 pkts │ 1/48 │'), 'indexing to finish');
     expect(s).toMatch(/No\. +Time +Source → Destination +Proto +Info/);
     expect(s).toMatch(/^ +1 +0\.000000 2600:1f14:abc:de00::10 → fd00:ec2::253 +DNS/m);
     expect(s).toMatch(/fixtures\/pcaps\/demo\.pcapng │ 48 pkts │ 1\/48 │ no filter │ nat64 64:ff9b::\/96 │ profile aws/);

@@ -20,7 +20,10 @@ export const externallyInitiated: RuleDef = {
         for (const r of [Reason.NoBibEntry, Reason.ExternallyInitiatedTcp, Reason.SimultaneousOpenExpired, Reason.AddressDependentFiltering]) {
           const e = ctx.drops.get(r);
           if (!e) continue;
-          const what = r === Reason.AddressDependentFiltering ? 'dropped by address-dependent filtering' : r === Reason.SimultaneousOpenExpired ? 'IPv4-initiated SYNs held 6 s and refused' : 'IPv4 packets to a pool4 transport address with no mapping';
+          const one = e.count === 1;
+          const what = r === Reason.AddressDependentFiltering ? `packet${one ? '' : 's'} dropped by address-dependent filtering`
+            : r === Reason.SimultaneousOpenExpired ? `IPv4-initiated SYN${one ? '' : 's'} held 6 s and refused`
+            : `IPv4 packet${one ? '' : 's'} to a pool4 transport address with no mapping`;
           parts.push(`${e.count} ${what} (${reasonId(r)}, ${packetList(e.packets)})`);
           pk.push(...e.packets);
         }

@@ -38,13 +38,15 @@ export const fragments: RuleDef = {
         const parts: string[] = [];
         const dropsTcp = ctx.config.policy.dropFragments.length > 0;
         if (tcpIcmpCount) parts.push(`${tcpIcmpCount} TCP/ICMP fragment${tcpIcmpCount > 1 ? 's' : ''} (${packetList(tcpIcmp)})${dropsTcp ? `, dropped by this profile (${ctx.config.profile}: ${ctx.config.policy.dropFragments.join(', ')} fragments)${policyDrops ? ` — ${policyDrops.count} dropped` : ''}` : ''}`);
+        const tcpPk: number[] = [];
         if (dnsFrag.length) {
           const tcpRetry = ctx.dns.overTcp > 0;
-          parts.push(`fragmented DNS answers (${packetList(dnsFrag)})${tcpRetry ? `, and ${ctx.dns.overTcp} DNS quer${ctx.dns.overTcp > 1 ? 'ies' : 'y'} retried over TCP` : ''}`);
+          if (tcpRetry) for (const ni of ctx.dns.names.values()) for (const n of ni.tcpPackets) if (tcpPk.length < 8) tcpPk.push(n);
+          parts.push(`fragmented DNS answers (${packetList(dnsFrag)})${tcpRetry ? `, and ${ctx.dns.overTcp} DNS quer${ctx.dns.overTcp > 1 ? 'ies' : 'y'} retried over TCP (${packetList(tcpPk)})` : ''}`);
         }
         if (zeroFrag.length) parts.push(`fragmented IPv4 UDP with checksum 0, which cannot be translated (${packetList(zeroFrag)})`);
         const sev = dropsTcp && tcpIcmpCount > 0 ? 'error' : zeroFrag.length ? 'error' : 'warning';
-        return [finding(fragments, ctx, null, [...tcpIcmp, ...dnsFrag, ...zeroFrag], `${parts.join('; ')}.`, sev)];
+        return [finding(fragments, ctx, null, [...tcpIcmp, ...dnsFrag, ...tcpPk, ...zeroFrag], `${parts.join('; ')}.`, sev)];
       },
     };
   },

@@ -21,6 +21,8 @@ export const idleTimeout: RuleDef = {
         const t = ctx.config.timeouts;
         const limit = f.proto === 6 ? ctx.config.policy.tcpIdleRst ?? t.tcpEstablished : f.proto === 17 ? t.udp : f.proto === 58 ? t.icmp : 0;
         if (limit <= 0 || f.maxGap <= limit || f.packets < 3) return;
+        // Only flows through the translator have its timeouts (not native IPv6, e.g. DNS to the resolver).
+        if (!f.v4Key && !f.hasV4 && !ctx.inNat64Prefix(f.addrB, 0)) return;
         if (f.proto === 6 && f.synAcks === 0 && f.state !== 7) return;
         total++;
         if (hit.length < 50) hit.push(f);

@@ -93,6 +93,8 @@ interface AEntry {
   ad: boolean;
   /** NXDOMAIN or NODATA for A. */
   negative: boolean;
+  /** Synthesized address texts, [prefix index * addrs.length + address index], filled as used. */
+  synth?: string[];
 }
 
 interface AliasEntry {
@@ -146,8 +148,24 @@ export class Dns64Engine {
   private readonly pending = new Map<string, PendingQuery>();
   private readonly buf16 = new Uint8Array(16);
   private readonly view = new DnsView();
+  /** Interned name keys by hash ({@link firstKey}); bounded like the names. */
+  private readonly keys = new Map<number, string>();
+  /** Whether the name {@link firstKey} last read had capitals. */
+  private upper = false;
   /** Name key -> hash of the A response last learned for it (skips re-decoding identical answers). */
   private readonly sigs = new Map<string, number>();
+  /**
+   * Whether AAAA answers of the common shapes are decided from the wire view
+   * ({@link fastAaaa}); off, every answer is decoded (the differential test compares both).
+   */
+  fastPath = true;
+  /** AAAA answers decided by the view-only path. */
+  fastHits = 0;
+  /**
+   * Whether results with action `rewrite` carry the {@link Dns64Result.message} to encode. Off
+   * (a run that writes no capture), `message` stays null and nothing is built for it.
+   */
+  buildMessages = true;
   /** Counters. */
   answered = 0;
   synthesized = 0;
@@ -214,8 +232,8 @@ export class Dns64Engine {
     if (len < 12 || (bytes[off + 2] & 0x80) === 0 || (bytes[off + 2] & 0x78) !== 0) return;
     const qt = firstQtype(bytes, off, len);
     if (qt !== DnsType.A) return;
-    const name = this.firstName(bytes, off, len);
-    if (name !== null && this.a.has(name.toLowerCase())) return;
+    const key = this.firstKey(bytes, off, len);
+    if (key !== null && this.a.has(key)) return;
     this.learn(decodeDns(bytes, off, len));
   }
 
@@ -238,11 +256,12 @@ export class Dns64Engine {
     }
     if (qt !== DnsType.AAAA && qt !== DnsType.PTR) return null;
     // Fast path for queries: the view, no materialised message (names of plain characters only).
-    const plain = this.firstName(bytes, off, len);
+    const fkey = this.firstKey(bytes, off, len);
+    const plain = fkey === null ? null : this.upper ? this.firstName(bytes, off, len) : fkey;
     if (!isResponse && plain !== null) {
       const v = this.view;
       if (v.reset(bytes, off, len) !== 0 || v.firstQuestionClass() !== 1) return null;
-      const key = plain.toLowerCase();
+      const key = fkey!;
       if (qt === DnsType.PTR && !key.endsWith('.ip6.arpa')) return null;
       this.addPending(`${clientPort}/${v.id()}/${key}/${qt}`, {
         n, name: plain, qtype: qt === DnsType.AAAA ? 'AAAA' : 'PTR', flags: v.flags(), doBit: v.ednsDo(),
@@ -250,12 +269,19 @@ export class Dns64Engine {
       });
       return null;
     }
+    if (isResponse && qt === DnsType.AAAA && plain !== null && this.fastPath) {
+      const r = this.fastAaaa(bytes, off, len, n, clientPort, tcp, plain, fkey!);
+      if (r) {
+        this.count(r);
+        return r;
+      }
+    }
     const msg = decodeDns(bytes, off, len);
     if (msg.questions.length !== 1 || msg.problems.some((p) => !p.includes('trailing'))) return null;
     const q = msg.questions[0];
     if (q.class !== 'IN') return null;
     const qname = q.name;
-    const key = plain !== null ? plain.toLowerCase() : nameKey(qname);
+    const key = fkey !== null ? fkey : nameKey(qname);
     if (qt === DnsType.PTR && !key.endsWith('.ip6.arpa')) {
       if (isResponse && key.endsWith('.in-addr.arpa')) this.learn(msg);
       return null;
@@ -276,6 +302,91 @@ export class Dns64Engine {
     return r;
   }
 
+  /**
+   * The view-only decision (no decoded message) for the two commonest AAAA answers: NODATA
+   * (no answer records, at most an SOA in the authority section) and native AAAA records owned
+   * by the question name (compressed pointer to it), with at most an OPT record besides, to a
+   * query seen earlier without DO; no TC, AD or CD; rcode NOERROR. It makes exactly the decision
+   * {@link decideAaaa} makes on the decoded message (test/xlat/dns64/fast-path.test.ts checks
+   * that on every AAAA answer of the fixtures and of a generated capture). Returns null, having
+   * changed nothing, for any other message: the full path then decides.
+   */
+  private fastAaaa(b: Uint8Array, off: number, len: number, n: number, clientPort: number, tcp: boolean, plain: string, key: string): Dns64Result | null {
+    if (plain.length === 0 || this.opts.synthAll) return null;
+    const v = this.view;
+    if (v.reset(b, off, len) !== 0 || v.warning() !== 0) return null;
+    const fl = v.flags();
+    if ((fl & 0x0230) !== 0 || v.rcode() !== 0 || v.firstQuestionClass() !== 1) return null; // TC, AD, CD
+    if (key === IPV4ONLY) return null;
+    const pkey = `${clientPort}/${v.id()}/${key}/${DnsType.AAAA}`;
+    const query = this.pending.get(pkey);
+    if (!query || query.doBit) return null;
+    const an = v.anCount();
+    const ns = v.nsCount();
+    const hasEdns = v.hasEdns();
+    if (v.arCount() !== (hasEdns ? 1 : 0) || (an > 0 && ns !== 0) || ns > 1) return null;
+    let pos = dnsWalkName(b, off, len, 12) + 4;
+    // Answers: AAAA, class IN, owner = the question name, none inside the exclusion set.
+    const ansStart = pos;
+    const exclude = this.behaviour.exclude ?? this.opts.exclude;
+    for (let i = 0; i < an; i++) {
+      const p = off + pos;
+      if (b[p] !== 0xc0 || b[p + 1] !== 12) return null;
+      if (((b[p + 2] << 8) | b[p + 3]) !== DnsType.AAAA || ((b[p + 4] << 8) | b[p + 5]) !== 1 || ((b[p + 10] << 8) | b[p + 11]) !== 16) return null;
+      for (let k = 0; k < 16; k++) this.buf16[k] = b[p + 12 + k];
+      for (const x of exclude) if (inPrefixAny(this.buf16, x)) return null;
+      pos += 28;
+    }
+    // Authority: one well-formed SOA, class IN (NODATA only).
+    let neg: number | null = null;
+    let negMin: number | null = null;
+    if (ns === 1) {
+      const e = dnsWalkName(b, off, len, pos);
+      if (e < 0 || ((b[off + e] << 8) | b[off + e + 1]) !== DnsType.SOA || ((b[off + e + 2] << 8) | b[off + e + 3]) !== 1) return null;
+      const ttl = u32(b, off + e + 4);
+      const rd = e + 10;
+      const end = rd + ((b[off + e + 8] << 8) | b[off + e + 9]);
+      if (rd >= end) return null;
+      const e1 = dnsWalkName(b, off, len, rd);
+      if (e1 < 0 || e1 >= end) return null;
+      const e2 = dnsWalkName(b, off, len, e1);
+      if (e2 < 0 || e2 + 20 !== end) return null;
+      const minimum = u32(b, off + e2 + 16);
+      const rule = this.behaviour.soaTtlRule;
+      negMin = Math.min(ttl, minimum);
+      neg = rule === 'ttl' ? ttl : rule === 'minimum' ? minimum : negMin;
+      pos = end;
+    }
+    // Additional: the OPT record alone, its options well-formed (decodeDns would flag them).
+    if (hasEdns) {
+      const o = v.ednsOffset();
+      const end = o + 10 + ((b[o + 8] << 8) | b[o + 9]);
+      let q = o + 10;
+      while (q < end) {
+        if (q + 4 > end || q + 4 + ((b[q + 2] << 8) | b[q + 3]) > end) return null;
+        q += 4 + ((b[q + 2] << 8) | b[q + 3]);
+      }
+    }
+    // Committed: the same result decideAaaa builds.
+    this.pending.delete(pkey);
+    const bh = this.behaviour;
+    let maxSize = tcp ? 65535 : query.udpSize;
+    if (!tcp && bh.udpCap && maxSize > bh.udpCap) maxSize = bh.udpCap;
+    const answers: Dns64Rr[] = [];
+    for (let i = 0, p = off + ansStart; i < an; i++, p += 28) answers.push({ name: plain, type: 'AAAA', ttl: u32(b, p + 6), data: ipv6ToString(b, p + 12) });
+    const resolver = an > 0 ? `NOERROR, ${an} AAAA` : negMin !== null ? `NOERROR, no answer (negative TTL ${negMin})` : 'NOERROR, no answer';
+    const result: Dns64Result = {
+      n, name: plain, qtype: 'AAAA', rcode: 0, flags: flagList(fl), answers, synthesized: false, reason: Dns64Reason.NoAData, detail: '',
+      resolver, action: 'keep', message: null, maxSize, tcp,
+    };
+    this.fastHits++;
+    if (an > 0) return this.keepIf(result, true, Dns64Reason.NativeAaaa, `native AAAA kept (${an} record${an > 1 ? 's' : ''})`);
+    const edns = hasEdns ? { udpSize: v.ednsUdpSize(), do: v.ednsDo() } : null;
+    const id = v.id();
+    return this.synthFromA(result, true, 0, false, () => ({ id, qname: plain, cd: false, flagsWord: fl, edns, additionals: [] }),
+      query, this.resolveA(plain), neg, false, 0, 0, [], false, false);
+  }
+
   private addPending(pkey: string, q: PendingQuery): void {
     if (this.pending.size >= MAX_PENDING) {
       const first = this.pending.keys().next().value as string;
@@ -289,16 +400,51 @@ export class Dns64Engine {
    * last time, nothing changed: no decoding (the common case of repeated lookups).
    */
   private learnA(bytes: Uint8Array, off: number, len: number): void {
-    const name = this.firstName(bytes, off, len);
-    if (name === null) return this.learn(decodeDns(bytes, off, len));
+    const key = this.firstKey(bytes, off, len);
+    if (key === null) return this.learn(decodeDns(bytes, off, len));
     const e = dnsWalkName(bytes, off, len, 12);
     let h = 0x811c9dc5 ^ bytes[off + 3] ^ (bytes[off + 2] << 8);
     for (let i = off + e + 4; i < off + len; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
     h >>>= 0;
-    const key = name.toLowerCase();
     if (this.sigs.get(key) === h) return;
     this.learn(decodeDns(bytes, off, len));
     if (this.sigs.size < MAX_SIGS || this.sigs.has(key)) this.sigs.set(key, h);
+  }
+
+  /**
+   * {@link firstName} lowercased (the table key), or null when it is not plain; the string comes
+   * from a small intern table (name hash -> key, checked byte for byte) when the name was seen
+   * before, so repeated names allocate nothing. Sets {@link upper} when the name had capitals.
+   */
+  private firstKey(bytes: Uint8Array, off: number, len: number): string | null {
+    let p = off + 12;
+    const end = off + len;
+    let h = 0x811c9dc5;
+    let upper = false;
+    for (;;) {
+      if (p >= end) return null;
+      const l = bytes[p];
+      if (l === 0) break;
+      if (l > 63 || p + 1 + l > end) return null;
+      h = Math.imul(h ^ 0x2e, 0x01000193);
+      for (let i = p + 1; i <= p + l; i++) {
+        let c = bytes[i];
+        if (c >= 0x41 && c <= 0x5a) {
+          c |= 0x20;
+          upper = true;
+        } else if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f)) return null;
+        h = Math.imul(h ^ c, 0x01000193);
+      }
+      p += l + 1;
+    }
+    this.upper = upper;
+    h &= 0x3fffffff; // a small integer: no boxed number as the map key
+    const known = this.keys.get(h);
+    if (known !== undefined && sameKey(bytes, off + 12, known)) return known;
+    let s = this.firstName(bytes, off, len)!;
+    if (upper) s = s.toLowerCase();
+    if (known === undefined && this.keys.size < MAX_SIGS) this.keys.set(h, s);
+    return s;
   }
 
   /**
@@ -510,61 +656,79 @@ export class Dns64Engine {
 
     // Synthesis from A data (§5.1.6).
     const res = this.resolveA(qname);
+    // TTL rule (§5.1.7): min(A TTL, negative TTL from the AAAA response's SOA), else min(A TTL, ttlWithoutSoa).
+    const neg = resp && !failedRcode ? negativeTtl(resp, bh.soaTtlRule) : null;
+    // The chain: from the resolver's AAAA response when it had one, else from the learned data.
+    const respChain = resp && !failedRcode ? resp.answers.filter((rr) => rr.type === 'CNAME' || rr.type === 'DNAME').map(rrOut) : [];
+    return this.synthFromA(result, resp !== null, resp ? resp.rcode : 0, resp ? resp.flags.includes('AD') : false, () => factsOf(resp, m),
+      query, res, neg, failedRcode, usable.length, excludedCount, respChain, doBit, cd);
+  }
+
+  /**
+   * The synthesis step of {@link decideAaaa} (RFC 6147 §5.1.6-§5.1.8), shared by the full path
+   * and the view-only path ({@link fastAaaa}): the resolver's answer is known only through the
+   * arguments (`hasResp`, its rcode and AD bit, the negative TTL its SOA gives, its alias chain).
+   */
+  private synthFromA(result: Dns64Result, hasResp: boolean, respRcode: number, respAd: boolean, facts: () => MsgFacts, query: PendingQuery | null,
+    res: { chain: Dns64Rr[]; end: string; entry: AEntry | null }, neg: number | null, failedRcode: boolean, usableCount: number, excludedCount: number,
+    respChain: Dns64Rr[], doBit: boolean, cd: boolean): Dns64Result {
+    const bh = this.behaviour;
     const entry = res.entry;
     if (!entry) {
-      if (resp) return this.keep(result, resp, Dns64Reason.NoAData, `no A data for ${res.end} in the capture or the zone file: the resolver's answer kept`);
+      if (hasResp) return this.keepIf(result, hasResp, Dns64Reason.NoAData, `no A data for ${res.end} in the capture or the zone file: the resolver's answer kept`);
       result.detail = `no response and no A data for ${res.end}: nothing to answer with`;
       result.reason = Dns64Reason.NoAData;
       return result;
     }
     if (entry.negative || entry.addrs.length === 0) {
-      if (resp) return this.keep(result, resp, Dns64Reason.NoA, `the A query for ${res.end} came back empty too: the AAAA response returned as is (RFC 6147 §5.1.6)`);
+      if (hasResp) return this.keepIf(result, hasResp, Dns64Reason.NoA, `the A query for ${res.end} came back empty too: the AAAA response returned as is (RFC 6147 §5.1.6)`);
       result.reason = Dns64Reason.NoA;
       result.detail = `no response, and the A query for ${res.end} came back empty`;
       return result;
     }
     let addrs = entry.addrs;
     const strict = this.opts.strictWellKnownPrefix && bh.strictWkp;
-    // TTL rule (§5.1.7): min(A TTL, negative TTL from the AAAA response's SOA), else min(A TTL, ttlWithoutSoa).
-    const neg = resp && !failedRcode ? negativeTtl(resp, bh.soaTtlRule) : null;
     const cap = neg ?? this.opts.ttlWithoutSoa;
     const ttl = bh.ttlRule === 'a-ttl' ? entry.ttl : Math.min(entry.ttl, cap);
     const answers: Dns64Rr[] = [];
-    // The chain: from the resolver's AAAA response when it had one, else from the learned data.
-    const respChain = resp && !failedRcode ? resp.answers.filter((rr) => rr.type === 'CNAME' || rr.type === 'DNAME').map(rrOut) : [];
     const chain = respChain.length ? respChain : res.chain;
     for (const c of chain) answers.push(c);
     let skipped = 0;
-    for (const p of this.opts.prefixes) {
+    const texts = (entry.synth ??= []);
+    const prefixes = this.opts.prefixes;
+    for (let pi = 0; pi < prefixes.length; pi++) {
+      const p = prefixes[pi];
       const wkp = p.len === 96 && inPrefix(p.bytes, 0, WKP);
-      for (const v of addrs) {
+      for (let ai = 0; ai < addrs.length; ai++) {
+        const v = addrs[ai];
         if (strict && wkp && !isGlobalIpv4(v)) {
           skipped++;
           continue;
         }
-        answers.push({ name: entry.name, type: 'AAAA', ttl, data: this.synth(p, v) });
+        const at = pi * addrs.length + ai;
+        answers.push({ name: entry.name, type: 'AAAA', ttl, data: texts[at] ??= this.synth(p, v) });
       }
     }
     if (answers.length === chain.length) {
-      if (resp) return this.keep(result, resp, Dns64Reason.NonGlobalA, `every A record of ${res.end} (${addrs.map(ipv4Text).join(', ')}) is non-global: not synthesized behind 64:ff9b::/96 (RFC 6052 §3.1)`);
+      if (hasResp) return this.keepIf(result, hasResp, Dns64Reason.NonGlobalA, `every A record of ${res.end} (${addrs.map(ipv4Text).join(', ')}) is non-global: not synthesized behind 64:ff9b::/96 (RFC 6052 §3.1)`);
       result.reason = Dns64Reason.NonGlobalA;
       result.detail = `every A record of ${res.end} is non-global: not synthesized behind 64:ff9b::/96 (RFC 6052 §3.1)`;
       return result;
     }
     addrs = entry.addrs;
     const reason = failedRcode ? Dns64Reason.SynthesizedRcode
-      : usable.length > 0 ? Dns64Reason.SynthesizedAll
+      : usableCount > 0 ? Dns64Reason.SynthesizedAll
         : excludedCount > 0 ? Dns64Reason.SynthesizedExcluded : Dns64Reason.Synthesized;
-    const why = failedRcode ? `the AAAA query failed with ${rcodeName(resp!.rcode)}, treated as empty (RFC 6147 §5.1.2)`
-      : usable.length > 0 ? 'synthAll is set'
+    const why = failedRcode ? `the AAAA query failed with ${rcodeName(respRcode)}, treated as empty (RFC 6147 §5.1.2)`
+      : usableCount > 0 ? 'synthAll is set'
         : excludedCount > 0 ? `every AAAA was inside the exclusion set (${(this.behaviour.exclude ?? this.opts.exclude).map(prefixText).join(', ')})`
-          : resp ? 'no AAAA' : 'no response captured';
+          : hasResp ? 'no AAAA' : 'no response captured';
     const ttlWhy = bh.ttlRule === 'a-ttl' ? `the A TTL ${entry.ttl}`
       : neg !== null ? `min(A ${entry.ttl}, negative TTL ${neg} from the SOA)` : `min(A ${entry.ttl}, ${this.opts.ttlWithoutSoa} without an SOA)`;
     const n4 = answers.length - chain.length;
     const detail = `${why}: synthesized ${n4} AAAA from ${addrs.length} A record${addrs.length > 1 ? 's' : ''} of ${entry.name} with TTL ${ttl} = ${ttlWhy}${skipped ? `, ${skipped} non-global skipped` : ''}`;
-    const adOk = bh.adRule(doBit, cd, resp ? resp.flags.includes('AD') : false, entry.ad);
-    return this.finishSynth(result, resp, m, answers, [], reason, detail, adOk, true, query);
+    const adOk = bh.adRule(doBit, cd, respAd, entry.ad);
+    return this.finishSynthFacts(result, facts(), answers, [], reason, detail, adOk, true, query);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -626,6 +790,13 @@ export class Dns64Engine {
     };
   }
 
+  private keepIf(r: Dns64Result, hasResp: boolean, reason: Dns64ReasonId, detail: string): Dns64Result {
+    r.reason = reason;
+    r.detail = detail;
+    r.action = hasResp ? 'keep' : 'none';
+    return r;
+  }
+
   private keep(r: Dns64Result, resp: DnsMessage | null, reason: Dns64ReasonId, detail: string): Dns64Result {
     r.reason = reason;
     r.detail = detail;
@@ -634,12 +805,16 @@ export class Dns64Engine {
   }
 
   private finishSynth(r: Dns64Result, resp: DnsMessage | null, m: DnsMessage, answers: Dns64Rr[], authorities: readonly DnsRr[], reason: Dns64ReasonId, detail: string, ad: boolean, synthesized: boolean, query: PendingQuery | null, keepSigs = false): Dns64Result {
-    const qflags = query ? query.flags : flagsWord(m);
+    return this.finishSynthFacts(r, factsOf(resp, m), answers, authorities, reason, detail, ad, synthesized, query, keepSigs);
+  }
+
+  private finishSynthFacts(r: Dns64Result, f: MsgFacts, answers: Dns64Rr[], authorities: readonly DnsRr[], reason: Dns64ReasonId, detail: string, ad: boolean, synthesized: boolean, query: PendingQuery | null, keepSigs = false): Dns64Result {
+    const qflags = query ? query.flags : f.flagsWord;
     const flags: string[] = ['QR'];
     if (qflags & 0x0100) flags.push('RD');
     flags.push('RA');
     if (ad) flags.push('AD');
-    if (qflags & 0x0010 || m.flags.includes('CD')) flags.push('CD');
+    if (qflags & 0x0010 || f.cd) flags.push('CD');
     const ans = keepSigs ? answers : answers.filter((a) => a.type !== 'RRSIG');
     r.rcode = 0;
     r.flags = flags;
@@ -648,17 +823,18 @@ export class Dns64Engine {
     r.reason = reason;
     r.detail = detail;
     r.action = 'rewrite';
-    const edns = resp?.edns ?? m.edns;
+    if (!this.buildMessages) return r;
+    const edns = f.edns;
     r.message = {
-      id: m.id,
+      id: f.id,
       qr: true,
       opcode: 0,
       rcode: 0,
       flags,
-      questions: [{ name: m.questions[0].name, type: r.qtype }],
+      questions: [{ name: f.qname, type: r.qtype }],
       answers: ans.map(rrIn),
       authorities: authorities.filter((a) => keepSigs || a.type !== 'RRSIG').map((a) => rrIn(rrOut(a))),
-      additionals: resp ? resp.additionals.filter((a) => a.type !== 'RRSIG' && a.type !== 'OPT').map((a) => rrIn(rrOut(a))) : [],
+      additionals: f.additionals.filter((a) => a.type !== 'RRSIG' && a.type !== 'OPT').map((a) => rrIn(rrOut(a))),
       edns: edns ? { udpSize: edns.udpSize, do: (query ? query.doBit : edns.do), version: 0 } : null,
     };
     return r;
@@ -683,8 +859,11 @@ export class Dns64Engine {
     }
   }
 
+  private readonly synthBuf = new Uint8Array(16);
+
   private synth(p: Prefix6, v4: number): string {
-    const out = new Uint8Array(16);
+    const out = this.synthBuf;
+    out.fill(0);
     embedIpv4(out, 0, p, v4);
     return ipv6ToString(out, 0);
   }
@@ -778,14 +957,66 @@ export function followChain(name: string, answers: readonly { name: string; type
  * `ttl` mode: the SOA RR's TTL alone (RFC 6147 §5.1.7 read literally); null without an SOA.
  */
 export function negativeTtl(msg: DnsMessage, rule: 'min' | 'ttl' | 'minimum' = 'min'): number | null {
-  const soa = msg.authorities.find((rr) => rr.type === 'SOA');
+  let soa: DnsRr | null = null;
+  for (const rr of msg.authorities) if (rr.type === 'SOA') { soa = rr; break; }
   if (!soa) return null;
-  const parts = soa.data.trim().split(/\s+/);
-  const minimum = Number(parts[parts.length - 1]);
+  const minimum = Number(lastField(soa.data));
   if (!Number.isFinite(minimum)) return soa.ttl;
   if (rule === 'ttl') return soa.ttl;
   if (rule === 'minimum') return minimum;
   return Math.min(soa.ttl, minimum);
+}
+
+/** The last whitespace-separated field of `s` (what `s.trim().split(/\s+/).pop()` gives). */
+function lastField(s: string): string {
+  let e = s.length;
+  while (e > 0 && isSpace(s.charCodeAt(e - 1))) e--;
+  let b = e;
+  while (b > 0 && !isSpace(s.charCodeAt(b - 1))) b--;
+  return s.slice(b, e);
+}
+
+function isSpace(c: number): boolean {
+  // The characters /\s/ matches.
+  return (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
+    || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** What {@link Dns64Engine.finishSynthFacts} reads of the message it answers. */
+interface MsgFacts {
+  id: number;
+  /** The question name as the message has it. */
+  qname: string;
+  /** CD in the message's flags; the flags word (used without a pending query). */
+  cd: boolean;
+  flagsWord: number;
+  edns: { udpSize: number; do: boolean } | null;
+  /** The response's additional records (none without a response). */
+  additionals: readonly DnsRr[];
+}
+
+function factsOf(resp: DnsMessage | null, m: DnsMessage): MsgFacts {
+  return { id: m.id, qname: m.questions[0].name, cd: m.flags.includes('CD'), flagsWord: flagsWord(m), edns: resp?.edns ?? m.edns, additionals: resp ? resp.additionals : [] };
+}
+
+/** Whether the plain name at bytes[p..] (labels checked by the caller) lowercased is `key`. */
+function sameKey(bytes: Uint8Array, p: number, key: string): boolean {
+  let k = 0;
+  for (;;) {
+    const l = bytes[p];
+    if (l === 0) return k === key.length;
+    if (k > 0 && key.charCodeAt(k++) !== 0x2e) return false;
+    for (let i = p + 1; i <= p + l; i++) {
+      let c = bytes[i];
+      if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+      if (key.charCodeAt(k++) !== c) return false;
+    }
+    p += l + 1;
+  }
+}
+
+function u32(b: Uint8Array, o: number): number {
+  return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
 }
 
 function flagsWord(m: DnsMessage): number {
