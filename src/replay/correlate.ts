@@ -740,6 +740,8 @@ export class Correlator {
     } else if (l.proto === 1 && q + 8 <= l.end && (b[q] === 0 || b[q] === 8)) {
       proto = Proto.Icmp;
       portOff = q + 4;
+    } else if (l.proto === 1 && (b[q] === 3 || b[q] === 11 || b[q] === 12)) {
+      return this.rewriteErrorToEngine(b, off, len, q, l.end, dst);
     } else return 0;
     const real = bindingKey(proto, dst, rd16(b, portOff));
     this.lastReal = real;
@@ -770,6 +772,82 @@ export class Correlator {
       if (proto !== Proto.Icmp) lc = update16(update16(lc, oldHi, nHi), oldLo, nLo);
       if (proto === Proto.Udp && lc === 0) lc = 0xffff;
       s[csOff] = lc >> 8; s[csOff + 1] = lc & 0xff;
+    }
+    return 1;
+  }
+
+  /**
+   * An ICMPv4 error to a pool4 address about a packet that left through a binding the real
+   * translator chose (X,x4 -> Y,y quoted): rewritten to the engine's binding (the outer
+   * destination, the quoted source address and port or ICMP identifier; the outer IP header, the
+   * quoted IP header, the quoted transport checksum and the ICMP checksum updated), so that the
+   * engine finds the session and its translation pairs with the captured ICMPv6 error.
+   */
+  private rewriteErrorToEngine(b: Uint8Array, off: number, len: number, q: number, end: number, dst: number): number {
+    const iq = q + 8;
+    if (iq + 20 > end || b[iq] >> 4 !== 4) return 0;
+    const ihl = (b[iq] & 0x0f) * 4;
+    const iproto = b[iq + 9];
+    const iu = iq + ihl;
+    let proto: number;
+    let portOff: number;
+    if ((iproto === 6 || iproto === 17) && iu + 2 <= end) {
+      proto = iproto === 6 ? Proto.Tcp : Proto.Udp;
+      portOff = iu;
+    } else if (iproto === 1 && iu + 6 <= end && (b[iu] === 8 || b[iu] === 0)) {
+      proto = Proto.Icmp;
+      portOff = iu + 4;
+    } else return 0;
+    const isrc = rd32(b, iq + 12);
+    const real = bindingKey(proto, isrc, rd16(b, portOff));
+    this.lastReal = real;
+    if (this.realToEngine.size === 0) return -1;
+    const eng = this.realToEngine.get(real);
+    if (eng === undefined) return -1;
+    if (eng === real) return 0;
+    const s = this.scratch;
+    s.set(b.subarray(off, off + len), 0);
+    const o = (x: number) => x - off;
+    const newAddr = Math.floor(eng / 65536) % 4294967296;
+    const newPort = eng % 65536;
+    const nHi = newAddr >>> 16;
+    const nLo = newAddr & 0xffff;
+    // Outer destination: the pool4 address the error was sent to (the binding's, X).
+    if (dst === isrc) {
+      const oHi = rd16(s, 16);
+      const oLo = rd16(s, 18);
+      s[16] = nHi >> 8; s[17] = nHi & 0xff; s[18] = nLo >> 8; s[19] = nLo & 0xff;
+      const c = update16(update16(rd16(s, 10), oHi, nHi), oLo, nLo);
+      s[10] = c >> 8; s[11] = c & 0xff;
+    }
+    // Inside the ICMP message every changed word also updates the ICMP checksum.
+    const icmpCs = o(q) + 2;
+    const put = (at: number, v: number): void => {
+      const old = rd16(s, at);
+      s[at] = v >> 8; s[at + 1] = v & 0xff;
+      const c = update16(rd16(s, icmpCs), old, v);
+      s[icmpCs] = c >> 8; s[icmpCs + 1] = c & 0xff;
+    };
+    const iqo = o(iq);
+    const oHi = rd16(s, iqo + 12);
+    const oLo = rd16(s, iqo + 14);
+    put(iqo + 12, nHi);
+    put(iqo + 14, nLo);
+    put(iqo + 10, update16(update16(rd16(s, iqo + 10), oHi, nHi), oLo, nLo));
+    const po = o(portOff);
+    const oldPort = rd16(s, po);
+    put(po, newPort);
+    // The quoted transport checksum, when the quote holds it (UDP 0 stays 0).
+    const iuo = o(iu);
+    const cs = proto === Proto.Tcp ? iuo + 16 : proto === Proto.Udp ? iuo + 6 : iuo + 2;
+    if (cs + 2 <= o(end)) {
+      let lc = rd16(s, cs);
+      if (!(proto === Proto.Udp && lc === 0)) {
+        lc = update16(lc, oldPort, newPort);
+        if (proto !== Proto.Icmp) lc = update16(update16(lc, oHi, nHi), oLo, nLo);
+        if (proto === Proto.Udp && lc === 0) lc = 0xffff;
+        put(cs, lc);
+      }
     }
     return 1;
   }

@@ -183,6 +183,27 @@ describe('Correlator, stateful NAT64', () => {
     expect(summary.learntBindings).toBe(20);
   });
 
+  it('ICMPv4 errors about packets that left through the real translator\'s ports are paired too (quoted binding rewritten)', () => {
+    const real = loadConfig({ profile: 'jool', flags: { prefix: '2001:db8:64::/96', pool4: ['192.0.2.1#61001-65535'] } });
+    const ours = loadConfig({ flags: { prefix: '2001:db8:64::/96', pool4: ['192.0.2.1#1024-65535'] } });
+    const first = simulate(real, traffic());
+    // Each server answers its UDP query with ICMPv4 port unreachable (3/3) quoting the query as it
+    // arrived, and its echo request with an echo reply (so both kinds of binding are learnt).
+    const replies: Pkt[] = first.v4.map((p) => {
+      const b = p.b;
+      const src = `${b[16]}.${b[17]}.${b[18]}.${b[19]}`;
+      if (b[9] === 17) return { side: 'v4' as Side, t: p.t + 0.02, b: buildIp({ ip: { v: 4, src, dst: '192.0.2.1', ttl: 50 }, l4: { icmp4: { type: 3, code: 3, rest: 0 } }, payload: b.slice(0, 28 + 8) }) };
+      const id = (b[24] << 8) | b[25];
+      return { side: 'v4' as Side, t: p.t + 0.02, b: buildIp({ ip: { v: 4, src, dst: '192.0.2.1', ttl: 50 }, l4: { icmp4: { type: 0, code: 0, rest: (id << 16) | 1 } }, payload: b.slice(28) }) };
+    });
+    const sides = simulate(real, [...traffic(), ...replies].sort((a, b) => a.t - b.t));
+    // The real translator turned the ten errors into ICMPv6 destination unreachable (1/4).
+    expect(sides.v6.filter((p) => p.b[6] === 58 && p.b[40] === 1 && p.b[41] === 4)).toHaveLength(10);
+    const { events, summary } = correlate(ours, sides);
+    expect(events).toEqual([]);
+    expect([summary.correct, summary.wrong, summary.missing, summary.unexpected]).toEqual([40, 0, 0, 0]);
+  });
+
   it('clock skew larger than the round trip: replies stamped before the request wait for their binding', () => {
     const real = loadConfig({ profile: 'jool', flags: { prefix: '2001:db8:64::/96', pool4: ['192.0.2.1#61001-65535'] } });
     const ours = loadConfig({ flags: { prefix: '2001:db8:64::/96', pool4: ['192.0.2.1#1024-65535'] } });
