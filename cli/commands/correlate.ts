@@ -12,6 +12,9 @@ import { inputPath, warn } from '../capture.js';
 import { LineOutput } from '../output.js';
 import { UsageError, setFound } from '../errors.js';
 import { configToJson } from '../../src/xlat/config.js';
+import { PacketDecoder } from '../../src/wire/layer-decoder.js';
+import { PacketFacts } from '../../src/filter/index.js';
+import { compileFilterArg } from '../filter-option.js';
 
 export interface CorrelateArgs extends EngineOptionArgs {
   v6: string;
@@ -21,6 +24,7 @@ export interface CorrelateArgs extends EngineOptionArgs {
   ignore?: string;
   json: boolean;
   all: boolean;
+  filter?: string;
 }
 
 export const command = 'correlate <v6> <v4>';
@@ -35,6 +39,7 @@ export function builder(y: Argv): Argv<CorrelateArgs> {
     .option('ignore', { type: 'string', requiresArg: true, describe: 'fields not to compare, comma-separated: ipv4.id,ipv6.flow, a layer (inner), a glob (*.checksum)' })
     .option('json', { type: 'boolean', default: false, describe: 'NDJSON: one object per event, then {"type":"summary",...}' })
     .option('all', { type: 'boolean', default: false, describe: 'also report every correct pair and every packet the engine drops too' })
+    .option('filter', { alias: 'Y', type: 'string', requiresArg: true, describe: 'report only the events whose packets match a display filter (every packet is still correlated), e.g. \'udp and dport == 53\'' })
     .example('$0 correlate inside.pcap outside.pcap --profile tayga --eam 2001:db8:6::10=192.0.2.10', 'a TAYGA box captured on its two interfaces')
     .example('$0 correlate v6.pcapng v4.pcapng --pool4 198.51.100.1#1024-65535 --json', 'a stateful NAT64, machine-readable') as unknown as Argv<CorrelateArgs>;
 }
@@ -92,9 +97,26 @@ export async function handler(argv: ArgumentsCamelCase<CorrelateArgs>): Promise<
   const config = resolveEngineConfig(argv);
   const out = new LineOutput();
   const ignore = argv.ignore ? argv.ignore.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  // --filter: every packet is still correlated (the pairing needs them all); an event is reported,
+  // and counts for the exit code, when the filter matches one of its packets as captured.
+  const filter = compileFilterArg(argv.filter, { outcome: false, findings: false, command: 'correlate (the filter reads the captured packets)' });
+  const dec = filter ? new PacketDecoder() : null;
+  const facts = new PacketFacts();
+  const chosen = [new MatchSet(), new MatchSet()];
+  const picked = (r: PacketRef): boolean => chosen[r.side === 'v6' ? 0 : 1].has(r.n);
+  const selects = (e: CorrelateEvent): boolean => {
+    if (!filter) return true;
+    if (e.kind === 'unexpected') return picked(e.output);
+    if (e.kind === 'correct' || e.kind === 'wrong') return picked(e.input) || picked(e.output);
+    return picked(e.input);
+  };
   let bad = 0;
+  let problems = 0;
   const c = new Correlator({ config, window: argv.window, ignore, allEvents: argv.all }, (e) => {
-    if (e.kind === 'wrong' || e.kind === 'missing' || e.kind === 'unexpected') bad++;
+    const problem = e.kind === 'wrong' || e.kind === 'missing' || e.kind === 'unexpected';
+    if (problem) problems++;
+    if (!selects(e)) return;
+    if (problem) bad++;
     if (argv.json) out.line(JSON.stringify({ type: e.kind, ...e, kind: undefined }));
     else out.line(eventLine(e));
   });
@@ -104,6 +126,10 @@ export async function handler(argv: ArgumentsCamelCase<CorrelateArgs>): Promise<
   const names = [v6 === '-' ? 'stdin' : v6, v4 === '-' ? 'stdin' : v4];
   const summaries = await mergeCaptures(v6, v4, (i, p) => {
     const n = ++counts[i];
+    if (filter && dec) {
+      dec.decode(p.data, p.offset, p.caplen, p.linkType);
+      if (filter.matchesPacket(facts.fill(p, dec))) chosen[i].add(n);
+    }
     const l = loc[i];
     const v = l.locate(p.data, p.offset, p.caplen, p.linkType);
     if (v === 0) {
@@ -128,11 +154,35 @@ export async function handler(argv: ArgumentsCamelCase<CorrelateArgs>): Promise<
     }
   }
   const s = c.finish();
+  const sel = filter ? { filter: filter.text, selectedPackets: { v6: chosen[0].size, v4: chosen[1].size }, problemsSelected: bad } : {};
   if (argv.json) {
-    out.line(JSON.stringify({ type: 'summary', v6, v4, window: argv.window, offset: argv.offset, config: configToJson(config), ...s }));
+    out.line(JSON.stringify({ type: 'summary', v6, v4, window: argv.window, offset: argv.offset, config: configToJson(config), ...s, ...sel }));
   } else {
     for (const l of summaryLines(s)) out.line(l);
+    if (filter) out.line(`  filter ${filter.text}: ${chosen[0].size} IPv6-side and ${chosen[1].size} IPv4-side packets match; ${bad} of the ${problems} problems concern them (only those were reported, and only they set the exit code)`);
   }
   await out.end();
   if (bad) setFound();
+}
+
+/** Packet numbers (1-based, increasing) in a growable bitset: one bit per packet. */
+class MatchSet {
+  private bits = new Uint8Array(1024);
+  size = 0;
+  add(n: number): void {
+    const i = n >> 3;
+    if (i >= this.bits.length) {
+      let len = this.bits.length;
+      while (len <= i) len *= 2;
+      const b = new Uint8Array(len);
+      b.set(this.bits);
+      this.bits = b;
+    }
+    if (!(this.bits[i] & (1 << (n & 7)))) this.size++;
+    this.bits[i] |= 1 << (n & 7);
+  }
+  has(n: number): boolean {
+    const i = n >> 3;
+    return i < this.bits.length && (this.bits[i] & (1 << (n & 7))) !== 0;
+  }
 }

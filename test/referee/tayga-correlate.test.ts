@@ -145,5 +145,25 @@ describe.skipIf(UNAVAILABLE !== null)('correlate against TAYGA (Debian tayga in 
     const n = Number(/^missing {4}v6 #(\d+)/m.exec(out)![1]);
     const inp = ipOf(v6[n - 1]);
     expect((inp[40] << 8) | inp[41]).toBe((ipOf(lost)[20] << 8) | ipOf(lost)[21]);
+    // --filter: every packet is still correlated, but only the events whose packets match are
+    // reported and set the exit code. The lost datagram's flow: only its "missing".
+    const lostPort = (ipOf(lost)[20] << 8) | ipOf(lost)[21];
+    const f = runCli(['correlate', run!.v6Pcap!, faulty, '--config', cfgPath, '--filter', `udp and sport == ${lostPort}`]);
+    expect(f.status, f.stderr).toBe(1);
+    expect(f.stdout).toMatch(/^missing {4}v6 #\d+: no translation came out \(lost\)/m);
+    expect(f.stdout).not.toMatch(/^(wrong|unexpected) /m);
+    expect(f.stdout).toMatch(/^ {2}\d+ correct, 1 wrong, 1 never translated, 1 from nowhere$/m);
+    expect(f.stdout).toMatch(/^ {2}filter udp and sport == \d+: 1 IPv6-side and 0 IPv4-side packets match; 1 of the 3 problems concern them/m);
+    // A filter that none of the faults' packets match: nothing reported, exit 0.
+    const g = runCli(['correlate', run!.v6Pcap!, faulty, '--config', cfgPath, '--filter', 'icmp or icmpv6', '--json']);
+    expect(g.status, g.stderr).toBe(0);
+    const gl = g.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(gl).toHaveLength(1);
+    expect(gl[0]).toMatchObject({ type: 'summary', wrong: 1, missing: 1, unexpected: 1, problemsSelected: 0, filter: 'icmp or icmpv6' });
+    expect(gl[0].selectedPackets.v6).toBeGreaterThan(0);
+    // An invalid filter is exit 2 naming the column.
+    const h = runCli(['correlate', run!.v6Pcap!, faulty, '--config', cfgPath, '--filter', 'udp and']);
+    expect(h.status).toBe(2);
+    expect(h.stderr).toMatch(/^nat64scope: invalid filter: .* at column \d+/);
   });
 });
