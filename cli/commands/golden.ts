@@ -10,6 +10,7 @@ import { engineOptions, resolveEngineConfig, type EngineOptionArgs } from '../en
 import { inputPath } from '../capture.js';
 import { LineOutput } from '../output.js';
 import { UsageError, setFound } from '../errors.js';
+import { compileFilterArg } from '../filter-option.js';
 
 export interface GoldenArgs extends EngineOptionArgs {
   captures?: string[];
@@ -17,6 +18,7 @@ export interface GoldenArgs extends EngineOptionArgs {
   check?: string;
   force: boolean;
   json: boolean;
+  filter?: string;
 }
 
 export const command = 'golden [captures..]';
@@ -33,6 +35,7 @@ export function builder(y: Argv): Argv<GoldenArgs> {
     .option('check', { type: 'string', requiresArg: true, describe: 're-run every case of DIR/manifest.json and compare; exit 1 on any difference' })
     .option('force', { type: 'boolean', default: false, describe: 'replace existing outputs in --out' })
     .option('json', { type: 'boolean', default: false, describe: '--check: one JSON object per case, then a summary' })
+    .option('filter', { alias: 'Y', type: 'string', requiresArg: true, describe: 'write only what the engine emits for input packets matching a display filter (as translate --filter); recorded in the manifest, so --check re-runs it' })
     .example('$0 golden tests/pcaps/*.pcapng --config nat64.json --out tests/golden', 'write the expected captures and the manifest')
     .example('$0 golden --check tests/golden', 'in CI: fails with the fields that changed') as unknown as Argv<GoldenArgs>;
 }
@@ -46,7 +49,7 @@ export async function handler(argv: ArgumentsCamelCase<GoldenArgs>): Promise<voi
   const captures = (argv.captures ?? []).map(inputPath);
   const out = new LineOutput();
   if (argv.check !== undefined) {
-    if (captures.length || argv.out !== undefined) throw new UsageError('--check DIR takes no captures and no --out (it re-runs the cases of DIR/manifest.json)');
+    if (captures.length || argv.out !== undefined || argv.filter !== undefined) throw new UsageError('--check DIR takes no captures, --out or --filter (it re-runs the cases of DIR/manifest.json as they were written)');
     const results = await checkGolden(argv.check, { version: version() });
     const bad = results.filter((r) => !r.ok).length;
     for (const r of results) {
@@ -64,8 +67,10 @@ export async function handler(argv: ArgumentsCamelCase<GoldenArgs>): Promise<voi
   if (argv.out === undefined) throw new UsageError('golden needs --out DIR: where to write the expected captures and manifest.json');
   if (captures.includes('-')) throw new UsageError('golden reads files, not stdin: the manifest records each input\'s path and sha256');
   const config = resolveEngineConfig(argv);
+  // Checked before anything is written: an invalid filter is exit 2 naming the column.
+  const filter = compileFilterArg(argv.filter, { findings: false, command: 'golden (it runs no analysis)' });
   await mkdir(argv.out, { recursive: true });
-  const m = await writeGolden(captures.map((c) => ({ name: caseName(c), input: c, config })), argv.out, { version: version(), force: argv.force });
+  const m = await writeGolden(captures.map((c) => ({ name: caseName(c), input: c, config, ...(filter ? { filter: filter.text } : {}) })), argv.out, { version: version(), force: argv.force });
   for (const c of m.cases) {
     const drops = Object.entries(c.summary.drops).map(([k, v]) => `${v} ${k}`).join(', ');
     process.stderr.write(`golden: ${c.name}: ${c.summary.packetsIn} packets in, ${c.summary.packetsOut} out${c.summary.dropped ? `; ${c.summary.dropped} dropped: ${drops}` : ''}\n`);

@@ -19,6 +19,8 @@ import { mkdtemp, readFile, rm, writeFile, stat, rename, unlink } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { translateCapture } from './translate.js';
+import { filterSelector } from './filter-select.js';
+import { compileFilter } from '../filter/index.js';
 import { diffCaptures } from './diff.js';
 import { formatDiff } from './fields.js';
 import { reasonId } from '../diag/reasons.js';
@@ -40,6 +42,8 @@ export interface GoldenCaseManifest {
   input: GoldenFile & { packets: number };
   /** The full effective configuration (configToJson): loadConfig({configJson}) rebuilds it. */
   config: ConfigJson;
+  /** `golden --filter`: the display filter the case was written with (absent: none). */
+  filter?: string;
   expected: GoldenFile & { packets: number };
   explain: GoldenFile & { records: number };
   summary: {
@@ -69,6 +73,11 @@ export interface GoldenCaseSpec {
   /** The input capture (a path; not stdin). */
   input: string;
   config: EngineConfig;
+  /**
+   * A display filter (SPEC §6) as `translate --filter` applies it: every packet goes through the
+   * engine, what it emitted for matching input packets is written (and only their drop records).
+   */
+  filter?: string;
 }
 
 /** The stem a capture path gives a case: `captures/ping.pcap.gz` -> `ping`. */
@@ -104,15 +113,17 @@ async function fileEntry(dir: string, path: string): Promise<GoldenFile> {
 export async function runGoldenCase(spec: GoldenCaseSpec, dir: string, opts: { force?: boolean } = {}): Promise<GoldenCaseManifest> {
   const expected = join(dir, `${spec.name}.expected.pcapng`);
   const explain = join(dir, `${spec.name}.explain.ndjson`);
-  const s = await translateCapture({ input: spec.input, output: expected, explain, config: spec.config, force: opts.force ?? false, blocking: true });
+  const select = spec.filter !== undefined ? filterSelector(compileFilter(spec.filter, { findings: false, command: 'golden (it runs no analysis)' }), false) : null;
+  const s = await translateCapture({ input: spec.input, output: expected, explain, config: spec.config, force: opts.force ?? false, blocking: true, select });
   const drops: Record<string, number> = {};
   for (const [r, c] of [...s.drops.entries()].map(([r, c]) => [reasonId(r), c] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1))) drops[r] = c;
   return {
     name: spec.name,
     input: { ...(await fileEntry(dir, resolve(spec.input))), packets: s.packetsIn },
     config: configToJson(spec.config),
-    expected: { ...(await fileEntry(dir, expected)), packets: s.packetsOut },
-    explain: { ...(await fileEntry(dir, explain)), records: s.packetsIn },
+    ...(spec.filter !== undefined ? { filter: spec.filter } : {}),
+    expected: { ...(await fileEntry(dir, expected)), packets: select ? s.written ?? 0 : s.packetsOut },
+    explain: { ...(await fileEntry(dir, explain)), records: select ? s.selected ?? 0 : s.packetsIn },
     summary: {
       packetsIn: s.packetsIn, packetsOut: s.packetsOut, translated: s.translated, hairpinned: s.hairpinned,
       generated: s.icmpErrors + s.deferred, reconstructed: s.reconstructed, dropped: s.dropped, drops,
@@ -279,7 +290,7 @@ export async function checkGolden(dir: string, opts: { version: string; only?: s
         r.differences.push(`config: ${(e as Error).message}`);
         continue;
       }
-      const fresh = await runGoldenCase({ name: c.name, input, config }, tmp, { force: true });
+      const fresh = await runGoldenCase({ name: c.name, input, config, ...(c.filter !== undefined ? { filter: c.filter } : {}) }, tmp, { force: true });
       const expectedPath = join(dir, c.expected.path);
       const explainPath = join(dir, c.explain.path);
       const [eh, xh] = await Promise.all([sha256File(expectedPath).catch(() => null), sha256File(explainPath).catch(() => null)]);

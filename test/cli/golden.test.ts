@@ -87,6 +87,33 @@ describe('nat64scope golden', () => {
     expect(lines.at(-2)).toBe(`golden --check ${t}: 2 cases, 0 ok, 2 differ`);
   });
 
+  it('--filter: as translate --filter writes it, recorded in the manifest, re-run by --check', () => {
+    const out = join(dir, 'f');
+    const demo = 'fixtures/pcaps/demo.pcapng';
+    const r = runCli(['golden', demo, '--profile', 'aws', '--filter', 'udp', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const ref = join(dir, 'demo-udp.pcapng');
+    const t = runCli(['translate', demo, '--profile', 'aws', '--filter', 'udp', '-w', ref, '--json']);
+    expect(t.status, t.stderr).toBe(0);
+    const ts = JSON.parse(t.stdout);
+    // The same bytes as translate --filter, and the manifest says which filter made them.
+    expect(readFileSync(join(out, 'demo.expected.pcapng')).equals(readFileSync(ref))).toBe(true);
+    const c = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).cases[0];
+    expect(c.filter).toBe('udp');
+    expect(c.expected.packets).toBe(ts.written);
+    expect(c.explain.records).toBe(ts.selected);
+    expect(ts.selected).toBeGreaterThan(0);
+    expect(ts.selected).toBeLessThan(ts.packetsIn);
+    expect(readFileSync(join(out, 'demo.explain.ndjson'), 'utf8').trim().split('\n')).toHaveLength(ts.selected);
+    const ok = runCli(['golden', '--check', out]);
+    expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^ok {6}demo$/m);
+    expect(runCli(['golden', '--check', out, '--filter', 'tcp']).status).toBe(2);
+    const bad = runCli(['golden', demo, '--filter', 'udp and', '--out', join(dir, 'g')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^nat64scope: invalid filter: .* at column \d+/);
+  });
+
   it('errors: no manifest (exit 3), bad usage (exit 2), one line each', () => {
     const r = runCli(['golden', '--check', join(dir, 'nothing-here')]);
     expect(r.status).toBe(3);
