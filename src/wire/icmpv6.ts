@@ -70,24 +70,31 @@ export class Icmpv6View {
     let p = this.off + RA.OPTIONS;
     const end = this.off + this.len;
     if (p > end) return Problem.IcmpTruncated;
+    // RFC 8781 §4: a PREF64 option of another length, or with a PLC not listed, is ignored (the
+    // rest of the RA still counts): reported as a problem, the scan goes on to the next option.
+    let problem: number = Problem.None;
     while (p + 2 <= end) {
       const ot = b[p];
       const ol = b[p + 1] * 8;
       if (ol === 0 || p + ol > end) return Problem.NdpBadOption;
       if (ot === NdOption.PREF64) {
-        if (ol !== 16) return Problem.Pref64BadLength;
-        const w = (b[p + 2] << 8) | b[p + 3];
-        const plc = w & 7;
-        if (this.pref64Count === 0) {
-          this.pref64Off = p + 4;
-          this.pref64Len = plc < PLC_TO_LEN.length ? PLC_TO_LEN[plc] : 0;
-          this.pref64Lifetime = (w >> 3) * 8;
+        if (ol !== 16) problem = Problem.Pref64BadLength;
+        else {
+          const w = (b[p + 2] << 8) | b[p + 3];
+          const plc = w & 7;
+          if (plc < PLC_TO_LEN.length) {
+            if (this.pref64Count === 0) {
+              this.pref64Off = p + 4;
+              this.pref64Len = PLC_TO_LEN[plc];
+              this.pref64Lifetime = (w >> 3) * 8;
+            }
+            this.pref64Count++;
+          }
         }
-        this.pref64Count++;
       }
       p += ol;
     }
-    return Problem.None;
+    return problem;
   }
 
   type(): number { return this.bytes[this.off]; }

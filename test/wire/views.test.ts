@@ -261,4 +261,16 @@ describe('ICMPv4 / ICMPv6', () => {
     ra[17] = 3;
     expect(v.reset(ra, 0, ra.length)).toBe(Problem.NdpBadOption);
   });
+  it('RA: a PREF64 option of a bad length or an unlisted PLC is ignored, the next one read (RFC 8781 §4)', () => {
+    // Options: PREF64 of 24 bytes (bad length), PREF64 with PLC 7 (unlisted), PREF64 /96 (valid).
+    const ra = new Uint8Array(16 + 24 + 16 + 16);
+    emitIcmpv6(ra, 0, 134, 0, (64 << 24) | 1800);
+    ra[16] = 38; ra[17] = 3; // type PREF64, length 3 (24 bytes)
+    emitPref64Option(ra, 40, ip6('2001:db8:1::'), 48, 600);
+    ra[43] = (ra[43] & 0xf8) | 7; // PLC 7: not listed
+    emitPref64Option(ra, 56, ip6('64:ff9b::'), 96, 1200);
+    const v = new Icmpv6View();
+    expect(v.reset(ra, 0, ra.length)).toBe(Problem.Pref64BadLength); // reported, not fatal
+    expect([v.pref64Count, v.pref64Len, v.pref64Lifetime, v.pref64Off]).toEqual([1, 96, 1200, 60]);
+  });
 });
