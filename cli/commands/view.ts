@@ -61,6 +61,10 @@ export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void>
   // Ink and React load only here: other commands do not pay for them. React's production build
   // (picked when it loads) renders several times faster than its development build.
   process.env.NODE_ENV ??= 'production';
+  // Ink draws only a last frame when it believes it runs in CI (is-in-ci reads CI and
+  // CONTINUOUS_INTEGRATION when Ink loads). Here stdin and stdout are a terminal: someone (or a
+  // test in tmux) is looking at it, so the viewer stays interactive whatever CI says.
+  for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) if (k in process.env) process.env[k] = 'false';
   const startFindings = (): void => {
     loadFindings(input, config, aws).then(
       (f) => model.setFindings(f.findings, f.available ? 'ready' : 'unavailable'),
