@@ -179,7 +179,8 @@ export class LiveCapture {
 
   private resolveDone!: (s: LiveStats) => void;
   private rejectDone!: (e: unknown) => void;
-  private readonly engine: Engine;
+  /** The engine packets go through (the viewer shows its NAT64 tables). */
+  readonly engine: Engine;
   private readonly sink: LiveSink;
   private readonly inner: CaptureSink;
   private readonly locator = new LinkLocator();
