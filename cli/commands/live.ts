@@ -73,7 +73,7 @@ export function builder(y: Argv): Argv<LiveArgs> {
     .option('pair-window', { type: 'number', default: 1, describe: 'with pairing: seconds a packet and its translation may be apart' })
     .option('pair-all', { type: 'boolean', default: false, describe: 'with pairing: report every correct pair too, not only problems' })
     .option('pair-ignore', { type: 'string', requiresArg: true, describe: 'with pairing: fields not compared, comma-separated (as correlate --ignore), e.g. ipv4.id,ipv4.df' })
-    .option('ring', { type: 'number', default: 131072, describe: 'packets kept in memory (recent packets for the viewer, and the backlog the engine has not reached yet)' })
+    .option('ring', { type: 'number', default: 131072, describe: 'packets kept in memory: the backlog the engine has not reached yet and, in the viewer, the packets its list keeps (older ones leave the list, counted as gone; -w keeps everything)' })
     .option('viewer', { type: 'boolean', default: true, describe: 'on a terminal (stdin and stdout) without --json or --print: the interactive viewer, following new packets (--no-viewer: lines)' })
     .option('list-interfaces', { alias: 'D', type: 'boolean', default: false, describe: 'list the interfaces with their addresses and link types, then exit' })
     .example('$0 live -i eth0', 'watch translations of what eth0 carries')
@@ -137,7 +137,8 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
     writeTranslated,
     force: argv.force,
     dns64,
-    ringPackets: ring,
+    // In the viewer, --ring is the list's window; the session's ring stays the backlog's size.
+    ringPackets: viewer ? Math.max(ring, 131072) : ring,
     pair,
     pairWindow: argv.pairWindow,
     pairAll: argv.pairAll,
