@@ -25,6 +25,7 @@ import type { CorrelateSummary, CorrelateEvent } from '../../src/replay/correlat
 import { filterOptions, compileFilterArg, type FilterArgs } from '../filter-option.js';
 import { PacketFacts, packetFlowSelector, type CompiledFilter } from '../../src/filter/index.js';
 import { liveView } from '../../src/live/live-view.js';
+import { kernelRingNote } from '../../src/live/kernel-ring.js';
 import { startFilterPump } from '../../src/replay/view-model.js';
 import { writeShown } from '../../src/replay/view-write.js';
 import { DISPLAY_FILTERS } from '../../src/ui/display-filter.js';
@@ -146,6 +147,10 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
   });
   const names = capture.interfaces.map((i) => i.name);
   process.stderr.write(`live: capturing on ${capture.interfaces.map((i) => `${i.name} (${linkName(i.linkType)})`).join(', ')}${argv.bpf ? ` with filter ${JSON.stringify(argv.bpf)}` : ''}; ${viewer ? 'q' : 'Ctrl-C'} stops\n`);
+  for (const i of capture.interfaces) {
+    const note = kernelRingNote(i.name, i.linkType, Math.floor(bufferMiB * 1048576));
+    if (note) process.stderr.write(note + '\n');
+  }
   if (viewer) {
     const stats = await runLiveViewer(capture, config, ring, argv.filter ?? null, argv.force);
     process.stderr.write(summaryLine(stats, 0) + pairingText(stats.pairing) + (dns64 ? `; dns64: ${dns64.engine.answered} AAAA/PTR answers, ${dns64.rewrittenCount} rewritten` : '') + '\n');
