@@ -89,6 +89,8 @@ export interface LiveOptions {
 
 /** Packets processed per turn of the event loop before libpcap's ring is drained again. */
 const CHUNK = 256;
+/** Milliseconds of processing per turn of the event loop while a backlog waits. */
+const TURN_MS = 10;
 
 /** One packet the engine emitted (bytes in a scratch arena, valid during the callback). */
 export interface EmittedPacket {
@@ -320,7 +322,13 @@ export class LiveCapture {
 
   private readonly runChunk = (): void => {
     this.scheduled = false;
-    this.processUpTo(Math.min(this.ring.head, this.processed + CHUNK));
+    // Chunks of CHUNK packets for up to TURN_MS per turn of the event loop: the backlog moves on
+    // at the engine's speed however many other things a turn does (the viewer's frames: with one
+    // chunk per turn, a busy viewer capped processing at 256 packets per frame and a burst filled
+    // the ring), and reads from the capture process still come between two turns.
+    const t0 = performance.now();
+    do this.processUpTo(Math.min(this.ring.head, this.processed + CHUNK));
+    while (this.processed < this.ring.head && performance.now() - t0 < TURN_MS);
     if (this.processed < this.ring.head && !this.scheduled) {
       this.scheduled = true;
       setImmediate(this.runChunk);

@@ -264,6 +264,8 @@ export class CaptureModel {
   private firstNsec = 0;
   /** Rows below this have left the window (live). */
   private first = 0;
+  /** When ingestProcessed last took a snapshot (performance.now()). */
+  private lastSnapAt = -Infinity;
   private readonly window: { packets: number; bytes: number } | null;
   // --- engine outcome ------------------------------------------------------------------------
   private readonly kinds = new Column(Uint8Array);
@@ -357,7 +359,15 @@ export class CaptureModel {
     this.outcome(row);
     // Later emits (timers) are about earlier packets.
     s.row = -1;
-    if (this.n >= this.nextSnap) this.snapshot(row);
+    // Live: at most one snapshot per 50 ms (a burst at start would otherwise copy the growing
+    // tables after every packet and hold up the capture); slow traffic still gets one per packet.
+    if (this.n >= this.nextSnap) {
+      const now = performance.now();
+      if (now - this.lastSnapAt >= 50) {
+        this.lastSnapAt = now;
+        this.snapshot(row);
+      }
+    }
     if (this.window) this.evict();
   }
 
