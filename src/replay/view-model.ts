@@ -264,6 +264,8 @@ export class CaptureModel {
   private firstNsec = 0;
   /** Rows below this have left the window (live). */
   private first = 0;
+  /** The engine runs outside (live): its tables are as of the newest packet. */
+  private readonly outsideEngine: boolean;
   /** When ingestProcessed last took a snapshot (performance.now()). */
   private lastSnapAt = -Infinity;
   private readonly window: { packets: number; bytes: number } | null;
@@ -325,6 +327,7 @@ export class CaptureModel {
       this.packetSpool = new Spool('packets', this.window ? this.window.bytes : 0);
     }
     this.engine = opts.engine ?? createEngine(opts.config);
+    this.outsideEngine = opts.engine !== undefined;
     this.sink = new ModelSink(this);
   }
 
@@ -682,6 +685,9 @@ export class CaptureModel {
 
   /** The NAT64 tables as of the latest snapshot at or before `row` (null: SIIT, or none yet). */
   sessionsAt(row: number): SessionsAt | null {
+    // Live (the engine runs outside): snapshots are spaced in time, so the newest packet may have
+    // none; the engine's tables are as of that packet right now: take one.
+    if (this.outsideEngine && row === this.n - 1 && !this.done && (this.snapshots.length === 0 || this.snapshots[this.snapshots.length - 1].row < row)) this.snapshot(row, true);
     const s = this.snapshots;
     let lo = 0;
     let hi = s.length;

@@ -133,8 +133,9 @@ describe.skipIf(UNAVAILABLE !== null)('live viewer in tmux (veth n64la -> n64lb)
     startInTmux(pair.b, `-i ${pair.ifB} --ring 100 -w ${w} --profile aws`);
     await waitFor((t) => t.includes(' live n64lb │ 0 pkts'), 'the empty live viewer');
     expect(send(pair.a, pair.ifA, join(dir, 'flood.pcap'), ['--dst-mac', pair.macB, '--set', 'flood', '--count', '300', '--gap', '0'])).toBe(300);
-    let s = await waitFor((t) => t.includes('│ 300/300 │'), 'all 300 packets, following');
-    expect(s).toMatch(/300 pkts.*│ 200 older gone │/);
+    // The live figures are polled once a second: wait for them too.
+    let s = await waitFor((t) => t.includes('│ 300/300 │') && t.includes('200 older gone'), 'all 300 packets, following, 200 gone');
+    expect(s).toMatch(/300 pkts reading… │ \d+ pkts\/s │ kernel drops 0 │ tool drops 0 │ 200 older gone │ 300\/300 │/);
     expect(s).toMatch(/^▸ +300 +[\d.]+ 2001:db8:1::2 → 64:ff9b::c633:6407 \(198\.51\.100\.7\) +UDP/m);
     keys('g');
     s = await waitFor((t) => t.includes('│ 201/300 │'), 'the oldest packet kept');
