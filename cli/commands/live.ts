@@ -53,6 +53,9 @@ export interface LiveArgs extends EngineOptionArgs, FilterArgs {
   viewer: boolean;
 }
 
+/** Packets the session's ring holds as backlog when the viewer runs. */
+const VIEWER_BACKLOG = 524288;
+
 export const command = 'live';
 export const describe = 'capture on interfaces with libpcap; translate and show or write on the fly';
 
@@ -138,8 +141,10 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
     writeTranslated,
     force: argv.force,
     dns64,
-    // In the viewer, --ring is the list's window; the session's ring stays the backlog's size.
-    ringPackets: viewer ? Math.max(ring, 131072) : ring,
+    // In the viewer, --ring is the list's window and the session's ring is only the backlog (the
+    // viewer keeps its own copy): 524288 packets (32 MiB of metadata, the same 64 MiB arena), so
+    // that a burst the viewer slows down waits there instead of being dropped.
+    ringPackets: viewer ? Math.max(ring, VIEWER_BACKLOG) : ring,
     pair,
     pairWindow: argv.pairWindow,
     pairAll: argv.pairAll,
