@@ -89,6 +89,8 @@ export interface LiveOptions {
 
 /** Packets processed per turn of the event loop before libpcap's ring is drained again. */
 const CHUNK = 256;
+/** Seconds the pairing clock stays behind the wall clock between packets. */
+const PAIR_MARGIN_S = 0.25;
 /** Milliseconds of processing per turn of the event loop while a backlog waits. */
 const TURN_MS = 10;
 
@@ -404,6 +406,14 @@ export class LiveCapture {
     this.sink.begin(-1, -1, -1);
     this.engine.advance(this.clock, this.sink);
     if (this.onTimerEmit) for (let k = 0; k < this.sink.count; k++) this.onTimerEmit(this.sink.emitted[k], this.clock);
+    // Pairing: verdicts for packets whose partner did not come within the window, without waiting
+    // for the next packet (packets are stamped on this clock; PAIR_MARGIN_S covers those still on
+    // their way from the capture process).
+    if (this.correlator) {
+      const t = ms / 1000 - PAIR_MARGIN_S;
+      const ts = Math.floor(t);
+      this.correlator.advance(ts, Math.floor((t - ts) * 1e9));
+    }
     this.proc.requestStats();
   }
 

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { readAllPackets } from '../../src/pcap/reader.js';
 import { CLI } from '../helpers/cli.js';
 import { tshark } from '../helpers/referees.js';
-import { netnsUnavailable, vethPair, send, type VethPair } from './netns.js';
+import { netnsUnavailable, vethPair, send, inNs, type VethPair } from './netns.js';
 
 const NS_UNAVAILABLE = netnsUnavailable();
 const HAVE_TMUX = spawnSync('tmux', ['-V']).status === 0;
@@ -126,6 +126,23 @@ describe.skipIf(UNAVAILABLE !== null)('live viewer in tmux (veth n64la -> n64lb)
     const xl = tshark(['-r', x, '-T', 'fields', '-e', 'ip.src', '-e', 'ip.dst']).trim().split('\n');
     expect(xl).toHaveLength(12);
     expect(xl[5]).toBe('10.0.0.5\t198.51.100.53');
+  });
+
+  it('two interfaces: packets whose translation never shows up are marked ! and listed as pair-missing findings, without waiting for more packets', async () => {
+    inNs(pair.b, ['ip', 'link', 'set', 'lo', 'up']);
+    startInTmux(pair.b, `-i ${pair.ifB} -i lo --profile aws`);
+    await waitFor((t) => t.includes(' live n64lb+lo │ 0 pkts'), 'the empty live viewer');
+    expect(send(pair.a, pair.ifA, join(dir, 'pair.pcap'), ['--dst-mac', pair.macB])).toBe(6);
+    // No translator between the two: each IPv6 packet is missing its IPv4 side after the 1 s window.
+    let s = await waitFor((t) => t.includes('pairs 0 ok 0 wrong 6 missing'), 'six missing pairs', 10000);
+    expect(s.split('\n').filter((l) => /^! +[1-6] /.test(l))).toHaveLength(6);
+    keys('d');
+    s = await waitFor((t) => t.includes('[findings]'), 'the findings pane');
+    expect(s.split('\n').filter((l) => /error +pair-missing +never translated: #[1-6] \(IPv6 side\), no translation came out/.test(l))).toHaveLength(6);
+    keys('q');
+    s = await waitFor((t) => t.includes('LIVE-EXIT:'), 'the command to end');
+    expect(s).toMatch(/LIVE-EXIT:0/);
+    expect(s).toMatch(/pairing: 0 correct, 0 wrong, 6 never translated/);
   });
 
   it('keeps a bounded window (--ring): older packets leave the list and are counted; g goes to the oldest kept; SIGTERM finalises -w, exits 0', async () => {

@@ -13,6 +13,8 @@ import { readAllPackets } from '../../src/pcap/reader.js';
 import type { CapturedPacket } from '../../src/pcap/packet.js';
 import { createEngine } from '../../src/xlat/engine.js';
 import { pairingFinding } from '../../src/live/live-view.js';
+import { Correlator, type CorrelateEvent } from '../../src/replay/correlate.js';
+import { LinkLocator } from '../../src/wire/link.js';
 import { plain, until, delay, awsConfig, DEMO } from './helpers.js';
 
 const open: CaptureModel[] = [];
@@ -121,6 +123,24 @@ describe('CaptureModel with a window (live)', () => {
     expect(m.findingIds(6)).toEqual(['pair-missing']);
     expect(m.marks(6) & 1).toBe(1);
     expect(pairingFinding({ kind: 'correct', input: { side: 'v6', n: 1, ts: 0 }, output: { side: 'v4', n: 2, ts: 0 }, latency: 0, departures: [] })).toBeNull();
+  });
+});
+
+describe('Correlator.advance (live: the clock moves on without packets)', () => {
+  it('gives a packet whose translation never came its verdict once the clock passes the window, not before', async () => {
+    const pkts = await readAllPackets(DEMO);
+    const syn = pkts[6]; // #7: the IPv6 SYN to 64:ff9b::c633:6407
+    const loc = new LinkLocator();
+    expect(loc.locate(syn.data, syn.offset, syn.caplen, syn.linkType)).toBe(6);
+    const events: CorrelateEvent[] = [];
+    const c = new Correlator({ config: awsConfig(), window: 1 }, (e) => events.push(e));
+    c.push('v6', syn.data, loc.ipOff, syn.caplen - loc.linkLen, 1000, 0, 7);
+    c.advance(1000, 900_000_000);
+    expect(events).toEqual([]);
+    c.advance(999, 0); // the clock never goes back
+    c.advance(1001, 100_000_000);
+    expect(events.map((e) => [e.kind, e.kind === 'missing' ? e.input.n : -1])).toEqual([['missing', 7]]);
+    expect(c.summary().missing).toBe(1);
   });
 });
 
