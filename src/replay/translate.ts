@@ -142,8 +142,8 @@ export class CaptureSink implements XlatSink {
   curEmits = 0;
   curKinds = 0;
   curDrop = 0;
-  /** Link header of the packet being written. */
-  private readonly frame = new Uint8Array(64);
+  /** Link header of the packet being written (and, for emitSplit, the engine's headers after it). */
+  private readonly frame = new Uint8Array(256);
   /** Link header of the latest input packet (copied: deferred emits outlive the reader's buffer). */
   private readonly linkHdr = new Uint8Array(64);
   private linkLen = 0;
@@ -190,7 +190,7 @@ export class CaptureSink implements XlatSink {
     return i;
   }
 
-  emit(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number): void {
+  private count(kind: EmitKind): void {
     this.packetsOut++;
     this.curEmits++;
     this.curKinds |= 1 << kind;
@@ -199,6 +199,41 @@ export class CaptureSink implements XlatSink {
     else if (kind === EmitKind.IcmpError) this.icmpErrors++;
     else if (kind === EmitKind.Reconstructed) this.reconstructed++;
     else this.deferred++;
+  }
+
+  /** Joined head + payload when a split emission must be held whole (filter). */
+  private joined = new Uint8Array(0);
+
+  /** XlatSink.emitSplit: the engine's headers and the payload left in the input buffer, written without joining them. */
+  emitSplit(head: Uint8Array, headLen: number, bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number): void {
+    if (this.selecting || !this.writer || kind === EmitKind.IcmpError || kind === EmitKind.Deferred || headLen > 192) {
+      const total = headLen + len;
+      if (this.joined.length < total) this.joined = new Uint8Array(Math.max(total, 2048));
+      const j = this.joined;
+      j.set(head.subarray(0, headLen));
+      j.set(bytes.subarray(off, off + len), headLen);
+      this.emit(j, 0, total, family, kind, about);
+      return;
+    }
+    this.count(kind);
+    this.written++;
+    const outLinkType = this.pcapLinkType ?? outputLinkType(this.linkType, family);
+    let h = 0;
+    if (outLinkType !== LinkType.RAW && outLinkType !== LinkType.IPV4 && outLinkType !== LinkType.IPV6) {
+      h = writeLinkHeader(this.frame, this.linkHdr, 0, this.linkLen, this.linkType, family, false);
+    }
+    const f = this.frame;
+    for (let i = 0; i < headLen; i++) f[h + i] = head[i];
+    let prefix: Uint8Array | null = null;
+    if (this.comments) {
+      prefix = about >= 0 ? FAST_PREFIX[kind] ?? null : null;
+      if (prefix === null) prefix = this.slowPrefix(commentPrefix(kind, about, head, 0, family));
+    }
+    this.writer.writeParts(f, h + headLen, bytes, off, len, this.clock.sec, this.clock.nsec, this.iface(family), prefix, about);
+  }
+
+  emit(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number): void {
+    this.count(kind);
     if (!this.writer) return;
     if (this.selecting) {
       if (this.heldCount === this.held.length) this.held.push({ buf: new Uint8Array(2048), len: 0, family, kind, about, sec: 0, nsec: 0 });

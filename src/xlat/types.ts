@@ -33,6 +33,14 @@ export interface XlatSink {
    * process()), or -1.
    */
   emit(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number): void;
+  /**
+   * Optional: the same as {@link emit} of the packet head[0..headLen) followed by
+   * bytes[off..off+len), given in two parts so that the engine's fast path need not copy the
+   * payload (a capture writer copies both parts into its buffer). `bytes` may be the caller's
+   * input buffer: read it before returning, never keep it. Engines call emit instead when a sink
+   * has no emitSplit.
+   */
+  emitSplit?(head: Uint8Array, headLen: number, bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number): void;
   /** The input packet `about` was dropped for `reason` (a code from src/diag/reasons.ts). */
   drop(reason: number, about: number): void;
   /**

@@ -32,6 +32,11 @@ export interface Nat64Options {
   maxHeldBytes?: number;
   /** The RFC 7915 header translator (default: src/xlat/siit/header-translator.ts). */
   translator?: Translator;
+  /**
+   * The per-flow fast path for packets of established sessions (fast-path.ts). Default true;
+   * false runs every packet through the general pipeline (same output, slower: tests compare).
+   */
+  fastPath?: boolean;
 }
 
 export interface HeldFragment {

@@ -27,6 +27,13 @@ export class Session implements TimerNode {
   lastSeen: Ticks = 0;
   /** Creation order (deterministic snapshots). */
   readonly created: number;
+  /**
+   * Fast path (fast-path.ts): whether the per-packet checks that depend only on this session's
+   * tuple and the configuration let a packet of it through, per side: 0 not yet known, 1 yes,
+   * 2 no (the slow path decides). Nothing in them can change while the session lives.
+   */
+  fast6 = 0;
+  fast4 = 0;
 
   constructor(
     readonly bib: BibEntry,

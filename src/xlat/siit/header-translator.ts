@@ -286,6 +286,43 @@ export class HeaderTranslator {
     return Reason.None;
   }
 
+  /**
+   * The per-flow fast path 6 -> 4 (stateful NAT64, src/xlat/nat64/fast-path.ts): exactly what
+   * {@link to4} does for an IPv6 packet the caller has already checked to be the plain case — no
+   * extension header, TCP (>= 20 bytes) / UDP (>= 8) / ICMPv6 echo (>= 8), payload length > 0 and
+   * captured whole, hop limit > 1, 20 + `ulen` within mtu.ipv4, kind Translated — with `hop`
+   * already decremented. TCP and UDP: only the IPv4 header and the rewritten start of the
+   * transport header are built; the rest of the payload goes to the sink straight from the input
+   * (XlatSink.emitSplit) or is copied after them when the sink has no emitSplit.
+   */
+  fastTo4(bytes: Uint8Array, off: number, ulen: number, proto6: number, hop: number, t: Tuple4, n: number, sink: XlatSink): void {
+    const o = this.out;
+    const u = off + 40;
+    const tot = 20 + ulen;
+    const proto4 = proto6 === 58 ? 1 : proto6;
+    const id = this.ident(t.src, t.dst, proto4, bytes, u, ulen);
+    const tc = ((bytes[off] & 0x0f) << 4) | (bytes[off + 1] >> 4);
+    this.ipv4Header(o, 0, this.overrideTos >= 0 ? this.overrideTos : tc, tot, id, tot > DF_LIMIT ? 0x4000 : 0, hop, proto4, t.src, t.dst);
+    const oldAddr = sumAddr6(bytes, off + 8) + sumAddr6(bytes, off + 24);
+    const newAddr = sumAddr4(t.src) + sumAddr4(t.dst);
+    if (proto6 === 58) {
+      copy(bytes, u, ulen, o, 20);
+      this.l4to4(o, 20, ulen, 58, true, t, oldAddr, newAddr, pseudo6(bytes, off + 8, off + 24, 58, ulen), false);
+      sink.emit(o, 0, tot, 4, EmitKind.Translated, n);
+      return;
+    }
+    // The bytes of the transport header that change: ports and checksum (TCP 0..17, UDP 0..7).
+    const k = proto6 === 6 ? 18 : 8;
+    for (let i = 0; i < k; i++) o[20 + i] = bytes[u + i];
+    this.l4to4(o, 20, k, proto6, true, t, oldAddr, newAddr, 0, false);
+    if (sink.emitSplit !== undefined) {
+      sink.emitSplit(o, 20 + k, bytes, u + k, ulen - k, 4, EmitKind.Translated, n);
+    } else {
+      copy(bytes, u + k, ulen - k, o, 20 + k);
+      sink.emit(o, 0, tot, 4, EmitKind.Translated, n);
+    }
+  }
+
   /** Transport fix-ups 6 -> 4 on o[at..at+avail): ports, ICMP echo type/id, checksums. */
   private l4to4(o: Uint8Array, at: number, avail: number, proto6: number, fix: boolean, t: Tuple4, oldAddr: number, newAddr: number, ph6: number, inner: boolean): number {
     if (proto6 === 6 || proto6 === 17) {
@@ -604,6 +641,37 @@ export class HeaderTranslator {
       done += cl;
     }
     return Reason.None;
+  }
+
+  /**
+   * The per-flow fast path 4 -> 6: exactly what {@link to6} does for an IPv4 packet the caller has
+   * checked to be the plain case — IHL 5, not a fragment, total length >= 20 and captured whole,
+   * TCP (>= 20 bytes) / UDP (>= 8, checksum not 0) / ICMP echo (>= 8), TTL > 1, no fragmentation
+   * needed (DF=1: 40 + `plen` within mtu.ipv6; DF=0: within the lowest IPv6 MTU), kind Translated
+   * — with `ttl` already decremented. Output as in {@link fastTo4}.
+   */
+  fastTo6(bytes: Uint8Array, off: number, plen: number, proto4: number, ttl: number, t: Tuple6, n: number, sink: XlatSink): void {
+    const o = this.out;
+    const p = off + 20;
+    const nh = proto4 === 1 ? 58 : proto4;
+    this.ipv6Header(o, 0, this.zeroizeTc ? 0 : bytes[off + 1], plen, nh, ttl, t.src, t.dst);
+    const oldAddr = sumAddr4(rd32(bytes, off + 12)) + sumAddr4(rd32(bytes, off + 16));
+    const newAddr = sumAddr6(t.src, 0) + sumAddr6(t.dst, 0);
+    if (proto4 === 1) {
+      copy(bytes, p, plen, o, 40);
+      this.l4to6(o, 40, plen, 1, true, t, oldAddr, newAddr, pseudo6(o, 8, 24, 58, plen), false);
+      sink.emit(o, 0, 40 + plen, 6, EmitKind.Translated, n);
+      return;
+    }
+    const k = proto4 === 6 ? 18 : 8;
+    for (let i = 0; i < k; i++) o[40 + i] = bytes[p + i];
+    this.l4to6(o, 40, k, proto4, true, t, oldAddr, newAddr, 0, false);
+    if (sink.emitSplit !== undefined) {
+      sink.emitSplit(o, 40 + k, bytes, p + k, plen - k, 6, EmitKind.Translated, n);
+    } else {
+      copy(bytes, p + k, plen - k, o, 40 + k);
+      sink.emit(o, 0, 40 + plen, 6, EmitKind.Translated, n);
+    }
   }
 
   /** Transport fix-ups 4 -> 6 on o[at..at+avail). */

@@ -1,0 +1,199 @@
+/**
+ * The stateful NAT64's per-flow fast path (what real translators and OVS-style flow caches do):
+ * a packet of an existing session in steady state is translated without the general pipeline
+ * (determine-incoming-tuple -> filtering-and-updating -> compute-outgoing-tuple ->
+ * translating-the-packet), with the same lookups, the same state update and byte for byte the
+ * same output.
+ *
+ * Steady state, on either side:
+ * - the plain packet: IPv6 with no extension header, IPv4 with no options and not a fragment;
+ *   payload captured whole; hop limit / TTL > 1; no fragmentation, Packet Too Big or
+ *   Fragmentation Needed due; IPv4 UDP with a checksum;
+ * - TCP with none of SYN, FIN, RST in an ESTABLISHED session (the transition is then ESTABLISHED
+ *   -> ESTABLISHED with the lifetime set to TCP_EST, RFC 6146 §3.5.2.2), a UDP datagram or an
+ *   ICMP echo request / reply (lifetime restarted, §3.5.1, §3.5.3);
+ * - an existing session: found through the same tables as filtering-and-updating (the IPv6
+ *   source must already be interned, the BIB entry and the session must exist);
+ * - the checks that depend only on the session's tuple and the configuration (pool6 prefixes,
+ *   the well-known-prefix rule, denylist4, hairpinning, pool4 ownership) passed: computed once
+ *   per session and side (Session.fast6 / fast4) — nothing in them can change while it lives.
+ *
+ * Anything else returns false and takes the general path, which stays the reference: the fast
+ * path is only ever a shortcut to the result the general path would give (tested by running
+ * captures both ways, NAT64SCOPE_FASTPATH=0 / Nat64Options.fastPath false).
+ */
+import { TcpFlag } from '../../wire/tcp.js';
+import { embedIpv4, extractIpv4, inPrefix, WKP } from '../rfc6052.js';
+import { isGlobalIpv4 } from '../special-purpose.js';
+import type { XlatSink } from '../types.js';
+import type { HeaderTranslator, Tuple4, Tuple6 } from '../siit/header-translator.js';
+import { Proto } from './pool4.js';
+import { TimerKind, type Nat64Core } from './core.js';
+import type { Session } from './session-table.js';
+import { TcpState } from './tcp-state-machine.js';
+
+const NOT_STEADY = TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST;
+
+export class FastPath {
+  /** Packets translated by the fast path (tests check that it is taken). */
+  hits = 0;
+  private readonly t4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
+  private readonly t6: Tuple6 = { src: new Uint8Array(16), dst: new Uint8Array(16), sport: -1, dport: -1 };
+  private readonly mtu4: number;
+  private readonly mtu6: number;
+  private readonly lim6: number;
+  private readonly dropIcmp6Info: boolean;
+
+  constructor(private readonly core: Nat64Core, private readonly xlat: HeaderTranslator) {
+    const cfg = core.cfg;
+    this.mtu4 = cfg.mtu.ipv4;
+    this.mtu6 = cfg.mtu.ipv6;
+    this.lim6 = Math.min(cfg.mtu.lowestIpv6Mtu, cfg.mtu.ipv6);
+    this.dropIcmp6Info = cfg.filtering.dropIcmpv6Info;
+  }
+
+  /** An IPv6 packet (version already checked): true when translated here. */
+  try6(bytes: Uint8Array, off: number, len: number, n: number, sink: XlatSink): boolean {
+    if (len < 48) return false;
+    const core = this.core;
+    const pool6 = core.cfg.pool6;
+    if (pool6 === null) return false;
+    const pl = (bytes[off + 4] << 8) | bytes[off + 5];
+    if (pl < 8 || pl > len - 40) return false;
+    const hop = bytes[off + 7];
+    if (hop <= 1 || 20 + pl > this.mtu4) return false;
+    const nh = bytes[off + 6];
+    const u = off + 40;
+    let proto: number;
+    let sport: number;
+    let dport: number;
+    if (nh === 6) {
+      if (pl < 20 || (bytes[u + 13] & NOT_STEADY) !== 0) return false;
+      proto = Proto.Tcp;
+      sport = (bytes[u] << 8) | bytes[u + 1];
+      dport = (bytes[u + 2] << 8) | bytes[u + 3];
+    } else if (nh === 17) {
+      proto = Proto.Udp;
+      sport = (bytes[u] << 8) | bytes[u + 1];
+      dport = (bytes[u + 2] << 8) | bytes[u + 3];
+    } else if (nh === 58) {
+      const type = bytes[u];
+      if ((type !== 128 && type !== 129) || this.dropIcmp6Info) return false;
+      proto = Proto.Icmp;
+      sport = dport = (bytes[u + 4] << 8) | bytes[u + 5];
+    } else return false;
+    // filtering-and-updating's address checks (RFC 6146 §3.5, RFC 6052 §2.2).
+    if (inPrefix(bytes, off + 8, pool6) || !inPrefix(bytes, off + 24, pool6)) return false;
+    if (pool6.len !== 96 && bytes[off + 32] !== 0) return false;
+    const remote4 = extractIpv4(bytes, off + 24, pool6.len);
+    const id = core.intern.find(bytes, off + 8);
+    if (id < 0) return false;
+    const table = core.bibs[proto];
+    const bib = table.find6(id, sport);
+    if (bib === undefined) return false;
+    const s = table.session(bib, remote4, proto === Proto.Icmp ? 0 : dport);
+    if (s === undefined) return false;
+    if (s.fast6 !== 1) {
+      if (s.fast6 === 2) return false;
+      s.fast6 = this.sessionOk6(s, proto) ? 1 : 2;
+      if (s.fast6 === 2) return false;
+    }
+    if (proto === Proto.Tcp) {
+      if (s.state !== TcpState.Established) return false;
+      if (core.idleRst >= 0 && core.now - s.lastSeen > core.idleRst) return false;
+      core.arm(s, TimerKind.TcpEst);
+    } else core.arm(s, proto === Proto.Udp ? TimerKind.Udp : TimerKind.Icmp);
+    s.lastSeen = core.now;
+    const t = this.t4;
+    t.src = bib.addr4;
+    t.dst = remote4;
+    t.sport = bib.port4;
+    t.dport = proto === Proto.Icmp ? bib.port4 : dport;
+    this.hits++;
+    this.xlat.fastTo4(bytes, off, pl, nh, hop - 1, t, n, sink);
+    return true;
+  }
+
+  /** An IPv4 packet (version already checked): true when translated here. */
+  try4(bytes: Uint8Array, off: number, len: number, n: number, sink: XlatSink): boolean {
+    if (len < 28 || bytes[off] !== 0x45) return false;
+    const core = this.core;
+    const pool6 = core.cfg.pool6;
+    if (pool6 === null) return false;
+    const tl = (bytes[off + 2] << 8) | bytes[off + 3];
+    if (tl < 28 || tl > len) return false;
+    const ff = (bytes[off + 6] << 8) | bytes[off + 7];
+    if ((ff & 0x3fff) !== 0) return false; // a fragment
+    const ttl = bytes[off + 8];
+    if (ttl <= 1) return false;
+    const plen = tl - 20;
+    if (40 + plen > ((ff & 0x4000) !== 0 ? this.mtu6 : this.lim6)) return false;
+    const ip = bytes[off + 9];
+    const p = off + 20;
+    let proto: number;
+    let sport: number;
+    let dport: number;
+    if (ip === 6) {
+      if (plen < 20 || (bytes[p + 13] & NOT_STEADY) !== 0) return false;
+      proto = Proto.Tcp;
+      sport = (bytes[p] << 8) | bytes[p + 1];
+      dport = (bytes[p + 2] << 8) | bytes[p + 3];
+    } else if (ip === 17) {
+      if (bytes[p + 6] === 0 && bytes[p + 7] === 0) return false; // no checksum: computed by the general path
+      proto = Proto.Udp;
+      sport = (bytes[p] << 8) | bytes[p + 1];
+      dport = (bytes[p + 2] << 8) | bytes[p + 3];
+    } else if (ip === 1) {
+      const type = bytes[p];
+      if (type !== 0 && type !== 8) return false;
+      proto = Proto.Icmp;
+      sport = dport = (bytes[p + 4] << 8) | bytes[p + 5];
+    } else return false;
+    const src4 = ((bytes[off + 12] << 24) | (bytes[off + 13] << 16) | (bytes[off + 14] << 8) | bytes[off + 15]) >>> 0;
+    const dst4 = ((bytes[off + 16] << 24) | (bytes[off + 17] << 16) | (bytes[off + 18] << 8) | bytes[off + 19]) >>> 0;
+    const table = core.bibs[proto];
+    const bib = table.find4(dst4, dport);
+    if (bib === undefined) return false;
+    const s = table.session(bib, src4, proto === Proto.Icmp ? 0 : sport);
+    if (s === undefined) return false;
+    if (s.fast4 !== 1) {
+      if (s.fast4 === 2) return false;
+      s.fast4 = core.ours4(proto, dst4) ? 1 : 2;
+      if (s.fast4 === 2) return false;
+    }
+    if (proto === Proto.Tcp) {
+      if (s.state !== TcpState.Established) return false;
+      if (core.idleRst >= 0 && core.now - s.lastSeen > core.idleRst) return false;
+      core.arm(s, TimerKind.TcpEst);
+    } else core.arm(s, proto === Proto.Udp ? TimerKind.Udp : TimerKind.Icmp);
+    s.lastSeen = core.now;
+    const t = this.t6;
+    embedIpv4(t.src, 0, pool6, src4);
+    core.intern.copyTo(bib.addr6, t.dst, 0);
+    t.sport = proto === Proto.Icmp ? bib.port6 : sport;
+    t.dport = bib.port6;
+    this.hits++;
+    this.xlat.fastTo6(bytes, off, plen, ip, ttl - 1, t, n, sink);
+    return true;
+  }
+
+  /**
+   * filtering-and-updating's per-packet checks on the IPv6 side that depend only on the session:
+   * the well-known-prefix rule, denylist4, and hairpinning (a destination of ours goes the
+   * general way).
+   */
+  private sessionOk6(s: Session, proto: number): boolean {
+    const core = this.core;
+    const cfg = core.cfg;
+    const pool6 = cfg.pool6!;
+    const y = s.remote4;
+    if (cfg.strictWellKnownPrefix && pool6.len === 96 && inPrefix(pool6.bytes, 0, WKP) && !isGlobalIpv4(y)) return false;
+    for (const p of cfg.denylist4) {
+      if (p.len === 0) return false;
+      const m = p.len >= 32 ? 0xffffffff : ~(0xffffffff >>> p.len);
+      if (((y & m) >>> 0) === ((p.addr & m) >>> 0)) return false;
+    }
+    if (cfg.hairpinning !== 'off' && core.ours4(proto, y)) return false;
+    return true;
+  }
+}
