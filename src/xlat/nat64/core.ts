@@ -46,8 +46,6 @@ export interface HeldFragment {
 
 /** One fragmented datagram: its outgoing tuple once the first fragment went through, and fragments held until then. */
 export class FragEntry implements TimerNode {
-  tPrev: TimerNode | null = null;
-  tNext: TimerNode | null = null;
   tList: TimerList | null = null;
   expires: Ticks = 0;
   seq = 0;

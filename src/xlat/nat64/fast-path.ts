@@ -43,6 +43,13 @@ export class FastPath {
   private readonly mtu6: number;
   private readonly lim6: number;
   private readonly dropIcmp6Info: boolean;
+  /** Outgoing IPv6 source and destination of the 4 -> 6 fast path, as eight words. */
+  private readonly w6 = new Int32Array(8);
+  private readonly embed = new Uint8Array(16);
+  /** The first three words of a /96 pool6. */
+  private readonly p6w0: number = 0;
+  private readonly p6w1: number = 0;
+  private readonly p6w2: number = 0;
 
   constructor(private readonly core: Nat64Core, private readonly xlat: HeaderTranslator) {
     const cfg = core.cfg;
@@ -50,6 +57,13 @@ export class FastPath {
     this.mtu6 = cfg.mtu.ipv6;
     this.lim6 = Math.min(cfg.mtu.lowestIpv6Mtu, cfg.mtu.ipv6);
     this.dropIcmp6Info = cfg.filtering.dropIcmpv6Info;
+    const p = cfg.pool6?.bytes;
+    if (p) {
+      const word = (i: number): number => (p[i] << 24) | (p[i + 1] << 16) | (p[i + 2] << 8) | p[i + 3];
+      this.p6w0 = word(0);
+      this.p6w1 = word(4);
+      this.p6w2 = word(8);
+    }
   }
 
   /** An IPv6 packet (version already checked): true when translated here. */
@@ -167,13 +181,29 @@ export class FastPath {
       core.arm(s, TimerKind.TcpEst);
     } else core.arm(s, proto === Proto.Udp ? TimerKind.Udp : TimerKind.Icmp);
     s.lastSeen = core.now;
+    // The outgoing addresses as words: pool6(Y) (RFC 6052), and X' from the intern table.
+    const w = this.w6;
+    if (pool6.len === 96) {
+      w[0] = this.p6w0;
+      w[1] = this.p6w1;
+      w[2] = this.p6w2;
+      w[3] = src4 | 0;
+    } else {
+      const e = this.embed;
+      embedIpv4(e, 0, pool6, src4);
+      for (let i = 0; i < 4; i++) w[i] = (e[i * 4] << 24) | (e[i * 4 + 1] << 16) | (e[i * 4 + 2] << 8) | e[i * 4 + 3];
+    }
+    const words = core.intern.addressWords();
+    const a = bib.addr6 * 4;
+    w[4] = words[a] | 0;
+    w[5] = words[a + 1] | 0;
+    w[6] = words[a + 2] | 0;
+    w[7] = words[a + 3] | 0;
     const t = this.t6;
-    embedIpv4(t.src, 0, pool6, src4);
-    core.intern.copyTo(bib.addr6, t.dst, 0);
     t.sport = proto === Proto.Icmp ? bib.port6 : sport;
     t.dport = bib.port6;
     this.hits++;
-    this.xlat.fastTo6(bytes, off, plen, ip, ttl - 1, t, n, sink);
+    this.xlat.fastTo6(bytes, off, plen, ip, ttl - 1, w, t, n, sink);
     return true;
   }
 

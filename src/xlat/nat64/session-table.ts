@@ -13,8 +13,6 @@ import type { TimerList, TimerNode, Ticks } from './timers.js';
 import { TcpState } from './tcp-state-machine.js';
 
 export class Session implements TimerNode {
-  tPrev: TimerNode | null = null;
-  tNext: TimerNode | null = null;
   tList: TimerList | null = null;
   expires: Ticks = 0;
   seq = 0;
@@ -120,8 +118,6 @@ export class SessionTable {
 
 /** A stored V4 SYN to a transport address no BIB entry holds ("type 1"). */
 export class StoredSyn implements TimerNode {
-  tPrev: TimerNode | null = null;
-  tNext: TimerNode | null = null;
   tList: TimerList | null = null;
   expires: Ticks = 0;
   seq = 0;
