@@ -22,7 +22,6 @@
  * path is only ever a shortcut to the result the general path would give (tested by running
  * captures both ways, NAT64SCOPE_FASTPATH=0 / Nat64Options.fastPath false).
  */
-import { TcpFlag } from '../../wire/tcp.js';
 import { embedIpv4, extractIpv4, inPrefix, WKP } from '../rfc6052.js';
 import { isGlobalIpv4 } from '../special-purpose.js';
 import type { XlatSink } from '../types.js';
@@ -30,9 +29,10 @@ import type { HeaderTranslator, Tuple4, Tuple6 } from '../siit/header-translator
 import { Proto } from './pool4.js';
 import { TimerKind, type Nat64Core } from './core.js';
 import type { Session } from './session-table.js';
-import { TcpState } from './tcp-state-machine.js';
+import { Action, Lifetime, TcpState, actionOf, lifetimeOf, nextState, tcpTransition, type TcpContext } from './tcp-state-machine.js';
 
-const NOT_STEADY = TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST;
+/** Lifetime -> timer list (as filtering-and-updating's LIFETIME_TIMER). */
+const LIFETIME_TIMER = [-1, TimerKind.TcpEst, TimerKind.TcpTrans, TimerKind.TcpIncomingSyn];
 
 export class FastPath {
   /** Packets translated by the fast path (tests check that it is taken). */
@@ -43,6 +43,8 @@ export class FastPath {
   private readonly mtu6: number;
   private readonly lim6: number;
   private readonly dropIcmp6Info: boolean;
+  private readonly adf: boolean;
+  private readonly ctx: TcpContext = { bibExists: true, addressDependent: false, dropExternal: false, hasStored: false };
   /** Outgoing IPv6 source and destination of the 4 -> 6 fast path, as eight words. */
   private readonly w6 = new Int32Array(8);
   private readonly embed = new Uint8Array(16);
@@ -57,6 +59,7 @@ export class FastPath {
     this.mtu6 = cfg.mtu.ipv6;
     this.lim6 = Math.min(cfg.mtu.lowestIpv6Mtu, cfg.mtu.ipv6);
     this.dropIcmp6Info = cfg.filtering.dropIcmpv6Info;
+    this.adf = cfg.filtering.addressDependent;
     const p = cfg.pool6?.bytes;
     if (p) {
       const word = (i: number): number => (p[i] << 24) | (p[i + 1] << 16) | (p[i + 2] << 8) | p[i + 3];
@@ -82,7 +85,7 @@ export class FastPath {
     let sport: number;
     let dport: number;
     if (nh === 6) {
-      if (pl < 20 || (bytes[u + 13] & NOT_STEADY) !== 0) return false;
+      if (pl < 20) return false;
       proto = Proto.Tcp;
       sport = (bytes[u] << 8) | bytes[u + 1];
       dport = (bytes[u + 2] << 8) | bytes[u + 3];
@@ -113,9 +116,7 @@ export class FastPath {
       if (s.fast6 === 2) return false;
     }
     if (proto === Proto.Tcp) {
-      if (s.state !== TcpState.Established) return false;
-      if (core.idleRst >= 0 && core.now - s.lastSeen > core.idleRst) return false;
-      core.arm(s, TimerKind.TcpEst);
+      if (!this.tcp(s, true, bytes, u, false)) return false;
     } else core.arm(s, proto === Proto.Udp ? TimerKind.Udp : TimerKind.Icmp);
     s.lastSeen = core.now;
     const t = this.t4;
@@ -148,7 +149,7 @@ export class FastPath {
     let sport: number;
     let dport: number;
     if (ip === 6) {
-      if (plen < 20 || (bytes[p + 13] & NOT_STEADY) !== 0) return false;
+      if (plen < 20) return false;
       proto = Proto.Tcp;
       sport = (bytes[p] << 8) | bytes[p + 1];
       dport = (bytes[p + 2] << 8) | bytes[p + 3];
@@ -176,9 +177,7 @@ export class FastPath {
       if (s.fast4 === 2) return false;
     }
     if (proto === Proto.Tcp) {
-      if (s.state !== TcpState.Established) return false;
-      if (core.idleRst >= 0 && core.now - s.lastSeen > core.idleRst) return false;
-      core.arm(s, TimerKind.TcpEst);
+      if (!this.tcp(s, false, bytes, p, this.adf)) return false;
     } else core.arm(s, proto === Proto.Udp ? TimerKind.Udp : TimerKind.Icmp);
     s.lastSeen = core.now;
     // The outgoing addresses as words: pool6(Y) (RFC 6052), and X' from the intern table.
@@ -204,6 +203,29 @@ export class FastPath {
     t.dport = bib.port6;
     this.hits++;
     this.xlat.fastTo6(bytes, off, plen, ip, ttl - 1, w, t, n, sink);
+    return true;
+  }
+
+  /**
+   * RFC 6146 §3.5.2.2 for a TCP segment of an existing session, as filtering-and-updating does it
+   * (tcpTransition, then the new state and lifetime), when that translates the segment; false
+   * (nothing changed) for what the general path must handle: a session idle past
+   * policy.tcpIdleRst, one holding a stored V4 SYN, and segments the state machine drops.
+   */
+  private tcp(s: Session, from6: boolean, b: Uint8Array, l4: number, adf: boolean): boolean {
+    const core = this.core;
+    if (s.stored !== null) return false;
+    if (core.idleRst >= 0 && core.now - s.lastSeen > core.idleRst && (from6 || s.state !== TcpState.V4Init)) return false;
+    const ctx = this.ctx;
+    ctx.bibExists = true;
+    ctx.addressDependent = adf;
+    ctx.dropExternal = false;
+    ctx.hasStored = false;
+    const t = tcpTransition(s.state, from6, b[l4 + 13] | ((b[l4 + 12] & 1) << 8), ctx);
+    if (actionOf(t) !== Action.Translate) return false;
+    s.state = nextState(t);
+    const lt = lifetimeOf(t);
+    if (lt !== Lifetime.Keep) core.arm(s, LIFETIME_TIMER[lt]);
     return true;
   }
 
