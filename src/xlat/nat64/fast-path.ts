@@ -25,11 +25,17 @@
 import { embedIpv4, extractIpv4, inPrefix, WKP } from '../rfc6052.js';
 import { isGlobalIpv4 } from '../special-purpose.js';
 import type { XlatSink } from '../types.js';
+import { ViewCache } from '../../wire/word-copy.js';
 import type { HeaderTranslator, Tuple4, Tuple6 } from '../siit/header-translator.js';
 import { Proto } from './pool4.js';
 import { TimerKind, type Nat64Core } from './core.js';
 import type { Session } from './session-table.js';
 import { Action, Lifetime, TcpState, actionOf, lifetimeOf, nextState, tcpTransition, type TcpContext } from './tcp-state-machine.js';
+
+const CACHE_SLOTS = 1 << 15;
+const CACHE_MASK = CACHE_SLOTS - 1;
+const ROW6 = 12;
+const ROW4 = 9;
 
 /** Lifetime -> timer list (as filtering-and-updating's LIFETIME_TIMER). */
 const LIFETIME_TIMER = [-1, TimerKind.TcpEst, TimerKind.TcpTrans, TimerKind.TcpIncomingSyn];
@@ -44,6 +50,19 @@ export class FastPath {
   private readonly lim6: number;
   private readonly dropIcmp6Info: boolean;
   private readonly adf: boolean;
+  /**
+   * The flow cache, one per side: direct-mapped, CACHE_SLOTS rows each; a row holds the key
+   * (IPv6: source and destination words, ports, protocol; IPv4: source, destination, ports,
+   * protocol) and what the translation needs of the BIB entry (IPv4 address and port; IPv6
+   * address words and port), next to the session. A row is used only while its session is alive
+   * (Session.alive): a session's BIB entry and tuple never change, and while it is alive the
+   * general lookups find it for that key. A miss takes the general lookups and refills the row.
+   */
+  private readonly k6 = new Int32Array(CACHE_SLOTS * ROW6);
+  private readonly s6: (Session | null)[] = new Array<Session | null>(CACHE_SLOTS).fill(null);
+  private readonly k4 = new Int32Array(CACHE_SLOTS * ROW4);
+  private readonly s4: (Session | null)[] = new Array<Session | null>(CACHE_SLOTS).fill(null);
+  private readonly inView = new ViewCache();
   private readonly ctx: TcpContext = { bibExists: true, addressDependent: false, dropExternal: false, hasStored: false };
   /** Outgoing IPv6 source and destination of the 4 -> 6 fast path, as eight words. */
   private readonly w6 = new Int32Array(8);
@@ -99,31 +118,64 @@ export class FastPath {
       proto = Proto.Icmp;
       sport = dport = (bytes[u + 4] << 8) | bytes[u + 5];
     } else return false;
-    // filtering-and-updating's address checks (RFC 6146 §3.5, RFC 6052 §2.2).
-    if (inPrefix(bytes, off + 8, pool6) || !inPrefix(bytes, off + 24, pool6)) return false;
-    if (pool6.len !== 96 && bytes[off + 32] !== 0) return false;
-    const remote4 = extractIpv4(bytes, off + 24, pool6.len);
-    const id = core.intern.find(bytes, off + 8);
-    if (id < 0) return false;
-    const table = core.bibs[proto];
-    const bib = table.find6(id, sport);
-    if (bib === undefined) return false;
-    const s = table.session(bib, remote4, proto === Proto.Icmp ? 0 : dport);
-    if (s === undefined) return false;
-    if (s.fast6 !== 1) {
-      if (s.fast6 === 2) return false;
-      s.fast6 = this.sessionOk6(s, proto) ? 1 : 2;
-      if (s.fast6 === 2) return false;
+    // The flow cache: the packet's addresses, ports and protocol -> its session.
+    const iv = this.inView.of(bytes);
+    const a0 = iv.getInt32(off + 8), a1 = iv.getInt32(off + 12), a2 = iv.getInt32(off + 16), a3 = iv.getInt32(off + 20);
+    const a4 = iv.getInt32(off + 24), a5 = iv.getInt32(off + 28), a6 = iv.getInt32(off + 32), a7 = iv.getInt32(off + 36);
+    const pk = (sport << 16) | dport;
+    let h = Math.imul(a0 ^ proto, 0x9e3779b1);
+    h = Math.imul(h ^ a1 ^ (h >>> 15), 0x85ebca77);
+    h = Math.imul(h ^ a2 ^ (h >>> 13), 0xc2b2ae3d);
+    h = Math.imul(h ^ a3 ^ (h >>> 16), 0x27d4eb2f);
+    h = Math.imul(h ^ a6 ^ (h >>> 15), 0x165667b1);
+    h = Math.imul(h ^ a7 ^ (h >>> 13), 0x9e3779b1);
+    h = Math.imul(h ^ pk ^ (h >>> 16), 0x85ebca77);
+    const slot = (h ^ (h >>> 15)) & CACHE_MASK;
+    const k = this.k6;
+    const r = slot * ROW6;
+    let s = this.s6[slot];
+    let addr4: number;
+    let port4: number;
+    if (s !== null && s.alive && k[r] === a0 && k[r + 1] === a1 && k[r + 2] === a2 && k[r + 3] === a3 && k[r + 4] === a4 &&
+      k[r + 5] === a5 && k[r + 6] === a6 && k[r + 7] === a7 && k[r + 8] === pk && k[r + 9] === proto) {
+      addr4 = k[r + 10] >>> 0;
+      port4 = k[r + 11];
+    } else {
+      // filtering-and-updating's address checks (RFC 6146 §3.5, RFC 6052 §2.2) and lookups.
+      if (inPrefix(bytes, off + 8, pool6) || !inPrefix(bytes, off + 24, pool6)) return false;
+      if (pool6.len !== 96 && bytes[off + 32] !== 0) return false;
+      const remote4 = extractIpv4(bytes, off + 24, pool6.len);
+      const id = core.intern.find(bytes, off + 8);
+      if (id < 0) return false;
+      const table = core.bibs[proto];
+      const bib = table.find6(id, sport);
+      if (bib === undefined) return false;
+      const found = table.session(bib, remote4, proto === Proto.Icmp ? 0 : dport);
+      if (found === undefined) return false;
+      s = found;
+      if (s.fast6 !== 1) {
+        if (s.fast6 === 2) return false;
+        s.fast6 = this.sessionOk6(s, proto) ? 1 : 2;
+        if (s.fast6 === 2) return false;
+      }
+      addr4 = bib.addr4;
+      port4 = bib.port4;
+      k[r] = a0; k[r + 1] = a1; k[r + 2] = a2; k[r + 3] = a3; k[r + 4] = a4; k[r + 5] = a5; k[r + 6] = a6; k[r + 7] = a7;
+      k[r + 8] = pk;
+      k[r + 9] = proto;
+      k[r + 10] = addr4 | 0;
+      k[r + 11] = port4;
+      this.s6[slot] = s;
     }
     if (proto === Proto.Tcp) {
       if (!this.tcp(s, true, bytes, u, false)) return false;
     } else core.arm(s, proto === Proto.Udp ? TimerKind.Udp : TimerKind.Icmp);
     s.lastSeen = core.now;
     const t = this.t4;
-    t.src = bib.addr4;
-    t.dst = remote4;
-    t.sport = bib.port4;
-    t.dport = proto === Proto.Icmp ? bib.port4 : dport;
+    t.src = addr4;
+    t.dst = s.remote4;
+    t.sport = port4;
+    t.dport = proto === Proto.Icmp ? port4 : dport;
     this.hits++;
     this.xlat.fastTo4(bytes, off, pl, nh, hop - 1, t, n, sink);
     return true;
@@ -164,43 +216,76 @@ export class FastPath {
       proto = Proto.Icmp;
       sport = dport = (bytes[p + 4] << 8) | bytes[p + 5];
     } else return false;
-    const src4 = ((bytes[off + 12] << 24) | (bytes[off + 13] << 16) | (bytes[off + 14] << 8) | bytes[off + 15]) >>> 0;
-    const dst4 = ((bytes[off + 16] << 24) | (bytes[off + 17] << 16) | (bytes[off + 18] << 8) | bytes[off + 19]) >>> 0;
-    const table = core.bibs[proto];
-    const bib = table.find4(dst4, dport);
-    if (bib === undefined) return false;
-    const s = table.session(bib, src4, proto === Proto.Icmp ? 0 : sport);
-    if (s === undefined) return false;
-    if (s.fast4 !== 1) {
-      if (s.fast4 === 2) return false;
-      s.fast4 = core.ours4(proto, dst4) ? 1 : 2;
-      if (s.fast4 === 2) return false;
+    const iv = this.inView.of(bytes);
+    const s4 = iv.getInt32(off + 12);
+    const d4 = iv.getInt32(off + 16);
+    const pk = (sport << 16) | dport;
+    let h = Math.imul(s4 ^ proto, 0x9e3779b1);
+    h = Math.imul(h ^ d4 ^ (h >>> 15), 0x85ebca77);
+    h = Math.imul(h ^ pk ^ (h >>> 13), 0xc2b2ae3d);
+    const slot = (h ^ (h >>> 16)) & CACHE_MASK;
+    const k = this.k4;
+    const r = slot * ROW4;
+    let s = this.s4[slot];
+    const w = this.w6;
+    let port6: number;
+    if (s !== null && s.alive && k[r] === s4 && k[r + 1] === d4 && k[r + 2] === pk && k[r + 3] === proto) {
+      w[4] = k[r + 4];
+      w[5] = k[r + 5];
+      w[6] = k[r + 6];
+      w[7] = k[r + 7];
+      port6 = k[r + 8];
+    } else {
+      const src4 = s4 >>> 0;
+      const dst4 = d4 >>> 0;
+      const table = core.bibs[proto];
+      const bib = table.find4(dst4, dport);
+      if (bib === undefined) return false;
+      const found = table.session(bib, src4, proto === Proto.Icmp ? 0 : sport);
+      if (found === undefined) return false;
+      s = found;
+      if (s.fast4 !== 1) {
+        if (s.fast4 === 2) return false;
+        s.fast4 = core.ours4(proto, dst4) ? 1 : 2;
+        if (s.fast4 === 2) return false;
+      }
+      // X' from the intern table.
+      const words = core.intern.addressWords();
+      const a = bib.addr6 * 4;
+      w[4] = words[a] | 0;
+      w[5] = words[a + 1] | 0;
+      w[6] = words[a + 2] | 0;
+      w[7] = words[a + 3] | 0;
+      port6 = bib.port6;
+      k[r] = s4;
+      k[r + 1] = d4;
+      k[r + 2] = pk;
+      k[r + 3] = proto;
+      k[r + 4] = w[4];
+      k[r + 5] = w[5];
+      k[r + 6] = w[6];
+      k[r + 7] = w[7];
+      k[r + 8] = port6;
+      this.s4[slot] = s;
     }
     if (proto === Proto.Tcp) {
       if (!this.tcp(s, false, bytes, p, this.adf)) return false;
     } else core.arm(s, proto === Proto.Udp ? TimerKind.Udp : TimerKind.Icmp);
     s.lastSeen = core.now;
-    // The outgoing addresses as words: pool6(Y) (RFC 6052), and X' from the intern table.
-    const w = this.w6;
+    // The outgoing source pool6(Y) (RFC 6052) as words.
     if (pool6.len === 96) {
       w[0] = this.p6w0;
       w[1] = this.p6w1;
       w[2] = this.p6w2;
-      w[3] = src4 | 0;
+      w[3] = s4;
     } else {
       const e = this.embed;
-      embedIpv4(e, 0, pool6, src4);
+      embedIpv4(e, 0, pool6, s4 >>> 0);
       for (let i = 0; i < 4; i++) w[i] = (e[i * 4] << 24) | (e[i * 4 + 1] << 16) | (e[i * 4 + 2] << 8) | e[i * 4 + 3];
     }
-    const words = core.intern.addressWords();
-    const a = bib.addr6 * 4;
-    w[4] = words[a] | 0;
-    w[5] = words[a + 1] | 0;
-    w[6] = words[a + 2] | 0;
-    w[7] = words[a + 3] | 0;
     const t = this.t6;
-    t.sport = proto === Proto.Icmp ? bib.port6 : sport;
-    t.dport = bib.port6;
+    t.sport = proto === Proto.Icmp ? port6 : sport;
+    t.dport = port6;
     this.hits++;
     this.xlat.fastTo6(bytes, off, plen, ip, ttl - 1, w, t, n, sink);
     return true;

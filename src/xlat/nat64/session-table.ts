@@ -32,6 +32,8 @@ export class Session implements TimerNode {
    */
   fast6 = 0;
   fast4 = 0;
+  /** False once removed from its table (the fast path's flow cache may still hold it). */
+  alive = true;
 
   constructor(
     readonly bib: BibEntry,
@@ -94,6 +96,7 @@ export class SessionTable {
     const t = this.bibs[bib.proto];
     if (t.sessions.get(bib.seq, s.remote4, s.rport) !== s) return;
     t.sessions.delete(bib.seq, s.remote4, s.rport);
+    s.alive = false;
     bib.sessionCount--;
     if (this.trackRemotes) {
       const c = (t.remotes.get(bib.seq, s.remote4, 0) ?? 1) - 1;
