@@ -240,6 +240,11 @@ abstract class BaseWriter {
 
 /** Number of decimal digits of a non-negative integer. */
 function decimalDigits(n: number): number {
+  if (n < 2147483648) {
+    // Integer compares (the common case: packet numbers).
+    if (n < 100000) return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : 5;
+    return n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+  }
   let d = 1;
   while (n >= 10) {
     n = Math.floor(n / 10);
@@ -525,10 +530,20 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
       copyWords(this.prefixViews.of(pre), 0, this.dv, p, pre.length);
       p += pre.length;
       let v = commentNum;
-      for (let i = digits - 1; i >= 0; i--) {
-        const q = Math.floor(v / 10);
-        b[p + i] = 48 + v - q * 10;
-        v = q;
+      if (v < 2147483648) {
+        // Int32 division (V8 compiles it to integer ops; Math.floor(v / 10) is a float divide).
+        let x = v | 0;
+        for (let i = digits - 1; i >= 0; i--) {
+          const q = (x / 10) | 0;
+          b[p + i] = 48 + x - q * 10;
+          x = q;
+        }
+      } else {
+        for (let i = digits - 1; i >= 0; i--) {
+          const q = Math.floor(v / 10);
+          b[p + i] = 48 + v - q * 10;
+          v = q;
+        }
       }
       this.pos = p + digits;
       this.pad();
