@@ -134,8 +134,18 @@ export class Nat64Core {
   }
 
   arm(node: TimerNode, kind: number): void {
-    this.timers[kind].arm(node, this.now, this.seq++);
+    const l = this.timers[kind];
+    l.arm(node, this.now, this.seq++);
+    const e = this.now + l.timeout;
+    if (e < this.nextDue) this.nextDue = e;
   }
+
+  /**
+   * A lower bound of the earliest pending expiry (Infinity: none): arming lowers it, firing
+   * recomputes it. Lets the engine skip looking at the timer lists for a packet when nothing can
+   * be due yet.
+   */
+  nextDue = Infinity;
 
   /** New dynamic BIB entry for the IPv6 source of `st`; null when pool4 is exhausted. */
   allocateBib(proto: Proto, addr6: number, port6: number): BibEntry | null {

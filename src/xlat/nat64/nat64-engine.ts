@@ -283,7 +283,11 @@ export class Nat64Engine implements Engine {
   private advanceTo(t: number, sink: XlatSink): void {
     const core = this.core;
     if (t <= core.now) return;
-    core.fireUntil(t, sink);
+    if (t >= core.nextDue) {
+      core.fireUntil(t, sink);
+      const next = core.nextExpiry();
+      core.nextDue = next < 0 ? Infinity : next;
+    }
     core.now = t;
   }
 
