@@ -94,6 +94,21 @@ function wr32(b: Uint8Array, o: number, v: number): void {
   b[o + 2] = (v >>> 8) & 0xff;
   b[o + 3] = v & 0xff;
 }
+/**
+ * {@link updateSums} for the fast path, where every argument is a small non-negative integer
+ * (a checksum field; sums of a dozen 16-bit words): the same result with int32 folds instead of
+ * the general fold's float division.
+ */
+function updateSmall(check: number, oldSum: number, newSum: number): number {
+  return ~fold32((~check & 0xffff) + (~fold32(oldSum) & 0xffff) + fold32(newSum)) & 0xffff;
+}
+
+/** fold() for 0 <= s < 2^31: two end-around-carry rounds always reach 16 bits. */
+function fold32(s: number): number {
+  s = (s >>> 16) + (s & 0xffff);
+  return (s >>> 16) + (s & 0xffff);
+}
+
 /** Unfolded sum of a 16-byte address. */
 function sumAddr6(b: Uint8Array, o: number): number {
   let s = 0;
@@ -314,7 +329,7 @@ export class HeaderTranslator {
     const tos = this.overrideTos >= 0 ? this.overrideTos : ((bytes[off] & 0x0f) << 4) | (bytes[off + 1] >> 4);
     const flags = tot > DF_LIMIT ? 0x4000 : 0;
     // The IPv4 header (as ipv4Header()), its checksum summed from the field values.
-    const hc = finish((0x4500 | tos) + tot + id + flags + ((hop << 8) | proto4) + sumAddr4(src) + sumAddr4(dst));
+    const hc = ~fold32((0x4500 | tos) + tot + id + flags + ((hop << 8) | proto4) + sumAddr4(src) + sumAddr4(dst)) & 0xffff;
     ov.setInt32(H, 0x45000000 | (tos << 16) | tot);
     ov.setInt32(H + 4, (id << 16) | flags);
     ov.setInt32(H + 8, (hop << 24) | (proto4 << 16) | hc);
@@ -357,14 +372,14 @@ export class HeaderTranslator {
       ov.setInt32(at + 4, iv.getInt32(u + 4));
       ov.setInt32(at + 8, iv.getInt32(u + 8));
       ov.setInt32(at + 12, iv.getInt32(u + 12));
-      ov.setUint16(at + 16, updateSums(iv.getUint16(u + 16), oldAddr + os + od, newAddr + ns + nd));
+      ov.setUint16(at + 16, updateSmall(iv.getUint16(u + 16), oldAddr + os + od, newAddr + ns + nd));
       return 18;
     }
     ov.setUint16(at + 4, iv.getUint16(u + 4));
     const c = iv.getUint16(u + 6);
     let nc = 0;
     if (c !== 0) {
-      nc = updateSums(c, oldAddr + os + od, newAddr + ns + nd);
+      nc = updateSmall(c, oldAddr + os + od, newAddr + ns + nd);
       if (nc === 0) nc = 0xffff;
     }
     ov.setUint16(at + 6, nc);
