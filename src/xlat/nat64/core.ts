@@ -88,6 +88,8 @@ export class Nat64Core {
   readonly maxHeld: number;
   readonly maxHeldBytes: number;
   translator!: Translator;
+  /** Called with every session removed (the fast path drops it from its flow cache). */
+  forget: ((s: Session) => void) | null = null;
   readonly dropFrag: readonly [boolean, boolean, boolean];
   readonly idleRst: Ticks;
 
@@ -165,6 +167,7 @@ export class Nat64Core {
   removeSession(s: Session): void {
     if (s.stored) this.storedCount--;
     this.sessions.remove(s);
+    if (this.forget !== null) this.forget(s);
     const b = s.bib;
     if (!b.isStatic && b.sessionCount === 0) this.bibs[b.proto].remove(b);
   }

@@ -88,6 +88,12 @@ export class FastPath {
     }
   }
 
+  /** A session was removed: its cache rows no longer hold it (its memory can go). */
+  forget(s: Session): void {
+    if (s.slot6 >= 0 && this.s6[s.slot6] === s) this.s6[s.slot6] = null;
+    if (s.slot4 >= 0 && this.s4[s.slot4] === s) this.s4[s.slot4] = null;
+  }
+
   /** An IPv6 packet (version already checked): true when translated here. */
   try6(bytes: Uint8Array, off: number, len: number, n: number, sink: XlatSink): boolean {
     if (len < 48) return false;
@@ -166,6 +172,7 @@ export class FastPath {
       k[r + 10] = addr4 | 0;
       k[r + 11] = port4;
       this.s6[slot] = s;
+      s.slot6 = slot;
     }
     if (proto === Proto.Tcp) {
       if (!this.tcp(s, true, bytes, u, false)) return false;
@@ -267,6 +274,7 @@ export class FastPath {
       k[r + 7] = w[7];
       k[r + 8] = port6;
       this.s4[slot] = s;
+      s.slot4 = slot;
     }
     if (proto === Proto.Tcp) {
       if (!this.tcp(s, false, bytes, p, this.adf)) return false;

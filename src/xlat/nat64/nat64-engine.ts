@@ -84,7 +84,9 @@ export class Nat64Engine implements Engine {
     this.core = new Nat64Core(cfg, opts);
     const translator = opts.translator ?? new HeaderTranslator(cfg);
     this.core.translator = translator;
-    this.fast = opts.fastPath !== false && translator instanceof HeaderTranslator ? new FastPath(this.core, translator) : null;
+    const fast = opts.fastPath !== false && translator instanceof HeaderTranslator ? new FastPath(this.core, translator) : null;
+    this.fast = fast;
+    if (fast !== null) this.core.forget = (s) => fast.forget(s);
   }
 
   process(bytes: Uint8Array, off: number, len: number, now: Clock, n: number, sink: XlatSink): void {

@@ -34,6 +34,9 @@ export class Session implements TimerNode {
   fast4 = 0;
   /** False once removed from its table (the fast path's flow cache may still hold it). */
   alive = true;
+  /** Its rows in the fast path's flow cache, or -1 (fast-path.ts). */
+  slot6 = -1;
+  slot4 = -1;
 
   constructor(
     readonly bib: BibEntry,
