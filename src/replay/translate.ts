@@ -181,14 +181,22 @@ export class CaptureSink implements XlatSink {
     this.curDrop = 0;
   }
 
+  /** The last interface looked up per family, and the link type it was for. */
+  private readonly lastIfLt = [-1, -1];
+  private readonly lastIf = [0, 0];
+
   private iface(family: 4 | 6): number {
     const lt = this.pcapLinkType ?? outputLinkType(this.linkType, family);
+    const f = family === 4 ? 0 : 1;
+    if (this.lastIfLt[f] === lt) return this.lastIf[f];
     const key = lt * 8 + family;
     let i = this.ifIndex.get(key);
     if (i === undefined) {
       i = this.writer!.addInterface(lt, family === 6 ? 'ipv6' : 'ipv4');
       this.ifIndex.set(key, i);
     }
+    this.lastIfLt[f] = lt;
+    this.lastIf[f] = i;
     return i;
   }
 

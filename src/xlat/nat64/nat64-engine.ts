@@ -105,11 +105,10 @@ export class Nat64Engine implements Engine {
   }
 
   drain(sink: XlatSink): void {
-    for (;;) {
-      const t = this.core.nextExpiry();
-      if (t < 0) return;
-      this.core.fireUntil(t, sink);
-    }
+    // Every timer, in (expiry, arming) order, including those armed while draining (an expired
+    // ESTABLISHED session goes to TRANS): what stepping from expiry to expiry would fire.
+    this.core.fireUntil(Infinity, sink);
+    this.core.nextDue = Infinity;
   }
 
   private readonly recBuf = new Uint8Array(65536 + 64);
