@@ -71,6 +71,23 @@ export interface CaptureWriter {
     commentPrefix: Uint8Array | null,
     commentNum: number,
   ): void;
+  /**
+   * {@link writeParts} with the head at head[headOff..headOff+headLen) (the translate fast path
+   * builds link and IP headers in one buffer, after some headroom).
+   */
+  writeSplit(
+    head: Uint8Array,
+    headOff: number,
+    headLen: number,
+    bytes: Uint8Array,
+    off: number,
+    len: number,
+    tsSec: number,
+    tsNsec: number,
+    ifIndex: number,
+    commentPrefix: Uint8Array | null,
+    commentNum: number,
+  ): void;
   /** Flush buffered records to the file. */
   flush(): void;
   /** Flush, close and rename the temporary file into place. */
@@ -87,6 +104,11 @@ abstract class BaseWriter {
   readonly path: string;
   packets = 0;
   protected buf: Buffer = Buffer.allocUnsafe(BUFFER_SIZE);
+  /** DataView of buf: 32-bit stores instead of four byte stores. */
+  protected dv: DataView = viewOf(this.buf);
+  /** DataViews of the last head and comment prefix given to writeSplit. */
+  private readonly headViews = new Views();
+  protected readonly prefixViews = new Views();
   protected pos = 0;
   protected readonly snaplen: number;
   private readonly fh: FileHandle | null;
@@ -114,23 +136,17 @@ abstract class BaseWriter {
       let size = this.buf.length;
       while (size < n) size *= 2;
       this.buf = Buffer.allocUnsafe(size);
+      this.dv = viewOf(this.buf);
     }
   }
 
   protected u32(v: number): void {
-    const b = this.buf;
-    const p = this.pos;
-    b[p] = v;
-    b[p + 1] = v >>> 8;
-    b[p + 2] = v >>> 16;
-    b[p + 3] = v >>> 24;
-    this.pos = p + 4;
+    this.dv.setUint32(this.pos, v, true);
+    this.pos += 4;
   }
 
   protected u16(v: number): void {
-    const b = this.buf;
-    b[this.pos] = v;
-    b[this.pos + 1] = v >>> 8;
+    this.dv.setUint16(this.pos, v, true);
     this.pos += 2;
   }
 
@@ -139,12 +155,13 @@ abstract class BaseWriter {
     this.pos += len;
   }
 
-  /** Copies head[0..headLen) then bytes[off..off+len), at most `caplen` bytes in all. */
-  protected parts(head: Uint8Array, headLen: number, bytes: Uint8Array, off: number, len: number, caplen: number): void {
+  /** Copies head[headOff..headOff+headLen) then bytes[off..off+len), at most `caplen` bytes in all. */
+  protected parts(head: Uint8Array, headOff: number, headLen: number, bytes: Uint8Array, off: number, len: number, caplen: number): void {
     const b = this.buf;
     let p = this.pos;
     const h = headLen < caplen ? headLen : caplen;
-    for (let i = 0; i < h; i++) b[p++] = head[i];
+    if (h > 0) copyWords(this.headViews.of(head), headOff, this.dv, p, h);
+    p += h;
     const rest = caplen - h;
     if (rest > 0) {
       if (rest <= 32) for (let i = 0; i < rest; i++) b[p++] = bytes[off + i];
@@ -223,6 +240,11 @@ abstract class BaseWriter {
 
 /** Number of decimal digits of a non-negative integer. */
 function decimalDigits(n: number): number {
+  if (n < 2147483648) {
+    // Integer compares (the common case: packet numbers).
+    if (n < 100000) return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : 5;
+    return n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+  }
   let d = 1;
   while (n >= 10) {
     n = Math.floor(n / 10);
@@ -303,6 +325,22 @@ export class PcapWriter extends BaseWriter implements CaptureWriter {
     tsSec: number,
     tsNsec: number,
     ifIndex: number,
+    commentPrefix: Uint8Array | null,
+    commentNum: number,
+  ): void {
+    this.writeSplit(head, 0, headLen, bytes, off, len, tsSec, tsNsec, ifIndex, commentPrefix, commentNum);
+  }
+
+  writeSplit(
+    head: Uint8Array,
+    headOff: number,
+    headLen: number,
+    bytes: Uint8Array,
+    off: number,
+    len: number,
+    tsSec: number,
+    tsNsec: number,
+    ifIndex: number,
     _commentPrefix: Uint8Array | null,
     _commentNum: number,
   ): void {
@@ -317,7 +355,7 @@ export class PcapWriter extends BaseWriter implements CaptureWriter {
     this.u32(this.nanosecond ? tsNsec : Math.floor(tsNsec / 1000));
     this.u32(caplen);
     this.u32(total);
-    this.parts(head, headLen, bytes, off, len, caplen);
+    this.parts(head, headOff, headLen, bytes, off, len, caplen);
     this.packets++;
   }
 
@@ -448,6 +486,22 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     commentPrefix: Uint8Array | null,
     commentNum: number,
   ): void {
+    this.writeSplit(head, 0, headLen, bytes, off, len, tsSec, tsNsec, ifIndex, commentPrefix, commentNum);
+  }
+
+  writeSplit(
+    head: Uint8Array,
+    headOff: number,
+    headLen: number,
+    bytes: Uint8Array,
+    off: number,
+    len: number,
+    tsSec: number,
+    tsNsec: number,
+    ifIndex: number,
+    commentPrefix: Uint8Array | null,
+    commentNum: number,
+  ): void {
     if (ifIndex >= this.ifLinks.length) {
       if (ifIndex === 0) this.addInterface(this.defaultLinkType, null);
       else throw new CaptureWriteError(`no interface ${ifIndex} was added (${this.path})`);
@@ -465,7 +519,7 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     this.timestamp(tsSec, tsNsec);
     this.u32(caplen);
     this.u32(total);
-    this.parts(head, headLen, bytes, off, len, caplen);
+    this.parts(head, headOff, headLen, bytes, off, len, caplen);
     this.pad();
     if (clen > 0) {
       this.u16(1);
@@ -473,12 +527,23 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
       const b = this.buf;
       let p = this.pos;
       const pre = commentPrefix as Uint8Array;
-      for (let i = 0; i < pre.length; i++) b[p++] = pre[i];
+      copyWords(this.prefixViews.of(pre), 0, this.dv, p, pre.length);
+      p += pre.length;
       let v = commentNum;
-      for (let i = digits - 1; i >= 0; i--) {
-        const q = Math.floor(v / 10);
-        b[p + i] = 48 + v - q * 10;
-        v = q;
+      if (v < 2147483648) {
+        // Int32 division (V8 compiles it to integer ops; Math.floor(v / 10) is a float divide).
+        let x = v | 0;
+        for (let i = digits - 1; i >= 0; i--) {
+          const q = (x / 10) | 0;
+          b[p + i] = 48 + x - q * 10;
+          x = q;
+        }
+      } else {
+        for (let i = digits - 1; i >= 0; i--) {
+          const q = Math.floor(v / 10);
+          b[p + i] = 48 + v - q * 10;
+          v = q;
+        }
       }
       this.pos = p + digits;
       this.pad();
@@ -603,4 +668,39 @@ export async function samePath(a: string, b: string): Promise<boolean> {
   if (sa && sb) return sa.dev === sb.dev && sa.ino === sb.ino;
   if (sa || sb) return false;
   return (await canonical(a)) === (await canonical(b));
+}
+
+/** A DataView over exactly the bytes of `b`. */
+function viewOf(b: Uint8Array): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** DataViews of the two Uint8Arrays last asked for (callers alternate between two heads). */
+class Views {
+  private a: Uint8Array | null = null;
+  private av: DataView = new DataView(new ArrayBuffer(0));
+  private b: Uint8Array | null = null;
+  private bv: DataView = this.av;
+  of(x: Uint8Array): DataView {
+    if (x === this.a) return this.av;
+    if (x !== this.b) {
+      this.b = x;
+      this.bv = viewOf(x);
+    }
+    // Most recent first.
+    const t = this.a;
+    const tv = this.av;
+    this.a = this.b;
+    this.av = this.bv;
+    this.b = t;
+    this.bv = tv;
+    return this.av;
+  }
+}
+
+/** Copies n bytes from src[so..) to dst[d..), a 32-bit word at a time (no allocation). */
+function copyWords(src: DataView, so: number, dst: DataView, d: number, n: number): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) dst.setInt32(d + i, src.getInt32(so + i));
+  for (; i < n; i++) dst.setUint8(d + i, src.getUint8(so + i));
 }

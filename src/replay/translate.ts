@@ -9,7 +9,9 @@ import { openCaptureWriter, formatForPath, samePath, type CaptureWriter } from '
 import type { CapturedPacket } from '../pcap/packet.js';
 import { LinkType } from '../pcap/linktype.js';
 import { LinkLocator, outputLinkType, writeLinkHeader } from '../wire/link.js';
-import { EmitKind, type Engine, type XlatSink, type Clock } from '../xlat/types.js';
+import { EmitKind, SPLIT_HEADROOM, type Engine, type XlatSink, type Clock } from '../xlat/types.js';
+import { EtherType } from '../wire/ethernet.js';
+import { ViewCache, copyWords, viewOf } from '../wire/word-copy.js';
 import type { EngineConfig } from '../xlat/config-types.js';
 import { reasonId, reasonText, Reason } from '../diag/reasons.js';
 import { createEngine } from '../xlat/engine.js';
@@ -170,7 +172,7 @@ export class CaptureSink implements XlatSink {
 
   setInput(bytes: Uint8Array, off: number, linkLen: number, linkType: number, family: 4 | 6): void {
     const n = Math.min(linkLen, this.linkHdr.length);
-    for (let i = 0; i < n; i++) this.linkHdr[i] = bytes[off + i];
+    copyWords(this.inView.of(bytes), off, this.linkView, 0, n);
     this.linkLen = n;
     this.linkType = linkType;
     this.inFamily = family;
@@ -179,18 +181,26 @@ export class CaptureSink implements XlatSink {
     this.curDrop = 0;
   }
 
+  /** The last interface looked up per family, and the link type it was for. */
+  private readonly lastIfLt = [-1, -1];
+  private readonly lastIf = [0, 0];
+
   private iface(family: 4 | 6): number {
     const lt = this.pcapLinkType ?? outputLinkType(this.linkType, family);
+    const f = family === 4 ? 0 : 1;
+    if (this.lastIfLt[f] === lt) return this.lastIf[f];
     const key = lt * 8 + family;
     let i = this.ifIndex.get(key);
     if (i === undefined) {
       i = this.writer!.addInterface(lt, family === 6 ? 'ipv6' : 'ipv4');
       this.ifIndex.set(key, i);
     }
+    this.lastIfLt[f] = lt;
+    this.lastIf[f] = i;
     return i;
   }
 
-  emit(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number): void {
+  private count(kind: EmitKind): void {
     this.packetsOut++;
     this.curEmits++;
     this.curKinds |= 1 << kind;
@@ -199,6 +209,54 @@ export class CaptureSink implements XlatSink {
     else if (kind === EmitKind.IcmpError) this.icmpErrors++;
     else if (kind === EmitKind.Reconstructed) this.reconstructed++;
     else this.deferred++;
+  }
+
+  /** Joined head + payload when a split emission must be held whole (filter). */
+  private joined = new Uint8Array(0);
+  private readonly linkView = viewOf(this.linkHdr);
+  private readonly inView = new ViewCache();
+  private readonly headViews = new ViewCache();
+
+  /**
+   * XlatSink.emitSplit: the engine's headers and the payload left in the input buffer, written
+   * without joining them; the link header goes into the headroom before the engine's headers.
+   */
+  emitSplit(head: Uint8Array, headOff: number, headLen: number, bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number): void {
+    if (this.selecting || !this.writer || kind === EmitKind.IcmpError || kind === EmitKind.Deferred || headOff < SPLIT_HEADROOM) {
+      const total = headLen + len;
+      if (this.joined.length < total) this.joined = new Uint8Array(Math.max(total, 2048));
+      const j = this.joined;
+      j.set(head.subarray(headOff, headOff + headLen));
+      j.set(bytes.subarray(off, off + len), headLen);
+      this.emit(j, 0, total, family, kind, about);
+      return;
+    }
+    this.count(kind);
+    this.written++;
+    const outLinkType = this.pcapLinkType ?? outputLinkType(this.linkType, family);
+    let h = 0;
+    if (outLinkType !== LinkType.RAW && outLinkType !== LinkType.IPV4 && outLinkType !== LinkType.IPV6) {
+      if (this.linkType === LinkType.ETHERNET && this.linkLen >= 14) {
+        // As writeLinkHeader (not reversed): the input's header with the EtherType of the family.
+        h = this.linkLen;
+        const hv = this.headViews.of(head);
+        copyWords(this.linkView, 0, hv, headOff - h, h - 2);
+        hv.setUint16(headOff - 2, family === 4 ? EtherType.IPV4 : EtherType.IPV6);
+      } else {
+        h = writeLinkHeader(this.frame, this.linkHdr, 0, this.linkLen, this.linkType, family, false);
+        for (let i = 0; i < h; i++) head[headOff - h + i] = this.frame[i];
+      }
+    }
+    let prefix: Uint8Array | null = null;
+    if (this.comments) {
+      prefix = about >= 0 ? FAST_PREFIX[kind] ?? null : null;
+      if (prefix === null) prefix = this.slowPrefix(commentPrefix(kind, about, head, headOff, family));
+    }
+    this.writer.writeSplit(head, headOff - h, h + headLen, bytes, off, len, this.clock.sec, this.clock.nsec, this.iface(family), prefix, about);
+  }
+
+  emit(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number): void {
+    this.count(kind);
     if (!this.writer) return;
     if (this.selecting) {
       if (this.heldCount === this.held.length) this.held.push({ buf: new Uint8Array(2048), len: 0, family, kind, about, sec: 0, nsec: 0 });

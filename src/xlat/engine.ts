@@ -8,5 +8,14 @@ export function createEngine(cfg: EngineConfig): Engine {
   if (cfg.mode === 'siit') return new SiitEngine(cfg);
   // A gateway that answers idle connections with a RST (AWS, policy.tcpIdleRst) documents no
   // RFC 6146 probe on ESTABLISHED expiry: it just forgets the connection.
-  return new Nat64Engine(cfg, { probeOnEstablishedExpiry: cfg.policy.tcpIdleRst === null });
+  return new Nat64Engine(cfg, { probeOnEstablishedExpiry: cfg.policy.tcpIdleRst === null, fastPath: fastPathEnabled() });
+}
+
+/**
+ * NAT64SCOPE_FASTPATH=0 turns the engines' per-flow fast path off (every packet through the
+ * general pipeline): the output must be the same byte for byte, only slower. For tests and for
+ * checking a suspected fast-path bug from the command line.
+ */
+export function fastPathEnabled(): boolean {
+  return process.env.NAT64SCOPE_FASTPATH !== '0';
 }

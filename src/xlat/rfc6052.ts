@@ -42,6 +42,7 @@ export function inPrefix(bytes: Uint8Array, off: number, p: Prefix6): boolean {
  * bytes[off..off+16) for the given prefix length. The caller checks the prefix itself.
  */
 export function extractIpv4(bytes: Uint8Array, off: number, prefixLen: number): number {
+  if (prefixLen === 96) return ((bytes[off + 12] << 24) | (bytes[off + 13] << 16) | (bytes[off + 14] << 8) | bytes[off + 15]) >>> 0;
   const l = LAYOUT[prefixLen];
   return ((bytes[off + l[0]] << 24) | (bytes[off + l[1]] << 16) | (bytes[off + l[2]] << 8) | bytes[off + l[3]]) >>> 0;
 }

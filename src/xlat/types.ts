@@ -25,6 +25,9 @@ export const EmitKind = {
 } as const;
 export type EmitKind = (typeof EmitKind)[keyof typeof EmitKind];
 
+/** Bytes free for the sink before the head of an XlatSink.emitSplit. */
+export const SPLIT_HEADROOM = 64;
+
 /** Where the engine's results go. */
 export interface XlatSink {
   /**
@@ -33,6 +36,15 @@ export interface XlatSink {
    * process()), or -1.
    */
   emit(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number): void;
+  /**
+   * Optional: the same as {@link emit} of the packet head[headOff..headOff+headLen) followed by
+   * bytes[off..off+len), given in two parts so that the engine's fast path need not copy the
+   * payload (a capture writer copies both parts into its buffer). The sink may write into the
+   * {@link SPLIT_HEADROOM} bytes of `head` before headOff (a link-layer header, say). `bytes` may
+   * be the caller's input buffer: read it before returning, never keep it. Engines call emit
+   * instead when a sink has no emitSplit.
+   */
+  emitSplit?(head: Uint8Array, headOff: number, headLen: number, bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number): void;
   /** The input packet `about` was dropped for `reason` (a code from src/diag/reasons.ts). */
   drop(reason: number, about: number): void;
   /**

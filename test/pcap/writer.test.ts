@@ -156,6 +156,26 @@ describe('pcapng writer', () => {
     expect(Buffer.from(got[0].data.subarray(got[0].offset, got[0].offset + 16)).toString('hex')).toBe('0200000000010200000000028' + '6dd6161');
   });
 
+  itTshark('writeSplit: the head read from an offset; comment numbers at every digit count and past 2^31', async () => {
+    const path = join(dir, 'split.pcapng');
+    const w = await openCaptureWriter(path);
+    w.addInterface(101, 'ipv6');
+    const head = new Uint8Array(100).fill(0xee);
+    head.set([0x60, 0, 0, 0, 0, 8, 17, 64], 64); // an IPv6 header at 64, the rest of it zeros
+    head.fill(0, 72, 104 - 4);
+    const body = Uint8Array.of(0, 1, 0, 2, 0, 8, 0, 0);
+    const prefix = new Uint8Array(Buffer.from('translated from #', 'latin1'));
+    const nums = [0, 9, 10, 99, 100, 99999, 100000, 999999, 1000000, 2147483647, 2147483648, 99999999999];
+    nums.forEach((num, i) => w.writeSplit(head, 64, 36, body, 0, body.length, i, 0, 0, prefix, num));
+    await w.close();
+    const rows = tshark(path).rows;
+    expect(rows.map((r) => r.comment)).toEqual(nums.map((num) => `translated from #${num}`));
+    expect(rows.map((r) => r.caplen)).toEqual(nums.map(() => 44));
+    const got = await readAllPackets(path);
+    expect(Buffer.from(got[0].data.subarray(got[0].offset, got[0].offset + 44)).toString('hex')).toBe(
+      Buffer.concat([Buffer.from(head.subarray(64, 100)), Buffer.from(body)]).toString('hex'));
+  });
+
   it('writeParts on classic pcap writes the same bytes as write() of the joined frame', async () => {
     const a = join(dir, 'parts-a.pcap');
     const b = join(dir, 'parts-b.pcap');

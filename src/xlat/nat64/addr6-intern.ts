@@ -52,6 +52,11 @@ export class Addr6Intern {
     return id;
   }
 
+  /** The address words, 4 per id (big-endian words of the address); replaced as the table grows. */
+  addressWords(): Uint32Array {
+    return this.words;
+  }
+
   /** Writes the address of `id` into out[off..off+16). */
   copyTo(id: number, out: Uint8Array, off: number): void {
     const p = id * 4;

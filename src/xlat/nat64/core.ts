@@ -32,6 +32,11 @@ export interface Nat64Options {
   maxHeldBytes?: number;
   /** The RFC 7915 header translator (default: src/xlat/siit/header-translator.ts). */
   translator?: Translator;
+  /**
+   * The per-flow fast path for packets of established sessions (fast-path.ts). Default true;
+   * false runs every packet through the general pipeline (same output, slower: tests compare).
+   */
+  fastPath?: boolean;
 }
 
 export interface HeldFragment {
@@ -41,8 +46,6 @@ export interface HeldFragment {
 
 /** One fragmented datagram: its outgoing tuple once the first fragment went through, and fragments held until then. */
 export class FragEntry implements TimerNode {
-  tPrev: TimerNode | null = null;
-  tNext: TimerNode | null = null;
   tList: TimerList | null = null;
   expires: Ticks = 0;
   seq = 0;
@@ -85,6 +88,8 @@ export class Nat64Core {
   readonly maxHeld: number;
   readonly maxHeldBytes: number;
   translator!: Translator;
+  /** Called with every session removed (the fast path drops it from its flow cache). */
+  forget: ((s: Session) => void) | null = null;
   readonly dropFrag: readonly [boolean, boolean, boolean];
   readonly idleRst: Ticks;
 
@@ -131,8 +136,18 @@ export class Nat64Core {
   }
 
   arm(node: TimerNode, kind: number): void {
-    this.timers[kind].arm(node, this.now, this.seq++);
+    const l = this.timers[kind];
+    l.arm(node, this.now, this.seq++);
+    const e = this.now + l.timeout;
+    if (e < this.nextDue) this.nextDue = e;
   }
+
+  /**
+   * A lower bound of the earliest pending expiry (Infinity: none): arming lowers it, firing
+   * recomputes it. Lets the engine skip looking at the timer lists for a packet when nothing can
+   * be due yet.
+   */
+  nextDue = Infinity;
 
   /** New dynamic BIB entry for the IPv6 source of `st`; null when pool4 is exhausted. */
   allocateBib(proto: Proto, addr6: number, port6: number): BibEntry | null {
@@ -152,6 +167,7 @@ export class Nat64Core {
   removeSession(s: Session): void {
     if (s.stored) this.storedCount--;
     this.sessions.remove(s);
+    if (this.forget !== null) this.forget(s);
     const b = s.bib;
     if (!b.isStatic && b.sessionCount === 0) this.bibs[b.proto].remove(b);
   }

@@ -46,6 +46,7 @@ import { STOLEN, filteringAndUpdating4, filteringAndUpdating6 } from './steps/fi
 import { computeOutgoingTuple4, computeOutgoingTuple6 } from './steps/compute-outgoing-tuple.js';
 import { translatingThePacket4, translatingThePacket6 } from './steps/translating-the-packet.js';
 import { HairpinSink, needsHairpin } from './steps/handling-hairpinning.js';
+import { FastPath } from './fast-path.js';
 
 export type { Nat64Options } from './core.js';
 
@@ -76,18 +77,27 @@ export interface SessionSnapshot {
 export class Nat64Engine implements Engine {
   private readonly core: Nat64Core;
   private readonly hairpinSink = new HairpinSink();
+  /** The per-flow fast path (fast-path.ts), or null (Nat64Options.fastPath false, or a custom translator). */
+  readonly fast: FastPath | null;
 
   constructor(cfg: EngineConfig, opts: Nat64Options = {}) {
     this.core = new Nat64Core(cfg, opts);
-    this.core.translator = opts.translator ?? new HeaderTranslator(cfg);
+    const translator = opts.translator ?? new HeaderTranslator(cfg);
+    this.core.translator = translator;
+    const fast = opts.fastPath !== false && translator instanceof HeaderTranslator ? new FastPath(this.core, translator) : null;
+    this.fast = fast;
+    if (fast !== null) this.core.forget = (s) => fast.forget(s);
   }
 
   process(bytes: Uint8Array, off: number, len: number, now: Clock, n: number, sink: XlatSink): void {
     this.advanceTo(ticksOf(now), sink);
     const v = len > 0 ? bytes[off] >> 4 : 0;
-    if (v === 6) this.run6(bytes, off, len, n, sink);
-    else if (v === 4) this.run4(bytes, off, len, n, sink, false);
-    else this.core.drop(sink, Reason.NotIp, n);
+    const fast = this.fast;
+    if (v === 6) {
+      if (fast === null || !fast.try6(bytes, off, len, n, sink)) this.run6(bytes, off, len, n, sink);
+    } else if (v === 4) {
+      if (fast === null || !fast.try4(bytes, off, len, n, sink)) this.run4(bytes, off, len, n, sink, false);
+    } else this.core.drop(sink, Reason.NotIp, n);
   }
 
   advance(now: Clock, sink: XlatSink): void {
@@ -95,11 +105,10 @@ export class Nat64Engine implements Engine {
   }
 
   drain(sink: XlatSink): void {
-    for (;;) {
-      const t = this.core.nextExpiry();
-      if (t < 0) return;
-      this.core.fireUntil(t, sink);
-    }
+    // Every timer, in (expiry, arming) order, including those armed while draining (an expired
+    // ESTABLISHED session goes to TRANS): what stepping from expiry to expiry would fire.
+    this.core.fireUntil(Infinity, sink);
+    this.core.nextDue = Infinity;
   }
 
   private readonly recBuf = new Uint8Array(65536 + 64);
@@ -275,7 +284,11 @@ export class Nat64Engine implements Engine {
   private advanceTo(t: number, sink: XlatSink): void {
     const core = this.core;
     if (t <= core.now) return;
-    core.fireUntil(t, sink);
+    if (t >= core.nextDue) {
+      core.fireUntil(t, sink);
+      const next = core.nextExpiry();
+      core.nextDue = next < 0 ? Infinity : next;
+    }
     core.now = t;
   }
 

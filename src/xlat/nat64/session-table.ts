@@ -13,8 +13,6 @@ import type { TimerList, TimerNode, Ticks } from './timers.js';
 import { TcpState } from './tcp-state-machine.js';
 
 export class Session implements TimerNode {
-  tPrev: TimerNode | null = null;
-  tNext: TimerNode | null = null;
   tList: TimerList | null = null;
   expires: Ticks = 0;
   seq = 0;
@@ -27,6 +25,18 @@ export class Session implements TimerNode {
   lastSeen: Ticks = 0;
   /** Creation order (deterministic snapshots). */
   readonly created: number;
+  /**
+   * Fast path (fast-path.ts): whether the per-packet checks that depend only on this session's
+   * tuple and the configuration let a packet of it through, per side: 0 not yet known, 1 yes,
+   * 2 no (the slow path decides). Nothing in them can change while the session lives.
+   */
+  fast6 = 0;
+  fast4 = 0;
+  /** False once removed from its table (the fast path's flow cache may still hold it). */
+  alive = true;
+  /** Its rows in the fast path's flow cache, or -1 (fast-path.ts). */
+  slot6 = -1;
+  slot4 = -1;
 
   constructor(
     readonly bib: BibEntry,
@@ -89,6 +99,7 @@ export class SessionTable {
     const t = this.bibs[bib.proto];
     if (t.sessions.get(bib.seq, s.remote4, s.rport) !== s) return;
     t.sessions.delete(bib.seq, s.remote4, s.rport);
+    s.alive = false;
     bib.sessionCount--;
     if (this.trackRemotes) {
       const c = (t.remotes.get(bib.seq, s.remote4, 0) ?? 1) - 1;
@@ -113,8 +124,6 @@ export class SessionTable {
 
 /** A stored V4 SYN to a transport address no BIB entry holds ("type 1"). */
 export class StoredSyn implements TimerNode {
-  tPrev: TimerNode | null = null;
-  tNext: TimerNode | null = null;
   tList: TimerList | null = null;
   expires: Ticks = 0;
   seq = 0;

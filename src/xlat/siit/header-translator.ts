@@ -35,7 +35,8 @@
  *   deterministic per packet and varies within a flow.
  */
 import { Reason } from '../../diag/reasons.js';
-import { EmitKind, type XlatSink } from '../types.js';
+import { EmitKind, SPLIT_HEADROOM, type XlatSink } from '../types.js';
+import { ViewCache, viewOf } from '../../wire/word-copy.js';
 import type { EngineConfig } from '../config-types.js';
 import { Ipv4View } from '../../wire/ipv4.js';
 import { Ipv6View } from '../../wire/ipv6.js';
@@ -93,6 +94,21 @@ function wr32(b: Uint8Array, o: number, v: number): void {
   b[o + 2] = (v >>> 8) & 0xff;
   b[o + 3] = v & 0xff;
 }
+/**
+ * {@link updateSums} for the fast path, where every argument is a small non-negative integer
+ * (a checksum field; sums of a dozen 16-bit words): the same result with int32 folds instead of
+ * the general fold's float division.
+ */
+function updateSmall(check: number, oldSum: number, newSum: number): number {
+  return ~fold32((~check & 0xffff) + (~fold32(oldSum) & 0xffff) + fold32(newSum)) & 0xffff;
+}
+
+/** fold() for 0 <= s < 2^31: two end-around-carry rounds always reach 16 bits. */
+function fold32(s: number): number {
+  s = (s >>> 16) + (s & 0xffff);
+  return (s >>> 16) + (s & 0xffff);
+}
+
 /** Unfolded sum of a 16-byte address. */
 function sumAddr6(b: Uint8Array, o: number): number {
   let s = 0;
@@ -128,6 +144,9 @@ export class HeaderTranslator {
   readonly eam: EamTable;
   /** The output buffer (valid until the next call). */
   readonly out = new Uint8Array(OUT_SIZE);
+  private readonly outView = viewOf(this.out);
+  /** DataView of the input of the fast path. */
+  private readonly inView = new ViewCache();
   /**
    * Largest ICMPv4 error a translated ICMPv6 error becomes (RFC 7915 §5.2 / RFC 1812: 576).
    * Reconstruction raises it: the IPv4 error a real translator received may have been longer.
@@ -284,6 +303,87 @@ export class HeaderTranslator {
     }
     sink.emit(o, 0, tot, 4, kind, n);
     return Reason.None;
+  }
+
+  /**
+   * The per-flow fast path 6 -> 4 (stateful NAT64, src/xlat/nat64/fast-path.ts): exactly what
+   * {@link to4} does for an IPv6 packet the caller has already checked to be the plain case — no
+   * extension header, TCP (>= 20 bytes) / UDP (>= 8) / ICMPv6 echo (>= 8), payload length > 0 and
+   * captured whole, hop limit > 1, 20 + `ulen` within mtu.ipv4, kind Translated — with `hop`
+   * already decremented and t.sport / t.dport set. TCP and UDP: only the IPv4 header and the
+   * rewritten start of the transport header are built (a word at a time, at SPLIT_HEADROOM in
+   * the output buffer); the rest of the payload goes to the sink straight from the input
+   * (XlatSink.emitSplit), or is copied after them when the sink has no emitSplit.
+   */
+  fastTo4(bytes: Uint8Array, off: number, ulen: number, proto6: number, hop: number, t: Tuple4, n: number, sink: XlatSink): void {
+    const o = this.out;
+    const ov = this.outView;
+    const iv = this.inView.of(bytes);
+    const H = SPLIT_HEADROOM;
+    const u = off + 40;
+    const tot = 20 + ulen;
+    const proto4 = proto6 === 58 ? 1 : proto6;
+    const src = t.src;
+    const dst = t.dst;
+    const id = this.ident(src, dst, proto4, bytes, u, ulen);
+    const tos = this.overrideTos >= 0 ? this.overrideTos : ((bytes[off] & 0x0f) << 4) | (bytes[off + 1] >> 4);
+    const flags = tot > DF_LIMIT ? 0x4000 : 0;
+    // The IPv4 header (as ipv4Header()), its checksum summed from the field values.
+    const hc = ~fold32((0x4500 | tos) + tot + id + flags + ((hop << 8) | proto4) + sumAddr4(src) + sumAddr4(dst)) & 0xffff;
+    ov.setInt32(H, 0x45000000 | (tos << 16) | tot);
+    ov.setInt32(H + 4, (id << 16) | flags);
+    ov.setInt32(H + 8, (hop << 24) | (proto4 << 16) | hc);
+    ov.setUint32(H + 12, src);
+    ov.setUint32(H + 16, dst);
+    let oldAddr = 0;
+    for (let i = off + 8; i < off + 40; i += 4) {
+      const w = iv.getUint32(i);
+      oldAddr += (w >>> 16) + (w & 0xffff);
+    }
+    const newAddr = sumAddr4(src) + sumAddr4(dst);
+    if (proto6 === 58) {
+      copy(bytes, u, ulen, o, H + 20);
+      this.l4to4(o, H + 20, ulen, 58, true, t, oldAddr, newAddr, pseudo6(bytes, off + 8, off + 24, 58, ulen), false);
+      sink.emit(o, H, tot, 4, EmitKind.Translated, n);
+      return;
+    }
+    // The start of the transport header that changes (as l4to4): ports and checksum.
+    const k = this.fastL4(iv, u, ov, H + 20, proto6, t.sport, t.dport, oldAddr, newAddr);
+    if (sink.emitSplit !== undefined) {
+      sink.emitSplit(o, H, 20 + k, bytes, u + k, ulen - k, 4, EmitKind.Translated, n);
+    } else {
+      copy(bytes, u + k, ulen - k, o, H + 20 + k);
+      sink.emit(o, H, tot, 4, EmitKind.Translated, n);
+    }
+  }
+
+  /**
+   * TCP / UDP ports and checksum of the fast path, exactly as l4to4 / l4to6 (`fix` true): the
+   * first 18 (TCP) or 8 (UDP) bytes of the transport header from in[u..) to out[at..), with the
+   * ports replaced and the checksum updated (RFC 1624; a UDP checksum 0 stays 0, a computed 0
+   * becomes 0xffff). Returns how many bytes it wrote.
+   */
+  private fastL4(iv: DataView, u: number, ov: DataView, at: number, proto: number, ns: number, nd: number, oldAddr: number, newAddr: number): number {
+    const ports = iv.getUint32(u);
+    const os = ports >>> 16;
+    const od = ports & 0xffff;
+    ov.setInt32(at, (ns << 16) | nd);
+    if (proto === 6) {
+      ov.setInt32(at + 4, iv.getInt32(u + 4));
+      ov.setInt32(at + 8, iv.getInt32(u + 8));
+      ov.setInt32(at + 12, iv.getInt32(u + 12));
+      ov.setUint16(at + 16, updateSmall(iv.getUint16(u + 16), oldAddr + os + od, newAddr + ns + nd));
+      return 18;
+    }
+    ov.setUint16(at + 4, iv.getUint16(u + 4));
+    const c = iv.getUint16(u + 6);
+    let nc = 0;
+    if (c !== 0) {
+      nc = updateSmall(c, oldAddr + os + od, newAddr + ns + nd);
+      if (nc === 0) nc = 0xffff;
+    }
+    ov.setUint16(at + 6, nc);
+    return 8;
   }
 
   /** Transport fix-ups 6 -> 4 on o[at..at+avail): ports, ICMP echo type/id, checksums. */
@@ -604,6 +704,47 @@ export class HeaderTranslator {
       done += cl;
     }
     return Reason.None;
+  }
+
+  /**
+   * The per-flow fast path 4 -> 6: exactly what {@link to6} does for an IPv4 packet the caller has
+   * checked to be the plain case — IHL 5, not a fragment, total length >= 28 and captured whole,
+   * TCP (>= 20 bytes) / UDP (>= 8, checksum not 0) / ICMP echo (>= 8), TTL > 1, no fragmentation
+   * needed (DF=1: 40 + `plen` within mtu.ipv6; DF=0: within the lowest IPv6 MTU), kind Translated
+   * — with `ttl` already decremented. The outgoing source and destination addresses are the
+   * eight 32-bit words `w6`; ports in t.sport / t.dport (t.src / t.dst are not read). Output as
+   * in {@link fastTo4}.
+   */
+  fastTo6(bytes: Uint8Array, off: number, plen: number, proto4: number, ttl: number, w6: Int32Array, t: Tuple6, n: number, sink: XlatSink): void {
+    const o = this.out;
+    const ov = this.outView;
+    const iv = this.inView.of(bytes);
+    const H = SPLIT_HEADROOM;
+    const p = off + 20;
+    const nh = proto4 === 1 ? 58 : proto4;
+    const tc = this.zeroizeTc ? 0 : bytes[off + 1];
+    ov.setInt32(H, 0x60000000 | (tc << 20));
+    ov.setInt32(H + 4, (plen << 16) | (nh << 8) | ttl);
+    let newAddr = 0;
+    for (let i = 0; i < 8; i++) {
+      const w = w6[i];
+      ov.setInt32(H + 8 + i * 4, w);
+      newAddr += (w >>> 16) + (w & 0xffff);
+    }
+    const oldAddr = sumAddr4(iv.getUint32(off + 12)) + sumAddr4(iv.getUint32(off + 16));
+    if (proto4 === 1) {
+      copy(bytes, p, plen, o, H + 40);
+      this.l4to6(o, H + 40, plen, 1, true, t, oldAddr, newAddr, pseudo6(o, H + 8, H + 24, 58, plen), false);
+      sink.emit(o, H, 40 + plen, 6, EmitKind.Translated, n);
+      return;
+    }
+    const k = this.fastL4(iv, p, ov, H + 40, proto4, t.sport, t.dport, oldAddr, newAddr);
+    if (sink.emitSplit !== undefined) {
+      sink.emitSplit(o, H, 40 + k, bytes, p + k, plen - k, 6, EmitKind.Translated, n);
+    } else {
+      copy(bytes, p + k, plen - k, o, H + 40 + k);
+      sink.emit(o, H, 40 + plen, 6, EmitKind.Translated, n);
+    }
   }
 
   /** Transport fix-ups 4 -> 6 on o[at..at+avail). */

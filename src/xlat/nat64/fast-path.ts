@@ -1,0 +1,344 @@
+/**
+ * The stateful NAT64's per-flow fast path (what real translators and OVS-style flow caches do):
+ * a packet of an existing session in steady state is translated without the general pipeline
+ * (determine-incoming-tuple -> filtering-and-updating -> compute-outgoing-tuple ->
+ * translating-the-packet), with the same lookups, the same state update and byte for byte the
+ * same output.
+ *
+ * Steady state, on either side:
+ * - the plain packet: IPv6 with no extension header, IPv4 with no options and not a fragment;
+ *   payload captured whole; hop limit / TTL > 1; no fragmentation, Packet Too Big or
+ *   Fragmentation Needed due; IPv4 UDP with a checksum;
+ * - TCP with none of SYN, FIN, RST in an ESTABLISHED session (the transition is then ESTABLISHED
+ *   -> ESTABLISHED with the lifetime set to TCP_EST, RFC 6146 §3.5.2.2), a UDP datagram or an
+ *   ICMP echo request / reply (lifetime restarted, §3.5.1, §3.5.3);
+ * - an existing session: found through the same tables as filtering-and-updating (the IPv6
+ *   source must already be interned, the BIB entry and the session must exist);
+ * - the checks that depend only on the session's tuple and the configuration (pool6 prefixes,
+ *   the well-known-prefix rule, denylist4, hairpinning, pool4 ownership) passed: computed once
+ *   per session and side (Session.fast6 / fast4) — nothing in them can change while it lives.
+ *
+ * Anything else returns false and takes the general path, which stays the reference: the fast
+ * path is only ever a shortcut to the result the general path would give (tested by running
+ * captures both ways, NAT64SCOPE_FASTPATH=0 / Nat64Options.fastPath false).
+ */
+import { embedIpv4, extractIpv4, inPrefix, WKP } from '../rfc6052.js';
+import { isGlobalIpv4 } from '../special-purpose.js';
+import type { XlatSink } from '../types.js';
+import { ViewCache } from '../../wire/word-copy.js';
+import type { HeaderTranslator, Tuple4, Tuple6 } from '../siit/header-translator.js';
+import { Proto } from './pool4.js';
+import { TimerKind, type Nat64Core } from './core.js';
+import type { Session } from './session-table.js';
+import { Action, Lifetime, TcpState, actionOf, lifetimeOf, nextState, tcpTransition, type TcpContext } from './tcp-state-machine.js';
+
+const CACHE_SLOTS = 1 << 15;
+const CACHE_MASK = CACHE_SLOTS - 1;
+const ROW6 = 12;
+const ROW4 = 9;
+
+/** Lifetime -> timer list (as filtering-and-updating's LIFETIME_TIMER). */
+const LIFETIME_TIMER = [-1, TimerKind.TcpEst, TimerKind.TcpTrans, TimerKind.TcpIncomingSyn];
+
+export class FastPath {
+  /** Packets translated by the fast path (tests check that it is taken). */
+  hits = 0;
+  private readonly t4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
+  private readonly t6: Tuple6 = { src: new Uint8Array(16), dst: new Uint8Array(16), sport: -1, dport: -1 };
+  private readonly mtu4: number;
+  private readonly mtu6: number;
+  private readonly lim6: number;
+  private readonly dropIcmp6Info: boolean;
+  private readonly adf: boolean;
+  /**
+   * The flow cache, one per side: direct-mapped, CACHE_SLOTS rows each; a row holds the key
+   * (IPv6: source and destination words, ports, protocol; IPv4: source, destination, ports,
+   * protocol) and what the translation needs of the BIB entry (IPv4 address and port; IPv6
+   * address words and port), next to the session. A row is used only while its session is alive
+   * (Session.alive): a session's BIB entry and tuple never change, and while it is alive the
+   * general lookups find it for that key. A miss takes the general lookups and refills the row.
+   */
+  private readonly k6 = new Int32Array(CACHE_SLOTS * ROW6);
+  private readonly s6: (Session | null)[] = new Array<Session | null>(CACHE_SLOTS).fill(null);
+  private readonly k4 = new Int32Array(CACHE_SLOTS * ROW4);
+  private readonly s4: (Session | null)[] = new Array<Session | null>(CACHE_SLOTS).fill(null);
+  private readonly inView = new ViewCache();
+  private readonly ctx: TcpContext = { bibExists: true, addressDependent: false, dropExternal: false, hasStored: false };
+  /** Outgoing IPv6 source and destination of the 4 -> 6 fast path, as eight words. */
+  private readonly w6 = new Int32Array(8);
+  private readonly embed = new Uint8Array(16);
+  /** The first three words of a /96 pool6. */
+  private readonly p6w0: number = 0;
+  private readonly p6w1: number = 0;
+  private readonly p6w2: number = 0;
+
+  constructor(private readonly core: Nat64Core, private readonly xlat: HeaderTranslator) {
+    const cfg = core.cfg;
+    this.mtu4 = cfg.mtu.ipv4;
+    this.mtu6 = cfg.mtu.ipv6;
+    this.lim6 = Math.min(cfg.mtu.lowestIpv6Mtu, cfg.mtu.ipv6);
+    this.dropIcmp6Info = cfg.filtering.dropIcmpv6Info;
+    this.adf = cfg.filtering.addressDependent;
+    const p = cfg.pool6?.bytes;
+    if (p) {
+      const word = (i: number): number => (p[i] << 24) | (p[i + 1] << 16) | (p[i + 2] << 8) | p[i + 3];
+      this.p6w0 = word(0);
+      this.p6w1 = word(4);
+      this.p6w2 = word(8);
+    }
+  }
+
+  /** A session was removed: its cache rows no longer hold it (its memory can go). */
+  forget(s: Session): void {
+    if (s.slot6 >= 0 && this.s6[s.slot6] === s) this.s6[s.slot6] = null;
+    if (s.slot4 >= 0 && this.s4[s.slot4] === s) this.s4[s.slot4] = null;
+  }
+
+  /** An IPv6 packet (version already checked): true when translated here. */
+  try6(bytes: Uint8Array, off: number, len: number, n: number, sink: XlatSink): boolean {
+    if (len < 48) return false;
+    const core = this.core;
+    const pool6 = core.cfg.pool6;
+    if (pool6 === null) return false;
+    const pl = (bytes[off + 4] << 8) | bytes[off + 5];
+    if (pl < 8 || pl > len - 40) return false;
+    const hop = bytes[off + 7];
+    if (hop <= 1 || 20 + pl > this.mtu4) return false;
+    const nh = bytes[off + 6];
+    const u = off + 40;
+    let proto: number;
+    let sport: number;
+    let dport: number;
+    if (nh === 6) {
+      if (pl < 20) return false;
+      proto = Proto.Tcp;
+      sport = (bytes[u] << 8) | bytes[u + 1];
+      dport = (bytes[u + 2] << 8) | bytes[u + 3];
+    } else if (nh === 17) {
+      proto = Proto.Udp;
+      sport = (bytes[u] << 8) | bytes[u + 1];
+      dport = (bytes[u + 2] << 8) | bytes[u + 3];
+    } else if (nh === 58) {
+      const type = bytes[u];
+      if ((type !== 128 && type !== 129) || this.dropIcmp6Info) return false;
+      proto = Proto.Icmp;
+      sport = dport = (bytes[u + 4] << 8) | bytes[u + 5];
+    } else return false;
+    // The flow cache: the packet's addresses, ports and protocol -> its session.
+    const iv = this.inView.of(bytes);
+    const a0 = iv.getInt32(off + 8), a1 = iv.getInt32(off + 12), a2 = iv.getInt32(off + 16), a3 = iv.getInt32(off + 20);
+    const a4 = iv.getInt32(off + 24), a5 = iv.getInt32(off + 28), a6 = iv.getInt32(off + 32), a7 = iv.getInt32(off + 36);
+    const pk = (sport << 16) | dport;
+    let h = Math.imul(a0 ^ proto, 0x9e3779b1);
+    h = Math.imul(h ^ a1 ^ (h >>> 15), 0x85ebca77);
+    h = Math.imul(h ^ a2 ^ (h >>> 13), 0xc2b2ae3d);
+    h = Math.imul(h ^ a3 ^ (h >>> 16), 0x27d4eb2f);
+    h = Math.imul(h ^ a6 ^ (h >>> 15), 0x165667b1);
+    h = Math.imul(h ^ a7 ^ (h >>> 13), 0x9e3779b1);
+    h = Math.imul(h ^ pk ^ (h >>> 16), 0x85ebca77);
+    const slot = (h ^ (h >>> 15)) & CACHE_MASK;
+    const k = this.k6;
+    const r = slot * ROW6;
+    let s = this.s6[slot];
+    let addr4: number;
+    let port4: number;
+    if (s !== null && s.alive && k[r] === a0 && k[r + 1] === a1 && k[r + 2] === a2 && k[r + 3] === a3 && k[r + 4] === a4 &&
+      k[r + 5] === a5 && k[r + 6] === a6 && k[r + 7] === a7 && k[r + 8] === pk && k[r + 9] === proto) {
+      addr4 = k[r + 10] >>> 0;
+      port4 = k[r + 11];
+    } else {
+      // filtering-and-updating's address checks (RFC 6146 §3.5, RFC 6052 §2.2) and lookups.
+      if (inPrefix(bytes, off + 8, pool6) || !inPrefix(bytes, off + 24, pool6)) return false;
+      if (pool6.len !== 96 && bytes[off + 32] !== 0) return false;
+      const remote4 = extractIpv4(bytes, off + 24, pool6.len);
+      const id = core.intern.find(bytes, off + 8);
+      if (id < 0) return false;
+      const table = core.bibs[proto];
+      const bib = table.find6(id, sport);
+      if (bib === undefined) return false;
+      const found = table.session(bib, remote4, proto === Proto.Icmp ? 0 : dport);
+      if (found === undefined) return false;
+      s = found;
+      if (s.fast6 !== 1) {
+        if (s.fast6 === 2) return false;
+        s.fast6 = this.sessionOk6(s, proto) ? 1 : 2;
+        if (s.fast6 === 2) return false;
+      }
+      addr4 = bib.addr4;
+      port4 = bib.port4;
+      k[r] = a0; k[r + 1] = a1; k[r + 2] = a2; k[r + 3] = a3; k[r + 4] = a4; k[r + 5] = a5; k[r + 6] = a6; k[r + 7] = a7;
+      k[r + 8] = pk;
+      k[r + 9] = proto;
+      k[r + 10] = addr4 | 0;
+      k[r + 11] = port4;
+      this.s6[slot] = s;
+      s.slot6 = slot;
+    }
+    if (proto === Proto.Tcp) {
+      if (!this.tcp(s, true, bytes, u, false)) return false;
+    } else core.arm(s, proto === Proto.Udp ? TimerKind.Udp : TimerKind.Icmp);
+    s.lastSeen = core.now;
+    const t = this.t4;
+    t.src = addr4;
+    t.dst = s.remote4;
+    t.sport = port4;
+    t.dport = proto === Proto.Icmp ? port4 : dport;
+    this.hits++;
+    this.xlat.fastTo4(bytes, off, pl, nh, hop - 1, t, n, sink);
+    return true;
+  }
+
+  /** An IPv4 packet (version already checked): true when translated here. */
+  try4(bytes: Uint8Array, off: number, len: number, n: number, sink: XlatSink): boolean {
+    if (len < 28 || bytes[off] !== 0x45) return false;
+    const core = this.core;
+    const pool6 = core.cfg.pool6;
+    if (pool6 === null) return false;
+    const tl = (bytes[off + 2] << 8) | bytes[off + 3];
+    if (tl < 28 || tl > len) return false;
+    const ff = (bytes[off + 6] << 8) | bytes[off + 7];
+    if ((ff & 0x3fff) !== 0) return false; // a fragment
+    const ttl = bytes[off + 8];
+    if (ttl <= 1) return false;
+    const plen = tl - 20;
+    if (40 + plen > ((ff & 0x4000) !== 0 ? this.mtu6 : this.lim6)) return false;
+    const ip = bytes[off + 9];
+    const p = off + 20;
+    let proto: number;
+    let sport: number;
+    let dport: number;
+    if (ip === 6) {
+      if (plen < 20) return false;
+      proto = Proto.Tcp;
+      sport = (bytes[p] << 8) | bytes[p + 1];
+      dport = (bytes[p + 2] << 8) | bytes[p + 3];
+    } else if (ip === 17) {
+      if (bytes[p + 6] === 0 && bytes[p + 7] === 0) return false; // no checksum: computed by the general path
+      proto = Proto.Udp;
+      sport = (bytes[p] << 8) | bytes[p + 1];
+      dport = (bytes[p + 2] << 8) | bytes[p + 3];
+    } else if (ip === 1) {
+      const type = bytes[p];
+      if (type !== 0 && type !== 8) return false;
+      proto = Proto.Icmp;
+      sport = dport = (bytes[p + 4] << 8) | bytes[p + 5];
+    } else return false;
+    const iv = this.inView.of(bytes);
+    const s4 = iv.getInt32(off + 12);
+    const d4 = iv.getInt32(off + 16);
+    const pk = (sport << 16) | dport;
+    let h = Math.imul(s4 ^ proto, 0x9e3779b1);
+    h = Math.imul(h ^ d4 ^ (h >>> 15), 0x85ebca77);
+    h = Math.imul(h ^ pk ^ (h >>> 13), 0xc2b2ae3d);
+    const slot = (h ^ (h >>> 16)) & CACHE_MASK;
+    const k = this.k4;
+    const r = slot * ROW4;
+    let s = this.s4[slot];
+    const w = this.w6;
+    let port6: number;
+    if (s !== null && s.alive && k[r] === s4 && k[r + 1] === d4 && k[r + 2] === pk && k[r + 3] === proto) {
+      w[4] = k[r + 4];
+      w[5] = k[r + 5];
+      w[6] = k[r + 6];
+      w[7] = k[r + 7];
+      port6 = k[r + 8];
+    } else {
+      const src4 = s4 >>> 0;
+      const dst4 = d4 >>> 0;
+      const table = core.bibs[proto];
+      const bib = table.find4(dst4, dport);
+      if (bib === undefined) return false;
+      const found = table.session(bib, src4, proto === Proto.Icmp ? 0 : sport);
+      if (found === undefined) return false;
+      s = found;
+      if (s.fast4 !== 1) {
+        if (s.fast4 === 2) return false;
+        s.fast4 = core.ours4(proto, dst4) ? 1 : 2;
+        if (s.fast4 === 2) return false;
+      }
+      // X' from the intern table.
+      const words = core.intern.addressWords();
+      const a = bib.addr6 * 4;
+      w[4] = words[a] | 0;
+      w[5] = words[a + 1] | 0;
+      w[6] = words[a + 2] | 0;
+      w[7] = words[a + 3] | 0;
+      port6 = bib.port6;
+      k[r] = s4;
+      k[r + 1] = d4;
+      k[r + 2] = pk;
+      k[r + 3] = proto;
+      k[r + 4] = w[4];
+      k[r + 5] = w[5];
+      k[r + 6] = w[6];
+      k[r + 7] = w[7];
+      k[r + 8] = port6;
+      this.s4[slot] = s;
+      s.slot4 = slot;
+    }
+    if (proto === Proto.Tcp) {
+      if (!this.tcp(s, false, bytes, p, this.adf)) return false;
+    } else core.arm(s, proto === Proto.Udp ? TimerKind.Udp : TimerKind.Icmp);
+    s.lastSeen = core.now;
+    // The outgoing source pool6(Y) (RFC 6052) as words.
+    if (pool6.len === 96) {
+      w[0] = this.p6w0;
+      w[1] = this.p6w1;
+      w[2] = this.p6w2;
+      w[3] = s4;
+    } else {
+      const e = this.embed;
+      embedIpv4(e, 0, pool6, s4 >>> 0);
+      for (let i = 0; i < 4; i++) w[i] = (e[i * 4] << 24) | (e[i * 4 + 1] << 16) | (e[i * 4 + 2] << 8) | e[i * 4 + 3];
+    }
+    const t = this.t6;
+    t.sport = proto === Proto.Icmp ? port6 : sport;
+    t.dport = port6;
+    this.hits++;
+    this.xlat.fastTo6(bytes, off, plen, ip, ttl - 1, w, t, n, sink);
+    return true;
+  }
+
+  /**
+   * RFC 6146 §3.5.2.2 for a TCP segment of an existing session, as filtering-and-updating does it
+   * (tcpTransition, then the new state and lifetime), when that translates the segment; false
+   * (nothing changed) for what the general path must handle: a session idle past
+   * policy.tcpIdleRst, one holding a stored V4 SYN, and segments the state machine drops.
+   */
+  private tcp(s: Session, from6: boolean, b: Uint8Array, l4: number, adf: boolean): boolean {
+    const core = this.core;
+    if (s.stored !== null) return false;
+    if (core.idleRst >= 0 && core.now - s.lastSeen > core.idleRst && (from6 || s.state !== TcpState.V4Init)) return false;
+    const ctx = this.ctx;
+    ctx.bibExists = true;
+    ctx.addressDependent = adf;
+    ctx.dropExternal = false;
+    ctx.hasStored = false;
+    const t = tcpTransition(s.state, from6, b[l4 + 13] | ((b[l4 + 12] & 1) << 8), ctx);
+    if (actionOf(t) !== Action.Translate) return false;
+    s.state = nextState(t);
+    const lt = lifetimeOf(t);
+    if (lt !== Lifetime.Keep) core.arm(s, LIFETIME_TIMER[lt]);
+    return true;
+  }
+
+  /**
+   * filtering-and-updating's per-packet checks on the IPv6 side that depend only on the session:
+   * the well-known-prefix rule, denylist4, and hairpinning (a destination of ours goes the
+   * general way).
+   */
+  private sessionOk6(s: Session, proto: number): boolean {
+    const core = this.core;
+    const cfg = core.cfg;
+    const pool6 = cfg.pool6!;
+    const y = s.remote4;
+    if (cfg.strictWellKnownPrefix && pool6.len === 96 && inPrefix(pool6.bytes, 0, WKP) && !isGlobalIpv4(y)) return false;
+    for (const p of cfg.denylist4) {
+      if (p.len === 0) return false;
+      const m = p.len >= 32 ? 0xffffffff : ~(0xffffffff >>> p.len);
+      if (((y & m) >>> 0) === ((p.addr & m) >>> 0)) return false;
+    }
+    if (cfg.hairpinning !== 'off' && core.ours4(proto, y)) return false;
+    return true;
+  }
+}

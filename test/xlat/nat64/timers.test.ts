@@ -1,0 +1,74 @@
+// TimerList (src/xlat/nat64/timers.ts) re-arms lazily (a ring of entries, stale ones skipped and
+// squeezed out): it must hold its live nodes in exactly the order of a list where every arm moves
+// the node to the tail, across growth, compaction and moves between lists.
+import { describe, it, expect } from 'vitest';
+import { TimerList, type TimerNode } from '../../../src/xlat/nat64/timers.js';
+
+interface N extends TimerNode { id: number }
+
+function mulberry(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('TimerList', () => {
+  for (const seed of [1, 2, 3, 4]) {
+    it(`matches a move-to-tail list under random arm / remove / pop (seed ${seed})`, () => {
+      const r = mulberry(seed);
+      const lists = [new TimerList(0, 10), new TimerList(1, 25)];
+      const model: N[][] = [[], []];
+      const nodes: N[] = Array.from({ length: 40 + seed * 60 }, (_, id) => ({ id, tList: null, expires: 0, seq: 0 }));
+      let seq = 0;
+      let now = 0;
+      for (let step = 0; step < 20000; step++) {
+        now += Math.floor(r() * 3);
+        const x = r();
+        const node = nodes[Math.floor(r() * nodes.length)];
+        if (x < 0.7) {
+          const k = r() < 0.8 ? 0 : 1;
+          for (const m of model) { const i = m.indexOf(node); if (i >= 0) m.splice(i, 1); }
+          model[k].push(node);
+          lists[k].arm(node, now, seq++);
+          expect(node.expires).toBe(now + lists[k].timeout);
+        } else if (x < 0.85) {
+          const k = node.tList === lists[0] ? 0 : node.tList === lists[1] ? 1 : -1;
+          if (k >= 0) {
+            model[k].splice(model[k].indexOf(node), 1);
+            lists[k].remove(node);
+            expect(node.tList).toBeNull();
+          }
+        } else {
+          const k = r() < 0.5 ? 0 : 1;
+          const h = lists[k].head;
+          expect(h).toBe(model[k][0] ?? null);
+          if (h) {
+            lists[k].remove(h);
+            model[k].shift();
+          }
+        }
+        if (step % 97 === 0) {
+          for (let k = 0; k < 2; k++) {
+            expect(lists[k].size).toBe(model[k].length);
+            expect(lists[k].head).toBe(model[k][0] ?? null);
+          }
+        }
+      }
+      // Drain both in order.
+      for (let k = 0; k < 2; k++) {
+        const got: number[] = [];
+        for (let h = lists[k].head; h; h = lists[k].head) {
+          got.push((h as N).id);
+          lists[k].remove(h);
+        }
+        expect(got).toEqual(model[k].map((n) => n.id));
+        expect(lists[k].size).toBe(0);
+      }
+    });
+  }
+});
