@@ -6,12 +6,14 @@ import { engineOptions, resolveEngineConfigAuto, resolveDns64, type EngineOption
 import { inputPath, warn } from '../capture.js';
 import { LineOutput } from '../output.js';
 import { UsageError } from '../errors.js';
+import { compileFilterArg } from '../filter-option.js';
 
 export interface Dns64Args extends EngineOptionArgs {
   capture: string;
   write?: string;
   force: boolean;
   json: boolean;
+  filter?: string;
 }
 
 export const command = 'dns64 <capture>';
@@ -23,15 +25,19 @@ export function builder(y: Argv): Argv<Dns64Args> {
     .option('json', { type: 'boolean', default: false, describe: 'one JSON object per answered query (NDJSON, SPEC §5)' })
     .option('write', { alias: 'w', type: 'string', requiresArg: true, describe: 'write the capture with every changed answer rewritten (.pcapng or .pcap by extension; - for stdout, pcapng, and then no per-query lines)' })
     .option('force', { type: 'boolean', default: false, describe: 'replace an existing output file' })
+    .option('filter', { alias: 'Y', type: 'string', requiresArg: true, describe: 'only the queries whose query or response packet matches a display filter are reported, counted and rewritten (every packet still feeds the engine; -w writes every packet), e.g. \'dns.name == "example.com"\'' })
     .example('$0 dns64 capture.pcapng', 'one line per AAAA/PTR query')
     .example('$0 dns64 capture.pcapng --prefix 2001:db8:64::/96 --json', 'SPEC §5 objects, synthesized with another prefix')
-    .example('$0 dns64 capture.pcapng --zone hosts.txt -w rewritten.pcapng', 'A data from a hosts file; the rewritten capture') as unknown as Argv<Dns64Args>;
+    .example('$0 dns64 capture.pcapng --zone hosts.txt -w rewritten.pcapng', 'A data from a hosts file; the rewritten capture')
+    .example('$0 dns64 capture.pcapng -Y \'addr == 2001:db8::10\' -w one-client.pcapng', 'only one client\'s queries answered and rewritten; the rest of the capture as it was') as unknown as Argv<Dns64Args>;
 }
 
 export async function handler(argv: ArgumentsCamelCase<Dns64Args>): Promise<void> {
   const input = inputPath(argv.capture);
   const output = argv.write === undefined ? null : inputPath(argv.write);
   if (output === '-' && process.stdout.isTTY) throw new UsageError('refusing to write a capture to a terminal: redirect stdout, or give -w FILE');
+  // --filter: checked before anything is read; it sees packets as captured (no translator verdict, no findings).
+  const filter = compileFilterArg(argv.filter, { outcome: false, findings: false, command: 'dns64 (the filter reads the captured DNS packets)' });
   const { cfg, notes } = await resolveEngineConfigAuto(argv, input);
   for (const l of notes) process.stderr.write(`${l}\n`);
   const { options, zone } = resolveDns64(argv, cfg);
@@ -46,7 +52,7 @@ export async function handler(argv: ArgumentsCamelCase<Dns64Args>): Promise<void
   let summary;
   try {
     summary = await runDns64({
-      input, engine: options, zone, output, force: argv.force, onResult, blocking: true,
+      input, engine: options, zone, output, force: argv.force, onResult, blocking: true, filter,
       onWarning: (m) => warn(`${m} (${input === '-' ? 'stdin' : input})`),
       afterChunk: () => out.flush(),
     });
@@ -55,6 +61,7 @@ export async function handler(argv: ArgumentsCamelCase<Dns64Args>): Promise<void
   }
   const extra = summary.notRewritable ? `, ${summary.notRewritable} not rewritable in their packet` : '';
   process.stderr.write(`dns64: ${summary.answered} queries answered (${summary.synthesized} synthesized, ${summary.rewritten} rewritten${extra}); ${summary.dnsMessages} DNS messages in ${summary.packets} packets; ${summary.names} names held\n`);
+  if (filter) process.stderr.write(`filter: ${summary.answered} of ${summary.answeredAll} answered queries selected (${filter.text})\n`);
 }
 
 /** SPEC §5 keys first, then `detail`, `resolver`, `action`. */

@@ -13,9 +13,11 @@ import { readCapture, type ReadSummary, type ReadOptions } from '../pcap/reader.
 import { openCaptureWriter, formatForPath, samePath, type CaptureWriter } from '../pcap/writer.js';
 import type { CapturedPacket } from '../pcap/packet.js';
 import { PacketDecoder, L4, DNS_PORT } from '../wire/layer-decoder.js';
+import { dnsWalkName, DnsType } from '../wire/dns.js';
 import { Dns64Engine, type Dns64Options, type Dns64Result } from '../xlat/dns64/engine.js';
 import { DnsPacketRewriter } from '../xlat/dns64/packet.js';
 import type { ZoneRecord } from '../xlat/dns64/zone.js';
+import { PacketFacts, type CompiledFilter } from '../filter/index.js';
 
 export interface RunDns64Options {
   input: string;
@@ -33,6 +35,12 @@ export interface RunDns64Options {
   onePass?: boolean;
   /** The engine's view-only path for common AAAA answers (default on; off for the differential test). */
   fastPath?: boolean;
+  /**
+   * `--filter`: every packet still goes through the engine (A data is learned from all of them);
+   * a query is reported (onResult), counted and rewritten only when the filter matches its
+   * captured response or its captured query. Unselected answers are written as they are.
+   */
+  filter?: CompiledFilter | null;
 }
 
 export interface RunDns64Summary {
@@ -48,7 +56,12 @@ export interface RunDns64Summary {
   names: number;
   /** AAAA answers decided by the engine's view-only path. */
   fastHits: number;
+  /** With a filter: the queries the engine answered in all (`answered` counts the selected ones). */
+  answeredAll: number;
 }
+
+/** Most selected query packet numbers remembered while their response is awaited (as the engine's pending cap). */
+const MAX_SELECTED_QUERIES = 65536;
 
 export class Dns64UsageError extends Error {
   readonly exitCode = 2;
@@ -84,6 +97,22 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
     }, { blocking: opts.blocking, onWarning: () => undefined });
   }
 
+  // --filter: a full decoder (the facts read the DNS view) on the DNS packets only.
+  const filter = opts.filter ?? null;
+  const fdec = filter ? new PacketDecoder() : null;
+  const facts = new PacketFacts();
+  facts.prefixes = opts.engine.prefixes.map((p) => ({ match: p, embedLen: p.len }));
+  /** Packet numbers of captured queries the filter matched, until their answer is decided. */
+  const chosenQueries = new Set<number>();
+  let answered = 0;
+  let synthesized = 0;
+  let rewrites = 0;
+  const selects = (r: Dns64Result, n: number, matched: boolean): boolean => {
+    if (!filter) return true;
+    if (r.queryN !== 0 && chosenQueries.delete(r.queryN)) return true;
+    return matched && r.n === n;
+  };
+
   let writer: CaptureWriter | null = null;
   const rewriter = new DnsPacketRewriter();
   const ifaces = new Map<string, number>();
@@ -101,10 +130,23 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
         const k = dec.dnsCount < 8 ? dec.dnsCount : 8;
         const cport = clientPort(dec);
         const tcp = dec.l4 === L4.TCP;
+        let matched = true;
+        if (filter) {
+          fdec!.decode(p.data, p.offset, p.caplen, p.linkType);
+          matched = filter.matchesPacket(facts.fill(p, fdec!));
+          if (matched && hasQuery(dec, k)) {
+            if (chosenQueries.size >= MAX_SELECTED_QUERIES) chosenQueries.delete(chosenQueries.values().next().value as number);
+            chosenQueries.add(p.number);
+          }
+        }
         for (let i = 0; i < k; i++) {
           dnsMessages++;
           const r = engine.onMessage(dec.dnsBufs[i], dec.dnsOffs[i], dec.dnsLens[i], p.number, cport, tcp);
           if (!r) continue;
+          if (!selects(r, p.number, matched)) continue;
+          answered++;
+          if (r.synthesized) synthesized++;
+          if (r.action === 'rewrite') rewrites++;
           if (writer && r.action === 'rewrite') {
             const bytes = engine.encode(r);
             const pkt = bytes && k === 1 ? rewriter.rewrite(dec, p.offset, p.caplen, bytes) : null;
@@ -132,7 +174,13 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
         else writer.write(p.data, p.offset, p.caplen, p.tsSec, p.tsNsec, p.origLen, iface, null);
       }
     }, { ...readOpts, afterChunk: opts.afterChunk });
-    for (const r of engine.finish()) opts.onResult(r);
+    for (const r of engine.finish()) {
+      if (!selects(r, r.n, false)) continue;
+      answered++;
+      if (r.synthesized) synthesized++;
+      if (r.action === 'rewrite') rewrites++;
+      opts.onResult(r);
+    }
     if (read.corrupt) {
       const e = new Error(`capture framing is broken after packet ${read.packets} (${opts.input === '-' ? 'stdin' : opts.input})`) as Error & { exitCode: number };
       e.exitCode = 3;
@@ -140,13 +188,28 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
     }
     if (writer) await writer.close();
     return {
-      read, packets, dnsMessages, answered: engine.answered, synthesized: engine.synthesized, rewritten: engine.rewritten - notRewritable,
-      notRewritable, names: engine.size(), fastHits: engine.fastHits,
+      read, packets, dnsMessages, answered, synthesized, rewritten: rewrites - notRewritable,
+      notRewritable, names: engine.size(), fastHits: engine.fastHits, answeredAll: engine.answered,
     };
   } catch (err) {
     if (writer) await writer.abort().catch(() => undefined);
     throw err;
   }
+}
+
+/** Whether one of the first `k` DNS messages the decoder found is an AAAA or PTR query (the queries the engine answers). */
+function hasQuery(dec: PacketDecoder, k: number): boolean {
+  for (let i = 0; i < k; i++) {
+    const b = dec.dnsBufs[i];
+    const o = dec.dnsOffs[i];
+    const len = dec.dnsLens[i];
+    if (len < 12 || (b[o + 2] & 0x80) !== 0) continue;
+    const e = dnsWalkName(b, o, len, 12);
+    if (e < 0 || e + 4 > len) continue;
+    const t = (b[o + e] << 8) | b[o + e + 1];
+    if (t === DnsType.AAAA || t === DnsType.PTR) return true;
+  }
+  return false;
 }
 
 /** What the hook did with the last packet (for `--explain`). */

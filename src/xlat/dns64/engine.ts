@@ -83,6 +83,8 @@ export interface Dns64Result {
   maxSize: number;
   /** Whether it was carried over TCP. */
   tcp: boolean;
+  /** The captured query's packet number (0 when the response came without a captured query). */
+  queryN: number;
 }
 
 interface AEntry {
@@ -377,7 +379,7 @@ export class Dns64Engine {
     const resolver = an > 0 ? `NOERROR, ${an} AAAA` : negMin !== null ? `NOERROR, no answer (negative TTL ${negMin})` : 'NOERROR, no answer';
     const result: Dns64Result = {
       n, name: plain, qtype: 'AAAA', rcode: 0, flags: flagList(fl), answers, synthesized: false, reason: Dns64Reason.NoAData, detail: '',
-      resolver, action: 'keep', message: null, maxSize, tcp,
+      resolver, action: 'keep', message: null, maxSize, tcp, queryN: query.n,
     };
     this.fastHits++;
     if (an > 0) return this.keepIf(result, true, Dns64Reason.NativeAaaa, `native AAAA kept (${an} record${an > 1 ? 's' : ''})`);
@@ -786,7 +788,7 @@ export class Dns64Engine {
       answers: resp ? resp.answers.map(rrOut) : [],
       synthesized: false, reason: Dns64Reason.NoAData, detail: '',
       resolver: resp ? resolverSummary(resp) : null,
-      action: resp ? 'keep' : 'none', message: null, maxSize, tcp,
+      action: resp ? 'keep' : 'none', message: null, maxSize, tcp, queryN: query ? query.n : 0,
     };
   }
 
