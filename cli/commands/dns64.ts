@@ -43,12 +43,13 @@ export async function handler(argv: ArgumentsCamelCase<Dns64Args>): Promise<void
   const { options, zone } = resolveDns64(argv, cfg);
   if (options.prefixes.length === 0) throw new UsageError('dns64: no prefix to synthesize with (give --prefix or dns64.prefixes)');
   const out = new LineOutput();
+  const lines = new LineCache();
   // With -w - the capture owns stdout: the per-query lines are not printed (the summary still is, on stderr).
   const onResult = output === '-'
     ? () => undefined
     : argv.json
-      ? (r: Dns64Result) => { if (!out.closed) void out.line(jsonLine(r)); }
-      : (r: Dns64Result) => { if (!out.closed) void out.line(textOf(r)); };
+      ? (r: Dns64Result) => { if (!out.closed) void out.line(lines.json(r)); }
+      : (r: Dns64Result) => { if (!out.closed) void out.line(lines.text(r)); };
   let summary;
   try {
     summary = await runDns64({
@@ -99,13 +100,55 @@ export function jsonLine(r: Dns64Result): string {
   return s + `],"synthesized":${r.synthesized},"reason":${q(r.reason)},"detail":${q(r.detail)},"resolver":${r.resolver === null ? 'null' : q(r.resolver)},"action":${q(r.action)}}`;
 }
 
+/**
+ * The JSON and text lines of results that repeat a name's previous decision: the engine then
+ * hands out the same arrays and strings (its NODATA memo), and everything after `n` is the line
+ * built last time for that name. Every field is compared (strings and arrays by identity, so a
+ * result built afresh just misses), so a line is always what {@link jsonLine} / {@link textOf}
+ * give. One entry per name.
+ */
+export class LineCache {
+  private readonly byName = new Map<string, { r: Dns64Result; json: string | null; text: string | null }>();
+
+  private entry(r: Dns64Result): { r: Dns64Result; json: string | null; text: string | null } | null {
+    const e = this.byName.get(r.name);
+    if (e !== undefined) {
+      const c = e.r;
+      if (c.answers === r.answers && c.flags === r.flags && c.detail === r.detail && c.resolver === r.resolver && c.name === r.name
+        && c.reason === r.reason && c.action === r.action && c.rcode === r.rcode && c.synthesized === r.synthesized && c.qtype === r.qtype
+        && c.message === null && r.message === null) return e;
+    }
+    if (this.byName.size < (1 << 20) || e !== undefined) {
+      const fresh = { r, json: null, text: null };
+      this.byName.set(r.name, fresh);
+      return fresh;
+    }
+    return null;
+  }
+
+  json(r: Dns64Result): string {
+    const e = this.entry(r);
+    if (e === null) return jsonLine(r);
+    // The line of n = 0 without its leading `{"n":0`.
+    e.json ??= jsonLine({ ...r, n: 0 }).slice(6);
+    return `{"n":${num(r.n)}${e.json}`;
+  }
+
+  text(r: Dns64Result): string {
+    const e = this.entry(r);
+    if (e === null) return textOf(r);
+    e.text ??= textOf({ ...r, n: 0 }).slice(2);
+    return `#${r.n}${e.text}`;
+  }
+}
+
 function answersText(r: Dns64Result): string {
   const recs = r.answers.filter((a) => a.type === r.qtype || a.type === 'CNAME' || a.type === 'DNAME');
   if (recs.length === 0) return r.rcode === 3 ? 'NXDOMAIN' : r.rcode === 0 ? 'no answer' : `rcode ${r.rcode}`;
   return recs.map((a) => (a.type === r.qtype ? `${a.data} (TTL ${a.ttl})` : `${a.type} ${a.data}`)).join(', ');
 }
 
-function textOf(r: Dns64Result): string {
+export function textOf(r: Dns64Result): string {
   const resolver = r.resolver ?? 'no response captured';
   const dns64 = r.action === 'keep' ? 'same' : r.action === 'none' && !r.message ? 'nothing' : answersText(r);
   return `#${r.n} ${r.name} ${r.qtype}: resolver ${resolver}; dns64 ${dns64} [${r.reason}] ${r.detail}`;

@@ -18,6 +18,7 @@ import { Dns64Engine, type Dns64Options, type Dns64Result } from '../xlat/dns64/
 import { DnsPacketRewriter } from '../xlat/dns64/packet.js';
 import type { ZoneRecord } from '../xlat/dns64/zone.js';
 import { PacketFacts, type CompiledFilter } from '../filter/index.js';
+import { DnsScan, Scan } from './dns-scan.js';
 
 export interface RunDns64Options {
   input: string;
@@ -56,6 +57,8 @@ export interface RunDns64Summary {
   names: number;
   /** AAAA answers decided by the engine's view-only path. */
   fastHits: number;
+  /** Of those, the ones that repeated the name's previous decision (the engine's NODATA memo). */
+  memoHits: number;
   /** With a filter: the queries the engine answered in all (`answered` counts the selected ones). */
   answeredAll: number;
 }
@@ -90,7 +93,15 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
   // Pass 1: A data only.
   if (opts.input !== '-' && !opts.onePass) {
     const pre = new PacketDecoder({ lean: true });
+    const pscan = new DnsScan();
     await readCapture(opts.input, (p: CapturedPacket) => {
+      // The plain UDP shapes by a byte scan; the others (TCP: reassembly state) through the decoder.
+      const s = pscan.scan(p.data, p.offset, p.caplen, p.linkType);
+      if (s === Scan.None) return;
+      if (s === Scan.Udp) {
+        engine.prescan(p.data, pscan.msgOff, pscan.msgLen);
+        return;
+      }
       pre.decode(p.data, p.offset, p.caplen, p.linkType);
       const k = pre.dnsCount < 8 ? pre.dnsCount : 8;
       for (let i = 0; i < k; i++) engine.prescan(pre.dnsBufs[i], pre.dnsOffs[i], pre.dnsLens[i]);
@@ -122,42 +133,62 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
   let notRewritable = 0;
   try {
     if (out) writer = await openCaptureWriter(out, { format: formatForPath(out), force: opts.force ?? false });
-    const read = await readCapture(opts.input, (p: CapturedPacket) => {
-      packets++;
-      dec.decode(p.data, p.offset, p.caplen, p.linkType);
-      let replaced: Uint8Array | null = null;
-      if (dec.dnsCount > 0 && (dec.l4 === L4.UDP || dec.l4 === L4.TCP)) {
-        const k = dec.dnsCount < 8 ? dec.dnsCount : 8;
-        const cport = clientPort(dec);
-        const tcp = dec.l4 === L4.TCP;
-        let matched = true;
-        if (filter) {
-          fdec!.decode(p.data, p.offset, p.caplen, p.linkType);
-          matched = filter.matchesPacket(facts.fill(p, fdec!));
-          if (matched && hasQuery(dec, k)) {
-            if (chosenQueries.size >= MAX_SELECTED_QUERIES) chosenQueries.delete(chosenQueries.values().next().value as number);
-            chosenQueries.add(p.number);
-          }
-        }
-        for (let i = 0; i < k; i++) {
-          dnsMessages++;
-          const r = engine.onMessage(dec.dnsBufs[i], dec.dnsOffs[i], dec.dnsLens[i], p.number, cport, tcp);
-          if (!r) continue;
-          if (!selects(r, p.number, matched)) continue;
-          answered++;
-          if (r.synthesized) synthesized++;
-          if (r.action === 'rewrite') rewrites++;
-          if (writer && r.action === 'rewrite') {
-            const bytes = engine.encode(r);
-            const pkt = bytes && k === 1 ? rewriter.rewrite(dec, p.offset, p.caplen, bytes) : null;
-            if (pkt) replaced = pkt;
-            else notRewritable++;
-          }
-          opts.onResult(r);
+    // Without an output capture, the plain UDP packets are read by the byte scan (no decoding).
+    const scan = writer ? null : new DnsScan();
+    const oneBuf: Uint8Array[] = [new Uint8Array(0)];
+    const oneOff = new Int32Array(1);
+    const oneLen = new Int32Array(1);
+    let replaced: Uint8Array | null = null;
+    /** The first `k` messages of a packet (bufs/offs/lens), the decoder's layers in `dec` when `decoded`. */
+    const messages = (p: CapturedPacket, bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, k: number, cport: number, tcp: boolean): void => {
+      let matched = true;
+      if (filter) {
+        fdec!.decode(p.data, p.offset, p.caplen, p.linkType);
+        matched = filter.matchesPacket(facts.fill(p, fdec!));
+        if (matched && hasQuery(bufs, offs, lens, k)) {
+          if (chosenQueries.size >= MAX_SELECTED_QUERIES) chosenQueries.delete(chosenQueries.values().next().value as number);
+          chosenQueries.add(p.number);
         }
       }
+      for (let i = 0; i < k; i++) {
+        dnsMessages++;
+        const r = engine.onMessage(bufs[i], offs[i], lens[i], p.number, cport, tcp);
+        if (!r) continue;
+        if (!selects(r, p.number, matched)) continue;
+        answered++;
+        if (r.synthesized) synthesized++;
+        if (r.action === 'rewrite') rewrites++;
+        if (writer && r.action === 'rewrite') {
+          const bytes = engine.encode(r);
+          const pkt = bytes && k === 1 ? rewriter.rewrite(dec, p.offset, p.caplen, bytes) : null;
+          if (pkt) replaced = pkt;
+          else notRewritable++;
+        }
+        opts.onResult(r);
+      }
+    };
+    const read = await readCapture(opts.input, (p: CapturedPacket) => {
+      packets++;
+      if (scan) {
+        const s = scan.scan(p.data, p.offset, p.caplen, p.linkType);
+        if (s === Scan.None) return;
+        if (s === Scan.Udp) {
+          oneBuf[0] = p.data;
+          oneOff[0] = scan.msgOff;
+          oneLen[0] = scan.msgLen;
+          messages(p, oneBuf, oneOff, oneLen, 1, scan.sport === DNS_PORT ? scan.dport : scan.sport, false);
+          return;
+        }
+      }
+      dec.decode(p.data, p.offset, p.caplen, p.linkType);
+      replaced = null;
+      if (dec.dnsCount > 0 && (dec.l4 === L4.UDP || dec.l4 === L4.TCP)) {
+        messages(p, dec.dnsBufs, dec.dnsOffs, dec.dnsLens, dec.dnsCount < 8 ? dec.dnsCount : 8, clientPort(dec), dec.l4 === L4.TCP);
+      }
       if (writer) {
-        if (!replaced && dec.l4 === L4.TCP) rewriter.adjust(dec);
+        // (set by messages(): TypeScript does not see the closure assign it)
+        const rep = replaced as Uint8Array | null;
+        if (!rep && dec.l4 === L4.TCP) rewriter.adjust(dec);
         const lt = p.linkType;
         let iface = 0;
         if (writer.format === 'pcapng') {
@@ -170,7 +201,7 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
           if (lt !== pcapLinkType) throw new Dns64UsageError(`a pcap output holds one link type; the input mixes ${pcapLinkType} and ${lt} (write .pcapng)`);
           if (writer.packets === 0) writer.addInterface(lt, null);
         }
-        if (replaced) writer.write(replaced, 0, replaced.length, p.tsSec, p.tsNsec, replaced.length + (p.origLen - p.caplen), iface, null);
+        if (rep) writer.write(rep, 0, rep.length, p.tsSec, p.tsNsec, rep.length + (p.origLen - p.caplen), iface, null);
         else writer.write(p.data, p.offset, p.caplen, p.tsSec, p.tsNsec, p.origLen, iface, null);
       }
     }, { ...readOpts, afterChunk: opts.afterChunk });
@@ -189,7 +220,7 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
     if (writer) await writer.close();
     return {
       read, packets, dnsMessages, answered, synthesized, rewritten: rewrites - notRewritable,
-      notRewritable, names: engine.size(), fastHits: engine.fastHits, answeredAll: engine.answered,
+      notRewritable, names: engine.size(), fastHits: engine.fastHits, memoHits: engine.memoHits, answeredAll: engine.answered,
     };
   } catch (err) {
     if (writer) await writer.abort().catch(() => undefined);
@@ -197,12 +228,12 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
   }
 }
 
-/** Whether one of the first `k` DNS messages the decoder found is an AAAA or PTR query (the queries the engine answers). */
-function hasQuery(dec: PacketDecoder, k: number): boolean {
+/** Whether one of the first `k` DNS messages is an AAAA or PTR query (the queries the engine answers). */
+function hasQuery(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, k: number): boolean {
   for (let i = 0; i < k; i++) {
-    const b = dec.dnsBufs[i];
-    const o = dec.dnsOffs[i];
-    const len = dec.dnsLens[i];
+    const b = bufs[i];
+    const o = offs[i];
+    const len = lens[i];
     if (len < 12 || (b[o + 2] & 0x80) !== 0) continue;
     const e = dnsWalkName(b, o, len, 12);
     if (e < 0 || e + 4 > len) continue;

@@ -164,6 +164,15 @@ export class Dns64Engine {
   /** AAAA answers decided by the view-only path. */
   fastHits = 0;
   /**
+   * Whether the view-only path reuses a name's last NODATA decision when its inputs are the same
+   * ({@link fastAaaa}; only when no messages are built). Off for the differential test.
+   */
+  memoize = true;
+  /** Decisions {@link memoize} reused. */
+  memoHits = 0;
+  /** Name key -> the inputs and result of its last memoizable NODATA decision (bounded like the names). */
+  private readonly memo = new Map<string, { entry: AEntry; plain: string; neg: number | null; negMin: number | null; maxSize: number; qflags: number; fl: number; tcp: boolean; r: Dns64Result }>();
+  /**
    * Whether results with action `rewrite` carry the {@link Dns64Result.message} to encode. Off
    * (a run that writes no capture), `message` stays null and nothing is built for it.
    */
@@ -374,6 +383,24 @@ export class Dns64Engine {
     const bh = this.behaviour;
     let maxSize = tcp ? 65535 : query.udpSize;
     if (!tcp && bh.udpCap && maxSize > bh.udpCap) maxSize = bh.udpCap;
+    // NODATA for a name with A data of its own (no alias chain), no message to build: the decision
+    // depends only on the A entry (replaced, never changed, when the A data changes), the negative
+    // TTLs, the query's flags and size, the answer's flags and the transport. Same inputs as this
+    // name's last decision: the same result (its arrays and strings shared), nothing recomputed.
+    const direct = an === 0 && !this.buildMessages && this.memoize ? this.a.get(key) : undefined;
+    if (direct !== undefined) {
+      const m = this.memo.get(key);
+      if (m !== undefined && m.entry === direct && m.plain === plain && m.neg === neg && m.negMin === negMin && m.maxSize === maxSize
+        && m.qflags === query.flags && m.fl === fl && m.tcp === tcp) {
+        this.fastHits++;
+        this.memoHits++;
+        const t = m.r;
+        return {
+          n, name: t.name, qtype: 'AAAA', rcode: t.rcode, flags: t.flags, answers: t.answers, synthesized: t.synthesized, reason: t.reason, detail: t.detail,
+          resolver: t.resolver, action: t.action, message: null, maxSize, tcp, queryN: query.n,
+        };
+      }
+    }
     const answers: Dns64Rr[] = [];
     for (let i = 0, p = off + ansStart; i < an; i++, p += 28) answers.push({ name: plain, type: 'AAAA', ttl: u32(b, p + 6), data: ipv6ToString(b, p + 12) });
     const resolver = an > 0 ? `NOERROR, ${an} AAAA` : negMin !== null ? `NOERROR, no answer (negative TTL ${negMin})` : 'NOERROR, no answer';
@@ -385,8 +412,12 @@ export class Dns64Engine {
     if (an > 0) return this.keepIf(result, true, Dns64Reason.NativeAaaa, `native AAAA kept (${an} record${an > 1 ? 's' : ''})`);
     const edns = hasEdns ? { udpSize: v.ednsUdpSize(), do: v.ednsDo() } : null;
     const id = v.id();
-    return this.synthFromA(result, true, 0, false, () => ({ id, qname: plain, cd: false, flagsWord: fl, edns, additionals: [] }),
+    const r = this.synthFromA(result, true, 0, false, () => ({ id, qname: plain, cd: false, flagsWord: fl, edns, additionals: [] }),
       query, this.resolveA(plain), neg, false, 0, 0, [], false, false);
+    if (direct !== undefined && (this.memo.size < MAX_SIGS || this.memo.has(key))) {
+      this.memo.set(key, { entry: direct, plain, neg, negMin, maxSize, qflags: query.flags, fl, tcp, r });
+    }
+    return r;
   }
 
   private addPending(pkey: string, q: PendingQuery): void {
