@@ -4,7 +4,7 @@ import { runDns64 } from '../../src/replay/dns64.js';
 import type { Dns64Result } from '../../src/xlat/dns64/engine.js';
 import { engineOptions, resolveEngineConfigAuto, resolveDns64, type EngineOptionArgs } from '../engine-options.js';
 import { inputPath, warn } from '../capture.js';
-import { LineOutput } from '../output.js';
+import { ByteLines } from '../byte-lines.js';
 import { UsageError } from '../errors.js';
 import { compileFilterArg } from '../filter-option.js';
 
@@ -42,14 +42,14 @@ export async function handler(argv: ArgumentsCamelCase<Dns64Args>): Promise<void
   for (const l of notes) process.stderr.write(`${l}\n`);
   const { options, zone } = resolveDns64(argv, cfg);
   if (options.prefixes.length === 0) throw new UsageError('dns64: no prefix to synthesize with (give --prefix or dns64.prefixes)');
-  const out = new LineOutput();
+  const out = new ByteLines();
   const lines = new LineCache();
   // With -w - the capture owns stdout: the per-query lines are not printed (the summary still is, on stderr).
   const onResult = output === '-'
     ? () => undefined
     : argv.json
-      ? (r: Dns64Result) => { if (!out.closed) void out.line(lines.json(r)); }
-      : (r: Dns64Result) => { if (!out.closed) void out.line(lines.text(r)); };
+      ? (r: Dns64Result) => lines.writeJson(r, out)
+      : (r: Dns64Result) => lines.writeText(r, out);
   let summary;
   try {
     summary = await runDns64({
@@ -107,27 +107,55 @@ export function jsonLine(r: Dns64Result): string {
  * result built afresh just misses), so a line is always what {@link jsonLine} / {@link textOf}
  * give. One entry per name.
  */
-export class LineCache {
-  private readonly byName = new Map<string, { r: Dns64Result; json: string | null; text: string | null }>();
+interface CacheEntry {
+  r: Dns64Result;
+  json: string | null;
+  text: string | null;
+  jsonBytes: Uint8Array | null;
+  textBytes: Uint8Array | null;
+}
 
-  private entry(r: Dns64Result): { r: Dns64Result; json: string | null; text: string | null } | null {
+const JSON_HEAD = Buffer.from('{"n":');
+const TEXT_HEAD = Buffer.from('#');
+
+export class LineCache {
+  private readonly byName = new Map<string, CacheEntry>();
+
+  /** The name's entry when `r` repeats its last result; else null, `r` remembered as the last. */
+  private hit(r: Dns64Result): CacheEntry | null {
     const e = this.byName.get(r.name);
     if (e !== undefined) {
       const c = e.r;
       if (c.answers === r.answers && c.flags === r.flags && c.detail === r.detail && c.resolver === r.resolver && c.name === r.name
         && c.reason === r.reason && c.action === r.action && c.rcode === r.rcode && c.synthesized === r.synthesized && c.qtype === r.qtype
         && c.message === null && r.message === null) return e;
-    }
-    if (this.byName.size < (1 << 20) || e !== undefined) {
-      const fresh = { r, json: null, text: null };
-      this.byName.set(r.name, fresh);
-      return fresh;
-    }
+      e.r = r;
+      e.json = e.text = null;
+      e.jsonBytes = e.textBytes = null;
+    } else if (this.byName.size < (1 << 20)) this.byName.set(r.name, { r, json: null, text: null, jsonBytes: null, textBytes: null });
     return null;
   }
 
+  /** {@link json}'s line, written as bytes (a repeated result: the number and the cached tail's bytes). */
+  writeJson(r: Dns64Result, out: ByteLines): void {
+    if (out.closed) return;
+    const e = this.hit(r);
+    if (e === null || !Number.isInteger(r.n) || r.n < 0) return out.line(jsonLine(r));
+    e.jsonBytes ??= Buffer.from((e.json ??= jsonLine({ ...r, n: 0 }).slice(6)), 'utf8');
+    out.numLine(JSON_HEAD, r.n, e.jsonBytes);
+  }
+
+  /** {@link text}'s line, written as bytes. */
+  writeText(r: Dns64Result, out: ByteLines): void {
+    if (out.closed) return;
+    const e = this.hit(r);
+    if (e === null || !Number.isInteger(r.n) || r.n < 0) return out.line(textOf(r));
+    e.textBytes ??= Buffer.from((e.text ??= textOf({ ...r, n: 0 }).slice(2)), 'utf8');
+    out.numLine(TEXT_HEAD, r.n, e.textBytes);
+  }
+
   json(r: Dns64Result): string {
-    const e = this.entry(r);
+    const e = this.hit(r);
     if (e === null) return jsonLine(r);
     // The line of n = 0 without its leading `{"n":0`.
     e.json ??= jsonLine({ ...r, n: 0 }).slice(6);
@@ -135,7 +163,7 @@ export class LineCache {
   }
 
   text(r: Dns64Result): string {
-    const e = this.entry(r);
+    const e = this.hit(r);
     if (e === null) return textOf(r);
     e.text ??= textOf({ ...r, n: 0 }).slice(2);
     return `#${r.n}${e.text}`;
