@@ -260,6 +260,7 @@ export class Dns64Hook {
   readonly engine: Dns64Engine;
   private readonly dec = new PacketDecoder();
   private readonly rewriter = new DnsPacketRewriter();
+  private readonly scan = new DnsScan();
   verdict: Dns64HookVerdict | null = null;
   rewrittenCount = 0;
 
@@ -270,6 +271,13 @@ export class Dns64Hook {
 
   /** Learns A data from a packet without answering anything (an optional pre-pass). */
   prescan(bytes: Uint8Array, off: number, caplen: number, linkType: number, ipOff: number): void {
+    // Plain UDP shapes by the byte scan; the others (TCP, extension headers, ...) decoded as before.
+    const s = this.scan.scan(bytes, off, caplen, linkType);
+    if (s === Scan.None) return;
+    if (s === Scan.Udp) {
+      this.engine.prescan(bytes, this.scan.msgOff, this.scan.msgLen);
+      return;
+    }
     if (!maybeDns(bytes, ipOff, off + caplen)) return;
     const dec = this.dec;
     dec.decode(bytes, off, caplen, linkType);
