@@ -64,11 +64,12 @@ export class ByteLines {
       this.pos = 0;
       return this.draining ?? undefined;
     }
-    // The stream may hold the bytes until they are written: hand it this buffer, fill a new one.
     const chunk = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(this.size);
     this.pos = 0;
     const ok = this.stream.write(chunk);
+    // A stream that still holds bytes may hold these: fill a new buffer then. (stdout on Linux
+    // writes synchronously, files and pipes alike: the buffer is free again at once.)
+    if ((this.stream as NodeJS.WritableStream & { writableLength?: number }).writableLength !== 0) this.buf = Buffer.allocUnsafe(this.size);
     if (ok || this.draining) return this.draining ?? undefined;
     this.draining = new Promise<void>((resolve) => {
       const done = () => {
