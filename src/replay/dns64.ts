@@ -113,14 +113,24 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
   const fdec = filter ? new PacketDecoder() : null;
   const facts = new PacketFacts();
   facts.prefixes = opts.engine.prefixes.map((p) => ({ match: p, embedLen: p.len }));
-  /** Packet numbers of captured queries the filter matched, until their answer is decided. */
-  const chosenQueries = new Set<number>();
+  /**
+   * Packet numbers of captured queries the filter matched -> how many AAAA/PTR queries the packet
+   * holds whose answer is not decided yet (a TCP segment can hold several).
+   */
+  const chosenQueries = new Map<number, number>();
   let answered = 0;
   let synthesized = 0;
   let rewrites = 0;
   const selects = (r: Dns64Result, n: number, matched: boolean): boolean => {
     if (!filter) return true;
-    if (r.queryN !== 0 && chosenQueries.delete(r.queryN)) return true;
+    if (r.queryN !== 0) {
+      const left = chosenQueries.get(r.queryN);
+      if (left !== undefined) {
+        if (left > 1) chosenQueries.set(r.queryN, left - 1);
+        else chosenQueries.delete(r.queryN);
+        return true;
+      }
+    }
     return matched && r.n === n;
   };
 
@@ -139,15 +149,16 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
     const oneOff = new Int32Array(1);
     const oneLen = new Int32Array(1);
     let replaced: Uint8Array | null = null;
-    /** The first `k` messages of a packet (bufs/offs/lens), the decoder's layers in `dec` when `decoded`. */
+    /** The first `k` DNS messages of packet `p` (bufs/offs/lens); with a writer, `dec` holds its decoded layers. */
     const messages = (p: CapturedPacket, bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, k: number, cport: number, tcp: boolean): void => {
       let matched = true;
       if (filter) {
         fdec!.decode(p.data, p.offset, p.caplen, p.linkType);
         matched = filter.matchesPacket(facts.fill(p, fdec!));
-        if (matched && hasQuery(bufs, offs, lens, k)) {
-          if (chosenQueries.size >= MAX_SELECTED_QUERIES) chosenQueries.delete(chosenQueries.values().next().value as number);
-          chosenQueries.add(p.number);
+        const nq = matched ? countQueries(bufs, offs, lens, k) : 0;
+        if (nq > 0) {
+          if (chosenQueries.size >= MAX_SELECTED_QUERIES) chosenQueries.delete(chosenQueries.keys().next().value as number);
+          chosenQueries.set(p.number, nq);
         }
       }
       for (let i = 0; i < k; i++) {
@@ -228,8 +239,9 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
   }
 }
 
-/** Whether one of the first `k` DNS messages is an AAAA or PTR query (the queries the engine answers). */
-function hasQuery(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, k: number): boolean {
+/** How many of the first `k` DNS messages are AAAA or PTR queries (the queries the engine answers). */
+function countQueries(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, k: number): number {
+  let n = 0;
   for (let i = 0; i < k; i++) {
     const b = bufs[i];
     const o = offs[i];
@@ -238,9 +250,9 @@ function hasQuery(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, k: num
     const e = dnsWalkName(b, o, len, 12);
     if (e < 0 || e + 4 > len) continue;
     const t = (b[o + e] << 8) | b[o + e + 1];
-    if (t === DnsType.AAAA || t === DnsType.PTR) return true;
+    if (t === DnsType.AAAA || t === DnsType.PTR) n++;
   }
-  return false;
+  return n;
 }
 
 /** What the hook did with the last packet (for `--explain`). */

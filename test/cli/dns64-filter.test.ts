@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { tshark } from '../helpers/referees.js';
-import { exchange, writeCapture } from '../xlat/dns64/craft.js';
+import { exchange, writeCapture, SOA } from '../xlat/dns64/craft.js';
+import { buildPacket } from '../../src/wire/builder.js';
+import { encodeDns } from '../../src/wire/dns.js';
 
 const DEMO = 'fixtures/pcaps/demo.pcapng';
 const MISSING = 'fixtures/pcaps/diag/dns64-missing-fail.pcap';
@@ -100,6 +102,36 @@ describe('dns64 --filter', () => {
     expect(all.lines.length).toBe(1);
     expect(json([TCP, '-Y', 'tcp']).lines).toEqual(all.lines);
     expect(json([TCP, '-Y', 'udp']).lines).toEqual([]);
+  });
+
+  it('two queries in one TCP segment, selected by that segment: both answers reported', async () => {
+    const c = '2001:db8:1::10';
+    const s = '2001:db8:1::53';
+    const link = { type: 'ethernet' as const };
+    const framed = (m: Uint8Array) => { const o = new Uint8Array(m.length + 2); o[0] = m.length >> 8; o[1] = m.length & 0xff; o.set(m, 2); return o; };
+    const cat = (...a: Uint8Array[]) => { const o = new Uint8Array(a.reduce((n, x) => n + x.length, 0)); let p = 0; for (const x of a) { o.set(x, p); p += x.length; } return o; };
+    const q = (id: number, name: string) => framed(encodeDns({ id, flags: ['RD'], questions: [{ name, type: 'AAAA' }] }));
+    const r = (id: number, name: string) => framed(encodeDns({ id, qr: true, flags: ['RD', 'RA'], questions: [{ name, type: 'AAAA' }], authorities: [SOA(3600, 120)] }));
+    const seg = (from: 'c' | 's', seq: number, ack: number, flags: number, payload?: Uint8Array) => buildPacket({ link, ip: { v: 6, src: from === 'c' ? c : s, dst: from === 'c' ? s : c },
+      l4: { tcp: { srcPort: from === 'c' ? 45000 : 53, dstPort: from === 'c' ? 53 : 45000, seq, ack, flags } }, payload });
+    const both = cat(q(1, 'one.example.com'), q(2, 'two.example.com'));
+    const r1 = r(1, 'one.example.com');
+    const r2 = r(2, 'two.example.com');
+    let cs = 1000;
+    let ss = 5000;
+    const pk: Uint8Array[] = [];
+    pk.push(seg('c', cs, 0, 0x02)); cs++;
+    pk.push(seg('s', ss, cs, 0x12)); ss++;
+    pk.push(seg('c', cs, ss, 0x10));
+    pk.push(seg('c', cs, ss, 0x18, both)); cs += both.length; // #4: both queries
+    pk.push(seg('s', ss, cs, 0x18, r1)); ss += r1.length; // #5
+    pk.push(seg('s', ss, cs, 0x18, r2)); ss += r2.length; // #6
+    const f = join(dir, 'tcp2.pcapng');
+    await writeCapture(f, pk);
+    const all = json([f]);
+    expect(all.lines.map((l) => [l.n, l.name])).toEqual([[5, 'one.example.com'], [6, 'two.example.com']]);
+    expect(json([f, '-Y', 'n == 4']).lines).toEqual(all.lines);
+    expect(json([f, '-Y', 'n == 6']).lines.map((l) => l.n)).toEqual([6]);
   });
 
   it('a query whose response was never captured is selected by its query packet', async () => {
