@@ -4,14 +4,16 @@ import { runDns64 } from '../../src/replay/dns64.js';
 import type { Dns64Result } from '../../src/xlat/dns64/engine.js';
 import { engineOptions, resolveEngineConfigAuto, resolveDns64, type EngineOptionArgs } from '../engine-options.js';
 import { inputPath, warn } from '../capture.js';
-import { LineOutput } from '../output.js';
+import { ByteLines } from '../byte-lines.js';
 import { UsageError } from '../errors.js';
+import { compileFilterArg } from '../filter-option.js';
 
 export interface Dns64Args extends EngineOptionArgs {
   capture: string;
   write?: string;
   force: boolean;
   json: boolean;
+  filter?: string;
 }
 
 export const command = 'dns64 <capture>';
@@ -23,30 +25,35 @@ export function builder(y: Argv): Argv<Dns64Args> {
     .option('json', { type: 'boolean', default: false, describe: 'one JSON object per answered query (NDJSON, SPEC §5)' })
     .option('write', { alias: 'w', type: 'string', requiresArg: true, describe: 'write the capture with every changed answer rewritten (.pcapng or .pcap by extension; - for stdout, pcapng, and then no per-query lines)' })
     .option('force', { type: 'boolean', default: false, describe: 'replace an existing output file' })
+    .option('filter', { alias: 'Y', type: 'string', requiresArg: true, describe: 'only the queries whose query or response packet matches a display filter are reported, counted and rewritten (every packet still feeds the engine; -w writes every packet), e.g. \'dns.name == "example.com"\'' })
     .example('$0 dns64 capture.pcapng', 'one line per AAAA/PTR query')
     .example('$0 dns64 capture.pcapng --prefix 2001:db8:64::/96 --json', 'SPEC §5 objects, synthesized with another prefix')
-    .example('$0 dns64 capture.pcapng --zone hosts.txt -w rewritten.pcapng', 'A data from a hosts file; the rewritten capture') as unknown as Argv<Dns64Args>;
+    .example('$0 dns64 capture.pcapng --zone hosts.txt -w rewritten.pcapng', 'A data from a hosts file; the rewritten capture')
+    .example('$0 dns64 capture.pcapng -Y \'addr == 2001:db8::10\' -w one-client.pcapng', 'only one client\'s queries answered and rewritten; the rest of the capture as it was') as unknown as Argv<Dns64Args>;
 }
 
 export async function handler(argv: ArgumentsCamelCase<Dns64Args>): Promise<void> {
   const input = inputPath(argv.capture);
   const output = argv.write === undefined ? null : inputPath(argv.write);
   if (output === '-' && process.stdout.isTTY) throw new UsageError('refusing to write a capture to a terminal: redirect stdout, or give -w FILE');
+  // --filter: checked before anything is read; it sees packets as captured (no translator verdict, no findings).
+  const filter = compileFilterArg(argv.filter, { outcome: false, findings: false, command: 'dns64 (the filter reads the captured DNS packets)' });
   const { cfg, notes } = await resolveEngineConfigAuto(argv, input);
   for (const l of notes) process.stderr.write(`${l}\n`);
   const { options, zone } = resolveDns64(argv, cfg);
   if (options.prefixes.length === 0) throw new UsageError('dns64: no prefix to synthesize with (give --prefix or dns64.prefixes)');
-  const out = new LineOutput();
+  const out = new ByteLines();
+  const lines = new LineCache();
   // With -w - the capture owns stdout: the per-query lines are not printed (the summary still is, on stderr).
   const onResult = output === '-'
     ? () => undefined
     : argv.json
-      ? (r: Dns64Result) => { if (!out.closed) void out.line(jsonLine(r)); }
-      : (r: Dns64Result) => { if (!out.closed) void out.line(textOf(r)); };
+      ? (r: Dns64Result) => lines.writeJson(r, out)
+      : (r: Dns64Result) => lines.writeText(r, out);
   let summary;
   try {
     summary = await runDns64({
-      input, engine: options, zone, output, force: argv.force, onResult, blocking: true,
+      input, engine: options, zone, output, force: argv.force, onResult, blocking: true, filter,
       onWarning: (m) => warn(`${m} (${input === '-' ? 'stdin' : input})`),
       afterChunk: () => out.flush(),
     });
@@ -55,6 +62,7 @@ export async function handler(argv: ArgumentsCamelCase<Dns64Args>): Promise<void
   }
   const extra = summary.notRewritable ? `, ${summary.notRewritable} not rewritable in their packet` : '';
   process.stderr.write(`dns64: ${summary.answered} queries answered (${summary.synthesized} synthesized, ${summary.rewritten} rewritten${extra}); ${summary.dnsMessages} DNS messages in ${summary.packets} packets; ${summary.names} names held\n`);
+  if (filter) process.stderr.write(`filter: ${summary.answered} of ${summary.answeredAll} answered queries selected (${filter.text})\n`);
 }
 
 /** SPEC §5 keys first, then `detail`, `resolver`, `action`. */
@@ -92,13 +100,83 @@ export function jsonLine(r: Dns64Result): string {
   return s + `],"synthesized":${r.synthesized},"reason":${q(r.reason)},"detail":${q(r.detail)},"resolver":${r.resolver === null ? 'null' : q(r.resolver)},"action":${q(r.action)}}`;
 }
 
+/**
+ * The JSON and text lines of results that repeat a name's previous decision: the engine then
+ * hands out the same arrays and strings (its NODATA memo), and everything after `n` is the line
+ * built last time for that name. Every field is compared (strings and arrays by identity, so a
+ * result built afresh just misses), so a line is always what {@link jsonLine} / {@link textOf}
+ * give. One entry per name.
+ */
+interface CacheEntry {
+  r: Dns64Result;
+  json: string | null;
+  text: string | null;
+  jsonBytes: Uint8Array | null;
+  textBytes: Uint8Array | null;
+}
+
+const JSON_HEAD = Buffer.from('{"n":');
+const TEXT_HEAD = Buffer.from('#');
+
+export class LineCache {
+  private readonly byName = new Map<string, CacheEntry>();
+
+  /** The name's entry when `r` repeats its last result; else null, `r` remembered as the last. */
+  private hit(r: Dns64Result): CacheEntry | null {
+    const e = this.byName.get(r.name);
+    if (e !== undefined) {
+      const c = e.r;
+      if (c.answers === r.answers && c.flags === r.flags && c.detail === r.detail && c.resolver === r.resolver && c.name === r.name
+        && c.reason === r.reason && c.action === r.action && c.rcode === r.rcode && c.synthesized === r.synthesized && c.qtype === r.qtype
+        && c.message === null && r.message === null) return e;
+      e.r = r;
+      e.json = e.text = null;
+      e.jsonBytes = e.textBytes = null;
+    } else if (this.byName.size < (1 << 20)) this.byName.set(r.name, { r, json: null, text: null, jsonBytes: null, textBytes: null });
+    return null;
+  }
+
+  /** {@link json}'s line, written as bytes (a repeated result: the number and the cached tail's bytes). */
+  writeJson(r: Dns64Result, out: ByteLines): void {
+    if (out.closed) return;
+    const e = this.hit(r);
+    if (e === null || !Number.isInteger(r.n) || r.n < 0) return out.line(jsonLine(r));
+    e.jsonBytes ??= Buffer.from((e.json ??= jsonLine({ ...r, n: 0 }).slice(6)), 'utf8');
+    out.numLine(JSON_HEAD, r.n, e.jsonBytes);
+  }
+
+  /** {@link text}'s line, written as bytes. */
+  writeText(r: Dns64Result, out: ByteLines): void {
+    if (out.closed) return;
+    const e = this.hit(r);
+    if (e === null || !Number.isInteger(r.n) || r.n < 0) return out.line(textOf(r));
+    e.textBytes ??= Buffer.from((e.text ??= textOf({ ...r, n: 0 }).slice(2)), 'utf8');
+    out.numLine(TEXT_HEAD, r.n, e.textBytes);
+  }
+
+  json(r: Dns64Result): string {
+    const e = this.hit(r);
+    if (e === null) return jsonLine(r);
+    // The line of n = 0 without its leading `{"n":0`.
+    e.json ??= jsonLine({ ...r, n: 0 }).slice(6);
+    return `{"n":${num(r.n)}${e.json}`;
+  }
+
+  text(r: Dns64Result): string {
+    const e = this.hit(r);
+    if (e === null) return textOf(r);
+    e.text ??= textOf({ ...r, n: 0 }).slice(2);
+    return `#${r.n}${e.text}`;
+  }
+}
+
 function answersText(r: Dns64Result): string {
   const recs = r.answers.filter((a) => a.type === r.qtype || a.type === 'CNAME' || a.type === 'DNAME');
   if (recs.length === 0) return r.rcode === 3 ? 'NXDOMAIN' : r.rcode === 0 ? 'no answer' : `rcode ${r.rcode}`;
   return recs.map((a) => (a.type === r.qtype ? `${a.data} (TTL ${a.ttl})` : `${a.type} ${a.data}`)).join(', ');
 }
 
-function textOf(r: Dns64Result): string {
+export function textOf(r: Dns64Result): string {
   const resolver = r.resolver ?? 'no response captured';
   const dns64 = r.action === 'keep' ? 'same' : r.action === 'none' && !r.message ? 'nothing' : answersText(r);
   return `#${r.n} ${r.name} ${r.qtype}: resolver ${resolver}; dns64 ${dns64} [${r.reason}] ${r.detail}`;

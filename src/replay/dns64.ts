@@ -13,9 +13,12 @@ import { readCapture, type ReadSummary, type ReadOptions } from '../pcap/reader.
 import { openCaptureWriter, formatForPath, samePath, type CaptureWriter } from '../pcap/writer.js';
 import type { CapturedPacket } from '../pcap/packet.js';
 import { PacketDecoder, L4, DNS_PORT } from '../wire/layer-decoder.js';
+import { dnsWalkName, DnsType } from '../wire/dns.js';
 import { Dns64Engine, type Dns64Options, type Dns64Result } from '../xlat/dns64/engine.js';
 import { DnsPacketRewriter } from '../xlat/dns64/packet.js';
 import type { ZoneRecord } from '../xlat/dns64/zone.js';
+import { PacketFacts, type CompiledFilter } from '../filter/index.js';
+import { DnsScan, Scan } from './dns-scan.js';
 
 export interface RunDns64Options {
   input: string;
@@ -33,6 +36,12 @@ export interface RunDns64Options {
   onePass?: boolean;
   /** The engine's view-only path for common AAAA answers (default on; off for the differential test). */
   fastPath?: boolean;
+  /**
+   * `--filter`: every packet still goes through the engine (A data is learned from all of them);
+   * a query is reported (onResult), counted and rewritten only when the filter matches its
+   * captured response or its captured query. Unselected answers are written as they are.
+   */
+  filter?: CompiledFilter | null;
 }
 
 export interface RunDns64Summary {
@@ -48,7 +57,14 @@ export interface RunDns64Summary {
   names: number;
   /** AAAA answers decided by the engine's view-only path. */
   fastHits: number;
+  /** Of those, the ones that repeated the name's previous decision (the engine's NODATA memo). */
+  memoHits: number;
+  /** With a filter: the queries the engine answered in all (`answered` counts the selected ones). */
+  answeredAll: number;
 }
+
+/** Most selected query packet numbers remembered while their response is awaited (as the engine's pending cap). */
+const MAX_SELECTED_QUERIES = 65536;
 
 export class Dns64UsageError extends Error {
   readonly exitCode = 2;
@@ -77,12 +93,46 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
   // Pass 1: A data only.
   if (opts.input !== '-' && !opts.onePass) {
     const pre = new PacketDecoder({ lean: true });
+    const pscan = new DnsScan();
     await readCapture(opts.input, (p: CapturedPacket) => {
+      // The plain UDP shapes by a byte scan; the others (TCP: reassembly state) through the decoder.
+      const s = pscan.scan(p.data, p.offset, p.caplen, p.linkType);
+      if (s === Scan.None) return;
+      if (s === Scan.Udp) {
+        engine.prescan(p.data, pscan.msgOff, pscan.msgLen);
+        return;
+      }
       pre.decode(p.data, p.offset, p.caplen, p.linkType);
       const k = pre.dnsCount < 8 ? pre.dnsCount : 8;
       for (let i = 0; i < k; i++) engine.prescan(pre.dnsBufs[i], pre.dnsOffs[i], pre.dnsLens[i]);
     }, { blocking: opts.blocking, onWarning: () => undefined });
   }
+
+  // --filter: a full decoder (the facts read the DNS view) on the DNS packets only.
+  const filter = opts.filter ?? null;
+  const fdec = filter ? new PacketDecoder() : null;
+  const facts = new PacketFacts();
+  facts.prefixes = opts.engine.prefixes.map((p) => ({ match: p, embedLen: p.len }));
+  /**
+   * Packet numbers of captured queries the filter matched -> how many AAAA/PTR queries the packet
+   * holds whose answer is not decided yet (a TCP segment can hold several).
+   */
+  const chosenQueries = new Map<number, number>();
+  let answered = 0;
+  let synthesized = 0;
+  let rewrites = 0;
+  const selects = (r: Dns64Result, n: number, matched: boolean): boolean => {
+    if (!filter) return true;
+    if (r.queryN !== 0) {
+      const left = chosenQueries.get(r.queryN);
+      if (left !== undefined) {
+        if (left > 1) chosenQueries.set(r.queryN, left - 1);
+        else chosenQueries.delete(r.queryN);
+        return true;
+      }
+    }
+    return matched && r.n === n;
+  };
 
   let writer: CaptureWriter | null = null;
   const rewriter = new DnsPacketRewriter();
@@ -93,29 +143,63 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
   let notRewritable = 0;
   try {
     if (out) writer = await openCaptureWriter(out, { format: formatForPath(out), force: opts.force ?? false });
-    const read = await readCapture(opts.input, (p: CapturedPacket) => {
-      packets++;
-      dec.decode(p.data, p.offset, p.caplen, p.linkType);
-      let replaced: Uint8Array | null = null;
-      if (dec.dnsCount > 0 && (dec.l4 === L4.UDP || dec.l4 === L4.TCP)) {
-        const k = dec.dnsCount < 8 ? dec.dnsCount : 8;
-        const cport = clientPort(dec);
-        const tcp = dec.l4 === L4.TCP;
-        for (let i = 0; i < k; i++) {
-          dnsMessages++;
-          const r = engine.onMessage(dec.dnsBufs[i], dec.dnsOffs[i], dec.dnsLens[i], p.number, cport, tcp);
-          if (!r) continue;
-          if (writer && r.action === 'rewrite') {
-            const bytes = engine.encode(r);
-            const pkt = bytes && k === 1 ? rewriter.rewrite(dec, p.offset, p.caplen, bytes) : null;
-            if (pkt) replaced = pkt;
-            else notRewritable++;
-          }
-          opts.onResult(r);
+    // Without an output capture, the plain UDP packets are read by the byte scan (no decoding).
+    const scan = writer ? null : new DnsScan();
+    const oneBuf: Uint8Array[] = [new Uint8Array(0)];
+    const oneOff = new Int32Array(1);
+    const oneLen = new Int32Array(1);
+    let replaced: Uint8Array | null = null;
+    /** The first `k` DNS messages of packet `p` (bufs/offs/lens); with a writer, `dec` holds its decoded layers. */
+    const messages = (p: CapturedPacket, bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, k: number, cport: number, tcp: boolean): void => {
+      let matched = true;
+      if (filter) {
+        fdec!.decode(p.data, p.offset, p.caplen, p.linkType);
+        matched = filter.matchesPacket(facts.fill(p, fdec!));
+        const nq = matched ? countQueries(bufs, offs, lens, k) : 0;
+        if (nq > 0) {
+          if (chosenQueries.size >= MAX_SELECTED_QUERIES) chosenQueries.delete(chosenQueries.keys().next().value as number);
+          chosenQueries.set(p.number, nq);
         }
       }
+      for (let i = 0; i < k; i++) {
+        dnsMessages++;
+        const r = engine.onMessage(bufs[i], offs[i], lens[i], p.number, cport, tcp);
+        if (!r) continue;
+        if (!selects(r, p.number, matched)) continue;
+        answered++;
+        if (r.synthesized) synthesized++;
+        if (r.action === 'rewrite') rewrites++;
+        if (writer && r.action === 'rewrite') {
+          const bytes = engine.encode(r);
+          const pkt = bytes && k === 1 ? rewriter.rewrite(dec, p.offset, p.caplen, bytes) : null;
+          if (pkt) replaced = pkt;
+          else notRewritable++;
+        }
+        opts.onResult(r);
+      }
+    };
+    const read = await readCapture(opts.input, (p: CapturedPacket) => {
+      packets++;
+      if (scan) {
+        const s = scan.scan(p.data, p.offset, p.caplen, p.linkType);
+        if (s === Scan.None) return;
+        if (s === Scan.Udp) {
+          oneBuf[0] = p.data;
+          oneOff[0] = scan.msgOff;
+          oneLen[0] = scan.msgLen;
+          messages(p, oneBuf, oneOff, oneLen, 1, scan.sport === DNS_PORT ? scan.dport : scan.sport, false);
+          return;
+        }
+      }
+      dec.decode(p.data, p.offset, p.caplen, p.linkType);
+      replaced = null;
+      if (dec.dnsCount > 0 && (dec.l4 === L4.UDP || dec.l4 === L4.TCP)) {
+        messages(p, dec.dnsBufs, dec.dnsOffs, dec.dnsLens, dec.dnsCount < 8 ? dec.dnsCount : 8, clientPort(dec), dec.l4 === L4.TCP);
+      }
       if (writer) {
-        if (!replaced && dec.l4 === L4.TCP) rewriter.adjust(dec);
+        // (set by messages(): TypeScript does not see the closure assign it)
+        const rep = replaced as Uint8Array | null;
+        if (!rep && dec.l4 === L4.TCP) rewriter.adjust(dec);
         const lt = p.linkType;
         let iface = 0;
         if (writer.format === 'pcapng') {
@@ -128,11 +212,17 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
           if (lt !== pcapLinkType) throw new Dns64UsageError(`a pcap output holds one link type; the input mixes ${pcapLinkType} and ${lt} (write .pcapng)`);
           if (writer.packets === 0) writer.addInterface(lt, null);
         }
-        if (replaced) writer.write(replaced, 0, replaced.length, p.tsSec, p.tsNsec, replaced.length + (p.origLen - p.caplen), iface, null);
+        if (rep) writer.write(rep, 0, rep.length, p.tsSec, p.tsNsec, rep.length + (p.origLen - p.caplen), iface, null);
         else writer.write(p.data, p.offset, p.caplen, p.tsSec, p.tsNsec, p.origLen, iface, null);
       }
     }, { ...readOpts, afterChunk: opts.afterChunk });
-    for (const r of engine.finish()) opts.onResult(r);
+    for (const r of engine.finish()) {
+      if (!selects(r, r.n, false)) continue;
+      answered++;
+      if (r.synthesized) synthesized++;
+      if (r.action === 'rewrite') rewrites++;
+      opts.onResult(r);
+    }
     if (read.corrupt) {
       const e = new Error(`capture framing is broken after packet ${read.packets} (${opts.input === '-' ? 'stdin' : opts.input})`) as Error & { exitCode: number };
       e.exitCode = 3;
@@ -140,13 +230,29 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
     }
     if (writer) await writer.close();
     return {
-      read, packets, dnsMessages, answered: engine.answered, synthesized: engine.synthesized, rewritten: engine.rewritten - notRewritable,
-      notRewritable, names: engine.size(), fastHits: engine.fastHits,
+      read, packets, dnsMessages, answered, synthesized, rewritten: rewrites - notRewritable,
+      notRewritable, names: engine.size(), fastHits: engine.fastHits, memoHits: engine.memoHits, answeredAll: engine.answered,
     };
   } catch (err) {
     if (writer) await writer.abort().catch(() => undefined);
     throw err;
   }
+}
+
+/** How many of the first `k` DNS messages are AAAA or PTR queries (the queries the engine answers). */
+function countQueries(bufs: Uint8Array[], offs: Int32Array, lens: Int32Array, k: number): number {
+  let n = 0;
+  for (let i = 0; i < k; i++) {
+    const b = bufs[i];
+    const o = offs[i];
+    const len = lens[i];
+    if (len < 12 || (b[o + 2] & 0x80) !== 0) continue;
+    const e = dnsWalkName(b, o, len, 12);
+    if (e < 0 || e + 4 > len) continue;
+    const t = (b[o + e] << 8) | b[o + e + 1];
+    if (t === DnsType.AAAA || t === DnsType.PTR) n++;
+  }
+  return n;
 }
 
 /** What the hook did with the last packet (for `--explain`). */
@@ -166,6 +272,7 @@ export class Dns64Hook {
   readonly engine: Dns64Engine;
   private readonly dec = new PacketDecoder();
   private readonly rewriter = new DnsPacketRewriter();
+  private readonly scan = new DnsScan();
   verdict: Dns64HookVerdict | null = null;
   rewrittenCount = 0;
 
@@ -176,6 +283,13 @@ export class Dns64Hook {
 
   /** Learns A data from a packet without answering anything (an optional pre-pass). */
   prescan(bytes: Uint8Array, off: number, caplen: number, linkType: number, ipOff: number): void {
+    // Plain UDP shapes by the byte scan; the others (TCP, extension headers, ...) decoded as before.
+    const s = this.scan.scan(bytes, off, caplen, linkType);
+    if (s === Scan.None) return;
+    if (s === Scan.Udp) {
+      this.engine.prescan(bytes, this.scan.msgOff, this.scan.msgLen);
+      return;
+    }
     if (!maybeDns(bytes, ipOff, off + caplen)) return;
     const dec = this.dec;
     dec.decode(bytes, off, caplen, linkType);

@@ -83,6 +83,8 @@ export interface Dns64Result {
   maxSize: number;
   /** Whether it was carried over TCP. */
   tcp: boolean;
+  /** The captured query's packet number (0 when the response came without a captured query). */
+  queryN: number;
 }
 
 interface AEntry {
@@ -129,13 +131,101 @@ export function nameKey(name: string): string {
 }
 
 /** Most queries waiting for their response; the oldest is answered (as unanswered) beyond it. */
-const MAX_PENDING = 65536;
+export const MAX_PENDING = 65536;
 /** Most A-answer signatures remembered (one per name). */
 const MAX_SIGS = 1 << 20;
 /** Longest CNAME/DNAME chain followed (BIND and Unbound both stop around 8..16). */
 const MAX_CHAIN = 16;
 
 const IPV4ONLY = 'ipv4only.arpa';
+
+interface PendingNode {
+  port: number;
+  key: string;
+  qt: number;
+  q: PendingQuery;
+  /** Insertion order (oldest first). */
+  prev: PendingNode | null;
+  next: PendingNode | null;
+  /** The next node of the same hash. */
+  chain: PendingNode | null;
+}
+
+/**
+ * Queries awaiting their response, by (client port, id, name key, qtype), in insertion order: a
+ * numeric hash of port and id (a small integer: no key string built per query) with chains for
+ * collisions, and a list for the order. Behaves as a Map keyed by those four: adding an existing
+ * key replaces the query in its place; beyond {@link MAX_PENDING} the oldest is dropped first.
+ */
+export class PendingTable {
+  private readonly heads = new Map<number, PendingNode>();
+  private first: PendingNode | null = null;
+  private last: PendingNode | null = null;
+  size = 0;
+
+  find(port: number, id: number, key: string, qt: number): PendingNode | null {
+    let e = this.heads.get(((port & 0x3fff) << 16) | id) ?? null;
+    while (e !== null) {
+      if (e.port === port && e.q.id === id && e.qt === qt && e.key === key) return e;
+      e = e.chain;
+    }
+    return null;
+  }
+
+  add(port: number, key: string, qt: number, q: PendingQuery): void {
+    if (this.size >= MAX_PENDING) this.remove(this.first!);
+    const e = this.find(port, q.id, key, qt);
+    if (e !== null) {
+      e.q = q;
+      return;
+    }
+    const h = ((port & 0x3fff) << 16) | q.id;
+    const node: PendingNode = { port, key, qt, q, prev: this.last, next: null, chain: this.heads.get(h) ?? null };
+    this.heads.set(h, node);
+    if (this.last !== null) this.last.next = node;
+    else this.first = node;
+    this.last = node;
+    this.size++;
+  }
+
+  /** Finds and removes; the query or null. */
+  take(port: number, id: number, key: string, qt: number): PendingQuery | null {
+    const e = this.find(port, id, key, qt);
+    if (e === null) return null;
+    this.remove(e);
+    return e.q;
+  }
+
+  remove(e: PendingNode): void {
+    const h = ((e.port & 0x3fff) << 16) | e.q.id;
+    let c = this.heads.get(h)!;
+    if (c === e) {
+      if (e.chain !== null) this.heads.set(h, e.chain);
+      else this.heads.delete(h);
+    } else {
+      while (c.chain !== e) c = c.chain!;
+      c.chain = e.chain;
+    }
+    if (e.prev !== null) e.prev.next = e.next;
+    else this.first = e.next;
+    if (e.next !== null) e.next.prev = e.prev;
+    else this.last = e.prev;
+    this.size--;
+  }
+
+  /** The queries, oldest first. */
+  inOrder(): PendingQuery[] {
+    const out: PendingQuery[] = [];
+    for (let e = this.first; e !== null; e = e.next) out.push(e.q);
+    return out;
+  }
+
+  clear(): void {
+    this.heads.clear();
+    this.first = this.last = null;
+    this.size = 0;
+  }
+}
 
 export class Dns64Engine {
   readonly opts: Dns64Options;
@@ -145,7 +235,7 @@ export class Dns64Engine {
   private readonly cname = new Map<string, AliasEntry>();
   private readonly dname = new Map<string, AliasEntry>();
   private readonly ptr = new Map<string, { rrs: DnsRr[] }>();
-  private readonly pending = new Map<string, PendingQuery>();
+  private readonly pending = new PendingTable();
   private readonly buf16 = new Uint8Array(16);
   private readonly view = new DnsView();
   /** Interned name keys by hash ({@link firstKey}); bounded like the names. */
@@ -161,6 +251,15 @@ export class Dns64Engine {
   fastPath = true;
   /** AAAA answers decided by the view-only path. */
   fastHits = 0;
+  /**
+   * Whether the view-only path reuses a name's last NODATA decision when its inputs are the same
+   * ({@link fastAaaa}; only when no messages are built). Off for the differential test.
+   */
+  memoize = true;
+  /** Decisions {@link memoize} reused. */
+  memoHits = 0;
+  /** Name key -> the inputs and result of its last memoizable NODATA decision (bounded like the names). */
+  private readonly memo = new Map<string, { entry: AEntry; plain: string; neg: number | null; negMin: number | null; maxSize: number; qflags: number; fl: number; tcp: boolean; r: Dns64Result }>();
   /**
    * Whether results with action `rewrite` carry the {@link Dns64Result.message} to encode. Off
    * (a run that writes no capture), `message` stays null and nothing is built for it.
@@ -263,7 +362,7 @@ export class Dns64Engine {
       if (v.reset(bytes, off, len) !== 0 || v.firstQuestionClass() !== 1) return null;
       const key = fkey!;
       if (qt === DnsType.PTR && !key.endsWith('.ip6.arpa')) return null;
-      this.addPending(`${clientPort}/${v.id()}/${key}/${qt}`, {
+      this.pending.add(clientPort, key, qt, {
         n, name: plain, qtype: qt === DnsType.AAAA ? 'AAAA' : 'PTR', flags: v.flags(), doBit: v.ednsDo(),
         udpSize: v.hasEdns() ? Math.max(512, v.ednsUdpSize()) : 512, tcp, id: v.id(),
       });
@@ -286,16 +385,14 @@ export class Dns64Engine {
       if (isResponse && key.endsWith('.in-addr.arpa')) this.learn(msg);
       return null;
     }
-    const pkey = `${clientPort}/${msg.id}/${key}/${qt}`;
     if (!isResponse) {
-      this.addPending(pkey, {
+      this.pending.add(clientPort, key, qt, {
         n, name: qname, qtype: qt === DnsType.AAAA ? 'AAAA' : 'PTR', flags: flagsWord(msg), doBit: msg.edns?.do ?? false,
         udpSize: msg.edns ? Math.max(512, msg.edns.udpSize) : 512, tcp, id: msg.id,
       });
       return null;
     }
-    const query = this.pending.get(pkey) ?? null;
-    if (query) this.pending.delete(pkey);
+    const query = this.pending.take(clientPort, msg.id, key, qt);
     this.learn(msg);
     const r = qt === DnsType.AAAA ? this.decideAaaa(msg, query, n, tcp) : this.decidePtr(msg, query, n, tcp);
     this.count(r);
@@ -318,9 +415,9 @@ export class Dns64Engine {
     const fl = v.flags();
     if ((fl & 0x0230) !== 0 || v.rcode() !== 0 || v.firstQuestionClass() !== 1) return null; // TC, AD, CD
     if (key === IPV4ONLY) return null;
-    const pkey = `${clientPort}/${v.id()}/${key}/${DnsType.AAAA}`;
-    const query = this.pending.get(pkey);
-    if (!query || query.doBit) return null;
+    const pnode = this.pending.find(clientPort, v.id(), key, DnsType.AAAA);
+    if (pnode === null || pnode.q.doBit) return null;
+    const query = pnode.q;
     const an = v.anCount();
     const ns = v.nsCount();
     const hasEdns = v.hasEdns();
@@ -368,32 +465,47 @@ export class Dns64Engine {
       }
     }
     // Committed: the same result decideAaaa builds.
-    this.pending.delete(pkey);
+    this.pending.remove(pnode);
     const bh = this.behaviour;
     let maxSize = tcp ? 65535 : query.udpSize;
     if (!tcp && bh.udpCap && maxSize > bh.udpCap) maxSize = bh.udpCap;
+    // NODATA for a name with A data of its own (no alias chain), no message to build: the decision
+    // depends only on the A entry (replaced, never changed, when the A data changes), the negative
+    // TTLs, the query's flags and size, the answer's flags and the transport. Same inputs as this
+    // name's last decision: the same result (its arrays and strings shared), nothing recomputed.
+    const direct = an === 0 && !this.buildMessages && this.memoize ? this.a.get(key) : undefined;
+    if (direct !== undefined) {
+      const m = this.memo.get(key);
+      if (m !== undefined && m.entry === direct && m.plain === plain && m.neg === neg && m.negMin === negMin && m.maxSize === maxSize
+        && m.qflags === query.flags && m.fl === fl && m.tcp === tcp) {
+        this.fastHits++;
+        this.memoHits++;
+        const t = m.r;
+        return {
+          n, name: t.name, qtype: 'AAAA', rcode: t.rcode, flags: t.flags, answers: t.answers, synthesized: t.synthesized, reason: t.reason, detail: t.detail,
+          resolver: t.resolver, action: t.action, message: null, maxSize, tcp, queryN: query.n,
+        };
+      }
+    }
     const answers: Dns64Rr[] = [];
     for (let i = 0, p = off + ansStart; i < an; i++, p += 28) answers.push({ name: plain, type: 'AAAA', ttl: u32(b, p + 6), data: ipv6ToString(b, p + 12) });
     const resolver = an > 0 ? `NOERROR, ${an} AAAA` : negMin !== null ? `NOERROR, no answer (negative TTL ${negMin})` : 'NOERROR, no answer';
     const result: Dns64Result = {
       n, name: plain, qtype: 'AAAA', rcode: 0, flags: flagList(fl), answers, synthesized: false, reason: Dns64Reason.NoAData, detail: '',
-      resolver, action: 'keep', message: null, maxSize, tcp,
+      resolver, action: 'keep', message: null, maxSize, tcp, queryN: query.n,
     };
     this.fastHits++;
     if (an > 0) return this.keepIf(result, true, Dns64Reason.NativeAaaa, `native AAAA kept (${an} record${an > 1 ? 's' : ''})`);
     const edns = hasEdns ? { udpSize: v.ednsUdpSize(), do: v.ednsDo() } : null;
     const id = v.id();
-    return this.synthFromA(result, true, 0, false, () => ({ id, qname: plain, cd: false, flagsWord: fl, edns, additionals: [] }),
+    const r = this.synthFromA(result, true, 0, false, () => ({ id, qname: plain, cd: false, flagsWord: fl, edns, additionals: [] }),
       query, this.resolveA(plain), neg, false, 0, 0, [], false, false);
+    if (direct !== undefined && (this.memo.size < MAX_SIGS || this.memo.has(key))) {
+      this.memo.set(key, { entry: direct, plain, neg, negMin, maxSize, qflags: query.flags, fl, tcp, r });
+    }
+    return r;
   }
 
-  private addPending(pkey: string, q: PendingQuery): void {
-    if (this.pending.size >= MAX_PENDING) {
-      const first = this.pending.keys().next().value as string;
-      this.pending.delete(first);
-    }
-    this.pending.set(pkey, q);
-  }
 
   /**
    * An A response. When the same name's answer and authority bytes (and flags) are those learned
@@ -428,12 +540,11 @@ export class Dns64Engine {
       if (l > 63 || p + 1 + l > end) return null;
       h = Math.imul(h ^ 0x2e, 0x01000193);
       for (let i = p + 1; i <= p + l; i++) {
-        let c = bytes[i];
-        if (c >= 0x41 && c <= 0x5a) {
-          c |= 0x20;
-          upper = true;
-        } else if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f)) return null;
-        h = Math.imul(h ^ c, 0x01000193);
+        const c = bytes[i];
+        const lc = NAME_LC[c];
+        if (lc === 0) return null;
+        if (lc !== c) upper = true;
+        h = Math.imul(h ^ lc, 0x01000193);
       }
       p += l + 1;
     }
@@ -474,7 +585,7 @@ export class Dns64Engine {
   /** Answers the queries whose response never appeared (in query order). */
   finish(): Dns64Result[] {
     const out: Dns64Result[] = [];
-    for (const q of this.pending.values()) {
+    for (const q of this.pending.inOrder()) {
       const msg: DnsMessage = {
         id: q.id, qr: false, opcode: 0, rcode: 0, flags: flagList(q.flags), questions: [{ name: q.name, type: q.qtype, class: 'IN' }],
         answers: [], authorities: [], additionals: [], edns: q.doBit || q.udpSize > 512 ? { udpSize: q.udpSize, do: q.doBit, version: 0, extendedRcode: 0, options: [] } : null, problems: [],
@@ -786,7 +897,7 @@ export class Dns64Engine {
       answers: resp ? resp.answers.map(rrOut) : [],
       synthesized: false, reason: Dns64Reason.NoAData, detail: '',
       resolver: resp ? resolverSummary(resp) : null,
-      action: resp ? 'keep' : 'none', message: null, maxSize, tcp,
+      action: resp ? 'keep' : 'none', message: null, maxSize, tcp, queryN: query ? query.n : 0,
     };
   }
 
@@ -1000,6 +1111,13 @@ function factsOf(resp: DnsMessage | null, m: DnsMessage): MsgFacts {
 }
 
 /** Whether the plain name at bytes[p..] (labels checked by the caller) lowercased is `key`. */
+/** A plain name character (letter, digit, '-', '_') -> its lowercase code; anything else -> 0. */
+const NAME_LC = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  if (c >= 0x41 && c <= 0x5a) NAME_LC[c] = c | 0x20;
+  else if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f) NAME_LC[c] = c;
+}
+
 function sameKey(bytes: Uint8Array, p: number, key: string): boolean {
   let k = 0;
   for (;;) {

@@ -15,7 +15,7 @@ import { dns64Options, type Dns64Result } from '../../../src/xlat/dns64/engine.j
 import type { Dns64Compat } from '../../../src/xlat/dns64/compat.js';
 import { loadConfig } from '../../../src/xlat/config.js';
 import { parsePrefix6 } from '../../../src/replay/prefixes.js';
-import { jsonLine, jsonOf } from '../../../cli/commands/dns64.js';
+import { jsonLine, jsonOf, textOf, LineCache } from '../../../cli/commands/dns64.js';
 import { exchange, writeCapture, SOA } from './craft.js';
 import { buildPacket } from '../../../src/wire/builder.js';
 import { encodeDns } from '../../../src/wire/dns.js';
@@ -36,6 +36,25 @@ async function run(input: string, compat: Dns64Compat, fastPath: boolean, prefix
   return { results, summary, bytes: readFileSync(output) };
 }
 
+/**
+ * As the `dns64` command runs without -w: no messages built, the plain UDP packets read by the
+ * byte scan, the NODATA memo on, and the lines made through the CLI's LineCache.
+ */
+async function runNoOutput(input: string, compat: Dns64Compat, prefixes?: string[]) {
+  const cfg = loadConfig({});
+  const options = dns64Options(cfg, compat);
+  if (prefixes) options.prefixes = prefixes.map((p) => parsePrefix6(p));
+  const results: Dns64Result[] = [];
+  const lines = new LineCache();
+  const json: string[] = [];
+  const text: string[] = [];
+  const summary = await runDns64({ input, engine: options, onResult: (r) => { results.push(r); json.push(lines.json(r)); text.push(lines.text(r)); } });
+  return { results, summary, json, text };
+}
+
+/** Decisions the NODATA memo reused in the last same() calls. */
+let memo = 0;
+
 async function same(input: string, compats: Dns64Compat[] = ['rfc', 'bind', 'unbound'], prefixes?: string[]): Promise<number> {
   let hits = 0;
   for (const compat of compats) {
@@ -47,9 +66,20 @@ async function same(input: string, compats: Dns64Compat[] = ['rfc', 'bind', 'unb
       expect(fast.results[i], `${input} ${compat} result ${i} (#${full.results[i].n})`).toStrictEqual(full.results[i]);
       expect(jsonLine(fast.results[i])).toBe(JSON.stringify(jsonOf(fast.results[i])));
     }
-    expect({ ...fast.summary, fastHits: 0, read: null }).toStrictEqual({ ...full.summary, read: null });
+    expect({ ...fast.summary, fastHits: 0, memoHits: 0, read: null }).toStrictEqual({ ...full.summary, read: null });
     expect(Buffer.compare(fast.bytes, full.bytes), `${input} ${compat}: rewritten captures differ`).toBe(0);
     hits += fast.summary.fastHits;
+    // Without an output: the same results (no message), the same lines.
+    const lean = await runNoOutput(input, compat, prefixes);
+    expect(lean.results.length).toBe(full.results.length);
+    for (let i = 0; i < lean.results.length; i++) {
+      expect(lean.results[i], `${input} ${compat} no-output result ${i} (#${full.results[i].n})`).toStrictEqual({ ...full.results[i], message: null });
+      expect(lean.json[i]).toBe(JSON.stringify(jsonOf(full.results[i])));
+      expect(lean.text[i]).toBe(textOf({ ...full.results[i], message: null }));
+    }
+    expect({ ...lean.summary, fastHits: 0, memoHits: 0, read: null }).toStrictEqual({ ...full.summary, rewritten: lean.summary.rewritten, read: null });
+    memo += lean.summary.memoHits;
+    expect(lean.summary.rewritten).toBe(full.summary.rewritten + full.summary.notRewritable);
   }
   return hits;
 }
@@ -104,6 +134,46 @@ function shapes(): Uint8Array[] {
   return pk;
 }
 
+/** The same names answered again and again while what the decision depends on changes between times. */
+function repeats(): Uint8Array[] {
+  const pk: Uint8Array[] = [];
+  const A = (name: string, data: string[], ttl = 300) => pk.push(...exchange(name, 'A', { answers: data.map((d) => ({ name, type: 'A', ttl, data: d })) }));
+  const nodata = (name: string, ttl = 900, min = 60, udpSize?: number) => pk.push(...exchange(name, 'AAAA', { authorities: [SOA(ttl, min)] }, udpSize ? { udpSize } : {}));
+  A('r.example.com', ['93.184.216.1']);
+  nodata('r.example.com');
+  nodata('r.example.com'); // same inputs
+  nodata('r.example.com', 900, 30); // another negative TTL
+  nodata('r.example.com', 20, 30);
+  nodata('r.example.com', 20, 30);
+  nodata('r.example.com', 900, 60, 1232); // EDNS: another size
+  nodata('r.example.com', 900, 60, 4096);
+  nodata('R.Example.com'); // another spelling
+  nodata('r.example.com');
+  A('r.example.com', ['93.184.216.1']); // the same A answer again (same entry)
+  nodata('r.example.com');
+  A('r.example.com', ['93.184.216.2', '93.184.216.3'], 50); // new A data
+  nodata('r.example.com');
+  nodata('r.example.com');
+  pk.push(...exchange('r.example.com', 'AAAA', { answers: [{ name: 'r.example.com', type: 'AAAA', ttl: 70, data: '2001:db8::7' }] })); // native in between
+  nodata('r.example.com');
+  pk.push(...exchange('r.example.com', 'A', { rcode: 3, authorities: [SOA(60, 30)] })); // A gone: keeps the last addresses
+  nodata('r.example.com');
+  pk.push(...exchange('r.example.com', 'A', { authorities: [SOA(60, 30)] })); // NODATA for A
+  nodata('r.example.com');
+  A('p.example.com', ['10.9.8.7']); // non-global
+  nodata('p.example.com');
+  nodata('p.example.com');
+  pk.push(...exchange('n.example.com', 'A', { rcode: 3, authorities: [SOA(60, 30)] }));
+  nodata('n.example.com');
+  nodata('n.example.com');
+  A('c.example.com', ['93.184.216.9']);
+  nodata('c.example.com');
+  pk.push(...exchange('c.example.com', 'AAAA', { answers: [{ name: 'c.example.com', type: 'CNAME', ttl: 40, data: 'r.example.com' }], authorities: [SOA(900, 300)] }));
+  nodata('c.example.com');
+  nodata('c.example.com');
+  return pk;
+}
+
 describe('dns64 view-only path = full path (differential)', () => {
   it('every AAAA answer of every fixture capture, in each compat mode', async () => {
     const files: string[] = [];
@@ -130,11 +200,22 @@ describe('dns64 view-only path = full path (differential)', () => {
     expect(await same(f, ['rfc'], ['64:ff9b::/96', '2001:db8:64::/64'])).toBeGreaterThanOrEqual(12);
   }, 60_000);
 
+  it('names answered again with what the decision depends on changing between times (the NODATA memo)', async () => {
+    const f = join(dir, 'repeats.pcapng');
+    await writeCapture(f, repeats());
+    memo = 0;
+    await same(f);
+    await same(f, ['rfc'], ['64:ff9b::/96', '2001:db8:64::/64']);
+    expect(memo).toBeGreaterThanOrEqual(4 * 6);
+  }, 60_000);
+
   it('the benchmark\'s generated capture (NODATA+SOA and native AAAA, 500 names)', async () => {
     const { generateDns64 } = await import('../../../bench/generate-dns64.mjs' as string) as { generateDns64: (p: string, n: number, names: number) => Promise<void> };
     const f = join(dir, 'bench.pcap');
     await generateDns64(f, 4000, 500);
+    memo = 0;
     const hits = await same(f, ['rfc']);
     expect(hits).toBe(1000); // every AAAA answer of it
+    expect(memo).toBeGreaterThan(300); // 500 names twice; the second NODATA of each reused
   }, 60_000);
 });
