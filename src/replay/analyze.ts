@@ -39,7 +39,7 @@ import { RULES } from '../diag/rules/index.js';
 import type { AnalyzeResult } from '../diag/result.js';
 import { PacketFacts, packetFlowSelector, type CompiledFilter } from '../filter/index.js';
 export type { AnalyzeResult } from '../diag/result.js';
-import type { LearnedPrefix, PacketContext, RuleContext, RuleState } from '../diag/rules/types.js';
+import type { LearnedPrefix, PacketContext, PacketTuple, RuleContext, RuleState } from '../diag/rules/types.js';
 
 export interface AnalyzeOptions {
   /** SPEC §4 --side; analyze uses auto. */
@@ -67,9 +67,92 @@ const NOT_FOR_TRANSLATOR = new Set<number>([Reason.Pool6Mismatch, Reason.Untrans
 
 const COPY = 192;
 
-/** Keeps the first counterpart the engine emits for the current packet (headers only). */
+/**
+ * The tuple of a plain counterpart (TCP, UDP or ICMP echo, no IPv6 extension header, no IPv4
+ * option, not a fragment), read in {@link CounterpartSink.emit} from the engine's bytes: the
+ * addresses are copied (to their offsets in an IP header of that family), nothing is decoded.
+ * It holds exactly what a {@link PacketDecoder} gives for those packets; anything else (ICMP
+ * errors above all) is copied and decoded in full.
+ */
+class CounterpartTuple implements PacketTuple {
+  ipVersion = 0;
+  readonly bytes = new Uint8Array(40);
+  srcOff = 0;
+  dstOff = 0;
+  proto = -1;
+  l4 = 0;
+  sport = -1;
+  dport = -1;
+  icmpType = -1;
+  innerVersion = 0;
+
+  /** Reads the IP packet at b[off..off+len) of `family`; false when it is not a plain one. */
+  read(b: Uint8Array, off: number, len: number, family: number): boolean {
+    // The full decode saw at most COPY bytes of the counterpart: the same limit here.
+    const cap = len < COPY ? len : COPY;
+    let l4Off: number;
+    let avail: number;
+    let proto: number;
+    if (family === 6) {
+      if (cap < 40 || b[off] >> 4 !== 6) return false;
+      const pl = (b[off + 4] << 8) | b[off + 5];
+      proto = b[off + 6];
+      if (pl === 0 || (proto !== 6 && proto !== 17 && proto !== 58)) return false;
+      l4Off = off + 40;
+      avail = cap - 40 < pl ? cap - 40 : pl;
+      const t = this.bytes;
+      for (let i = 8; i < 40; i++) t[i] = b[off + i];
+      this.srcOff = 8;
+      this.dstOff = 24;
+    } else {
+      if (cap < 20 || b[off] !== 0x45) return false;
+      const tl = (b[off + 2] << 8) | b[off + 3];
+      // Not a fragment (MF clear, offset 0); the DF bit may be set.
+      if (tl < 20 || (((b[off + 6] << 8) | b[off + 7]) & 0x3fff) !== 0) return false;
+      proto = b[off + 9];
+      if (proto !== 6 && proto !== 17 && proto !== 1) return false;
+      l4Off = off + 20;
+      avail = cap - 20 < tl - 20 ? cap - 20 : tl - 20;
+      const t = this.bytes;
+      for (let i = 12; i < 20; i++) t[i] = b[off + i];
+      this.srcOff = 12;
+      this.dstOff = 16;
+    }
+    if (proto === 6) {
+      const hl = (b[l4Off + 12] >> 4) * 4;
+      if (avail < 20 || hl < 20 || hl > avail) return false;
+      this.l4 = L4.TCP;
+      this.icmpType = -1;
+    } else if (proto === 17) {
+      if (avail < 8) return false;
+      this.l4 = L4.UDP;
+      this.icmpType = -1;
+    } else {
+      const type = avail >= 8 ? b[l4Off] : -1;
+      if (family === 6 ? type !== 128 && type !== 129 : type !== 0 && type !== 8) return false;
+      this.l4 = family === 6 ? L4.ICMPV6 : L4.ICMP;
+      this.icmpType = type;
+      this.sport = this.dport = (b[l4Off + 4] << 8) | b[l4Off + 5];
+    }
+    if (proto !== 1 && proto !== 58) {
+      this.sport = (b[l4Off] << 8) | b[l4Off + 1];
+      this.dport = (b[l4Off + 2] << 8) | b[l4Off + 3];
+    }
+    this.ipVersion = family;
+    this.proto = proto;
+    return true;
+  }
+}
+
+/**
+ * Keeps the first counterpart the engine emits for the current packet: its tuple when it is a
+ * plain packet ({@link CounterpartTuple}), else its first {@link COPY} bytes for a full decode.
+ */
 class CounterpartSink implements XlatSink {
   readonly buf = new Uint8Array(COPY);
+  readonly tuple = new CounterpartTuple();
+  /** 0: no counterpart; 1: `tuple` holds it; 2: `buf[0..len)` holds its first bytes. */
+  has = 0;
   len = 0;
   family = 0;
   kinds = 0;
@@ -81,6 +164,7 @@ class CounterpartSink implements XlatSink {
   reconstructed = 0;
   clock: Clock = { sec: 0, nsec: 0 };
   reset(): void {
+    this.has = 0;
     this.len = 0;
     this.family = 0;
     this.kinds = 0;
@@ -90,11 +174,16 @@ class CounterpartSink implements XlatSink {
     this.kinds |= 1 << kind;
     if (kind === EmitKind.Translated) this.translated++;
     else if (kind === EmitKind.Reconstructed) this.reconstructed++;
-    if (this.len === 0 && (kind === EmitKind.Translated || kind === EmitKind.Reconstructed || kind === EmitKind.Hairpinned)) {
+    if (this.has === 0 && (kind === EmitKind.Translated || kind === EmitKind.Reconstructed || kind === EmitKind.Hairpinned)) {
+      this.family = family;
+      if (this.tuple.read(bytes, off, len, family)) {
+        this.has = 1;
+        return;
+      }
       const n = len < COPY ? len : COPY;
       for (let i = 0; i < n; i++) this.buf[i] = bytes[off + i];
       this.len = n;
-      this.family = family;
+      this.has = 2;
     }
   }
   drop(reason: number, about: number): void {
@@ -175,7 +264,7 @@ export class CaptureAnalyzer {
     this.states = RULES.map((r) => r.create());
     this.packetHooks = this.states.filter((s) => s.packet);
     this.sink.late = (reason, about) => this.countDrop(reason, about);
-    this.pc = { n: 0, ts: 0, d: this.d, c: null, fromTranslator: false, drop: 0, emitted: 0, flow: null, errorFlow: null, linkType: 0, caplen: 0, origLen: 0 };
+    this.pc = { n: 0, ts: 0, d: this.d, c: null, t: null, fromTranslator: false, drop: 0, emitted: 0, flow: null, errorFlow: null, linkType: 0, caplen: 0, origLen: 0 };
   }
 
   private inNat64Prefix(b: Uint8Array, off: number): boolean {
@@ -217,12 +306,16 @@ export class CaptureAnalyzer {
     let fromTranslator = false;
     if (tryRec && this.engine.reconstruct(p.data, d.l3Off, ipLen, this.clock, n, sink)) fromTranslator = true;
     else this.engine.process(p.data, d.l3Off, ipLen, this.clock, n, sink);
-    // The engine's DNS view used d's buffers; decode the counterpart after it.
+    // The counterpart: a plain one's tuple was read as the engine emitted it; anything else
+    // (ICMP errors) is decoded from its copy (after the engine: its DNS view used d's buffers).
     let c: PacketDecoder | null = null;
-    if (sink.len > 0) {
+    let t: PacketTuple | null = null;
+    if (sink.has === 1) t = sink.tuple;
+    else if (sink.has === 2) {
       c = this.c;
       c.decode(sink.buf, 0, sink.len, LinkType.RAW);
       if (c.ipVersion === 0) c = null;
+      t = c;
     }
     if (this.opts.filter && !this.opts.filter(p, d, verdictOf(sink, fromTranslator), sink.drop_ ? reasonId(sink.drop_) : null)) return;
     this.analyzed++;
@@ -237,7 +330,7 @@ export class CaptureAnalyzer {
     this.checksums.add(d, n, fromTranslator, this.mtu);
 
     // The flow key: the IPv6-side tuple.
-    const k = v === 6 ? d : c !== null && c.ipVersion === 6 ? c : d;
+    const k: PacketTuple = v === 6 ? d : t !== null && t.ipVersion === 6 ? t : d;
     const fp = this.fp;
     let flow: Flow | null = null;
     let errorFlow: Flow | null = null;
@@ -245,7 +338,8 @@ export class CaptureAnalyzer {
     const isIcmp = l4 === L4.ICMP || l4 === L4.ICMPV6;
     const echo = isIcmp && (k.icmpType === 128 || k.icmpType === 129 || k.icmpType === 0 || k.icmpType === 8);
     if (isIcmp && !echo) {
-      if (k.innerVersion !== 0) errorFlow = this.icmpError(k, n);
+      // A tuple read in the sink is never an ICMP error: k is d or the decoded counterpart.
+      if (k.innerVersion !== 0) errorFlow = this.icmpError(k === d ? d : c!, n);
       else if (d.ipVersion === 6 && d.l4 === L4.ICMPV6 && d.icmp6.pref64Count > 0 && d.icmp6.pref64Len > 0) this.learnPref64(d, n);
     } else if (!(d.isFragment && d.fragOffset !== 0) && (l4 === L4.OTHER || k.sport >= 0)) {
       this.fillKey(fp, k, n, ts, echo);
@@ -256,7 +350,7 @@ export class CaptureAnalyzer {
       fp.payloadLen = d.l4 === L4.TCP ? d.l4Len - d.tcp.hdrLen : d.l4 === L4.UDP || d.l4 === L4.ICMP || d.l4 === L4.ICMPV6 ? d.l4Len - 8 : d.l4Len;
       if (fp.payloadLen < 0) fp.payloadLen = 0;
       fp.mss = d.l4 === L4.TCP ? d.tcp.mss : -1;
-      const v4d = v === 4 ? d : c !== null && c.ipVersion === 4 ? c : null;
+      const v4d: PacketTuple | null = v === 4 ? d : t !== null && t.ipVersion === 4 ? t : null;
       if (v4d !== null && v4d.sport >= 0) {
         fp.hasV4 = true;
         fp.v4src = rd32(v4d.bytes, v4d.srcOff);
@@ -278,6 +372,7 @@ export class CaptureAnalyzer {
       pc.n = n;
       pc.ts = ts;
       pc.c = c;
+      pc.t = t;
       pc.fromTranslator = fromTranslator;
       pc.drop = drop;
       pc.emitted = sink.kinds;
@@ -308,7 +403,7 @@ export class CaptureAnalyzer {
     return true;
   }
 
-  private fillKey(fp: FlowPacket, k: PacketDecoder, n: number, ts: number, echo: boolean): void {
+  private fillKey(fp: FlowPacket, k: PacketTuple, n: number, ts: number, echo: boolean): void {
     fp.n = n;
     fp.ts = ts;
     const v6 = k.ipVersion === 6;
@@ -361,7 +456,7 @@ export class CaptureAnalyzer {
     this.prefixes.push({ prefix: p, text, source, packet: n });
   }
 
-  private trackDns(d: PacketDecoder, k: PacketDecoder, n: number, ts: number): void {
+  private trackDns(d: PacketDecoder, k: PacketTuple, n: number, ts: number): void {
     const v6 = k.ipVersion === 6;
     const src = v6 ? ipv6ToString(k.bytes, k.srcOff) : ipv4ToString(k.bytes, k.srcOff);
     const dst = v6 ? ipv6ToString(k.bytes, k.dstOff) : ipv4ToString(k.bytes, k.dstOff);

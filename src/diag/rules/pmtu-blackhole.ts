@@ -26,7 +26,7 @@ export const pmtuBlackhole: RuleDef = {
         } else if (d.ipVersion === 4 && d.l4 === 3 && d.icmpType === 3 && d.icmpCode === 4) {
           const mtu = d.icmp4.mtu();
           if (mtu > 0 && mtu < 1260 && lowPtb.length < 12) lowPtb.push(pc.n);
-          if (!pc.fromTranslator && pc.c === null && untranslated.length < 12) untranslated.push(pc.n);
+          if (!pc.fromTranslator && pc.t === null && untranslated.length < 12) untranslated.push(pc.n);
         }
       },
       flow(f, ctx) {

@@ -42,14 +42,38 @@ export interface LearnedPrefix {
   packet: number;
 }
 
+/**
+ * The header fields of a packet analyze reads for flow keys and DNS endpoints: what
+ * {@link PacketDecoder} gives, and what src/replay/analyze.ts reads from the engine's output for a plain counterpart.
+ */
+export interface PacketTuple {
+  /** 0 = none. */
+  ipVersion: number;
+  bytes: Uint8Array;
+  srcOff: number;
+  dstOff: number;
+  proto: number;
+  l4: number;
+  sport: number;
+  dport: number;
+  icmpType: number;
+  innerVersion: number;
+}
+
 /** Per packet, as the analyzer decoded it (valid during the `packet` hook only). */
 export interface PacketContext {
   n: number;
   ts: number;
   /** The captured packet. */
   d: PacketDecoder;
-  /** Its counterpart on the other side of the translator (translation or reconstruction), or null. */
+  /**
+   * Its counterpart on the other side of the translator (translation or reconstruction), decoded
+   * — only when that is not a plain TCP, UDP or ICMP echo packet (ICMP errors above all); null
+   * otherwise. Whether there is a counterpart at all: `t`.
+   */
   c: PacketDecoder | null;
+  /** The counterpart's addresses, ports and ICMP fields (`c` when it was decoded), or null when none. */
+  t: PacketTuple | null;
   /** The packet came out of the translator (it was reconstructed). */
   fromTranslator: boolean;
   /** The engine's drop reason for it (0 = none). */
