@@ -65,7 +65,8 @@ export interface AnalyzeOptions {
 /** Reasons that mean "this packet is not for the translator" rather than "the translator dropped it". */
 const NOT_FOR_TRANSLATOR = new Set<number>([Reason.Pool6Mismatch, Reason.Untranslatable6Dst, Reason.NotToPool4, Reason.Untranslatable4Dst, Reason.NotIp, Reason.FragmentsHeld]);
 
-const COPY = 192;
+/** Bytes of a counterpart that analyze looks at (headers; what a full decode of it sees). */
+export const COPY = 192;
 
 /**
  * The tuple of a plain counterpart (TCP, UDP or ICMP echo, no IPv6 extension header, no IPv4
@@ -74,7 +75,7 @@ const COPY = 192;
  * It holds exactly what a {@link PacketDecoder} gives for those packets; anything else (ICMP
  * errors above all) is copied and decoded in full.
  */
-class CounterpartTuple implements PacketTuple {
+export class CounterpartTuple implements PacketTuple {
   ipVersion = 0;
   readonly bytes = new Uint8Array(40);
   srcOff = 0;
@@ -360,7 +361,9 @@ export class CaptureAnalyzer {
       } else fp.hasV4 = false;
       fp.drop = drop;
       flow = this.table.observe(fp);
-      if (flow.packets === 1) this.nameFlow(flow);
+      // A new flow: its b address is the packet's destination, or its source when the table
+      // made the receiver the initiator (dir 1).
+      if (flow.packets === 1) this.nameFlow(flow, fp.key, this.table.dir === 0 ? 16 : 0);
     }
     this.lastFlow = flow;
 
@@ -457,12 +460,9 @@ export class CaptureAnalyzer {
   }
 
   private trackDns(d: PacketDecoder, k: PacketTuple, n: number, ts: number): void {
-    const v6 = k.ipVersion === 6;
-    const src = v6 ? ipv6ToString(k.bytes, k.srcOff) : ipv4ToString(k.bytes, k.srcOff);
-    const dst = v6 ? ipv6ToString(k.bytes, k.dstOff) : ipv4ToString(k.bytes, k.dstOff);
     const cnt = Math.min(d.dnsCount, d.dnsOffs.length);
     for (let i = 0; i < cnt; i++) {
-      this.dns.message(d.dnsBufs[i], d.dnsOffs[i], d.dnsLens[i], n, ts, src, k.sport, dst, k.dport, d.l4 === L4.TCP, d.ipVersion === 6);
+      this.dns.message(d.dnsBufs[i], d.dnsOffs[i], d.dnsLens[i], n, ts, k.bytes, k.srcOff, k.sport, k.dstOff, k.dport, k.ipVersion === 6, d.l4 === L4.TCP, d.ipVersion === 6);
     }
     if (this.dns.rfc7050.size !== this.known7050) {
       this.known7050 = this.dns.rfc7050.size;
@@ -471,18 +471,18 @@ export class CaptureAnalyzer {
     if ((n & 1023) === 0) this.dns.expire(ts);
   }
 
-  private nameFlow(f: Flow): void {
-    const b = f.addrB;
+  /** Names a new flow by its b address, at key[off] (the flow was just created from fp). */
+  private nameFlow(f: Flow, key: Uint8Array, off: number): void {
     if (f.v4Key) {
-      f.name = this.dns.nameOf(`4:${rd32(b, 0)}`);
+      f.name = this.dns.nameOf(`4:${rd32(key, off)}`);
       return;
     }
-    f.name = this.dns.nameOf(ipv6ToString(b, 0));
-    if (f.name === null && this.inNat64Prefix(b, 0)) f.name = this.dns.nameOf(`4:${extractIpv4(b, 0, this.prefixLenOf(b))}`);
+    f.name = this.dns.hasIpv6Names ? this.dns.nameOf(ipv6ToString(key, off)) : null;
+    if (f.name === null && this.inNat64Prefix(key, off)) f.name = this.dns.nameOf(`4:${extractIpv4(key, off, this.prefixLenOf(key, off))}`);
   }
 
-  private prefixLenOf(b: Uint8Array): number {
-    for (const p of this.prefixes) if (inPrefix(b, 0, p.prefix)) return p.prefix.len;
+  private prefixLenOf(b: Uint8Array, off: number): number {
+    for (const p of this.prefixes) if (inPrefix(b, off, p.prefix)) return p.prefix.len;
     return 96;
   }
 
