@@ -213,8 +213,9 @@ export class CaptureAnalyzer {
   private failingCount = 0;
   private n = 0;
   private analyzed = 0;
-  private first: number | null = null;
-  private last: number | null = null;
+  /** Time of the first and last packet (valid once a packet came). */
+  private first = 0;
+  private last = 0;
   private bytes = 0;
   private readonly linkTypes = new Set<number>();
   private readonly prefixes: LearnedPrefix[] = [];
@@ -284,7 +285,7 @@ export class CaptureAnalyzer {
     const n = ++this.n;
     const d = this.d;
     const ts = p.tsSec + p.tsNsec / 1e9;
-    if (this.first === null) this.first = ts;
+    if (n === 1) this.first = ts;
     this.last = ts;
     this.bytes += p.origLen;
     this.linkTypes.add(p.linkType);
@@ -347,7 +348,8 @@ export class CaptureAnalyzer {
       fp.wireLen = p.origLen - (d.l3Off - p.offset);
       fp.side = v === 6 ? 6 : 4;
       fp.tcpFlags = d.tcpFlags >= 0 ? d.tcpFlags : 0;
-      fp.seq = d.l4 === L4.TCP ? d.tcp.seq() : 0;
+      // As an int32 (the table works modulo 2^32): no heap number for sequence numbers >= 2^31.
+      fp.seq = d.l4 === L4.TCP ? rdi32(d.bytes, d.l4Off + 4) : 0;
       fp.payloadLen = d.l4 === L4.TCP ? d.l4Len - d.tcp.hdrLen : d.l4 === L4.UDP || d.l4 === L4.ICMP || d.l4 === L4.ICMPV6 ? d.l4Len - 8 : d.l4Len;
       if (fp.payloadLen < 0) fp.payloadLen = 0;
       fp.mss = d.l4 === L4.TCP ? d.tcp.mss : -1;
@@ -498,7 +500,7 @@ export class CaptureAnalyzer {
 
   /** End of the capture: closes every flow, runs the rules, returns the result. */
   finish(read?: ReadSummary): AnalyzeResult {
-    const end = this.last ?? 0;
+    const end = this.last;
     this.table.closeAll(end);
     this.dns.finish();
     for (const s of this.dns.synthesisPrefixes()) this.addPrefix(s.prefix, 'dns64-synthesis', s.packets[0] ?? 0);
@@ -540,9 +542,9 @@ export class CaptureAnalyzer {
       packets: this.n,
       analyzed: this.analyzed,
       bytes: this.bytes,
-      first: this.first,
-      last: this.last,
-      duration: this.first === null || this.last === null ? 0 : round6(this.last - this.first),
+      first: this.n === 0 ? null : this.first,
+      last: this.n === 0 ? null : this.last,
+      duration: this.n === 0 ? 0 : round6(this.last - this.first),
       truncated: read?.truncated ?? false,
       mode: this.config.mode,
       profile: this.config.profile,
@@ -708,6 +710,10 @@ export function prefixText(p: Prefix6): string {
 
 function rd32(b: Uint8Array, o: number): number {
   return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+}
+
+function rdi32(b: Uint8Array, o: number): number {
+  return (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
 }
 
 function round3(x: number): number {
