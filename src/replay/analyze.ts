@@ -87,15 +87,20 @@ export class CounterpartTuple implements PacketTuple {
   icmpType = -1;
   innerVersion = 0;
 
-  /** Reads the IP packet at b[off..off+len) of `family`; false when it is not a plain one. */
-  read(b: Uint8Array, off: number, len: number, family: number): boolean {
+  /**
+   * Reads the IP packet of `family` and length `len` whose first `have` bytes (all of them by
+   * default) are at b[off..); false when it is not a plain one, or when its headers go beyond
+   * what is at hand (the caller then joins the parts and tries again).
+   */
+  read(b: Uint8Array, off: number, len: number, family: number, have = len): boolean {
     // The full decode saw at most COPY bytes of the counterpart: the same limit here.
     const cap = len < COPY ? len : COPY;
+    const end = off + (have < cap ? have : cap);
     let l4Off: number;
     let avail: number;
     let proto: number;
     if (family === 6) {
-      if (cap < 40 || b[off] >> 4 !== 6) return false;
+      if (cap < 40 || end - off < 40 || b[off] >> 4 !== 6) return false;
       const pl = (b[off + 4] << 8) | b[off + 5];
       proto = b[off + 6];
       if (pl === 0 || (proto !== 6 && proto !== 17 && proto !== 58)) return false;
@@ -106,7 +111,7 @@ export class CounterpartTuple implements PacketTuple {
       this.srcOff = 8;
       this.dstOff = 24;
     } else {
-      if (cap < 20 || b[off] !== 0x45) return false;
+      if (cap < 20 || end - off < 20 || b[off] !== 0x45) return false;
       const tl = (b[off + 2] << 8) | b[off + 3];
       // Not a fragment (MF clear, offset 0); the DF bit may be set.
       if (tl < 20 || (((b[off + 6] << 8) | b[off + 7]) & 0x3fff) !== 0) return false;
@@ -119,6 +124,8 @@ export class CounterpartTuple implements PacketTuple {
       this.srcOff = 12;
       this.dstOff = 16;
     }
+    // Every byte read below lies before l4Off + 14 (TCP), l4Off + 8 (UDP, ICMP).
+    if (l4Off + (proto === 6 ? 14 : 8) > end) return false;
     if (proto === 6) {
       const hl = (b[l4Off + 12] >> 4) * 4;
       if (avail < 20 || hl < 20 || hl > avail) return false;
@@ -172,20 +179,40 @@ class CounterpartSink implements XlatSink {
     this.drop_ = 0;
   }
   emit(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind): void {
+    if (this.count(kind)) this.keep(bytes, off, len, len, null, 0, family);
+  }
+
+  /**
+   * XlatSink.emitSplit (engines that have it call it instead of emit): the packet is
+   * head[headOff..headOff+headLen) then bytes[off..off+len); the tuple is read from the head,
+   * the payload is never joined to it.
+   */
+  emitSplit(head: Uint8Array, headOff: number, headLen: number, bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind): void {
+    if (this.count(kind)) this.keep(head, headOff, headLen + len, headLen, bytes, off, family);
+  }
+
+  /** Counts an emission; true when it is the counterpart to keep. */
+  private count(kind: EmitKind): boolean {
     this.kinds |= 1 << kind;
     if (kind === EmitKind.Translated) this.translated++;
     else if (kind === EmitKind.Reconstructed) this.reconstructed++;
-    if (this.has === 0 && (kind === EmitKind.Translated || kind === EmitKind.Reconstructed || kind === EmitKind.Hairpinned)) {
-      this.family = family;
-      if (this.tuple.read(bytes, off, len, family)) {
-        this.has = 1;
-        return;
-      }
-      const n = len < COPY ? len : COPY;
-      for (let i = 0; i < n; i++) this.buf[i] = bytes[off + i];
-      this.len = n;
-      this.has = 2;
+    return this.has === 0 && (kind === EmitKind.Translated || kind === EmitKind.Reconstructed || kind === EmitKind.Hairpinned);
+  }
+
+  /** A packet of `len` bytes: the first `have` at b[off..), the rest at rest[restOff..). */
+  private keep(b: Uint8Array, off: number, len: number, have: number, rest: Uint8Array | null, restOff: number, family: 4 | 6): void {
+    this.family = family;
+    if (this.tuple.read(b, off, len, family, have)) {
+      this.has = 1;
+      return;
     }
+    const n = len < COPY ? len : COPY;
+    const buf = this.buf;
+    const h = have < n ? have : n;
+    for (let i = 0; i < h; i++) buf[i] = b[off + i];
+    if (rest !== null) for (let i = h; i < n; i++) buf[i] = rest[restOff + i - h];
+    this.len = n;
+    this.has = have < n && this.tuple.read(buf, 0, len, family, n) ? 1 : 2;
   }
   drop(reason: number, about: number): void {
     if (about !== this.cur && about >= 0) this.late(reason, about);

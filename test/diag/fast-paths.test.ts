@@ -110,6 +110,7 @@ describe('analyze fast paths', () => {
     const rnd = prng(12);
     let plain = 0;
     let total = 0;
+    let split = 0;
     for (const f of FILES) {
       for (const p of await readAllPackets(f, { onWarning: () => undefined })) {
         const v = loc.locate(p.data, p.offset, p.caplen, p.linkType);
@@ -125,6 +126,12 @@ describe('analyze fast paths', () => {
           plain++;
           d.decode(b, 0, Math.min(len, COPY), LinkType.RAW);
           const alen = v === 6 ? 16 : 4;
+          const want = { ipVersion: t.ipVersion, bytes: [...t.bytes], proto: t.proto, l4: t.l4, sport: t.sport, dport: t.dport, icmpType: t.icmpType };
+          // Read from a head of h bytes (XlatSink.emitSplit): the same tuple, or "join and retry".
+          const h = Math.floor(rnd() * Math.min(len, 80));
+          if (t.read(b, 0, len, v, h)) expect({ ipVersion: t.ipVersion, bytes: [...t.bytes], proto: t.proto, l4: t.l4, sport: t.sport, dport: t.dport, icmpType: t.icmpType }).toEqual(want);
+          else split++;
+          t.read(b, 0, len, v);
           expect({
             ipVersion: t.ipVersion, src: [...t.bytes.subarray(t.srcOff, t.srcOff + alen)], dst: [...t.bytes.subarray(t.dstOff, t.dstOff + alen)],
             proto: t.proto, l4: t.l4, sport: t.sport, dport: t.dport, icmpType: t.icmpType, innerVersion: t.innerVersion,
@@ -136,6 +143,7 @@ describe('analyze fast paths', () => {
       }
     }
     expect(plain).toBeGreaterThan(total / 3);
+    expect(split).toBeGreaterThan(0);
   });
 
   it('the flow table finds the same flow as a plain model, in both directions, through expiry and growth', () => {
