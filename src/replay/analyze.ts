@@ -248,6 +248,7 @@ export class CaptureAnalyzer {
   private readonly prefixes: LearnedPrefix[] = [];
   private readonly states: RuleState[];
   private readonly packetHooks: RuleState[];
+  private readonly flowHooks: RuleState[];
   private readonly ctx: RuleContext;
   private readonly pc: PacketContext;
   private known7050 = 0;
@@ -292,6 +293,7 @@ export class CaptureAnalyzer {
     };
     this.states = RULES.map((r) => r.create());
     this.packetHooks = this.states.filter((s) => s.packet);
+    this.flowHooks = this.states.filter((s) => s.flow);
     this.sink.late = (reason, about) => this.countDrop(reason, about);
     this.pc = { n: 0, ts: 0, d: this.d, c: null, t: null, fromTranslator: false, drop: 0, emitted: 0, flow: null, errorFlow: null, linkType: 0, caplen: 0, origLen: 0 };
   }
@@ -517,7 +519,8 @@ export class CaptureAnalyzer {
 
   private closed(f: Flow): void {
     this.flowCount++;
-    for (const s of this.states) if (s.flow) s.flow(f, this.ctx);
+    const hooks = this.flowHooks;
+    for (let i = 0; i < hooks.length; i++) hooks[i].flow!(f, this.ctx);
     const failing = isFailing(f);
     if (failing) this.failingCount++;
     if (this.keepAll || failing) {
@@ -531,9 +534,12 @@ export class CaptureAnalyzer {
     this.table.closeAll(end);
     this.dns.finish();
     for (const s of this.dns.synthesisPrefixes()) this.addPrefix(s.prefix, 'dns64-synthesis', s.packets[0] ?? 0);
-    // Timers still pending (held SYNs, fragments) fire now; their drops count. Snapshot first.
-    const snapBib = this.engine instanceof Nat64Engine ? this.engine.bibEntries() : null;
-    const snapSessions = this.engine instanceof Nat64Engine ? this.engine.sessions() : null;
+    // Timers still pending (held SYNs, fragments) fire now; their drops count. The tables as the
+    // capture left them first: counted, or snapshotted when the caller wants them (the viewer).
+    const nat64 = this.engine instanceof Nat64Engine ? this.engine : null;
+    const snapBib = nat64 && this.opts.sessions ? nat64.bibEntries() : null;
+    const snapSessions = nat64 && this.opts.sessions ? nat64.sessions() : null;
+    const counts = nat64 === null ? null : snapBib && snapSessions ? { bib: snapBib.length, sessions: snapSessions.length } : engineCounts(nat64);
     this.sink.reset();
     this.sink.cur = -2;
     this.engine.drain(this.sink);
@@ -543,21 +549,10 @@ export class CaptureAnalyzer {
     // Flows a finding names are kept even when healthy-looking; failing first, then by first packet.
     const flows = this.retained.slice();
     flows.sort((a, b) => (isFailing(b) ? 1 : 0) - (isFailing(a) ? 1 : 0) || a.firstN - b.firstN);
-    const eng = this.engine;
-    let bib = 0;
-    let sessions = 0;
-    let bibEntries: BibSnapshot[] | undefined;
-    let sessionList: SessionSnapshot[] | undefined;
-    if (eng instanceof Nat64Engine && snapBib && snapSessions) {
-      const be = snapBib;
-      const ss = snapSessions;
-      bib = be.length;
-      sessions = ss.length;
-      if (this.opts.sessions) {
-        bibEntries = be;
-        sessionList = ss;
-      }
-    }
+    const bib = counts?.bib ?? 0;
+    const sessions = counts?.sessions ?? 0;
+    const bibEntries: BibSnapshot[] | undefined = snapBib ?? undefined;
+    const sessionList: SessionSnapshot[] | undefined = snapSessions ?? undefined;
     const drops: Record<string, number> = {};
     for (const [r, e] of [...this.drops.entries()].sort((a, b) => b[1].count - a[1].count)) drops[reasonId(r)] = e.count;
     const med = this.dns.medianLatency();
@@ -603,6 +598,27 @@ export class CaptureAnalyzer {
       engine: { bib, sessions, bibEntries, sessionList },
     };
   }
+}
+
+/**
+ * How many BIB entries and sessions a NAT64 engine holds. The snapshot methods build an object
+ * per entry (a tenth of a second on a million-packet capture) where only the counts are wanted:
+ * the engine's tables are read for their sizes when they have the expected shape, and the
+ * snapshots are the fallback (test/diag/fast-paths.test.ts checks both agree).
+ */
+export function engineCounts(eng: Nat64Engine): { bib: number; sessions: number } {
+  type Sized = { size?: unknown; sessions?: { size?: unknown } };
+  const bibs = (eng as unknown as { core?: { bibs?: unknown } }).core?.bibs;
+  if (Array.isArray(bibs) && bibs.length === 3 && bibs.every((b: Sized) => typeof b?.size === 'number' && typeof b.sessions?.size === 'number')) {
+    let bib = 0;
+    let sessions = 0;
+    for (const b of bibs as { size: number; sessions: { size: number } }[]) {
+      bib += b.size;
+      sessions += b.sessions.size;
+    }
+    return { bib, sessions };
+  }
+  return { bib: eng.bibEntries().length, sessions: eng.sessions().length };
 }
 
 /** The engine's verdict for the packet, as `translate --explain` names it (filter field `verdict`). */
