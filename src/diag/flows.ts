@@ -451,7 +451,9 @@ export class FlowTable {
     }
     if (p.side === 6) f.side6++;
     else f.side4++;
-    if (f.samples.length < MAX_SAMPLES) f.samples.push(p.n);
+    // The first MAX_SAMPLES packets (samples.length follows the packet count until then: the
+    // array itself is not touched after).
+    if (f.pktsAB + f.pktsBA <= MAX_SAMPLES) f.samples.push(p.n);
     if (p.hasV4) {
       f.hasV4 = true;
       if (dir === 0) {

@@ -245,6 +245,7 @@ export class CaptureAnalyzer {
   private last = 0;
   private bytes = 0;
   private readonly linkTypes = new Set<number>();
+  private lastLinkType = -1;
   private readonly prefixes: LearnedPrefix[] = [];
   private readonly states: RuleState[];
   private readonly packetHooks: RuleState[];
@@ -317,7 +318,10 @@ export class CaptureAnalyzer {
     if (n === 1) this.first = ts;
     this.last = ts;
     this.bytes += p.origLen;
-    this.linkTypes.add(p.linkType);
+    if (p.linkType !== this.lastLinkType) {
+      this.lastLinkType = p.linkType;
+      this.linkTypes.add(p.linkType);
+    }
     this.clock.sec = p.tsSec;
     this.clock.nsec = p.tsNsec;
     d.decode(p.data, p.offset, p.caplen, p.linkType);
