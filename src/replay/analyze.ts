@@ -377,7 +377,9 @@ export class CaptureAnalyzer {
       if (k.innerVersion !== 0) errorFlow = this.icmpError(k === d ? d : c!, n);
       else if (d.ipVersion === 6 && d.l4 === L4.ICMPV6 && d.icmp6.pref64Count > 0 && d.icmp6.pref64Len > 0) this.learnPref64(d, n);
     } else if (!(d.isFragment && d.fragOffset !== 0) && (l4 === L4.OTHER || k.sport >= 0)) {
-      this.fillKey(fp, k, n, ts, echo);
+      // The time is set here, not passed on: a double argument to a call not inlined is boxed.
+      fp.ts = ts;
+      this.fillKey(fp, k, n, echo);
       fp.wireLen = p.origLen - (d.l3Off - p.offset);
       fp.side = v === 6 ? 6 : 4;
       fp.tcpFlags = d.tcpFlags >= 0 ? d.tcpFlags : 0;
@@ -441,9 +443,8 @@ export class CaptureAnalyzer {
     return true;
   }
 
-  private fillKey(fp: FlowPacket, k: PacketTuple, n: number, ts: number, echo: boolean): void {
+  private fillKey(fp: FlowPacket, k: PacketTuple, n: number, echo: boolean): void {
     fp.n = n;
-    fp.ts = ts;
     const v6 = k.ipVersion === 6;
     const alen = v6 ? 16 : 4;
     const b = k.bytes;
