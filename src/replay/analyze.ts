@@ -39,7 +39,7 @@ import { RULES } from '../diag/rules/index.js';
 import type { AnalyzeResult } from '../diag/result.js';
 import { PacketFacts, packetFlowSelector, type CompiledFilter } from '../filter/index.js';
 export type { AnalyzeResult } from '../diag/result.js';
-import type { LearnedPrefix, PacketContext, PacketTuple, RuleContext, RuleState } from '../diag/rules/types.js';
+import { PacketKind, type LearnedPrefix, type PacketContext, type PacketTuple, type RuleContext, type RuleState } from '../diag/rules/types.js';
 
 export interface AnalyzeOptions {
   /** SPEC §4 --side; analyze uses auto. */
@@ -250,6 +250,7 @@ export class CaptureAnalyzer {
   private readonly states: RuleState[];
   private readonly packetHooks: RuleState[];
   private readonly flowHooks: RuleState[];
+  private readonly hookMasks: Int32Array;
   private readonly ctx: RuleContext;
   private readonly pc: PacketContext;
   private known7050 = 0;
@@ -295,8 +296,9 @@ export class CaptureAnalyzer {
     this.states = RULES.map((r) => r.create());
     this.packetHooks = this.states.filter((s) => s.packet);
     this.flowHooks = this.states.filter((s) => s.flow);
+    this.hookMasks = new Int32Array(this.packetHooks.map((s) => s.on ?? -1));
     this.sink.late = (reason, about) => this.countDrop(reason, about);
-    this.pc = { n: 0, ts: 0, d: this.d, c: null, t: null, fromTranslator: false, drop: 0, emitted: 0, flow: null, errorFlow: null, linkType: 0, caplen: 0, origLen: 0 };
+    this.pc = { kinds: 0, n: 0, ts: 0, d: this.d, c: null, t: null, fromTranslator: false, drop: 0, emitted: 0, flow: null, errorFlow: null, linkType: 0, caplen: 0, origLen: 0 };
   }
 
   private inNat64Prefix(b: Uint8Array, off: number): boolean {
@@ -409,6 +411,10 @@ export class CaptureAnalyzer {
     const hooks = this.packetHooks;
     if (hooks.length > 0) {
       const pc = this.pc;
+      // Only the hooks that can act on this kind of packet are called (RuleState.on).
+      const kinds = (v === 6 ? PacketKind.V6 : 0) | (d.isFragment ? PacketKind.Fragment : 0) | (d.l4 === L4.ICMP || d.l4 === L4.ICMPV6 ? PacketKind.Icmp : 0) |
+        (flow !== null && flow.pktsAB + flow.pktsBA === 1 ? PacketKind.NewFlow : 0) | ((sink.kinds & (1 << EmitKind.Hairpinned)) !== 0 ? PacketKind.Hairpinned : 0);
+      pc.kinds = kinds;
       pc.n = n;
       pc.ts = ts;
       pc.c = c;
@@ -421,7 +427,8 @@ export class CaptureAnalyzer {
       pc.linkType = p.linkType;
       pc.caplen = p.caplen;
       pc.origLen = p.origLen;
-      for (let i = 0; i < hooks.length; i++) hooks[i].packet!(pc, this.ctx);
+      const masks = this.hookMasks;
+      for (let i = 0; i < hooks.length; i++) if ((masks[i] & kinds) !== 0) hooks[i].packet!(pc, this.ctx);
     }
   }
 

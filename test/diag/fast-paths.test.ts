@@ -14,7 +14,7 @@ import { LinkType } from '../../src/pcap/linktype.js';
 import { decodeDns, encodeDns } from '../../src/wire/dns.js';
 import { parseIpv4, parseIpv6 } from '../../src/wire/addr-text.js';
 import { DnsScan } from '../../src/diag/dns-tracker.js';
-import { CounterpartTuple, COPY, engineCounts, analyzeCapture } from '../../src/replay/analyze.js';
+import { CounterpartTuple, COPY, engineCounts, analyzeCapture, CaptureAnalyzer } from '../../src/replay/analyze.js';
 import { createEngine } from '../../src/xlat/engine.js';
 import { Nat64Engine } from '../../src/xlat/nat64/nat64-engine.js';
 import { loadConfig } from '../../src/xlat/config.js';
@@ -239,5 +239,30 @@ describe('analyze fast paths', () => {
     expect(b.engine.bib).toBe(a.engine.bibEntries!.length);
     expect(b.engine.sessions).toBe(a.engine.sessionList!.length);
     expect(b.engine.sessions).toBeGreaterThan(0);
+  });
+
+  it('rules\' packet hooks skipped by kind (RuleState.on) change nothing, on mutated packets of every fixture', async () => {
+    const rnd = prng(14);
+    for (const cfg of [loadConfig({}), loadConfig({ profile: 'aws' })]) {
+      const masked = new CaptureAnalyzer(cfg, { flows: 'all' });
+      const every = new CaptureAnalyzer(cfg, { flows: 'all' });
+      (every as unknown as { hookMasks: Int32Array }).hookMasks.fill(-1);
+      let n = 0;
+      for (const f of FILES) {
+        for (const p of await readAllPackets(f, { onWarning: () => undefined })) {
+          for (let k = 0; k < 4; k++) {
+            const data = p.data.slice(p.offset, p.offset + p.caplen);
+            if (k > 0) for (let i = 0; i < 3; i++) data[Math.floor(rnd() * data.length)] = Math.floor(rnd() * 256);
+            const q = { ...p, data, offset: 0, number: ++n };
+            masked.push(q);
+            every.push(q);
+          }
+        }
+      }
+      const a = masked.finish();
+      const b = every.finish();
+      expect(a.findings.length).toBeGreaterThan(5);
+      expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    }
   });
 });

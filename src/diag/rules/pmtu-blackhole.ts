@@ -4,7 +4,7 @@
  * with MTUs below 1280, or not translated.
  */
 import type { Flow } from '../flows.js';
-import { finding, flowsText, packetList, type RuleDef } from './types.js';
+import { finding, flowsText, packetList, type RuleDef, PacketKind } from './types.js';
 
 export const pmtuBlackhole: RuleDef = {
   id: 'pmtu-blackhole',
@@ -19,6 +19,7 @@ export const pmtuBlackhole: RuleDef = {
     const lowPtb: number[] = [];
     const untranslated: number[] = [];
     return {
+      on: PacketKind.Icmp,
       packet(pc) {
         const d = pc.d;
         if (d.ipVersion === 6) {

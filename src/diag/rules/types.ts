@@ -27,7 +27,27 @@ export interface RuleDef {
   create(): RuleState;
 }
 
+/**
+ * What a packet is, as bits (PacketContext.kinds): a rule's `on` lists the kinds its packet hook
+ * can act on, and the analyzer skips the hook for any other packet (the hook must do nothing for
+ * those: it is an optimisation, never a change of result).
+ */
+export const PacketKind = {
+  /** An IPv6 packet (either side of the translator). */
+  V6: 1,
+  /** An IPv4 or IPv6 fragment. */
+  Fragment: 2,
+  /** ICMP or ICMPv6 (the captured packet's own layer 4). */
+  Icmp: 4,
+  /** The first packet of a new flow. */
+  NewFlow: 8,
+  /** The engine hairpinned it. */
+  Hairpinned: 16,
+} as const;
+
 export interface RuleState {
+  /** Bits of {@link PacketKind}: `packet` is called only for packets of one of these kinds (every packet when absent). */
+  on?: number;
   packet?(pc: PacketContext, ctx: RuleContext): void;
   flow?(f: Flow, ctx: RuleContext): void;
   finish(ctx: RuleContext): Finding[];
@@ -87,6 +107,8 @@ export interface PacketContext {
   linkType: number;
   caplen: number;
   origLen: number;
+  /** Bits of {@link PacketKind}. */
+  kinds: number;
 }
 
 export interface RuleContext {
