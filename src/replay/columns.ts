@@ -25,10 +25,16 @@ export class Column<T extends TypedArray> {
     return ch === undefined ? 0 : ch[i & MASK];
   }
 
+  /** Frees the chunks that hold only rows below `i` (live: rows that left the window read 0). */
+  dropBefore(i: number): void {
+    const c = Math.min(i >>> CHUNK_BITS, this.chunks.length);
+    for (let k = 0; k < c; k++) if (this.chunks[k] !== undefined) this.chunks[k] = undefined as unknown as T;
+  }
+
   /** Bytes held. */
   bytes(): number {
     let n = 0;
-    for (const c of this.chunks) n += c.byteLength;
+    for (const c of this.chunks) if (c) n += c.byteLength;
     return n;
   }
 }
@@ -56,6 +62,10 @@ export class RowList {
   }
   bytes(): number {
     return this.col.bytes();
+  }
+  /** Frees the entries below position `i` (they read 0 afterwards). */
+  dropBefore(i: number): void {
+    this.col.dropBefore(i);
   }
 }
 
@@ -88,5 +98,11 @@ export class OffsetColumn {
 
   bytes(): number {
     return this.deltas.bytes() + this.bases.length * 8;
+  }
+
+  /** Frees the rows below `i` (see {@link Column.dropBefore}). */
+  dropBefore(i: number): void {
+    this.deltas.dropBefore(i);
+    if (this.far.size) for (const k of this.far.keys()) if (k < i) this.far.delete(k);
   }
 }

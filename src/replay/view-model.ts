@@ -79,6 +79,26 @@ export interface ModelOptions {
   path?: string;
   /** Input size in bytes for the progress figure (0 = unknown). */
   totalBytes?: number;
+  /**
+   * Live: keep only the most recent packets (at most `packets`, and the packets and emits of the
+   * last `bytes` bytes each, in circular spools); older rows leave the model ({@link
+   * CaptureModel.evicted}) and memory and disk stay flat however long it runs.
+   */
+  window?: { packets: number; bytes: number };
+  /**
+   * Live: an engine that runs elsewhere (the capture session's): its tables feed the sessions
+   * pane, and packets come in with {@link CaptureModel.ingestProcessed} (no second engine run).
+   */
+  engine?: Engine;
+}
+
+/** One packet an outside engine emitted (see {@link CaptureModel.ingestProcessed}). */
+export interface ProcessedEmit {
+  bytes: Uint8Array;
+  off: number;
+  len: number;
+  family: 4 | 6;
+  kind: EmitKind;
 }
 
 const SPOOL_BUF = 1 << 20;
@@ -92,7 +112,11 @@ export class Spool {
   private flushed = 0;
   private closed = false;
 
-  constructor(tag: string) {
+  /**
+   * `limit` > 0: a circular file of that many bytes (live): position p is kept at p % limit, so
+   * only the last `limit` bytes appended can be read back (the caller forgets older records).
+   */
+  constructor(tag: string, private readonly limit = 0) {
     const path = join(tmpdir(), `nat64scope-${tag}-${process.pid}-${Math.random().toString(36).slice(2)}`);
     this.fd = openSync(path, 'w+', 0o600);
     unlinkSync(path);
@@ -124,7 +148,12 @@ export class Spool {
 
   private writeAll(b: Uint8Array, off: number, len: number): void {
     let done = 0;
-    while (done < len) done += writeSync(this.fd, b, off + done, len - done, this.flushed + done);
+    while (done < len) {
+      const at = this.flushed + done;
+      const phys = this.limit ? at % this.limit : at;
+      const n = this.limit ? Math.min(len - done, this.limit - phys) : len - done;
+      done += writeSync(this.fd, b, off + done, n, phys);
+    }
     this.flushed += len;
   }
 
@@ -140,7 +169,17 @@ export class Spool {
       out.set(this.buf.subarray(pos - this.flushed, pos - this.flushed + len), 0);
       return;
     }
-    readFully(this.fd, out, len, pos);
+    if (!this.limit) {
+      readFully(this.fd, out, len, pos);
+      return;
+    }
+    let done = 0;
+    while (done < len) {
+      const phys = (pos + done) % this.limit;
+      const n = Math.min(len - done, this.limit - phys);
+      readFully(this.fd, out.subarray(done), n, phys);
+      done += n;
+    }
   }
 
   close(): void {
@@ -222,6 +261,14 @@ export class CaptureModel {
   private readonly linkTable: number[] = [];
   private readonly origLens = new Map<number, number>();
   private firstSec = 0;
+  private firstNsec = 0;
+  /** Rows below this have left the window (live). */
+  private first = 0;
+  /** The engine runs outside (live): its tables are as of the newest packet. */
+  private readonly outsideEngine: boolean;
+  /** When ingestProcessed last took a snapshot (performance.now()). */
+  private lastSnapAt = -Infinity;
+  private readonly window: { packets: number; bytes: number } | null;
   // --- engine outcome ------------------------------------------------------------------------
   private readonly kinds = new Column(Uint8Array);
   private readonly drops = new Column(Uint8Array);
@@ -240,7 +287,7 @@ export class CaptureModel {
 
   private readonly fd: number | null;
   private readonly packetSpool: Spool | null;
-  private readonly emitSpool = new Spool('emit');
+  private readonly emitSpool: Spool;
   private readonly engine: Engine;
   private readonly locator = new LinkLocator();
   private readonly clock: Clock = { sec: 0, nsec: 0 };
@@ -269,15 +316,18 @@ export class CaptureModel {
     this.config = opts.config;
     this.storeKind = opts.store;
     this.totalBytes = opts.totalBytes ?? 0;
+    this.window = opts.window ?? null;
+    this.emitSpool = new Spool('emit', this.window ? this.window.bytes : 0);
     if (opts.store === 'file') {
       if (!opts.path) throw new Error('a file store needs a path');
       this.fd = openSync(opts.path, 'r');
       this.packetSpool = null;
     } else {
       this.fd = null;
-      this.packetSpool = new Spool('packets');
+      this.packetSpool = new Spool('packets', this.window ? this.window.bytes : 0);
     }
-    this.engine = createEngine(opts.config);
+    this.engine = opts.engine ?? createEngine(opts.config);
+    this.outsideEngine = opts.engine !== undefined;
     this.sink = new ModelSink(this);
   }
 
@@ -286,12 +336,105 @@ export class CaptureModel {
   /** Appends one packet (borrowed: its bytes are copied or located, never kept). */
   ingest(p: CapturedPacket): void {
     if (this.closed) return;
+    const row = this.index(p);
+    this.runEngine(p, row);
+    if (this.n >= this.nextSnap) this.snapshot(row);
+    if (this.window) this.evict();
+  }
+
+  /**
+   * Live, with {@link ModelOptions.engine}: appends a packet that engine has just processed
+   * (borrowed, copied). `emitted[0..count)` is what it emitted for the packet, `drop` its drop
+   * reason (0: none). The model's own engine does not run.
+   */
+  ingestProcessed(p: CapturedPacket, drop: number, emitted: readonly ProcessedEmit[], count: number): void {
+    if (this.closed) return;
+    const row = this.index(p);
+    const s = this.sink;
+    s.row = row;
+    s.kinds = 0;
+    s.dropCode = drop;
+    this.outOffs.set(row, this.emitSpool.size);
+    for (let k = 0; k < count; k++) {
+      const e = emitted[k];
+      this.recordEmit(e.bytes, e.off, e.len, e.family, e.kind, row + 1);
+    }
+    this.outcome(row);
+    // Later emits (timers) are about earlier packets.
+    s.row = -1;
+    // Live: at most one snapshot per 50 ms (a burst at start would otherwise copy the growing
+    // tables after every packet and hold up the capture); slow traffic still gets one per packet.
+    if (this.n >= this.nextSnap) {
+      const now = performance.now();
+      if (now - this.lastSnapAt >= 50) {
+        this.lastSnapAt = now;
+        this.snapshot(row);
+      }
+    }
+    if (this.window) this.evict();
+  }
+
+  /** Live: rows that have left the window (the first row still held). */
+  evicted(): number {
+    return this.first;
+  }
+
+  /** The first shown position still held (0 unless rows have left the window). */
+  shownFirst(): number {
+    if (this.first === 0) return 0;
+    return this.view ? this.view.rows.lowerBound(this.first) : this.first;
+  }
+
+  /** Forgets the oldest rows beyond the window: fixed memory, and spools that wrap around. */
+  private evict(): void {
+    const w = this.window!;
+    const pmin = this.packetSpool ? this.packetSpool.size - w.bytes : -Infinity;
+    const emin = this.emitSpool.size - w.bytes;
+    const old = this.first;
+    let f = old;
+    while (f < this.n - 1 && (this.n - f > w.packets || this.offs.get(f) < pmin || this.outOffs.get(f) < emin)) f++;
+    if (f === old) return;
+    this.first = f;
+    if (this.view && this.view.scanned < f) this.view.scanned = f;
+    if (f >>> 16 === old >>> 16) return;
+    // A chunk of every column is behind: free it, and what the maps hold about those rows.
+    for (const c of [this.offs, this.caplens, this.secs, this.nsecs, this.links, this.kinds, this.drops, this.markCol, this.outOffs]) c.dropBefore(f);
+    if (this.view) this.view.rows.dropBefore(this.view.rows.lowerBound(f));
+    for (const k of this.origLens.keys()) if (k < f) this.origLens.delete(k);
+    for (const [k, list] of this.deferred) {
+      if (k >= f) continue;
+      this.deferredCount -= list.length;
+      this.deferred.delete(k);
+    }
+    for (const k of this.findingsByRow.keys()) if (k < f) this.findingsByRow.delete(k);
+  }
+
+  /** Adds one finding (live: a pairing problem as it is found) and marks its packets. */
+  addFinding(f: Finding): void {
+    this.findings.push(f);
+    this.findingsState = 'ready';
+    for (const num of f.packets) {
+      const r = num - 1;
+      if (r < this.first || r >= this.n) continue;
+      this.markCol.set(r, this.markCol.get(r) | Mark.Finding);
+      const ids = this.findingsByRow.get(r);
+      if (!ids) this.findingsByRow.set(r, [f.id]);
+      else if (!ids.includes(f.id)) ids.push(f.id);
+    }
+    this.changed();
+  }
+
+  /** Indexes one packet (copied into the spool, or located in the file); returns its row. */
+  private index(p: CapturedPacket): number {
     const row = this.n;
     const pos = this.packetSpool ? this.packetSpool.append(p.data, p.offset, p.caplen) : p.fileOffset;
     this.offs.set(row, pos);
     this.caplens.set(row, p.caplen);
     if (p.origLen !== p.caplen) this.origLens.set(row, p.origLen);
-    if (row === 0) this.firstSec = p.tsSec;
+    if (row === 0) {
+      this.firstSec = p.tsSec;
+      this.firstNsec = p.tsNsec;
+    }
     this.secs.set(row, p.tsSec - this.firstSec);
     this.nsecs.set(row, p.tsNsec);
     let li = this.linkTable.indexOf(p.linkType);
@@ -302,8 +445,7 @@ export class CaptureModel {
     }
     this.links.set(row, li);
     this.n = row + 1;
-    this.runEngine(p, row);
-    if (this.n >= this.nextSnap) this.snapshot(row);
+    return row;
   }
 
   private runEngine(p: CapturedPacket, row: number): void {
@@ -325,6 +467,12 @@ export class CaptureModel {
         this.engine.process(p.data, this.locator.ipOff, len, this.clock, num, s);
       }
     }
+    this.outcome(row);
+  }
+
+  /** Records what the engine made of the row (the sink's kinds and drop code). */
+  private outcome(row: number): void {
+    const s = this.sink;
     this.kinds.set(row, s.kinds);
     this.drops.set(row, s.dropCode);
     if (s.dropCode !== 0 && !notForTranslator(s.dropCode) && s.dropCode !== Reason.FragmentsHeld && (s.kinds & ((1 << EmitKind.Translated) | (1 << EmitKind.Reconstructed) | (1 << EmitKind.Hairpinned))) === 0) {
@@ -480,7 +628,7 @@ export class CaptureModel {
   }
 
   firstTime(): number {
-    return this.n > 0 ? this.time(0) : 0;
+    return this.n > 0 ? this.firstSec + this.firstNsec / 1e9 : 0;
   }
 
   /** Bits (1 << EmitKind) of what the engine emitted for the packet. */
@@ -516,7 +664,7 @@ export class CaptureModel {
   /** Everything the translator emitted for the packet at `row` (copies). */
   counterparts(row: number): Counterpart[] {
     const out: Counterpart[] = [];
-    if (row < 0 || row >= this.n) return out;
+    if (row < this.first || row >= this.n) return out;
     const start = this.outOffs.get(row);
     const end = row + 1 < this.n ? this.outOffs.get(row + 1) : this.emitSpool.size;
     let pos = start;
@@ -537,6 +685,9 @@ export class CaptureModel {
 
   /** The NAT64 tables as of the latest snapshot at or before `row` (null: SIIT, or none yet). */
   sessionsAt(row: number): SessionsAt | null {
+    // Live (the engine runs outside): snapshots are spaced in time, so the newest packet may have
+    // none; the engine's tables are as of that packet right now: take one.
+    if (this.outsideEngine && row === this.n - 1 && !this.done && (this.snapshots.length === 0 || this.snapshots[this.snapshots.length - 1].row < row)) this.snapshot(row, true);
     const s = this.snapshots;
     let lo = 0;
     let hi = s.length;
@@ -580,7 +731,7 @@ export class CaptureModel {
   /** Shows only rows matching `pred` (null: all). The view fills in the background. */
   setFilter(pred: RowPredicate | null, label: string): ModelView | null {
     this.pred = pred;
-    this.view = pred ? { label, rows: new RowList(), scanned: 0 } : null;
+    this.view = pred ? { label, rows: new RowList(), scanned: this.first } : null;
     this.scanFilter(5);
     this.changed();
     return this.view;

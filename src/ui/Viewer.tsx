@@ -49,6 +49,10 @@ export interface ViewerProps {
   initialPosition?: number;
   /** Called on `q` before Ink exits. */
   onQuit?: () => void;
+  /** The text of a filter the caller has already set on the model (shown, and edited by `/`). */
+  initialFilter?: string;
+  /** More status-bar text after the packet count (live: rate, kernel and tool drops). */
+  statusExtra?: string;
 }
 
 interface Prompt {
@@ -102,7 +106,7 @@ export function Viewer(props: ViewerProps) {
   if (stRef.current === null) {
     stRef.current = {
       sel: props.initialPosition ?? 0, top: props.initialPosition ?? 0, focus: 'list', pane: props.initialPane ?? 'detail', cursor: 0, collapsed: new Set(['link']),
-      cpIdx: 0, findingSel: 0, sessScroll: 0, prompt: null, help: false, message: null, filterText: null,
+      cpIdx: 0, findingSel: 0, sessScroll: 0, prompt: null, help: false, message: null, filterText: props.initialFilter ?? null,
       follow: props.follow ?? false, pendingRow: null,
     };
   }
@@ -129,11 +133,13 @@ export function Viewer(props: ViewerProps) {
       }
     }
     if (st.follow && shown > 0) st.sel = shown - 1;
-    st.sel = clamp(st.sel, 0, Math.max(0, shown - 1));
+    // Live: positions below shownFirst have left the model's window.
+    const lo = model.shownFirst();
+    st.sel = clamp(st.sel, lo, Math.max(lo, shown - 1));
     const rows = listRowsFor();
     if (st.sel < st.top) st.top = st.sel;
     if (st.sel >= st.top + rows) st.top = st.sel - rows + 1;
-    st.top = clamp(st.top, 0, Math.max(0, shown - rows));
+    st.top = clamp(st.top, lo, Math.max(lo, shown - rows));
   };
   const currentRow = (): number => (model.shownCount() > 0 ? model.shownRow(st.sel) : -1);
   const getDetail = (): DetailData | null => {
@@ -147,7 +153,8 @@ export function Viewer(props: ViewerProps) {
   // --- actions -------------------------------------------------------------------------------
   const select = (pos: number): void => {
     const shown = model.shownCount();
-    st.sel = clamp(pos, 0, Math.max(0, shown - 1));
+    const lo = model.shownFirst();
+    st.sel = clamp(pos, lo, Math.max(lo, shown - 1));
     st.cpIdx = 0;
     if (st.follow && st.sel !== shown - 1) st.follow = false;
   };
@@ -429,7 +436,7 @@ export function Viewer(props: ViewerProps) {
       <Box flexDirection="column" width={width} height={height}>
         <HelpOverlay width={width} height={height - 1} />
         <Box flexGrow={1} />
-        <StatusBar model={model} pos={st.sel} width={width} filter={st.filterText} message={st.message} follow={st.follow} />
+        <StatusBar model={model} pos={st.sel} width={width} filter={st.filterText} message={st.message} follow={st.follow} extra={props.statusExtra} />
       </Box>
     );
   }
@@ -458,7 +465,7 @@ export function Viewer(props: ViewerProps) {
           width={width}
         />
       ) : null}
-      <StatusBar model={model} pos={st.sel} width={width} filter={st.filterText} message={st.message} follow={st.follow} />
+      <StatusBar model={model} pos={st.sel} width={width} filter={st.filterText} message={st.message} follow={st.follow} extra={props.statusExtra} />
     </Box>
   );
 }
