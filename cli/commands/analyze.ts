@@ -10,7 +10,7 @@ import { engineOptions, resolveEngineConfig, type EngineOptionArgs } from '../en
 import { inputPath, warn } from '../capture.js';
 import { UsageError, EXIT } from '../errors.js';
 import { LineOutput } from '../output.js';
-import { setFlagsFromString } from 'node:v8';
+import { setFlagsFromString, getHeapStatistics } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { discoverPref64 } from '../../src/xlat/dns64/discovery.js';
 import { ConfigError } from '../../src/xlat/config.js';
@@ -82,6 +82,7 @@ export async function handler(argv: ArgumentsCamelCase<AnalyzeArgs>): Promise<vo
   const progress = argv.progress && process.stderr.isTTY;
   const collect = fullGc();
   let sinceGc = 0;
+  let liveAfterGc = getHeapStatistics().used_heap_size;
   for (const input of inputs) {
     const { config, note } = auto ? await autoPrefix(argv, input, baseConfig) : { config: baseConfig, note: null };
     const started = Date.now();
@@ -99,12 +100,16 @@ export async function handler(argv: ArgumentsCamelCase<AnalyzeArgs>): Promise<vo
       onWarning: (m) => warn(`${m} (${input === '-' ? 'stdin' : input})`),
       afterChunk: () => {
         chunks++;
-        // Flows that closed die old: V8 collects them lazily and the process grows with the
-        // garbage. A full collection every 128 MiB of capture (tens of ms) keeps the peak near
-        // the live state (README: Speed).
-        if (collect && ++sinceGc >= 128) {
+        // Flows and sessions that closed die old: V8 collects them lazily and the process grows
+        // with the garbage. A full collection (tens of ms) once the heap holds GC_SLACK more than
+        // after the last one keeps the peak near the live state (README: Speed); looked at every
+        // 16 MiB of capture.
+        if (collect && ++sinceGc >= 16) {
           sinceGc = 0;
-          collect();
+          if (getHeapStatistics().used_heap_size > liveAfterGc + GC_SLACK) {
+            collect();
+            liveAfterGc = getHeapStatistics().used_heap_size;
+          }
         }
         if (progress && Date.now() - started > 1000) process.stderr.write(`\ranalyze: ${input} ${chunks} MiB, ${((Date.now() - started) / 1000).toFixed(1)} s`);
       },
@@ -137,6 +142,9 @@ export async function handler(argv: ArgumentsCamelCase<AnalyzeArgs>): Promise<vo
 }
 
 const SOURCE_ORDER = ['ra-pref64', 'ipv4only.arpa', 'aaaa-wka'];
+
+/** Garbage allowed to build up before analyze collects it (see the handler). */
+const GC_SLACK = 48 * 1024 * 1024;
 
 /** The engine configuration for `--prefix auto` on one input, and how the prefix was chosen. */
 async function autoPrefix(argv: AnalyzeArgs, input: string, base: EngineConfig): Promise<{ config: EngineConfig; note: string }> {

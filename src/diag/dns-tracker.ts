@@ -4,10 +4,11 @@
  * addresses, NODATA answers, DNSSEC bits — bounded (at most {@link MAX_NAMES} names, a few
  * addresses and packet numbers each). Prefix evidence: RFC 7050 `ipv4only.arpa` answers, and AAAA
  * records that embed an A record of the same name (DNS64 synthesis, RFC 6147) under an RFC 6052
- * prefix. Only DNS packets reach this code (decodeDns allocates; the hot path does not).
+ * prefix. Only DNS packets reach this code; a message is read in place ({@link DnsScan}): what
+ * is kept (names, keys, addresses) is allocated, nothing else.
  */
-import { decodeDns, type DnsMessage } from '../wire/dns.js';
-import { parseIpv4, parseIpv6, ipv6ToString } from '../wire/addr-text.js';
+import { dnsWalkName, dnsNameText, dnsTypeName, DnsType, DnsFlag } from '../wire/dns.js';
+import { ipv4ToString, ipv6ToString } from '../wire/addr-text.js';
 import { extractIpv4, VALID_PREFIX_LENGTHS, type Prefix6 } from '../xlat/rfc6052.js';
 
 export const MAX_NAMES = 50_000;
@@ -81,38 +82,40 @@ export class DnsTracker {
   private readonly pending = new Map<string, DnsQueryInfo>();
   /** AAAA answers with DNSSEC relevance (query DO or CD, or response AD), bounded. */
   readonly dnssecAnswers: AaaaAnswer[] = [];
-  /** Address (text) -> name, for naming flows (at most MAX_ADDR_NAMES). */
+  /** Address (text) -> name, for naming flows (at most MAX_ADDR_NAMES); how many are IPv6. */
   private readonly addrNames = new Map<string, string>();
+  private v6Names = 0;
   /** RFC 7050 prefixes: text -> first packet. */
   readonly rfc7050 = new Map<string, { prefix: Prefix6; n: number }>();
   /** AAAA responses per rcode/class: synthesized (embedding an A of the name) counted at finish. */
   aaaaResponses = 0;
   aaaaNodataTotal = 0;
 
-  /** A DNS message at b[off..off+len) in packet n; client/server are the endpoint texts. */
-  message(b: Uint8Array, off: number, len: number, n: number, ts: number, src: string, sport: number, dst: string, dport: number, tcp: boolean, over6: boolean): void {
-    let m: DnsMessage;
-    try {
-      m = decodeDns(b, off, len);
-    } catch {
-      return;
-    }
-    if (m.questions.length === 0) return;
-    const q = m.questions[0];
-    const name = q.name.toLowerCase().replace(/\.$/, '');
+  /** Reusable scan of one message (the fields below, as decodeDns would give them). */
+  private readonly scan = new DnsScan();
+
+  /**
+   * A DNS message at b[off..off+len) in packet n. The endpoints: addresses at a[srcOff] and
+   * a[dstOff] (IPv6 when `v6`, else IPv4), made text only where kept.
+   */
+  message(b: Uint8Array, off: number, len: number, n: number, ts: number, a: Uint8Array, srcOff: number, sport: number, dstOff: number, dport: number, v6: boolean, tcp: boolean, over6: boolean): void {
+    const m = this.scan;
+    if (!m.read(b, off, len)) return;
+    const name = m.name;
+    const qtype = dnsTypeName(m.qtype);
     if (!m.qr) {
       this.queries++;
       if (tcp) this.overTcp++;
-      const info: DnsQueryInfo = { n, ts, name, qtype: q.type, do: m.edns?.do ?? false, cd: m.flags.includes('CD'), tcp };
+      const info: DnsQueryInfo = { n, ts, name, qtype, do: m.do, cd: (m.flags & DnsFlag.CD) !== 0, tcp };
       if (this.pending.size >= MAX_PENDING) this.expire(ts, true);
-      this.pending.set(`${src}|${sport}|${m.id}|${name}|${q.type}`, info);
+      this.pending.set(`${addrText(a, srcOff, v6)}|${sport}|${m.id}|${name}|${qtype}`, info);
       const ni = this.nameInfo(name);
       if (ni) {
-        if (q.type === 'A') {
+        if (qtype === 'A') {
           ni.aQueries++;
           if (over6) ni.aQueriesOver6++;
           push(ni.aQueryPackets, n);
-        } else if (q.type === 'AAAA') {
+        } else if (qtype === 'AAAA') {
           ni.aaaaQueries++;
           push(ni.aaaaQueryPackets, n);
         }
@@ -124,7 +127,7 @@ export class DnsTracker {
       return;
     }
     this.responses++;
-    const key = `${dst}|${dport}|${m.id}|${name}|${q.type}`;
+    const key = `${addrText(a, dstOff, v6)}|${dport}|${m.id}|${name}|${qtype}`;
     const query = this.pending.get(key) ?? null;
     if (query) {
       this.pending.delete(key);
@@ -139,43 +142,51 @@ export class DnsTracker {
     const ni = this.nameInfo(name);
     if (!ni) return;
     const aaaa: Uint8Array[] = [];
-    for (const rr of m.answers) {
-      if (rr.type === 'A') {
-        const x = new Uint8Array(4);
-        if (parseIpv4(rr.data, x, 0)) {
-          const v = ((x[0] << 24) | (x[1] << 16) | (x[2] << 8) | x[3]) >>> 0;
-          if (ni.a.length < MAX_ADDRS && !ni.a.includes(v)) ni.a.push(v);
-          push(ni.aPackets, n);
-          this.nameAddr(`4:${v}`, name);
-        }
-      } else if (rr.type === 'AAAA') {
+    for (let i = 0; i < m.answerCount; i++) {
+      const at = m.answerOffs[i];
+      if (m.answerTypes[i] === DnsType.A) {
+        const v = ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+        if (ni.a.length < MAX_ADDRS && !ni.a.includes(v)) ni.a.push(v);
+        push(ni.aPackets, n);
+        this.nameAddr(`4:${v}`, name);
+      } else {
         const x = new Uint8Array(16);
-        if (parseIpv6(rr.data, x, 0)) {
-          aaaa.push(x);
-          if (ni.aaaa.length < MAX_ADDRS && !ni.aaaa.some((y) => same16(x, y))) ni.aaaa.push(x);
-          push(ni.aaaaPackets, n);
-          this.nameAddr(ipv6ToString(x, 0), name);
-          if (name === 'ipv4only.arpa') this.learn7050(x, n);
-        }
+        for (let j = 0; j < 16; j++) x[j] = b[at + j];
+        aaaa.push(x);
+        if (ni.aaaa.length < MAX_ADDRS && !ni.aaaa.some((y) => same16(x, y))) ni.aaaa.push(x);
+        push(ni.aaaaPackets, n);
+        this.nameAddr(ipv6ToString(x, 0), name);
+        if (name === 'ipv4only.arpa') this.learn7050(x, n);
       }
     }
-    if (q.type === 'AAAA') {
+    if (qtype === 'AAAA') {
       this.aaaaResponses++;
-      if (m.rcode === 0 && aaaa.length === 0 && !m.flags.includes('TC')) {
+      if (m.rcode === 0 && aaaa.length === 0 && (m.flags & DnsFlag.TC) === 0) {
         push(ni.aaaaNodata, n);
         this.aaaaNodataTotal++;
-        if (ni.nodataResolvers.length < 4 && !ni.nodataResolvers.includes(src)) ni.nodataResolvers.push(src);
+        if (ni.nodataResolvers.length < 4) {
+          const src = addrText(a, srcOff, v6);
+          if (!ni.nodataResolvers.includes(src)) ni.nodataResolvers.push(src);
+        }
       }
       if (m.rcode === 2) push(ni.aaaaServfail, n);
-      const ad = m.flags.includes('AD');
+      const ad = (m.flags & DnsFlag.AD) !== 0;
       if ((query && (query.do || query.cd)) || ad) {
         if (this.dnssecAnswers.length < 1000) this.dnssecAnswers.push({ query, n, name, ad, aaaa });
       }
     }
   }
 
+  /** Whether some IPv6 address has a name (else {@link nameOf} of IPv6 text is always null). */
+  get hasIpv6Names(): boolean {
+    return this.v6Names > 0;
+  }
+
   private nameAddr(key: string, name: string): void {
-    if (this.addrNames.size < MAX_ADDR_NAMES || this.addrNames.has(key)) this.addrNames.set(key, name);
+    if (this.addrNames.size < MAX_ADDR_NAMES || this.addrNames.has(key)) {
+      if (!key.startsWith('4:') && !this.addrNames.has(key)) this.v6Names++;
+      this.addrNames.set(key, name);
+    }
   }
 
   private learn7050(x: Uint8Array, n: number): void {
@@ -278,4 +289,99 @@ function push(xs: number[], n: number): void {
 function same16(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+function addrText(a: Uint8Array, off: number, v6: boolean): string {
+  return v6 ? ipv6ToString(a, off) : ipv4ToString(a, off);
+}
+
+/**
+ * What the tracker reads of a DNS message, in place: the header, the first question (name as
+ * lowercase text without the final dot), the EDNS DO bit and extended RCODE, and where the
+ * answer section's A (4-byte) and AAAA (16-byte) rdata lie. It walks the message exactly as
+ * `decodeDns` (src/wire/dns.ts) does and stops where that stops, so the tracker sees the same
+ * message either way (test/diag/fast-paths.test.ts).
+ */
+export class DnsScan {
+  id = 0;
+  flags = 0;
+  qr = false;
+  /** RCODE, with the EDNS extended bits when an OPT record was read. */
+  rcode = 0;
+  name = '';
+  qtype = 0;
+  do = false;
+  answerCount = 0;
+  /** Per kept answer: A or AAAA, and the absolute offset of its rdata. */
+  answerTypes = new Int32Array(16);
+  answerOffs = new Int32Array(16);
+
+  /** Reads the message at b[off..off+len); false when it has no (complete) first question. */
+  read(b: Uint8Array, off: number, len: number): boolean {
+    if (off < 0) off = 0;
+    if (off > b.length) off = b.length;
+    if (len < 0) len = 0;
+    if (len > b.length - off) len = b.length - off;
+    this.answerCount = 0;
+    this.do = false;
+    if (len < 12) return false;
+    const base = off;
+    this.flags = (b[base + 2] << 8) | b[base + 3];
+    this.id = (b[base] << 8) | b[base + 1];
+    this.qr = (this.flags & DnsFlag.QR) !== 0;
+    this.rcode = this.flags & 0xf;
+    let pos = 12;
+    const qd = (b[base + 4] << 8) | b[base + 5];
+    if (qd === 0) return false;
+    for (let i = 0; i < qd; i++) {
+      const e = dnsWalkName(b, base, len, pos);
+      if (e < 0 || e + 4 > len) {
+        if (i === 0) return false;
+        // decodeDns stops here: the first question, nothing after it.
+        return true;
+      }
+      if (i === 0) {
+        const t = dnsNameText(b, base, base + pos).toLowerCase();
+        this.name = t.endsWith('.') ? t.slice(0, -1) : t;
+        this.qtype = (b[base + e] << 8) | b[base + e + 1];
+      }
+      pos = e + 4;
+    }
+    let edns = false;
+    for (let s = 0; s < 3; s++) {
+      const count = (b[base + 6 + 2 * s] << 8) | b[base + 7 + 2 * s];
+      for (let i = 0; i < count; i++) {
+        const e = dnsWalkName(b, base, len, pos);
+        if (e < 0 || e + 10 > len) return true;
+        const type = (b[base + e] << 8) | b[base + e + 1];
+        const rdlen = (b[base + e + 8] << 8) | b[base + e + 9];
+        const rd = e + 10;
+        if (rd + rdlen > len) return true;
+        pos = rd + rdlen;
+        // The first OPT of the additional section is EDNS; any other OPT is an ordinary record.
+        if (type === DnsType.OPT && s === 2 && !edns) {
+          edns = true;
+          this.do = (b[base + e + 6] & 0x80) !== 0;
+          this.rcode |= b[base + e + 4] << 4;
+          continue;
+        }
+        if (s === 0 && ((type === DnsType.A && rdlen === 4) || (type === DnsType.AAAA && rdlen === 16))) this.answer(type, base + rd);
+      }
+    }
+    return true;
+  }
+
+  private answer(type: number, at: number): void {
+    const i = this.answerCount++;
+    if (i === this.answerTypes.length) {
+      const t = new Int32Array(i * 2);
+      t.set(this.answerTypes);
+      this.answerTypes = t;
+      const o = new Int32Array(i * 2);
+      o.set(this.answerOffs);
+      this.answerOffs = o;
+    }
+    this.answerTypes[i] = type;
+    this.answerOffs[i] = at;
+  }
 }

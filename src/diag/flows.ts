@@ -13,8 +13,8 @@
  * that quote it, the engine's drops. Memory is bounded per flow (a few numbers and at most
  * {@link MAX_SAMPLES} packet numbers); flows idle longer than `expireAfter` (or closed for longer
  * than `closedAfter`) leave the table through `onClose`, so the table grows with live flows, not
- * with packets. Lookups allocate nothing: addresses are interned into small integers and the key
- * is a 32-bit hash with chaining.
+ * with packets. Lookups allocate nothing: the packet's key words are hashed and compared in
+ * typed arrays; addresses are interned into small integers once per flow.
  */
 import { Addr6Intern, fmix } from '../xlat/nat64/addr6-intern.js';
 import { ipv4ToString, ipv6ToString } from '../wire/addr-text.js';
@@ -61,6 +61,8 @@ export class FlowPacket {
   proto = 0;
   /** Key addresses: source at 0, destination at 16 (IPv4: the first 4 bytes of each). */
   readonly key = new Uint8Array(32);
+  /** The same bytes as 8 native-order words (hashing and comparing). */
+  readonly keyWords = new Int32Array(this.key.buffer);
   keyV4 = false;
   sport = 0;
   dport = 0;
@@ -88,8 +90,8 @@ export class Flow {
   readonly v4Key: boolean;
   /** The table that interned the addresses (they are kept there once, not per flow). */
   private readonly table: FlowTable;
-  readonly hash: number;
-  chain: Flow | null = null;
+  /** Its slot in the table's index while it is live, -1 after it left. */
+  slot = -1;
   /** Sequence number of creation (stable order). */
   readonly seqNo: number;
   /** The IPv4 side of the flow (a's translated address and port, b's IPv4 address and port). */
@@ -159,7 +161,7 @@ export class Flow {
   /** Rule ids that named this flow (filled at finish). */
   findings: string[] | null = null;
 
-  constructor(table: FlowTable, p: FlowPacket, idA: number, idB: number, hash: number, seqNo: number, swap: boolean) {
+  constructor(table: FlowTable, p: FlowPacket, idA: number, idB: number, seqNo: number, swap: boolean) {
     this.table = table;
     this.proto = p.proto;
     this.idA = swap ? idB : idA;
@@ -167,7 +169,6 @@ export class Flow {
     this.portA = swap ? p.dport : p.sport;
     this.portB = swap ? p.sport : p.dport;
     this.v4Key = p.keyV4;
-    this.hash = hash;
     this.seqNo = seqNo;
     this.first = p.ts;
     this.last = p.ts;
@@ -231,12 +232,30 @@ export interface FlowTableOptions {
   onClose: (f: Flow) => void;
 }
 
+/** Int32 words per slot in the table's key store: addresses of a (4) and b (4), ports, protocol. */
+const SLOT_WORDS = 10;
+
+/**
+ * The live flows, indexed by their key: an open-addressing hash table (linear probing, deletion
+ * by backward shift) over typed arrays. A slot holds a live flow's key words in the flow's a/b
+ * orientation; a lookup hashes the packet's key words (the same for both directions), compares
+ * words, and allocates nothing. Addresses are interned only when a flow is created.
+ */
 export class FlowTable {
   private readonly v6 = new Addr6Intern();
   private readonly v4 = new Map<number, number>();
   /** IPv4 addresses by id (the reverse of `v4`). */
   private readonly v4List: number[] = [];
-  private readonly buckets = new Map<number, Flow>();
+  /** Slot -> live flow (null when free), its key words and hash; free slots. */
+  private flows: (Flow | null)[] = [];
+  private keys = new Int32Array(1024 * SLOT_WORDS);
+  private hashes = new Int32Array(1024);
+  private readonly free: number[] = [];
+  /** Hash table: slot + 1, 0 = empty. Size a power of two, at least twice the live flows. */
+  private index = new Int32Array(2048);
+  private mask = 2047;
+  /** Key words of find()'s argument. */
+  private readonly scratch = new FlowPacket();
   private created = 0;
   live = 0;
   peakLive = 0;
@@ -248,20 +267,18 @@ export class FlowTable {
 
   constructor(private readonly opts: FlowTableOptions) {}
 
-  private idOf(b: Uint8Array, off: number, v4: boolean, create: boolean): number {
+  private idOf(b: Uint8Array, off: number, v4: boolean): number {
     if (v4) {
       const a = ((b[off] << 24) | (b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3]) >>> 0;
       let id = this.v4.get(a);
       if (id === undefined) {
-        if (!create) return -1;
         id = this.v4.size;
         this.v4.set(a, id);
         this.v4List.push(a);
       }
       return id * 2 + 1;
     }
-    const id = create ? this.v6.intern(b, off) : this.v6.find(b, off);
-    return id < 0 ? -1 : id * 2;
+    return this.v6.intern(b, off) * 2;
   }
 
   /** The address of an interned id: 16 bytes (IPv4 in the first 4). */
@@ -280,43 +297,65 @@ export class FlowTable {
 
   /** Finds the flow of (proto, src, sport, dst, dport) in either direction, or null; sets `dir`. */
   find(proto: number, key: Uint8Array, v4: boolean, sport: number, dport: number): Flow | null {
-    const ia = this.idOf(key, 0, v4, false);
-    const ib = this.idOf(key, 16, v4, false);
-    if (ia < 0 || ib < 0) return null;
-    return this.lookup(proto, ia, sport, ib, dport);
+    const s = this.scratch;
+    const n = v4 ? 4 : 16;
+    for (let i = 0; i < n; i++) {
+      s.key[i] = key[i];
+      s.key[16 + i] = key[16 + i];
+    }
+    s.proto = proto;
+    s.keyV4 = v4;
+    s.sport = sport;
+    s.dport = dport;
+    const slot = this.lookup(s, keyHashOf(s));
+    return slot < 0 ? null : this.flows[slot];
   }
 
-  private lookup(proto: number, ia: number, pa: number, ib: number, pb: number): Flow | null {
-    const h = keyHash(proto, ia, pa, ib, pb);
-    let f = this.buckets.get(h) ?? null;
-    while (f !== null) {
-      if (f.proto === proto) {
-        if (f.idA === ia && f.portA === pa && f.idB === ib && f.portB === pb) {
-          this.dir = 0;
-          return f;
-        }
-        if (f.idA === ib && f.portA === pb && f.idB === ia && f.portB === pa) {
-          this.dir = 1;
-          return f;
-        }
+  /** The slot of p's flow (direction in `dir`), or -1. */
+  private lookup(p: FlowPacket, h: number): number {
+    const w = p.keyWords;
+    const v4 = p.keyV4;
+    const meta = p.proto * 2 + (v4 ? 1 : 0);
+    const pab = (p.sport << 16) | p.dport;
+    const pba = (p.dport << 16) | p.sport;
+    const s0 = w[0], d0 = w[4];
+    const s1 = v4 ? 0 : w[1], s2 = v4 ? 0 : w[2], s3 = v4 ? 0 : w[3];
+    const d1 = v4 ? 0 : w[5], d2 = v4 ? 0 : w[6], d3 = v4 ? 0 : w[7];
+    const index = this.index;
+    const keys = this.keys;
+    const mask = this.mask;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const e = index[i];
+      if (e === 0) return -1;
+      const slot = e - 1;
+      if (this.hashes[slot] !== h) continue;
+      const k = slot * SLOT_WORDS;
+      if (keys[k + 9] !== meta) continue;
+      const ports = keys[k + 8];
+      if (ports === pab && keys[k] === s0 && keys[k + 4] === d0 && keys[k + 1] === s1 && keys[k + 2] === s2 && keys[k + 3] === s3 && keys[k + 5] === d1 && keys[k + 6] === d2 && keys[k + 7] === d3) {
+        this.dir = 0;
+        return slot;
       }
-      f = f.chain;
+      if (ports === pba && keys[k] === d0 && keys[k + 4] === s0 && keys[k + 1] === d1 && keys[k + 2] === d2 && keys[k + 3] === d3 && keys[k + 5] === s1 && keys[k + 6] === s2 && keys[k + 7] === s3) {
+        this.dir = 1;
+        return slot;
+      }
     }
-    return null;
   }
 
   /** Accounts one packet; returns its flow (direction in `dir`). */
   observe(p: FlowPacket): Flow {
-    const ia = this.idOf(p.key, 0, p.keyV4, true);
-    const ib = this.idOf(p.key, 16, p.keyV4, true);
-    let f = this.lookup(p.proto, ia, p.sport, ib, p.dport);
-    if (f === null) {
-      const h = keyHash(p.proto, ia, p.sport, ib, p.dport);
+    const h = keyHashOf(p);
+    const slot = this.lookup(p, h);
+    let f: Flow;
+    if (slot >= 0) f = this.flows[slot]!;
+    else {
       // The initiator: the sender of the first packet, unless that is a SYN-ACK.
       const swap = p.proto === 6 && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK);
-      f = new Flow(this, p, ia, ib, h, this.created++, swap);
-      f.chain = this.buckets.get(h) ?? null;
-      this.buckets.set(h, f);
+      const ia = this.idOf(p.key, 0, p.keyV4);
+      const ib = this.idOf(p.key, 16, p.keyV4);
+      f = new Flow(this, p, ia, ib, this.created++, swap);
+      this.insert(f, p, h, swap);
       this.dir = swap ? 1 : 0;
       this.live++;
       if (this.live > this.peakLive) this.peakLive = this.live;
@@ -325,6 +364,74 @@ export class FlowTable {
     this.account(f, p, this.dir);
     if (++this.sinceSweep >= 8192 || this.live > this.opts.maxLive) this.maybeSweep(p.ts);
     return f;
+  }
+
+  private insert(f: Flow, p: FlowPacket, h: number, swap: boolean): void {
+    if ((this.live + 1) * 2 > this.index.length) this.growIndex();
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.flows.length;
+      this.flows.push(null);
+      if (slot >= this.hashes.length) {
+        const hs = new Int32Array(this.hashes.length * 2);
+        hs.set(this.hashes);
+        this.hashes = hs;
+        const ks = new Int32Array(this.keys.length * 2);
+        ks.set(this.keys);
+        this.keys = ks;
+      }
+    }
+    this.flows[slot] = f;
+    f.slot = slot;
+    this.hashes[slot] = h;
+    const w = p.keyWords;
+    const v4 = p.keyV4;
+    const k = slot * SLOT_WORDS;
+    const ks = this.keys;
+    const a = swap ? 4 : 0;
+    const b = swap ? 0 : 4;
+    for (let i = 0; i < 4; i++) {
+      ks[k + i] = v4 && i > 0 ? 0 : w[a + i];
+      ks[k + 4 + i] = v4 && i > 0 ? 0 : w[b + i];
+    }
+    ks[k + 8] = (f.portA << 16) | f.portB;
+    ks[k + 9] = p.proto * 2 + (v4 ? 1 : 0);
+    this.place(slot, h);
+  }
+
+  private place(slot: number, h: number): void {
+    const mask = this.mask;
+    let i = h & mask;
+    while (this.index[i] !== 0) i = (i + 1) & mask;
+    this.index[i] = slot + 1;
+  }
+
+  private growIndex(): void {
+    const size = this.index.length * 2;
+    this.index = new Int32Array(size);
+    this.mask = size - 1;
+    for (let s = 0; s < this.flows.length; s++) if (this.flows[s] !== null) this.place(s, this.hashes[s]);
+  }
+
+  /** Takes a flow's slot out of the index (backward-shift deletion) and frees it. */
+  private unindex(slot: number): void {
+    const index = this.index;
+    const mask = this.mask;
+    let i = this.hashes[slot] & mask;
+    while (index[i] !== slot + 1) i = (i + 1) & mask;
+    index[i] = 0;
+    for (let j = (i + 1) & mask; index[j] !== 0; j = (j + 1) & mask) {
+      const home = this.hashes[index[j] - 1] & mask;
+      // The entry at j may move to the hole at i unless its home lies cyclically in (i, j].
+      const stays = i <= j ? i < home && home <= j : i < home || home <= j;
+      if (!stays) {
+        index[i] = index[j];
+        index[j] = 0;
+        i = j;
+      }
+    }
+    this.flows[slot] = null;
+    this.free.push(slot);
   }
 
   private account(f: Flow, p: FlowPacket, dir: number): void {
@@ -344,7 +451,9 @@ export class FlowTable {
     }
     if (p.side === 6) f.side6++;
     else f.side4++;
-    if (f.samples.length < MAX_SAMPLES) f.samples.push(p.n);
+    // The first MAX_SAMPLES packets (samples.length follows the packet count until then: the
+    // array itself is not touched after).
+    if (f.pktsAB + f.pktsBA <= MAX_SAMPLES) f.samples.push(p.n);
     if (p.hasV4) {
       f.hasV4 = true;
       if (dir === 0) {
@@ -450,19 +559,20 @@ export class FlowTable {
   /** Closes flows idle past their limit (all of them with `all`), oldest first when over maxLive. */
   sweep(now: number, all: boolean): void {
     const out: Flow[] = [];
-    for (const head of this.buckets.values()) {
-      for (let f: Flow | null = head; f !== null; f = f.chain) {
-        const idle = now - f.last;
-        const done = f.state === FlowState.Closed || f.state === FlowState.Reset;
-        if (all || idle > this.opts.expireAfter || (done && idle > this.opts.closedAfter)) out.push(f);
-      }
+    const flows = this.flows;
+    for (let s = 0; s < flows.length; s++) {
+      const f = flows[s];
+      if (f === null) continue;
+      const idle = now - f.last;
+      const done = f.state === FlowState.Closed || f.state === FlowState.Reset;
+      if (all || idle > this.opts.expireAfter || (done && idle > this.opts.closedAfter)) out.push(f);
     }
     if (!all && this.live - out.length > this.opts.maxLive) {
-      // Over the hard limit: the least recently active leave too.
+      // Over the hard limit: the least recently active leave too (creation order among equals).
       const keep = new Set(out);
       const rest: Flow[] = [];
-      for (const head of this.buckets.values()) for (let f: Flow | null = head; f !== null; f = f.chain) if (!keep.has(f)) rest.push(f);
-      rest.sort((x, y) => x.last - y.last);
+      for (const f of flows) if (f !== null && !keep.has(f)) rest.push(f);
+      rest.sort((x, y) => x.last - y.last || x.seqNo - y.seqNo);
       const extra = this.live - out.length - Math.floor(this.opts.maxLive * 0.9);
       for (let i = 0; i < extra && i < rest.length; i++) out.push(rest[i]);
     }
@@ -472,15 +582,9 @@ export class FlowTable {
   }
 
   private remove(f: Flow): void {
-    let head = this.buckets.get(f.hash) ?? null;
-    if (head === f) {
-      if (f.chain) this.buckets.set(f.hash, f.chain);
-      else this.buckets.delete(f.hash);
-    } else {
-      while (head !== null && head.chain !== f) head = head.chain;
-      if (head !== null) head.chain = f.chain;
-    }
-    f.chain = null;
+    if (f.slot < 0) return;
+    this.unindex(f.slot);
+    f.slot = -1;
     this.live--;
     this.closedCount++;
   }
@@ -501,13 +605,28 @@ function setEnd(f: Flow, slot: number, v: number): void {
   else f.end3 = v;
 }
 
-/** Direction-independent hash of a flow key. */
-function keyHash(proto: number, ia: number, pa: number, ib: number, pb: number): number {
-  const x = Math.imul(ia, 0x9e3779b1) ^ pa;
-  const y = Math.imul(ib, 0x9e3779b1) ^ pb;
-  // Symmetric: the same for (a, b) and (b, a).
-  // Kept within V8's small integers (31 bits): a Map keyed by heap numbers is several times slower.
-  return fmix(((x + y) | 0) ^ Math.imul(x ^ y, 0x85ebca6b) ^ (x & y) ^ proto) & 0x3fffffff;
+/** Hash of one endpoint: address words (IPv4: w0 only, the rest 0) and port. */
+function endpointHash(w0: number, w1: number, w2: number, w3: number, port: number): number {
+  let h = Math.imul(w0 ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 15) ^ w1, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 13) ^ w2, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 16) ^ w3, 0xc2b2ae35);
+  return Math.imul(h ^ (h >>> 15) ^ port, 0x27d4eb2f);
+}
+
+/** Direction-independent hash of a packet's flow key (the same for (a, b) and (b, a)). */
+function keyHashOf(p: FlowPacket): number {
+  const w = p.keyWords;
+  let x: number;
+  let y: number;
+  if (p.keyV4) {
+    x = endpointHash(w[0], 0, 0, 0, p.sport);
+    y = endpointHash(w[4], 0, 0, 0, p.dport);
+  } else {
+    x = endpointHash(w[0], w[1], w[2], w[3], p.sport);
+    y = endpointHash(w[4], w[5], w[6], w[7], p.dport);
+  }
+  return fmix(((x + y) | 0) ^ Math.imul(x ^ y, 0x85ebca6b) ^ p.proto) | 0;
 }
 
 /** A closed flow as reports, JSON and the export print it (SPEC §5 `{"type":"flow"}`). */

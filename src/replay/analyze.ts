@@ -39,7 +39,7 @@ import { RULES } from '../diag/rules/index.js';
 import type { AnalyzeResult } from '../diag/result.js';
 import { PacketFacts, packetFlowSelector, type CompiledFilter } from '../filter/index.js';
 export type { AnalyzeResult } from '../diag/result.js';
-import type { LearnedPrefix, PacketContext, RuleContext, RuleState } from '../diag/rules/types.js';
+import { PacketKind, type LearnedPrefix, type PacketContext, type PacketTuple, type RuleContext, type RuleState } from '../diag/rules/types.js';
 
 export interface AnalyzeOptions {
   /** SPEC §4 --side; analyze uses auto. */
@@ -65,11 +65,102 @@ export interface AnalyzeOptions {
 /** Reasons that mean "this packet is not for the translator" rather than "the translator dropped it". */
 const NOT_FOR_TRANSLATOR = new Set<number>([Reason.Pool6Mismatch, Reason.Untranslatable6Dst, Reason.NotToPool4, Reason.Untranslatable4Dst, Reason.NotIp, Reason.FragmentsHeld]);
 
-const COPY = 192;
+/** Bytes of a counterpart that analyze looks at (headers; what a full decode of it sees). */
+export const COPY = 192;
 
-/** Keeps the first counterpart the engine emits for the current packet (headers only). */
+/**
+ * The tuple of a plain counterpart (TCP, UDP or ICMP echo, no IPv6 extension header, no IPv4
+ * option, not a fragment), read in {@link CounterpartSink.emit} from the engine's bytes: the
+ * addresses are copied (to their offsets in an IP header of that family), nothing is decoded.
+ * It holds exactly what a {@link PacketDecoder} gives for those packets; anything else (ICMP
+ * errors above all) is copied and decoded in full.
+ */
+export class CounterpartTuple implements PacketTuple {
+  ipVersion = 0;
+  readonly bytes = new Uint8Array(40);
+  srcOff = 0;
+  dstOff = 0;
+  proto = -1;
+  l4 = 0;
+  sport = -1;
+  dport = -1;
+  icmpType = -1;
+  innerVersion = 0;
+
+  /**
+   * Reads the IP packet of `family` and length `len` whose first `have` bytes (all of them by
+   * default) are at b[off..); false when it is not a plain one, or when its headers go beyond
+   * what is at hand (the caller then joins the parts and tries again).
+   */
+  read(b: Uint8Array, off: number, len: number, family: number, have = len): boolean {
+    // The full decode saw at most COPY bytes of the counterpart: the same limit here.
+    const cap = len < COPY ? len : COPY;
+    const end = off + (have < cap ? have : cap);
+    let l4Off: number;
+    let avail: number;
+    let proto: number;
+    if (family === 6) {
+      if (cap < 40 || end - off < 40 || b[off] >> 4 !== 6) return false;
+      const pl = (b[off + 4] << 8) | b[off + 5];
+      proto = b[off + 6];
+      if (pl === 0 || (proto !== 6 && proto !== 17 && proto !== 58)) return false;
+      l4Off = off + 40;
+      avail = cap - 40 < pl ? cap - 40 : pl;
+      const t = this.bytes;
+      for (let i = 8; i < 40; i++) t[i] = b[off + i];
+      this.srcOff = 8;
+      this.dstOff = 24;
+    } else {
+      if (cap < 20 || end - off < 20 || b[off] !== 0x45) return false;
+      const tl = (b[off + 2] << 8) | b[off + 3];
+      // Not a fragment (MF clear, offset 0); the DF bit may be set.
+      if (tl < 20 || (((b[off + 6] << 8) | b[off + 7]) & 0x3fff) !== 0) return false;
+      proto = b[off + 9];
+      if (proto !== 6 && proto !== 17 && proto !== 1) return false;
+      l4Off = off + 20;
+      avail = cap - 20 < tl - 20 ? cap - 20 : tl - 20;
+      const t = this.bytes;
+      for (let i = 12; i < 20; i++) t[i] = b[off + i];
+      this.srcOff = 12;
+      this.dstOff = 16;
+    }
+    // Every byte read below lies before l4Off + 14 (TCP), l4Off + 8 (UDP, ICMP).
+    if (l4Off + (proto === 6 ? 14 : 8) > end) return false;
+    if (proto === 6) {
+      const hl = (b[l4Off + 12] >> 4) * 4;
+      if (avail < 20 || hl < 20 || hl > avail) return false;
+      this.l4 = L4.TCP;
+      this.icmpType = -1;
+    } else if (proto === 17) {
+      if (avail < 8) return false;
+      this.l4 = L4.UDP;
+      this.icmpType = -1;
+    } else {
+      const type = avail >= 8 ? b[l4Off] : -1;
+      if (family === 6 ? type !== 128 && type !== 129 : type !== 0 && type !== 8) return false;
+      this.l4 = family === 6 ? L4.ICMPV6 : L4.ICMP;
+      this.icmpType = type;
+      this.sport = this.dport = (b[l4Off + 4] << 8) | b[l4Off + 5];
+    }
+    if (proto !== 1 && proto !== 58) {
+      this.sport = (b[l4Off] << 8) | b[l4Off + 1];
+      this.dport = (b[l4Off + 2] << 8) | b[l4Off + 3];
+    }
+    this.ipVersion = family;
+    this.proto = proto;
+    return true;
+  }
+}
+
+/**
+ * Keeps the first counterpart the engine emits for the current packet: its tuple when it is a
+ * plain packet ({@link CounterpartTuple}), else its first {@link COPY} bytes for a full decode.
+ */
 class CounterpartSink implements XlatSink {
   readonly buf = new Uint8Array(COPY);
+  readonly tuple = new CounterpartTuple();
+  /** 0: no counterpart; 1: `tuple` holds it; 2: `buf[0..len)` holds its first bytes. */
+  has = 0;
   len = 0;
   family = 0;
   kinds = 0;
@@ -81,21 +172,47 @@ class CounterpartSink implements XlatSink {
   reconstructed = 0;
   clock: Clock = { sec: 0, nsec: 0 };
   reset(): void {
+    this.has = 0;
     this.len = 0;
     this.family = 0;
     this.kinds = 0;
     this.drop_ = 0;
   }
   emit(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind): void {
+    if (this.count(kind)) this.keep(bytes, off, len, len, null, 0, family);
+  }
+
+  /**
+   * XlatSink.emitSplit (engines that have it call it instead of emit): the packet is
+   * head[headOff..headOff+headLen) then bytes[off..off+len); the tuple is read from the head,
+   * the payload is never joined to it.
+   */
+  emitSplit(head: Uint8Array, headOff: number, headLen: number, bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind): void {
+    if (this.count(kind)) this.keep(head, headOff, headLen + len, headLen, bytes, off, family);
+  }
+
+  /** Counts an emission; true when it is the counterpart to keep. */
+  private count(kind: EmitKind): boolean {
     this.kinds |= 1 << kind;
     if (kind === EmitKind.Translated) this.translated++;
     else if (kind === EmitKind.Reconstructed) this.reconstructed++;
-    if (this.len === 0 && (kind === EmitKind.Translated || kind === EmitKind.Reconstructed || kind === EmitKind.Hairpinned)) {
-      const n = len < COPY ? len : COPY;
-      for (let i = 0; i < n; i++) this.buf[i] = bytes[off + i];
-      this.len = n;
-      this.family = family;
+    return this.has === 0 && (kind === EmitKind.Translated || kind === EmitKind.Reconstructed || kind === EmitKind.Hairpinned);
+  }
+
+  /** A packet of `len` bytes: the first `have` at b[off..), the rest at rest[restOff..). */
+  private keep(b: Uint8Array, off: number, len: number, have: number, rest: Uint8Array | null, restOff: number, family: 4 | 6): void {
+    this.family = family;
+    if (this.tuple.read(b, off, len, family, have)) {
+      this.has = 1;
+      return;
     }
+    const n = len < COPY ? len : COPY;
+    const buf = this.buf;
+    const h = have < n ? have : n;
+    for (let i = 0; i < h; i++) buf[i] = b[off + i];
+    if (rest !== null) for (let i = h; i < n; i++) buf[i] = rest[restOff + i - h];
+    this.len = n;
+    this.has = have < n && this.tuple.read(buf, 0, len, family, n) ? 1 : 2;
   }
   drop(reason: number, about: number): void {
     if (about !== this.cur && about >= 0) this.late(reason, about);
@@ -123,13 +240,17 @@ export class CaptureAnalyzer {
   private failingCount = 0;
   private n = 0;
   private analyzed = 0;
-  private first: number | null = null;
-  private last: number | null = null;
+  /** Time of the first and last packet (valid once a packet came). */
+  private first = 0;
+  private last = 0;
   private bytes = 0;
   private readonly linkTypes = new Set<number>();
+  private lastLinkType = -1;
   private readonly prefixes: LearnedPrefix[] = [];
   private readonly states: RuleState[];
   private readonly packetHooks: RuleState[];
+  private readonly flowHooks: RuleState[];
+  private readonly hookMasks: Int32Array;
   private readonly ctx: RuleContext;
   private readonly pc: PacketContext;
   private known7050 = 0;
@@ -174,8 +295,10 @@ export class CaptureAnalyzer {
     };
     this.states = RULES.map((r) => r.create());
     this.packetHooks = this.states.filter((s) => s.packet);
+    this.flowHooks = this.states.filter((s) => s.flow);
+    this.hookMasks = new Int32Array(this.packetHooks.map((s) => s.on ?? -1));
     this.sink.late = (reason, about) => this.countDrop(reason, about);
-    this.pc = { n: 0, ts: 0, d: this.d, c: null, fromTranslator: false, drop: 0, emitted: 0, flow: null, errorFlow: null, linkType: 0, caplen: 0, origLen: 0 };
+    this.pc = { kinds: 0, n: 0, ts: 0, d: this.d, c: null, t: null, fromTranslator: false, drop: 0, emitted: 0, flow: null, errorFlow: null, linkType: 0, caplen: 0, origLen: 0 };
   }
 
   private inNat64Prefix(b: Uint8Array, off: number): boolean {
@@ -194,10 +317,13 @@ export class CaptureAnalyzer {
     const n = ++this.n;
     const d = this.d;
     const ts = p.tsSec + p.tsNsec / 1e9;
-    if (this.first === null) this.first = ts;
+    if (n === 1) this.first = ts;
     this.last = ts;
     this.bytes += p.origLen;
-    this.linkTypes.add(p.linkType);
+    if (p.linkType !== this.lastLinkType) {
+      this.lastLinkType = p.linkType;
+      this.linkTypes.add(p.linkType);
+    }
     this.clock.sec = p.tsSec;
     this.clock.nsec = p.tsNsec;
     d.decode(p.data, p.offset, p.caplen, p.linkType);
@@ -217,12 +343,16 @@ export class CaptureAnalyzer {
     let fromTranslator = false;
     if (tryRec && this.engine.reconstruct(p.data, d.l3Off, ipLen, this.clock, n, sink)) fromTranslator = true;
     else this.engine.process(p.data, d.l3Off, ipLen, this.clock, n, sink);
-    // The engine's DNS view used d's buffers; decode the counterpart after it.
+    // The counterpart: a plain one's tuple was read as the engine emitted it; anything else
+    // (ICMP errors) is decoded from its copy (after the engine: its DNS view used d's buffers).
     let c: PacketDecoder | null = null;
-    if (sink.len > 0) {
+    let t: PacketTuple | null = null;
+    if (sink.has === 1) t = sink.tuple;
+    else if (sink.has === 2) {
       c = this.c;
       c.decode(sink.buf, 0, sink.len, LinkType.RAW);
       if (c.ipVersion === 0) c = null;
+      t = c;
     }
     if (this.opts.filter && !this.opts.filter(p, d, verdictOf(sink, fromTranslator), sink.drop_ ? reasonId(sink.drop_) : null)) return;
     this.analyzed++;
@@ -237,7 +367,7 @@ export class CaptureAnalyzer {
     this.checksums.add(d, n, fromTranslator, this.mtu);
 
     // The flow key: the IPv6-side tuple.
-    const k = v === 6 ? d : c !== null && c.ipVersion === 6 ? c : d;
+    const k: PacketTuple = v === 6 ? d : t !== null && t.ipVersion === 6 ? t : d;
     const fp = this.fp;
     let flow: Flow | null = null;
     let errorFlow: Flow | null = null;
@@ -245,18 +375,22 @@ export class CaptureAnalyzer {
     const isIcmp = l4 === L4.ICMP || l4 === L4.ICMPV6;
     const echo = isIcmp && (k.icmpType === 128 || k.icmpType === 129 || k.icmpType === 0 || k.icmpType === 8);
     if (isIcmp && !echo) {
-      if (k.innerVersion !== 0) errorFlow = this.icmpError(k, n);
+      // A tuple read in the sink is never an ICMP error: k is d or the decoded counterpart.
+      if (k.innerVersion !== 0) errorFlow = this.icmpError(k === d ? d : c!, n);
       else if (d.ipVersion === 6 && d.l4 === L4.ICMPV6 && d.icmp6.pref64Count > 0 && d.icmp6.pref64Len > 0) this.learnPref64(d, n);
     } else if (!(d.isFragment && d.fragOffset !== 0) && (l4 === L4.OTHER || k.sport >= 0)) {
-      this.fillKey(fp, k, n, ts, echo);
+      // The time is set here, not passed on: a double argument to a call not inlined is boxed.
+      fp.ts = ts;
+      this.fillKey(fp, k, n, echo);
       fp.wireLen = p.origLen - (d.l3Off - p.offset);
       fp.side = v === 6 ? 6 : 4;
       fp.tcpFlags = d.tcpFlags >= 0 ? d.tcpFlags : 0;
-      fp.seq = d.l4 === L4.TCP ? d.tcp.seq() : 0;
+      // As an int32 (the table works modulo 2^32): no heap number for sequence numbers >= 2^31.
+      fp.seq = d.l4 === L4.TCP ? rdi32(d.bytes, d.l4Off + 4) : 0;
       fp.payloadLen = d.l4 === L4.TCP ? d.l4Len - d.tcp.hdrLen : d.l4 === L4.UDP || d.l4 === L4.ICMP || d.l4 === L4.ICMPV6 ? d.l4Len - 8 : d.l4Len;
       if (fp.payloadLen < 0) fp.payloadLen = 0;
       fp.mss = d.l4 === L4.TCP ? d.tcp.mss : -1;
-      const v4d = v === 4 ? d : c !== null && c.ipVersion === 4 ? c : null;
+      const v4d: PacketTuple | null = v === 4 ? d : t !== null && t.ipVersion === 4 ? t : null;
       if (v4d !== null && v4d.sport >= 0) {
         fp.hasV4 = true;
         fp.v4src = rd32(v4d.bytes, v4d.srcOff);
@@ -266,7 +400,9 @@ export class CaptureAnalyzer {
       } else fp.hasV4 = false;
       fp.drop = drop;
       flow = this.table.observe(fp);
-      if (flow.packets === 1) this.nameFlow(flow);
+      // A new flow: its b address is the packet's destination, or its source when the table
+      // made the receiver the initiator (dir 1).
+      if (flow.packets === 1) this.nameFlow(flow, fp.key, this.table.dir === 0 ? 16 : 0);
     }
     this.lastFlow = flow;
 
@@ -275,9 +411,14 @@ export class CaptureAnalyzer {
     const hooks = this.packetHooks;
     if (hooks.length > 0) {
       const pc = this.pc;
+      // Only the hooks that can act on this kind of packet are called (RuleState.on).
+      const kinds = (v === 6 ? PacketKind.V6 : 0) | (d.isFragment ? PacketKind.Fragment : 0) | (d.l4 === L4.ICMP || d.l4 === L4.ICMPV6 ? PacketKind.Icmp : 0) |
+        (flow !== null && flow.pktsAB + flow.pktsBA === 1 ? PacketKind.NewFlow : 0) | ((sink.kinds & (1 << EmitKind.Hairpinned)) !== 0 ? PacketKind.Hairpinned : 0);
+      pc.kinds = kinds;
       pc.n = n;
       pc.ts = ts;
       pc.c = c;
+      pc.t = t;
       pc.fromTranslator = fromTranslator;
       pc.drop = drop;
       pc.emitted = sink.kinds;
@@ -286,7 +427,8 @@ export class CaptureAnalyzer {
       pc.linkType = p.linkType;
       pc.caplen = p.caplen;
       pc.origLen = p.origLen;
-      for (let i = 0; i < hooks.length; i++) hooks[i].packet!(pc, this.ctx);
+      const masks = this.hookMasks;
+      for (let i = 0; i < hooks.length; i++) if ((masks[i] & kinds) !== 0) hooks[i].packet!(pc, this.ctx);
     }
   }
 
@@ -308,9 +450,8 @@ export class CaptureAnalyzer {
     return true;
   }
 
-  private fillKey(fp: FlowPacket, k: PacketDecoder, n: number, ts: number, echo: boolean): void {
+  private fillKey(fp: FlowPacket, k: PacketTuple, n: number, echo: boolean): void {
     fp.n = n;
-    fp.ts = ts;
     const v6 = k.ipVersion === 6;
     const alen = v6 ? 16 : 4;
     const b = k.bytes;
@@ -361,13 +502,10 @@ export class CaptureAnalyzer {
     this.prefixes.push({ prefix: p, text, source, packet: n });
   }
 
-  private trackDns(d: PacketDecoder, k: PacketDecoder, n: number, ts: number): void {
-    const v6 = k.ipVersion === 6;
-    const src = v6 ? ipv6ToString(k.bytes, k.srcOff) : ipv4ToString(k.bytes, k.srcOff);
-    const dst = v6 ? ipv6ToString(k.bytes, k.dstOff) : ipv4ToString(k.bytes, k.dstOff);
+  private trackDns(d: PacketDecoder, k: PacketTuple, n: number, ts: number): void {
     const cnt = Math.min(d.dnsCount, d.dnsOffs.length);
     for (let i = 0; i < cnt; i++) {
-      this.dns.message(d.dnsBufs[i], d.dnsOffs[i], d.dnsLens[i], n, ts, src, k.sport, dst, k.dport, d.l4 === L4.TCP, d.ipVersion === 6);
+      this.dns.message(d.dnsBufs[i], d.dnsOffs[i], d.dnsLens[i], n, ts, k.bytes, k.srcOff, k.sport, k.dstOff, k.dport, k.ipVersion === 6, d.l4 === L4.TCP, d.ipVersion === 6);
     }
     if (this.dns.rfc7050.size !== this.known7050) {
       this.known7050 = this.dns.rfc7050.size;
@@ -376,24 +514,25 @@ export class CaptureAnalyzer {
     if ((n & 1023) === 0) this.dns.expire(ts);
   }
 
-  private nameFlow(f: Flow): void {
-    const b = f.addrB;
+  /** Names a new flow by its b address, at key[off] (the flow was just created from fp). */
+  private nameFlow(f: Flow, key: Uint8Array, off: number): void {
     if (f.v4Key) {
-      f.name = this.dns.nameOf(`4:${rd32(b, 0)}`);
+      f.name = this.dns.nameOf(`4:${rd32(key, off)}`);
       return;
     }
-    f.name = this.dns.nameOf(ipv6ToString(b, 0));
-    if (f.name === null && this.inNat64Prefix(b, 0)) f.name = this.dns.nameOf(`4:${extractIpv4(b, 0, this.prefixLenOf(b))}`);
+    f.name = this.dns.hasIpv6Names ? this.dns.nameOf(ipv6ToString(key, off)) : null;
+    if (f.name === null && this.inNat64Prefix(key, off)) f.name = this.dns.nameOf(`4:${extractIpv4(key, off, this.prefixLenOf(key, off))}`);
   }
 
-  private prefixLenOf(b: Uint8Array): number {
-    for (const p of this.prefixes) if (inPrefix(b, 0, p.prefix)) return p.prefix.len;
+  private prefixLenOf(b: Uint8Array, off: number): number {
+    for (const p of this.prefixes) if (inPrefix(b, off, p.prefix)) return p.prefix.len;
     return 96;
   }
 
   private closed(f: Flow): void {
     this.flowCount++;
-    for (const s of this.states) if (s.flow) s.flow(f, this.ctx);
+    const hooks = this.flowHooks;
+    for (let i = 0; i < hooks.length; i++) hooks[i].flow!(f, this.ctx);
     const failing = isFailing(f);
     if (failing) this.failingCount++;
     if (this.keepAll || failing) {
@@ -403,13 +542,16 @@ export class CaptureAnalyzer {
 
   /** End of the capture: closes every flow, runs the rules, returns the result. */
   finish(read?: ReadSummary): AnalyzeResult {
-    const end = this.last ?? 0;
+    const end = this.last;
     this.table.closeAll(end);
     this.dns.finish();
     for (const s of this.dns.synthesisPrefixes()) this.addPrefix(s.prefix, 'dns64-synthesis', s.packets[0] ?? 0);
-    // Timers still pending (held SYNs, fragments) fire now; their drops count. Snapshot first.
-    const snapBib = this.engine instanceof Nat64Engine ? this.engine.bibEntries() : null;
-    const snapSessions = this.engine instanceof Nat64Engine ? this.engine.sessions() : null;
+    // Timers still pending (held SYNs, fragments) fire now; their drops count. The tables as the
+    // capture left them first: counted, or snapshotted when the caller wants them (the viewer).
+    const nat64 = this.engine instanceof Nat64Engine ? this.engine : null;
+    const snapBib = nat64 && this.opts.sessions ? nat64.bibEntries() : null;
+    const snapSessions = nat64 && this.opts.sessions ? nat64.sessions() : null;
+    const counts = nat64 === null ? null : snapBib && snapSessions ? { bib: snapBib.length, sessions: snapSessions.length } : engineCounts(nat64);
     this.sink.reset();
     this.sink.cur = -2;
     this.engine.drain(this.sink);
@@ -419,21 +561,10 @@ export class CaptureAnalyzer {
     // Flows a finding names are kept even when healthy-looking; failing first, then by first packet.
     const flows = this.retained.slice();
     flows.sort((a, b) => (isFailing(b) ? 1 : 0) - (isFailing(a) ? 1 : 0) || a.firstN - b.firstN);
-    const eng = this.engine;
-    let bib = 0;
-    let sessions = 0;
-    let bibEntries: BibSnapshot[] | undefined;
-    let sessionList: SessionSnapshot[] | undefined;
-    if (eng instanceof Nat64Engine && snapBib && snapSessions) {
-      const be = snapBib;
-      const ss = snapSessions;
-      bib = be.length;
-      sessions = ss.length;
-      if (this.opts.sessions) {
-        bibEntries = be;
-        sessionList = ss;
-      }
-    }
+    const bib = counts?.bib ?? 0;
+    const sessions = counts?.sessions ?? 0;
+    const bibEntries: BibSnapshot[] | undefined = snapBib ?? undefined;
+    const sessionList: SessionSnapshot[] | undefined = snapSessions ?? undefined;
     const drops: Record<string, number> = {};
     for (const [r, e] of [...this.drops.entries()].sort((a, b) => b[1].count - a[1].count)) drops[reasonId(r)] = e.count;
     const med = this.dns.medianLatency();
@@ -445,9 +576,9 @@ export class CaptureAnalyzer {
       packets: this.n,
       analyzed: this.analyzed,
       bytes: this.bytes,
-      first: this.first,
-      last: this.last,
-      duration: this.first === null || this.last === null ? 0 : round6(this.last - this.first),
+      first: this.n === 0 ? null : this.first,
+      last: this.n === 0 ? null : this.last,
+      duration: this.n === 0 ? 0 : round6(this.last - this.first),
       truncated: read?.truncated ?? false,
       mode: this.config.mode,
       profile: this.config.profile,
@@ -479,6 +610,27 @@ export class CaptureAnalyzer {
       engine: { bib, sessions, bibEntries, sessionList },
     };
   }
+}
+
+/**
+ * How many BIB entries and sessions a NAT64 engine holds. The snapshot methods build an object
+ * per entry (a tenth of a second on a million-packet capture) where only the counts are wanted:
+ * the engine's tables are read for their sizes when they have the expected shape, and the
+ * snapshots are the fallback (test/diag/fast-paths.test.ts checks both agree).
+ */
+export function engineCounts(eng: Nat64Engine): { bib: number; sessions: number } {
+  type Sized = { size?: unknown; sessions?: { size?: unknown } };
+  const bibs = (eng as unknown as { core?: { bibs?: unknown } }).core?.bibs;
+  if (Array.isArray(bibs) && bibs.length === 3 && bibs.every((b: Sized) => typeof b?.size === 'number' && typeof b.sessions?.size === 'number')) {
+    let bib = 0;
+    let sessions = 0;
+    for (const b of bibs as { size: number; sessions: { size: number } }[]) {
+      bib += b.size;
+      sessions += b.sessions.size;
+    }
+    return { bib, sessions };
+  }
+  return { bib: eng.bibEntries().length, sessions: eng.sessions().length };
 }
 
 /** The engine's verdict for the packet, as `translate --explain` names it (filter field `verdict`). */
@@ -613,6 +765,10 @@ export function prefixText(p: Prefix6): string {
 
 function rd32(b: Uint8Array, o: number): number {
   return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+}
+
+function rdi32(b: Uint8Array, o: number): number {
+  return (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
 }
 
 function round3(x: number): number {

@@ -3,7 +3,7 @@
  * DNS answers fragmented then retried over TCP, fragmented IPv4 UDP with checksum 0.
  */
 import { Reason } from '../reasons.js';
-import { finding, packetList, type RuleDef } from './types.js';
+import { finding, packetList, type RuleDef, PacketKind } from './types.js';
 
 export const fragments: RuleDef = {
   id: 'fragments',
@@ -18,6 +18,7 @@ export const fragments: RuleDef = {
     const dnsFrag: number[] = [];
     const zeroFrag: number[] = [];
     return {
+      on: PacketKind.Fragment,
       packet(pc) {
         const d = pc.d;
         if (!d.isFragment) return;

@@ -3,7 +3,7 @@
  */
 import { EmitKind } from '../../xlat/types.js';
 import { Reason } from '../reasons.js';
-import { finding, packetList, type RuleDef } from './types.js';
+import { finding, packetList, type RuleDef, PacketKind } from './types.js';
 
 export const hairpinning: RuleDef = {
   id: 'hairpinning',
@@ -17,6 +17,7 @@ export const hairpinning: RuleDef = {
     let count = 0;
     let hairpinned = 0;
     return {
+      on: PacketKind.Hairpinned | PacketKind.V6,
       packet(pc, ctx) {
         const d = pc.d;
         if ((pc.emitted & (1 << EmitKind.Hairpinned)) !== 0) hairpinned++;

@@ -4,7 +4,7 @@
  */
 import { L4 } from '../../wire/layer-decoder.js';
 import { Reason, reasonId } from '../reasons.js';
-import { finding, packetList, type RuleDef } from './types.js';
+import { finding, packetList, type RuleDef, PacketKind } from './types.js';
 
 export const icmpTranslation: RuleDef = {
   id: 'icmp-translation',
@@ -18,6 +18,7 @@ export const icmpTranslation: RuleDef = {
     const orphan: number[] = [];
     let orphanCount = 0;
     return {
+      on: PacketKind.Icmp,
       packet(pc, ctx) {
         const d = pc.d;
         if (d.l4 !== L4.ICMP && d.l4 !== L4.ICMPV6) return;

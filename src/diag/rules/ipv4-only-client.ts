@@ -2,7 +2,7 @@
  * 5. ipv4-only-client: IPv4 literals and A-only clients on an IPv6-only host — A queries with no
  * AAAA query for the same name, IPv4-mapped addresses (::ffff:0:0/96) on the wire.
  */
-import { finding, packetList, type RuleDef } from './types.js';
+import { finding, packetList, type RuleDef, PacketKind } from './types.js';
 
 export const ipv4OnlyClient: RuleDef = {
   id: 'ipv4-only-client',
@@ -15,6 +15,7 @@ export const ipv4OnlyClient: RuleDef = {
     const mapped: number[] = [];
     let mappedCount = 0;
     return {
+      on: PacketKind.V6,
       packet(pc) {
         const d = pc.d;
         if (d.ipVersion !== 6) return;

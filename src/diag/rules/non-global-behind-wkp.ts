@@ -5,7 +5,7 @@
 import { inPrefix, extractIpv4, WKP } from '../../xlat/rfc6052.js';
 import { isGlobalIpv4, describeIpv4 } from '../../xlat/special-purpose.js';
 import { Reason } from '../reasons.js';
-import { finding, packetList, type RuleDef } from './types.js';
+import { finding, packetList, type RuleDef, PacketKind } from './types.js';
 
 export const nonGlobalBehindWkp: RuleDef = {
   id: 'non-global-behind-wkp',
@@ -19,6 +19,7 @@ export const nonGlobalBehindWkp: RuleDef = {
     const addrs = new Set<number>();
     let count = 0;
     return {
+      on: PacketKind.V6,
       packet(pc) {
         const d = pc.d;
         if (d.ipVersion !== 6 || !inPrefix(d.bytes, d.dstOff, WKP)) return;

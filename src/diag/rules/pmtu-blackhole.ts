@@ -4,7 +4,7 @@
  * with MTUs below 1280, or not translated.
  */
 import type { Flow } from '../flows.js';
-import { finding, flowsText, packetList, type RuleDef } from './types.js';
+import { finding, flowsText, packetList, type RuleDef, PacketKind } from './types.js';
 
 export const pmtuBlackhole: RuleDef = {
   id: 'pmtu-blackhole',
@@ -19,6 +19,7 @@ export const pmtuBlackhole: RuleDef = {
     const lowPtb: number[] = [];
     const untranslated: number[] = [];
     return {
+      on: PacketKind.Icmp,
       packet(pc) {
         const d = pc.d;
         if (d.ipVersion === 6) {
@@ -26,7 +27,7 @@ export const pmtuBlackhole: RuleDef = {
         } else if (d.ipVersion === 4 && d.l4 === 3 && d.icmpType === 3 && d.icmpCode === 4) {
           const mtu = d.icmp4.mtu();
           if (mtu > 0 && mtu < 1260 && lowPtb.length < 12) lowPtb.push(pc.n);
-          if (!pc.fromTranslator && pc.c === null && untranslated.length < 12) untranslated.push(pc.n);
+          if (!pc.fromTranslator && pc.t === null && untranslated.length < 12) untranslated.push(pc.n);
         }
       },
       flow(f, ctx) {

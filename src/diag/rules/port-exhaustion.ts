@@ -5,7 +5,7 @@
 import type { Flow } from '../flows.js';
 import { L4 } from '../../wire/layer-decoder.js';
 import { Reason } from '../reasons.js';
-import { finding, packetList, type RuleDef } from './types.js';
+import { finding, packetList, type RuleDef, PacketKind } from './types.js';
 
 export const portExhaustion: RuleDef = {
   id: 'port-exhaustion',
@@ -22,6 +22,7 @@ export const portExhaustion: RuleDef = {
     let peakKey = '';
     let peakN = 0;
     return {
+      on: PacketKind.Icmp | PacketKind.NewFlow,
       packet(pc, ctx) {
         const d = pc.d;
         if (d.ipVersion === 6 && d.l4 === L4.ICMPV6 && d.icmpType === 1 && d.icmpCode === 3 && d.innerVersion === 6 && ctx.inNat64Prefix(d.bytes, d.innerDstOff)) {

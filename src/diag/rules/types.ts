@@ -27,7 +27,27 @@ export interface RuleDef {
   create(): RuleState;
 }
 
+/**
+ * What a packet is, as bits (PacketContext.kinds): a rule's `on` lists the kinds its packet hook
+ * can act on, and the analyzer skips the hook for any other packet (the hook must do nothing for
+ * those: it is an optimisation, never a change of result).
+ */
+export const PacketKind = {
+  /** An IPv6 packet (either side of the translator). */
+  V6: 1,
+  /** An IPv4 or IPv6 fragment. */
+  Fragment: 2,
+  /** ICMP or ICMPv6 (the captured packet's own layer 4). */
+  Icmp: 4,
+  /** The first packet of a new flow. */
+  NewFlow: 8,
+  /** The engine hairpinned it. */
+  Hairpinned: 16,
+} as const;
+
 export interface RuleState {
+  /** Bits of {@link PacketKind}: `packet` is called only for packets of one of these kinds (every packet when absent). */
+  on?: number;
   packet?(pc: PacketContext, ctx: RuleContext): void;
   flow?(f: Flow, ctx: RuleContext): void;
   finish(ctx: RuleContext): Finding[];
@@ -42,14 +62,38 @@ export interface LearnedPrefix {
   packet: number;
 }
 
+/**
+ * The header fields of a packet analyze reads for flow keys and DNS endpoints: what
+ * {@link PacketDecoder} gives, and what src/replay/analyze.ts reads from the engine's output for a plain counterpart.
+ */
+export interface PacketTuple {
+  /** 0 = none. */
+  ipVersion: number;
+  bytes: Uint8Array;
+  srcOff: number;
+  dstOff: number;
+  proto: number;
+  l4: number;
+  sport: number;
+  dport: number;
+  icmpType: number;
+  innerVersion: number;
+}
+
 /** Per packet, as the analyzer decoded it (valid during the `packet` hook only). */
 export interface PacketContext {
   n: number;
   ts: number;
   /** The captured packet. */
   d: PacketDecoder;
-  /** Its counterpart on the other side of the translator (translation or reconstruction), or null. */
+  /**
+   * Its counterpart on the other side of the translator (translation or reconstruction), decoded
+   * — only when that is not a plain TCP, UDP or ICMP echo packet (ICMP errors above all); null
+   * otherwise. Whether there is a counterpart at all: `t`.
+   */
   c: PacketDecoder | null;
+  /** The counterpart's addresses, ports and ICMP fields (`c` when it was decoded), or null when none. */
+  t: PacketTuple | null;
   /** The packet came out of the translator (it was reconstructed). */
   fromTranslator: boolean;
   /** The engine's drop reason for it (0 = none). */
@@ -63,6 +107,8 @@ export interface PacketContext {
   linkType: number;
   caplen: number;
   origLen: number;
+  /** Bits of {@link PacketKind}. */
+  kinds: number;
 }
 
 export interface RuleContext {

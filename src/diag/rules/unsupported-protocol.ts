@@ -2,7 +2,7 @@
  * 15. unsupported-protocol: protocols a NAT64 does not carry (ESP, GRE, SCTP... to the prefix).
  */
 import { protoName } from '../flows.js';
-import { finding, packetList, type RuleDef } from './types.js';
+import { finding, packetList, type RuleDef, PacketKind } from './types.js';
 
 export const unsupportedProtocol: RuleDef = {
   id: 'unsupported-protocol',
@@ -15,6 +15,7 @@ export const unsupportedProtocol: RuleDef = {
     const pk: number[] = [];
     const protos = new Map<number, number>();
     return {
+      on: PacketKind.V6,
       packet(pc, ctx) {
         const d = pc.d;
         if (d.ipVersion !== 6 || pc.fromTranslator) return;
