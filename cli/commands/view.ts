@@ -3,7 +3,8 @@
  * it opens the Ink viewer; otherwise it says so on stderr and prints the `analyze` report.
  */
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { engineOptions, resolveEngineConfig, type EngineOptionArgs } from '../engine-options.js';
+import { engineOptions, resolveEngineConfig, resolveDns64, type EngineOptionArgs } from '../engine-options.js';
+import { Dns64Hook } from '../../src/replay/dns64.js';
 import { inputPath, warn } from '../capture.js';
 import { openCaptureModel, startFilterPump, firstPackets } from '../../src/replay/view-model.js';
 import { CorruptCaptureError } from '../capture.js';
@@ -48,7 +49,13 @@ export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void>
   const startGate = new Promise<void>((r) => {
     release = r;
   });
-  const model = openCaptureModel(input, { config, startGate });
+  // DNS64 as translate runs it (its decisions are shown in the detail pane).
+  let dns64: Dns64Hook | null = null;
+  if (config.dns64.enabled) {
+    const d = resolveDns64(argv, config);
+    if (d.options.prefixes.length) dns64 = new Dns64Hook(d.options, d.zone);
+  }
+  const model = openCaptureModel(input, { config, startGate, dns64 });
   await firstPackets(model);
   if (model.count() === 0 && model.error()) {
     model.close();

@@ -46,15 +46,38 @@ import type { Finding } from '../diag/finding.js';
 import type { BibSnapshot, SessionSnapshot } from '../xlat/nat64/nat64-engine.js';
 import { Column, OffsetColumn, RowList } from './columns.js';
 import { packBib, packSessions, unpackBib, unpackSessions, StateNames } from './session-pack.js';
+import { maybeDns, type Dns64Hook } from './dns64.js';
+import type { Dns64Result } from '../xlat/dns64/engine.js';
 
 /** Bits of {@link CaptureModel.marks}. */
 export const Mark = { Finding: 1, Drop: 2 } as const;
 
-/** One packet the translator emitted for an input packet. */
+/** Kind of the counterpart that is DNS64's rewritten answer (not a translator emit). */
+export const DNS64_ANSWER = 100;
+
+/** One packet the translator emitted for an input packet, or DNS64's rewrite of it. */
 export interface Counterpart {
   bytes: Uint8Array;
   family: 4 | 6;
-  kind: EmitKind;
+  kind: EmitKind | typeof DNS64_ANSWER;
+  /** Link type of `bytes` when they carry a link layer (DNS64's rewrite keeps the input's); absent: raw IP. */
+  linkType?: number;
+}
+
+/**
+ * What DNS64 did with a DNS packet, as `translate --explain` says it (`action`, `reason`,
+ * `detail`) and as `dns64` prints it (`resolver`, `answer`).
+ */
+export interface Dns64Decision {
+  action: 'kept' | 'rewritten' | 'passed';
+  reason: string;
+  detail: string;
+  /** The query name and type it answered, or null (a query, not an AAAA/PTR answer). */
+  question: string | null;
+  /** What the resolver in the capture answered (`dns64`'s "resolver …"), or null. */
+  resolver: string | null;
+  /** What a DNS64 answers (`dns64`'s "dns64 …": `same`, the synthesized records, …), or null. */
+  answer: string | null;
 }
 
 export interface SessionsAt {
@@ -79,6 +102,18 @@ export interface ModelOptions {
   path?: string;
   /** Input size in bytes for the progress figure (0 = unknown). */
   totalBytes?: number;
+  /**
+   * The DNS64 step of `translate` (SPEC §4), consulted before the translator for every packet;
+   * null or absent: no DNS64 (`--no-dns64`).
+   */
+  dns64?: Dns64Hook | null;
+  /**
+   * Learn A data from the whole input before DNS64 answers anything, as `translate` does for a
+   * file (an AAAA answer may come before the A answer of the same name). The engines then wait at
+   * the first DNS packet until indexing has finished, and catch up from the store. Off (live,
+   * stdin): one pass, as `translate` on stdin.
+   */
+  prepass?: boolean;
 }
 
 const SPOOL_BUF = 1 << 20;
@@ -163,8 +198,13 @@ function readFully(fd: number, out: Uint8Array, len: number, pos: number): void 
   }
 }
 
-/** Emit record header in the emit spool: length u32 LE, family, kind, 2 bytes padding. */
+/** Emit record header in the emit spool: length u32 LE, family, kind, link type u16 LE (DNS64 records). */
 const EMIT_HDR = 8;
+/** Emit-spool record kinds beyond EmitKind: DNS64's decision (JSON text), DNS64's rewritten packet. */
+const REC_DNS64_NOTE = 200;
+const REC_DNS64_PACKET = 201;
+/** Bytes read at once when the engines catch up from the store. */
+const CATCHUP_BLOCK = 1 << 20;
 
 /** Largest number of snapshots kept (older ones thinned out two by two). */
 const MAX_SNAPSHOTS = 512;
@@ -263,6 +303,19 @@ export class CaptureModel {
   private readonly pkt: CapturedPacket = newPacket();
   private pktBuf = new Uint8Array(65536 + 64);
   private readonly hdr = new Uint8Array(EMIT_HDR);
+  private readonly dns64: Dns64Hook | null;
+  private readonly prepass: boolean;
+  private readonly preLocator = new LinkLocator();
+  /** Rows the engines have run on (they lag behind the index while DNS64 waits for A data). */
+  private replayed = 0;
+  /** The engines wait for the end of indexing (a DNS packet met while learning A data). */
+  private waitIndex = false;
+  private indexed = false;
+  private catchBuf: Uint8Array | null = null;
+  private catchPos = 0;
+  private catchLen = 0;
+  private readonly catchPkt: CapturedPacket = newPacket();
+  private readonly doneWaiters: (() => void)[] = [];
 
   constructor(opts: ModelOptions) {
     this.name = opts.name;
@@ -279,6 +332,8 @@ export class CaptureModel {
     }
     this.engine = createEngine(opts.config);
     this.sink = new ModelSink(this);
+    this.dns64 = opts.dns64 ?? null;
+    this.prepass = this.dns64 !== null && (opts.prepass ?? false);
   }
 
   // --- ingest (the indexing pass) ------------------------------------------------------------
@@ -302,8 +357,23 @@ export class CaptureModel {
     }
     this.links.set(row, li);
     this.n = row + 1;
+    if (this.prepass) {
+      // A data first (translate's pre-pass), learnt as the packet is indexed.
+      const pl = this.preLocator;
+      if (pl.locate(p.data, p.offset, p.caplen, p.linkType) !== 0) {
+        this.dns64!.prescan(p.data, p.offset, p.caplen, p.linkType, pl.ipOff);
+        // DNS64 answers nothing before it has seen every A answer: the engines stop here.
+        if (!this.waitIndex && maybeDns(p.data, pl.ipOff, p.offset + p.caplen)) this.waitIndex = true;
+      }
+    }
+    if (!this.waitIndex && this.replayed === row) this.replay(p, row);
+  }
+
+  /** Runs the engines on the packet at `row` (the next one not replayed). */
+  private replay(p: CapturedPacket, row: number): void {
     this.runEngine(p, row);
-    if (this.n >= this.nextSnap) this.snapshot(row);
+    this.replayed = row + 1;
+    if (this.replayed >= this.nextSnap) this.snapshot(row);
   }
 
   private runEngine(p: CapturedPacket, row: number): void {
@@ -320,9 +390,22 @@ export class CaptureModel {
       s.dropCode = Reason.NotIp;
       this.engine.advance(this.clock, s);
     } else {
-      const len = p.caplen - this.locator.linkLen;
-      if (!this.engine.reconstruct(p.data, this.locator.ipOff, len, this.clock, num, s)) {
-        this.engine.process(p.data, this.locator.ipOff, len, this.clock, num, s);
+      let bytes = p.data;
+      let ipOff = this.locator.ipOff;
+      let len = p.caplen - this.locator.linkLen;
+      // DNS64 first, as in translate: a rewritten answer is what goes through the translator.
+      const dns64 = this.dns64;
+      if (dns64) {
+        const swapped = dns64.packet(p.data, p.offset, p.caplen, p.linkType, ipOff, num);
+        if (dns64.verdict) this.recordDns64(dns64, swapped, p.linkType, v === 4 ? 4 : 6);
+        if (swapped) {
+          bytes = swapped;
+          ipOff = this.locator.linkLen;
+          len = swapped.length - this.locator.linkLen;
+        }
+      }
+      if (!this.engine.reconstruct(bytes, ipOff, len, this.clock, num, s)) {
+        this.engine.process(bytes, ipOff, len, this.clock, num, s);
       }
     }
     this.kinds.set(row, s.kinds);
@@ -335,24 +418,47 @@ export class CaptureModel {
     if (s.kinds & (1 << EmitKind.Reconstructed)) this.reconstructed++;
   }
 
+  /** DNS64's decision (and its rewritten packet) go to the emit spool with the packet's emits. */
+  private recordDns64(hook: Dns64Hook, swapped: Uint8Array | null, linkType: number, family: 4 | 6): void {
+    const v = hook.verdict!;
+    const r = hook.result;
+    const d: Dns64Decision = {
+      action: v.action,
+      reason: v.reason,
+      detail: v.detail,
+      question: r ? `${r.name} ${r.qtype}` : null,
+      resolver: r ? r.resolver ?? 'no response captured' : null,
+      answer: r ? dns64AnswerText(r) : null,
+    };
+    const text = new TextEncoder().encode(JSON.stringify(d));
+    this.appendRecord(text, 0, text.length, family, REC_DNS64_NOTE, 0);
+    if (swapped) this.appendRecord(swapped, 0, swapped.length, family, REC_DNS64_PACKET, linkType);
+  }
+
+  private appendRecord(bytes: Uint8Array, off: number, len: number, family: number, kind: number, linkType: number): void {
+    const h = this.hdr;
+    h[0] = len & 0xff;
+    h[1] = (len >>> 8) & 0xff;
+    h[2] = (len >>> 16) & 0xff;
+    h[3] = (len >>> 24) & 0xff;
+    h[4] = family;
+    h[5] = kind;
+    h[6] = linkType & 0xff;
+    h[7] = (linkType >>> 8) & 0xff;
+    this.emitSpool.append(bytes, off, len, h);
+  }
+
   /** Called by the sink. */
   recordEmit(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number): void {
     if (kind === EmitKind.IcmpError || kind === EmitKind.Deferred) this.generated++;
     const row = about - 1;
     if (row === this.sink.row && kind !== EmitKind.Deferred) {
-      const h = this.hdr;
-      h[0] = len & 0xff;
-      h[1] = (len >>> 8) & 0xff;
-      h[2] = (len >>> 16) & 0xff;
-      h[3] = (len >>> 24) & 0xff;
-      h[4] = family;
-      h[5] = kind;
-      this.emitSpool.append(bytes, off, len, h);
+      this.appendRecord(bytes, off, len, family, kind, 0);
       this.sink.kinds |= 1 << kind;
       return;
     }
     // Emitted later (a timer) about an earlier packet, or about no packet.
-    if (row >= 0 && row < this.n) {
+    if (row >= 0 && row < this.replayed) {
       this.kinds.set(row, this.kinds.get(row) | (1 << kind));
       if (this.deferredCount < MAX_DEFERRED) {
         this.deferredCount++;
@@ -371,8 +477,8 @@ export class CaptureModel {
     // Budget: entries copied (each a few objects from the engine's snapshot API) may average 4
     // per packet, plus an allowance, so that small captures get one per packet (exact) and big
     // ones stay fast.
-    if (!force && this.snapCopied > SNAPSHOT_ALLOWANCE + 4 * this.n) {
-      this.nextSnap = this.n + this.snapEvery;
+    if (!force && this.snapCopied > SNAPSHOT_ALLOWANCE + 4 * this.replayed) {
+      this.nextSnap = this.replayed + this.snapEvery;
       return;
     }
     const bib = this.engine.bibEntries();
@@ -398,25 +504,96 @@ export class CaptureModel {
     // Big tables: a copy makes as many objects as entries (the engine's snapshot API), so space
     // them by 50 packets per entry: the garbage stays a small fraction of the packets' own.
     const total = bib.length + sessions.length;
-    this.nextSnap = this.n + Math.max(this.snapEvery, total > MAX_SNAPSHOT_ENTRIES ? 50 * total : 1);
+    this.nextSnap = this.replayed + Math.max(this.snapEvery, total > MAX_SNAPSHOT_ENTRIES ? 50 * total : 1);
   }
 
-  /** End of input: drain the engine's timers, take a last snapshot. */
+  /**
+   * End of input. When the engines are behind (DNS64 waited for A data), they catch up from the
+   * store in slices in the background; then the engine's timers are drained and a last snapshot
+   * taken, and {@link finished} turns true.
+   */
   finish(): void {
+    if (this.done || this.indexed) return;
+    this.indexed = true;
+    this.packetSpool?.flush();
+    if (this.replayed >= this.n) {
+      this.complete();
+      return;
+    }
+    const loop = (): void => {
+      if (this.closed) return;
+      if (this.catchUp(8)) setImmediate(loop);
+      else this.complete();
+    };
+    setImmediate(loop);
+  }
+
+  /** Resolves once {@link finished} (or failed, or closed). */
+  whenFinished(): Promise<void> {
+    if (this.done || this.closed) return Promise.resolve();
+    return new Promise((r) => this.doneWaiters.push(r));
+  }
+
+  /** Replays indexed rows from the store for at most `budgetMs`; true when more remains. */
+  private catchUp(budgetMs: number): boolean {
+    const t0 = performance.now();
+    while (this.replayed < this.n && !this.closed) {
+      const row = this.replayed;
+      this.replay(this.blockPacket(row), row);
+      if ((row & 63) === 63 && performance.now() - t0 > budgetMs) break;
+    }
+    this.scanFilter(2);
+    return this.replayed < this.n;
+  }
+
+  /** The packet at `row` read through a block buffer (sequential catch-up: one read per MiB). */
+  private blockPacket(row: number): CapturedPacket {
+    const caplen = this.caplens.get(row);
+    const pos = this.offs.get(row);
+    if (!this.catchBuf || this.catchBuf.length < caplen) this.catchBuf = new Uint8Array(Math.max(CATCHUP_BLOCK, caplen));
+    if (pos < this.catchPos || pos + caplen > this.catchPos + this.catchLen) {
+      const b = this.catchBuf;
+      const storeEnd = this.packetSpool ? this.packetSpool.size : Number.POSITIVE_INFINITY;
+      const len = Math.max(caplen, Math.min(b.length, storeEnd - pos));
+      if (this.packetSpool) this.packetSpool.read(pos, len, b);
+      else readFully(this.fd!, b, len, pos);
+      this.catchPos = pos;
+      this.catchLen = len;
+    }
+    const p = this.catchPkt;
+    p.data = this.catchBuf;
+    p.offset = pos - this.catchPos;
+    p.caplen = caplen;
+    p.origLen = this.origLens.get(row) ?? caplen;
+    p.tsSec = this.secs.get(row) + this.firstSec;
+    p.tsNsec = this.nsecs.get(row);
+    p.linkType = this.linkTable[this.links.get(row)] ?? LinkType.RAW;
+    p.number = row + 1;
+    p.fileOffset = pos;
+    return p;
+  }
+
+  private complete(): void {
     if (this.done) return;
     this.sink.row = -1;
     this.engine.drain(this.sink);
     if (this.n > 0) this.snapshot(this.n - 1, true);
     this.emitSpool.flush();
-    this.packetSpool?.flush();
     this.done = true;
+    this.catchBuf = null;
     this.changed();
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const w of this.doneWaiters.splice(0)) w();
   }
 
   fail(message: string): void {
     this.err = message;
     this.done = true;
     this.changed();
+    this.wake();
   }
 
   warn(message: string): void {
@@ -508,17 +685,33 @@ export class CaptureModel {
     return this.markCol.get(row);
   }
 
-  /** Whether the engine has processed the row (it is processed as it is indexed). */
+  /** Whether the engines have run on the row (as it is indexed, or later when DNS64 waits for A data). */
   processed(row: number): boolean {
-    return row < this.n;
+    return row < this.replayed;
   }
 
-  /** Everything the translator emitted for the packet at `row` (copies). */
-  counterparts(row: number): Counterpart[] {
-    const out: Counterpart[] = [];
-    if (row < 0 || row >= this.n) return out;
+  /** Whether the whole input has been indexed (the engines may still be catching up). */
+  indexingDone(): boolean {
+    return this.indexed || this.done;
+  }
+
+  /** Rows the engines have run on. */
+  replayedCount(): number {
+    return this.replayed;
+  }
+
+  /** What DNS64 did with the packet at `row` (null: not a DNS packet, no DNS64, or not replayed yet). */
+  dns64At(row: number): Dns64Decision | null {
+    for (const r of this.records(row)) if (r.kind === REC_DNS64_NOTE) return JSON.parse(new TextDecoder().decode(r.bytes)) as Dns64Decision;
+    return null;
+  }
+
+  /** The emit-spool records of `row`: its emits and DNS64's (copies). */
+  private records(row: number): { bytes: Uint8Array; family: 4 | 6; kind: number; linkType: number }[] {
+    const out: { bytes: Uint8Array; family: 4 | 6; kind: number; linkType: number }[] = [];
+    if (row < 0 || row >= this.replayed) return out;
     const start = this.outOffs.get(row);
-    const end = row + 1 < this.n ? this.outOffs.get(row + 1) : this.emitSpool.size;
+    const end = row + 1 < this.replayed ? this.outOffs.get(row + 1) : this.emitSpool.size;
     let pos = start;
     const h = new Uint8Array(EMIT_HDR);
     while (pos + EMIT_HDR <= end) {
@@ -527,11 +720,27 @@ export class CaptureModel {
       if (pos + EMIT_HDR + len > end) break;
       const b = new Uint8Array(len);
       this.emitSpool.read(pos + EMIT_HDR, len, b);
-      out.push({ bytes: b, family: h[4] === 4 ? 4 : 6, kind: h[5] as EmitKind });
+      out.push({ bytes: b, family: h[4] === 4 ? 4 : 6, kind: h[5], linkType: h[6] | (h[7] << 8) });
       pos += EMIT_HDR + len;
+    }
+    return out;
+  }
+
+  /**
+   * Everything the translator emitted for the packet at `row` (copies), then DNS64's rewritten
+   * answer when it rewrote the packet (kind {@link DNS64_ANSWER}).
+   */
+  counterparts(row: number): Counterpart[] {
+    const out: Counterpart[] = [];
+    let answer: Counterpart | null = null;
+    for (const r of this.records(row)) {
+      if (r.kind === REC_DNS64_NOTE) continue;
+      if (r.kind === REC_DNS64_PACKET) answer = { bytes: r.bytes, family: r.family, kind: DNS64_ANSWER, linkType: r.linkType };
+      else out.push({ bytes: r.bytes, family: r.family, kind: r.kind as EmitKind });
     }
     const later = this.deferred.get(row);
     if (later) out.push(...later);
+    if (answer) out.push(answer);
     return out;
   }
 
@@ -597,7 +806,8 @@ export class CaptureModel {
     if (!v || !pred) return false;
     const t0 = performance.now();
     const d = this.filterDecoder;
-    while (v.scanned < this.n) {
+    // Rows the engines have not run on yet wait (filters may ask for the verdict).
+    while (v.scanned < this.replayed) {
       const row = v.scanned;
       const p = this.packet(row);
       d.decode(p.data, p.offset, p.caplen, p.linkType);
@@ -611,7 +821,7 @@ export class CaptureModel {
       v.scanned++;
       if ((v.scanned & 255) === 0 && performance.now() - t0 > budgetMs) break;
     }
-    return v.scanned < this.n;
+    return v.scanned < this.replayed;
   }
 
   /** Number of rows shown (the filtered view's, or all). */
@@ -643,6 +853,7 @@ export class CaptureModel {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.wake();
     this.emitSpool.close();
     this.packetSpool?.close();
     if (this.fd !== null) {
@@ -656,6 +867,15 @@ export class CaptureModel {
 }
 
 const NO_IDS: readonly string[] = [];
+
+/** What a DNS64 answers, worded as `nat64scope dns64` prints it ("same", "nothing", the records). */
+export function dns64AnswerText(r: Dns64Result): string {
+  if (r.action === 'keep') return 'same';
+  if (r.action === 'none' && !r.message) return 'nothing';
+  const recs = r.answers.filter((a) => a.type === r.qtype || a.type === 'CNAME' || a.type === 'DNAME');
+  if (recs.length === 0) return r.rcode === 3 ? 'NXDOMAIN' : r.rcode === 0 ? 'no answer' : `rcode ${r.rcode}`;
+  return recs.map((a) => (a.type === r.qtype ? `${a.data} (TTL ${a.ttl})` : `${a.type} ${a.data}`)).join(', ');
+}
 
 /** The verdict names of `translate --explain` (and of the filter field `verdict`). */
 export function verdictName(kinds: number, drop: number): string {
@@ -698,6 +918,8 @@ export interface OpenOptions {
    * the UI's modules loaded) without the rest of the file competing for the CPU.
    */
   startGate?: Promise<void>;
+  /** The DNS64 step (see {@link ModelOptions.dns64}); with a file, its A data is learnt from the whole file first. */
+  dns64?: Dns64Hook | null;
 }
 
 const SLICE = 128 * 1024;
@@ -739,6 +961,9 @@ export function openCaptureModel(path: string, opts: OpenOptions): CaptureModel 
     store: stdin || gzip ? 'spool' : 'file',
     path: stdin || gzip ? undefined : path,
     totalBytes: gzip ? 0 : size,
+    dns64: opts.dns64 ?? null,
+    // As translate: the A-data pre-pass for a file, one pass from stdin.
+    prepass: !stdin,
   });
   const parser = new CaptureParser((p) => model.ingest(p), { name: model.name, onWarning: (m) => model.warn(m) });
   const slice = opts.sliceBytes ?? SLICE;
@@ -794,6 +1019,7 @@ export function openCaptureModel(path: string, opts: OpenOptions): CaptureModel 
     parser.end(); // throws CaptureFormatError for a file that is not a capture
     if (parser.corrupt) model.warn('capture framing is broken: stopped reading there');
     model.finish();
+    await model.whenFinished();
   };
   async function feed(c: Uint8Array): Promise<void> {
     // Push in slices so that one big chunk does not hold the event loop.

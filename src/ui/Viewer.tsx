@@ -139,7 +139,7 @@ export function Viewer(props: ViewerProps) {
   const getDetail = (): DetailData | null => {
     const row = currentRow();
     if (row < 0 || row >= model.count()) return null;
-    const key = `${row}|${st.cpIdx}|${[...st.collapsed].join(',')}`;
+    const key = `${row}|${model.processed(row)}|${st.cpIdx}|${[...st.collapsed].join(',')}`;
     if (detailCache.current.key !== key) detailCache.current = { key, d: detailOf(model, row, st.cpIdx, st.collapsed) };
     return detailCache.current.d;
   };

@@ -50,6 +50,10 @@ describe.skipIf(!HAVE_TMUX)('view in tmux (a real terminal)', () => {
     expect(s).toMatch(/fixtures\/pcaps\/demo\.pcapng │ 48 pkts │ 1\/48 │ no filter │ nat64 64:ff9b::\/96 │ profile aws/);
     expect(paneFlag('alternate_on')).toBe('1');
     expect(s.split('\n').length).toBeLessThanOrEqual(31);
+    // #1 is a DNS query: once replayed (DNS64 learns A data from the whole file first), the pane
+    // says what DNS64 did with it, as translate --explain does.
+    s = await waitFor((x) => x.includes('DNS64 passed [query]: a query: DNS64 acts on its answer'), 'the DNS64 decision of #1');
+    expect(s).not.toContain('not replayed yet');
 
     // Down to #7: the SYN and its IPv4 translation side by side.
     tmux('send-keys', '-t', 'v', 'j', 'j', 'j', 'j', 'j', 'j');

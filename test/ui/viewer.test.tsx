@@ -10,7 +10,7 @@ import { readAllPackets } from '../../src/pcap/reader.js';
 import type { CaptureModel } from '../../src/replay/view-model.js';
 import { compareFindings } from '../../src/diag/finding.js';
 import { analyzeCapture } from '../../src/replay/analyze.js';
-import { openDone, plain, until, delay, awsConfig, DEMO } from './helpers.js';
+import { openDone, plain, until, delay, awsConfig, dns64Hook, DEMO } from './helpers.js';
 
 const open: CaptureModel[] = [];
 afterEach(() => {
@@ -18,8 +18,8 @@ afterEach(() => {
   open.splice(0).forEach((m) => m.close());
 });
 
-async function start(opts: { width?: number; height?: number; write?: boolean } = {}) {
-  const model = await openDone(DEMO);
+async function start(opts: { width?: number; height?: number; write?: boolean; dns64?: boolean; filter?: string } = {}) {
+  const model = await openDone(DEMO, awsConfig(), undefined, opts.dns64 ? dns64Hook() : null);
   open.push(model);
   let quit = 0;
   const app = render(
@@ -187,6 +187,26 @@ describe('viewer', () => {
     // An existing file is not replaced.
     await press('W');
     await press(`${orig}\r`, (x) => x.includes('not written: output exists'), 'path again');
+  });
+
+  it('DNS64 in the detail pane: #47 rewritten (the synthesized answer on the right), #45 a query, #5 kept', async () => {
+    const { press, frame } = await start({ width: 200, height: 50, dns64: true });
+    let f = await press('G', (x) => x.includes('48/48'));
+    f = await press('k', (x) => x.includes('47/48'));
+    expect(f).toMatch(/#47 captured \(IPv6\) +│ DNS64 answer: what the client gets \(IPv6\)/);
+    expect(f).toContain('DNS64 rewritten [synthesized]: no AAAA: synthesized 1 AAAA from 1 A record of v4only.example.com with TTL 300');
+    expect(f).toContain('v4only.example.com AAAA: resolver NOERROR, no answer (negative TTL 300) → DNS64 64:ff9b::c000:250 (TTL 300)');
+    // The answer section: none on the left, the synthesized AAAA on the right.
+    expect(f).toMatch(/│ +Answer: v4only\.example\.com AAAA 64:ff9b::c000:250/);
+    f = await press('kk', (x) => x.includes('45/48'));
+    expect(f).toContain('DNS64 passed [query]: a query: DNS64 acts on its answer');
+    f = await press('g', (x) => x.includes('1/48'));
+    f = await press('jjjj', (x) => x.includes('5/48'));
+    expect(f).toContain('DNS64 kept [native-aaaa]: native AAAA kept (1 record)');
+    expect(f).toContain('api.example.com AAAA: resolver NOERROR, 1 AAAA → DNS64 same');
+    // Not DNS: no DNS64 line.
+    f = await press('jj', (x) => x.includes('7/48'));
+    expect(f).not.toContain('DNS64 ');
   });
 
   it('re-lays out for 80x24 and 250x70', async () => {
