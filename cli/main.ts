@@ -47,7 +47,9 @@ export async function main(args: string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      if (err) throw err;
+      // yargs' own validation errors (YError: "Not enough arguments following: Y") are usage errors.
+      if (err && err.name !== 'YError') throw err;
+      if (err && !msg) msg = err.message;
       // yargs reports a suggestion ("Did you mean ...?") first, then the error itself: keep the
       // suggestion and stop at the error, so that no handler runs after a usage error.
       const line = firstLine(msg ?? 'bad usage');

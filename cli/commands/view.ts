@@ -11,6 +11,7 @@ import { CorruptCaptureError } from '../capture.js';
 import { writeShown } from '../../src/replay/view-write.js';
 import { DISPLAY_FILTERS } from '../../src/ui/display-filter.js';
 import { loadFindings, printReport } from '../view-report.js';
+import { compileFilterArg } from '../filter-option.js';
 import { loadAwsInputs } from '../../src/aws/load.js';
 import { runAwsChecks } from '../../src/aws/run.js';
 
@@ -18,6 +19,7 @@ export interface ViewArgs extends EngineOptionArgs {
   capture: string;
   force: boolean;
   awsConfig?: string;
+  filter?: string;
 }
 
 export const command = 'view <capture>';
@@ -26,22 +28,26 @@ export const describe = 'interactive viewer: every packet next to its translatio
 export function builder(y: Argv): Argv<ViewArgs> {
   return engineOptions(y
     .positional('capture', { type: 'string', describe: 'pcap or pcapng file (gzip ok), or - for stdin', demandOption: true }))
+    .option('filter', { alias: 'Y', type: 'string', requiresArg: true, describe: 'the display filter shown at start (README "Display filters"; / edits it), e.g. \'tcp and dport == 443\'; off a terminal, the report of the matching packets (as analyze --filter)' })
     .option('force', { type: 'boolean', default: false, describe: 'let w / W replace existing files' })
     .option('aws-config', { type: 'string', requiresArg: true, describe: 'saved AWS CLI JSON (as aws-check reads): findings name the configuration finding that explains them' })
     .example('$0 view fixtures/pcaps/demo.pcapng --profile aws', 'the demo capture as an AWS NAT gateway sees it')
-    .example('$0 view capture.pcap.gz --prefix 2001:db8:64::/96', 'a capture from a translator with its own prefix') as unknown as Argv<ViewArgs>;
+    .example('$0 view capture.pcap.gz --prefix 2001:db8:64::/96', 'a capture from a translator with its own prefix')
+    .example('$0 view demo.pcapng -Y \'dns or drop\'', 'open on the DNS packets and the drops') as unknown as Argv<ViewArgs>;
 }
 
 export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void> {
   const input = inputPath(argv.capture);
   const config = resolveEngineConfig(argv);
+  // An invalid filter is a one-line error (exit 2) before anything is drawn, as analyze --filter.
+  const filter = compileFilterArg(argv.filter, { findings: input !== '-', command: 'view of stdin (finding needs two passes over a file)' });
   // Loaded before anything is drawn: bad JSON is a one-line error (exit 3), as in analyze.
   const aws = argv.awsConfig ? runAwsChecks(loadAwsInputs([argv.awsConfig])).findings : null;
   const tty = Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY) && input !== '-';
   if (!tty) {
     const why = input === '-' ? 'the capture comes from stdin' : !process.stdout.isTTY ? 'stdout is not a terminal' : 'stdin is not a terminal';
     process.stderr.write(`nat64scope: view needs a terminal (${why}): printing the analyze report instead\n`);
-    await printReport(input, config, aws);
+    await printReport(input, config, aws, filter);
     return;
   }
   // The first slice is indexed at once; the rest waits for the first screen (startGate).
@@ -86,6 +92,7 @@ export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void>
     await runViewer({
       model,
       filter: DISPLAY_FILTERS,
+      initialFilter: argv.filter,
       write: async (what, path) => (await writeShown(model, what, path, { force: argv.force })).message,
     }, {
       onStarted: () => {

@@ -90,8 +90,11 @@ export interface SessionsAt {
   sessionTotal: number;
 }
 
-/** A filter as the model evaluates it: true to show the packet. */
-export type RowPredicate = (p: CapturedPacket, d: PacketDecoder, row: number) => boolean;
+/**
+ * A filter as the model evaluates it: true to show the packet. `usesFindings`: it reads the
+ * findings, so the view is scanned again when they arrive (they come from a second pass).
+ */
+export type RowPredicate = ((p: CapturedPacket, d: PacketDecoder, row: number) => boolean) & { usesFindings?: boolean };
 
 export interface ModelOptions {
   /** File name shown in the status bar. */
@@ -776,6 +779,7 @@ export class CaptureModel {
         else if (!ids.includes(f.id)) ids.push(f.id);
       }
     }
+    if (this.view && this.pred?.usesFindings) this.view = { label: this.view.label, rows: new RowList(), scanned: 0 };
     this.changed();
   }
 

@@ -47,6 +47,8 @@ export interface ViewerProps {
   initialPane?: LowerPane;
   /** Position (0-based, in the shown list) selected at start. */
   initialPosition?: number;
+  /** A display filter applied at start (`view --filter`), shown in the status bar, edited with `/`; checked valid by the caller. */
+  initialFilter?: string;
   /** Called on `q` before Ink exits. */
   onQuit?: () => void;
 }
@@ -105,6 +107,11 @@ export function Viewer(props: ViewerProps) {
       cpIdx: 0, findingSel: 0, sessScroll: 0, prompt: null, help: false, message: null, filterText: null,
       follow: props.follow ?? false, pendingRow: null,
     };
+    const f = props.initialFilter?.trim();
+    if (f && filterLang.check(f).ok) {
+      model.setFilter(filterLang.compile(f, model), f);
+      stRef.current.filterText = f;
+    }
   }
   const st = stRef.current;
   const [, setVersion] = useState(0);

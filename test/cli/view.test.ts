@@ -29,6 +29,29 @@ describe('view on a non-TTY', () => {
     expect(c.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('--filter / -Y: the report of the matching packets, byte for byte what analyze --filter prints', () => {
+    for (const f of ['udp and dport == 123', 'finding', 'dns and not translated']) {
+      const v = runCli(['view', 'fixtures/pcaps/demo.pcapng', '--profile', 'aws', '-Y', f]);
+      const a = runCli(['analyze', 'fixtures/pcaps/demo.pcapng', '--profile', 'aws', '--side', 'auto', '--filter', f]);
+      expect(v.status, v.stderr).toBe(0);
+      expect(a.status, a.stderr).toBe(0);
+      expect(v.stdout, f).toBe(a.stdout);
+      expect(v.stdout).toMatch(/48 packets \(\d+ selected by --filter\)/);
+    }
+    const all = runCli(['view', 'fixtures/pcaps/demo.pcapng', '--profile', 'aws']).stdout;
+    expect(runCli(['view', 'fixtures/pcaps/demo.pcapng', '--profile', 'aws', '--filter', 'udp and dport == 123']).stdout).not.toBe(all);
+  });
+
+  it('an invalid --filter is a one-line error, exit 2, and nothing else', () => {
+    const r = runCli(['view', 'fixtures/pcaps/demo.pcapng', '--filter', 'tcp and']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('nat64scope: invalid filter: the filter ends where a field or protocol name was expected at column 8 (tcp and)\n');
+    const y = runCli(['view', 'fixtures/pcaps/demo.pcapng', '-Y']);
+    expect(y.status).toBe(2);
+    expect(y.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('is listed in --help', () => {
     expect(runCli(['--help']).stdout).toMatch(/view <capture> +interactive viewer/);
   });

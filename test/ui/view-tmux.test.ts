@@ -128,6 +128,51 @@ describe.skipIf(!HAVE_TMUX)('view in tmux: input that is not a capture', () => {
   });
 });
 
+describe.skipIf(!HAVE_TMUX)('view --filter in tmux', () => {
+  it('opens on the filtered list, the filter in the status bar; / edits it', async () => {
+    const cmd = `${process.execPath} ${CLI} view fixtures/pcaps/demo.pcapng --profile aws -Y 'udp and dport == 123'; echo "VIEW-EXIT:$?"; sleep 60`;
+    tmux('new-session', '-d', '-s', 'flt', '-x', '120', '-y', '30', 'sh', '-c', cmd);
+    const scr = (): string => tmux('capture-pane', '-p', '-t', 'flt');
+    const wait = async (cond: (x: string) => boolean, what: string): Promise<string> => {
+      const t0 = Date.now();
+      for (;;) {
+        const x = scr();
+        if (cond(x)) return x;
+        if (Date.now() - t0 > 20000) throw new Error(`timed out waiting for ${what}; screen:\n${x}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    let s = await wait((x) => x.includes('│ 1/2 │ filter: udp and dport == 123 │'), 'the filtered first screen');
+    expect(s).toMatch(/^. +23 .*UDP +123 → 123/m);
+    expect(s).not.toMatch(/^ +1 +0\.000000/m);
+    tmux('send-keys', '-t', 'flt', '/');
+    s = await wait((x) => x.includes('filter: udp and dport == 123█ ✓'), 'the prompt on the filter in use');
+    // Esc closes the prompt (alone: Esc followed at once by q would read as Alt-q).
+    tmux('send-keys', '-t', 'flt', 'Escape');
+    s = await wait((x) => !x.includes('█'), 'the prompt to close');
+    expect(s).toContain('│ 1/2 │ filter: udp and dport == 123 │');
+    tmux('send-keys', '-t', 'flt', 'q');
+    s = await wait((x) => x.includes('VIEW-EXIT:'), 'the viewer to exit');
+    expect(s).toContain('VIEW-EXIT:0');
+  });
+
+  it('an invalid filter: one line, exit 2, no screen drawn', async () => {
+    const cmd = `${process.execPath} ${CLI} view fixtures/pcaps/demo.pcapng --filter 'tcp and'; echo "VIEW-EXIT:$?"; sleep 60`;
+    tmux('new-session', '-d', '-s', 'badf', '-x', '200', '-y', '20', 'sh', '-c', cmd);
+    const t0 = Date.now();
+    let s = '';
+    while (!s.includes('VIEW-EXIT:') && Date.now() - t0 < 20000) {
+      await new Promise((r) => setTimeout(r, 100));
+      s = tmux('capture-pane', '-p', '-t', 'badf');
+    }
+    expect(s).toContain('VIEW-EXIT:2');
+    // On a terminal the error line is followed by the filter with a caret under the column.
+    expect(s).toMatch(/^nat64scope: invalid filter: .* at column 8 \(tcp and\)$/m);
+    expect(s).not.toMatch(/pkts|at .*\.js:\d+/);
+    expect(tmux('display-message', '-p', '-t', 'badf', '#{alternate_on}').trim()).toBe('0');
+  });
+});
+
 describe.skipIf(HAVE_TMUX)('view in tmux', () => {
   it('needs tmux (apt-get install tmux): skipped', () => {
     expect(HAVE_TMUX).toBe(false);

@@ -28,6 +28,7 @@ async function start(opts: { width?: number; height?: number; write?: boolean; d
       width={opts.width ?? 100}
       height={opts.height ?? 30}
       tickMs={20}
+      initialFilter={opts.filter}
       onQuit={() => quit++}
       write={opts.write ? async (what, path) => (await writeShown(model, what, path)).message : undefined}
     />,
@@ -40,7 +41,7 @@ async function start(opts: { width?: number; height?: number; write?: boolean; d
     else await delay(60);
     return frame();
   };
-  await until(() => frame().includes('1/48'), 3000, 'first screen');
+  await until(() => frame().includes(opts.filter ? `filter: ${opts.filter}` : '1/48'), 3000, 'first screen');
   return { model, app, frame, press, quits: () => quit };
 }
 
@@ -207,6 +208,32 @@ describe('viewer', () => {
     // Not DNS: no DNS64 line.
     f = await press('jj', (x) => x.includes('7/48'));
     expect(f).not.toContain('DNS64 ');
+  });
+
+  it('initialFilter (view --filter): applied at start, in the status bar, / edits it', async () => {
+    const { press, frame } = await start({ filter: 'udp and dport == 123' });
+    let f = await press('', (x) => x.includes('1/2 │ filter: udp and dport == 123 │'));
+    expect(f).toMatch(/^. +23 .* UDP +123 → 123/m);
+    expect(f).not.toMatch(/^ +1 +0\.000000/m);
+    // / opens the prompt on the filter in use; Ctrl-U and a new one, Enter.
+    f = await press('/', (x) => x.includes('filter: udp and dport == 123█'));
+    f = await press('\x15', (x) => x.includes('filter: █'), 'Ctrl-U');
+    f = await press('tcp and dport == 8443\r', (x) => x.includes('filter: tcp and dport == 8443 │'));
+    expect(frame()).toMatch(/1\/5 │ filter: tcp and dport == 8443/);
+  });
+
+  it('initialFilter with finding: scanned again once the findings arrive', async () => {
+    const model = await openDone(DEMO);
+    open.push(model);
+    const app = render(<Viewer model={model} width={120} height={30} tickMs={20} initialFilter="finding" />);
+    const frame = (): string => plain(app.lastFrame());
+    await until(() => frame().includes('filter: finding'), 3000, 'first screen');
+    expect(frame()).toMatch(/0\/0 │ filter: finding/);
+    const r = await analyzeCapture(DEMO, awsConfig(), { side: 'auto' });
+    const marked = new Set(r.findings.flatMap((x) => x.packets));
+    model.setFindings(r.findings);
+    while (model.scanFilter(50));
+    await until(() => frame().includes(`/${marked.size} │ filter: finding`), 3000, 'the rescanned view');
   });
 
   it('re-lays out for 80x24 and 250x70', async () => {
