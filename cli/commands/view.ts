@@ -3,17 +3,34 @@
  * it opens the Ink viewer; otherwise it says so on stderr and prints the `analyze` report.
  */
 import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { existsSync } from 'node:fs';
 import { engineOptions, resolveEngineConfig, resolveDns64, type EngineOptionArgs } from '../engine-options.js';
 import { Dns64Hook } from '../../src/replay/dns64.js';
 import { inputPath, warn } from '../capture.js';
 import { openCaptureModel, startFilterPump, firstPackets } from '../../src/replay/view-model.js';
 import { CorruptCaptureError } from '../capture.js';
-import { writeShown } from '../../src/replay/view-write.js';
 import { DISPLAY_FILTERS } from '../../src/ui/display-filter.js';
-import { loadFindings, printReport } from '../view-report.js';
 import { compileFilterArg } from '../filter-option.js';
-import { loadAwsInputs } from '../../src/aws/load.js';
-import { runAwsChecks } from '../../src/aws/run.js';
+import type { Finding } from '../../src/diag/finding.js';
+
+type UiModule = typeof import('../../src/ui/run-viewer.js');
+
+/**
+ * The UI: the bundle the build makes (scripts/postbuild.mjs: src/ui + Ink + React in one file,
+ * loaded several times faster than Ink's ~500 modules), or the modules themselves without it.
+ */
+function loadUi(): Promise<UiModule> {
+  const bundle = new URL('../../src/ui/run-viewer.bundle.js', import.meta.url);
+  if (process.env.NAT64SCOPE_UI_BUNDLE !== '0' && existsSync(bundle)) return import(bundle.href) as Promise<UiModule>;
+  return import('../../src/ui/run-viewer.js');
+}
+
+/** The configuration findings of `--aws-config` (loaded only when given). */
+async function awsFindings(dir: string | undefined): Promise<Finding[] | null> {
+  if (!dir) return null;
+  const [{ loadAwsInputs }, { runAwsChecks }] = await Promise.all([import('../../src/aws/load.js'), import('../../src/aws/run.js')]);
+  return runAwsChecks(loadAwsInputs([dir])).findings;
+}
 
 export interface ViewArgs extends EngineOptionArgs {
   capture: string;
@@ -42,14 +59,25 @@ export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void>
   // An invalid filter is a one-line error (exit 2) before anything is drawn, as analyze --filter.
   const filter = compileFilterArg(argv.filter, { findings: input !== '-', command: 'view of stdin (finding needs two passes over a file)' });
   // Loaded before anything is drawn: bad JSON is a one-line error (exit 3), as in analyze.
-  const aws = argv.awsConfig ? runAwsChecks(loadAwsInputs([argv.awsConfig])).findings : null;
+  const aws = await awsFindings(argv.awsConfig);
   const tty = Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY) && input !== '-';
   if (!tty) {
     const why = input === '-' ? 'the capture comes from stdin' : !process.stdout.isTTY ? 'stdout is not a terminal' : 'stdin is not a terminal';
     process.stderr.write(`nat64scope: view needs a terminal (${why}): printing the analyze report instead\n`);
+    const { printReport } = await import('../view-report.js');
     await printReport(input, config, aws, filter);
     return;
   }
+  // Ink and React load only here (other commands do not pay for them), and start loading now,
+  // while the capture is opened. React's production build (picked when it loads) renders several
+  // times faster than its development build.
+  process.env.NODE_ENV ??= 'production';
+  // Ink draws only a last frame when it believes it runs in CI (is-in-ci reads CI and
+  // CONTINUOUS_INTEGRATION when Ink loads). Here stdin and stdout are a terminal: someone (or a
+  // test in tmux) is looking at it, so the viewer stays interactive whatever CI says.
+  for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) if (k in process.env) process.env[k] = 'false';
+  const ui = loadUi();
+  ui.catch(() => undefined); // awaited below; a failure is reported there
   // The first slice is indexed at once; the rest waits for the first screen (startGate).
   let release: () => void = () => undefined;
   const startGate = new Promise<void>((r) => {
@@ -71,15 +99,8 @@ export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void>
   model.onChange(() => {
     if (model.finished() && !stopPump) stopPump = startFilterPump(model);
   });
-  // Ink and React load only here: other commands do not pay for them. React's production build
-  // (picked when it loads) renders several times faster than its development build.
-  process.env.NODE_ENV ??= 'production';
-  // Ink draws only a last frame when it believes it runs in CI (is-in-ci reads CI and
-  // CONTINUOUS_INTEGRATION when Ink loads). Here stdin and stdout are a terminal: someone (or a
-  // test in tmux) is looking at it, so the viewer stays interactive whatever CI says.
-  for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) if (k in process.env) process.env[k] = 'false';
   const startFindings = (): void => {
-    loadFindings(input, config, aws).then(
+    import('../view-report.js').then(({ loadFindings }) => loadFindings(input, config, aws)).then(
       (f) => model.setFindings(f.findings, f.available ? 'ready' : 'unavailable'),
       (e: unknown) => {
         model.setFindings([], 'unavailable');
@@ -87,13 +108,13 @@ export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void>
       },
     );
   };
-  const { runViewer } = await import('../../src/ui/run-viewer.js');
+  const { runViewer } = await ui;
   try {
     await runViewer({
       model,
       filter: DISPLAY_FILTERS,
       initialFilter: argv.filter,
-      write: async (what, path) => (await writeShown(model, what, path, { force: argv.force })).message,
+      write: async (what, path) => (await (await import('../../src/replay/view-write.js')).writeShown(model, what, path, { force: argv.force })).message,
     }, {
       onStarted: () => {
         release();

@@ -1,7 +1,8 @@
 /** `nat64scope view` off a terminal: it says so and prints the report (SPEC §2, issue 6). */
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { runCli } from '../helpers/cli.js';
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { runCli, CLI } from '../helpers/cli.js';
 
 describe('view on a non-TTY', () => {
   it('says so on stderr, prints the report on stdout, exits 0', () => {
@@ -54,5 +55,29 @@ describe('view on a non-TTY', () => {
 
   it('is listed in --help', () => {
     expect(runCli(['--help']).stdout).toMatch(/view <capture> +interactive viewer/);
+  });
+});
+
+describe('view start-up', () => {
+  it('the build bundles the UI (src/ui, Ink, React production) into one file whose other imports are the project\'s own modules', () => {
+    const bundle = join(dirname(CLI), '..', 'src', 'ui', 'run-viewer.bundle.js');
+    expect(existsSync(bundle)).toBe(true);
+    const text = readFileSync(bundle, 'utf8');
+    // Static (`from"x"`) and dynamic (`import("x")`) imports of the minified ESM bundle.
+    const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s*)["'`]([^"'`\s]+)["'`]/g)].map((m) => m[1]).filter((x) => /^(\.|node:|[@a-z])/.test(x) && !x.includes(' '));
+    const bare = specs.filter((s) => !s.startsWith('.') && !s.startsWith('node:'));
+    expect(bare).toEqual([]);
+    // The project's modules are shared with the CLI (one CaptureModel class), by relative path.
+    for (const s of specs.filter((x) => x.startsWith('../') && !x.includes('node_modules'))) expect(existsSync(join(dirname(bundle), s)), s).toBe(true);
+    expect(specs).toContain('../replay/view-model.js');
+    expect(text).not.toContain('react.development');
+  });
+
+  it('view --help is the same whether the other commands are loaded or not (view loads only its own module)', () => {
+    const fast = runCli(['view', '--help']);
+    const full = runCli(['--debug', 'view', '--help']); // not first: every command is loaded
+    expect(fast.status).toBe(0);
+    expect(fast.stdout).toBe(full.stdout);
+    expect(fast.stdout).toMatch(/-Y, --filter/);
   });
 });
