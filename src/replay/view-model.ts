@@ -3,7 +3,7 @@
  * outcome per packet, built by one streaming pass that runs off the render path, in slices.
  *
  * - Index: per packet its position in a random-access store, caplen, timestamp and link type, in
- *   chunked typed columns (about 24 bytes a packet, no decoded packets kept). Any packet is re-read
+ *   chunked typed columns (about 17 bytes a packet, no decoded packets kept). Any packet is re-read
  *   and decoded on demand ({@link CaptureModel.packet}).
  *   Plain capture files are their own store (`pread` at the packet's offset). Gzip input, stdin
  *   and live packets have no random access: their packet bytes are appended to an unlinked temp
@@ -15,7 +15,7 @@
  *   Packets emitted later by a timer are kept apart (bounded).
  * - Sessions: snapshots of the NAT64 BIB and session tables (at most 1000 entries of each kept per
  *   snapshot), taken after every packet while the entries copied stay under 4 per packet (plus
- *   an allowance: small captures are exact at every packet), sparser beyond; at most 512 snapshots and 200,000
+ *   an allowance: small captures are exact at every packet), sparser beyond; at most 512 snapshots and 100,000
  *   entries in all (packed: 72 bytes a session) (thinned two by two). The sessions pane shows the latest snapshot at or
  *   before the selected packet, and says which.
  * - Views: a filter (a predicate over decoded packets) is evaluated in the same background slices
@@ -44,13 +44,17 @@ import { createEngine } from '../xlat/engine.js';
 import { Reason } from '../diag/reasons.js';
 import type { Finding } from '../diag/finding.js';
 import type { BibSnapshot, SessionSnapshot } from '../xlat/nat64/nat64-engine.js';
-import { Column, OffsetColumn, RowList } from './columns.js';
+import { Column, Delta16Column, OffsetColumn, RunOffsetColumn, RowList } from './columns.js';
 import { packBib, packSessions, unpackBib, unpackSessions, StateNames } from './session-pack.js';
 import { maybeDns, type Dns64Hook } from './dns64.js';
 import type { Dns64Result } from '../xlat/dns64/engine.js';
 
 /** Bits of {@link CaptureModel.marks}. */
 export const Mark = { Finding: 1, Drop: 2 } as const;
+/** The per-row byte holds the emitted kinds (1 << EmitKind, bits 0-4) and the marks (bits 5-6). */
+const KIND_BITS = 0x1f;
+const MARK_SHIFT = 5;
+const MARK_BITS = 0x60;
 
 /** Kind of the counterpart that is DNS64's rewritten answer (not a translator emit). */
 export const DNS64_ANSWER = 100;
@@ -213,8 +217,8 @@ const CATCHUP_BLOCK = 1 << 20;
 const MAX_SNAPSHOTS = 512;
 /** Largest number of entries kept per snapshot list. */
 const MAX_SNAPSHOT_ENTRIES = 1000;
-/** Entries (BIB + sessions) kept across all snapshots. */
-const MAX_SNAPSHOT_TOTAL = 200_000;
+/** Entries (BIB + sessions) kept across all snapshots (packed: at most ~7 MB). */
+const MAX_SNAPSHOT_TOTAL = 100_000;
 /** Table entries snapshots may copy beyond 4 per packet. */
 const SNAPSHOT_ALLOWANCE = 100_000;
 /** Packets emitted by timers kept for the detail pane. */
@@ -258,8 +262,10 @@ export class CaptureModel {
   // --- the index -----------------------------------------------------------------------------
   private n = 0;
   private readonly offs = new OffsetColumn();
-  private readonly caplens = new Column(Uint32Array);
-  private readonly secs = new Column(Int32Array);
+  /** Captured lengths; 0xffff: look in {@link bigCaplens} (jumbo frames, rare). */
+  private readonly caplens = new Column(Uint16Array);
+  private readonly bigCaplens = new Map<number, number>();
+  private readonly secs = new Delta16Column();
   private readonly nsecs = new Column(Uint32Array);
   private readonly links = new Column(Uint8Array);
   private readonly linkTable: number[] = [];
@@ -268,8 +274,7 @@ export class CaptureModel {
   // --- engine outcome ------------------------------------------------------------------------
   private readonly kinds = new Column(Uint8Array);
   private readonly drops = new Column(Uint8Array);
-  private readonly markCol = new Column(Uint8Array);
-  private readonly outOffs = new OffsetColumn();
+  private readonly outOffs = new RunOffsetColumn();
   private readonly deferred = new Map<number, Counterpart[]>();
   private deferredCount = 0;
   /** Totals for the status bar. */
@@ -347,7 +352,11 @@ export class CaptureModel {
     const row = this.n;
     const pos = this.packetSpool ? this.packetSpool.append(p.data, p.offset, p.caplen) : p.fileOffset;
     this.offs.set(row, pos);
-    this.caplens.set(row, p.caplen);
+    if (p.caplen < 0xffff) this.caplens.set(row, p.caplen);
+    else {
+      this.caplens.set(row, 0xffff);
+      this.bigCaplens.set(row, p.caplen);
+    }
     if (p.origLen !== p.caplen) this.origLens.set(row, p.origLen);
     if (row === 0) this.firstSec = p.tsSec;
     this.secs.set(row, p.tsSec - this.firstSec);
@@ -411,11 +420,12 @@ export class CaptureModel {
         this.engine.process(bytes, ipOff, len, this.clock, num, s);
       }
     }
-    this.kinds.set(row, s.kinds);
+    // Bits 0-4: what was emitted; 5-6: the marks (a finding may have marked the row already).
+    this.kinds.set(row, (this.kinds.get(row) & MARK_BITS) | s.kinds);
     this.drops.set(row, s.dropCode);
     if (s.dropCode !== 0 && !notForTranslator(s.dropCode) && s.dropCode !== Reason.FragmentsHeld && (s.kinds & ((1 << EmitKind.Translated) | (1 << EmitKind.Reconstructed) | (1 << EmitKind.Hairpinned))) === 0) {
       this.dropped++;
-      this.markCol.set(row, this.markCol.get(row) | Mark.Drop);
+      this.kinds.set(row, this.kinds.get(row) | (Mark.Drop << MARK_SHIFT));
     }
     if (s.kinds & (1 << EmitKind.Translated)) this.translated++;
     if (s.kinds & (1 << EmitKind.Reconstructed)) this.reconstructed++;
@@ -551,7 +561,7 @@ export class CaptureModel {
 
   /** The packet at `row` read through a block buffer (sequential catch-up: one read per MiB). */
   private blockPacket(row: number): CapturedPacket {
-    const caplen = this.caplens.get(row);
+    const caplen = this.caplenOf(row);
     const pos = this.offs.get(row);
     if (!this.catchBuf || this.catchBuf.length < caplen) this.catchBuf = new Uint8Array(Math.max(CATCHUP_BLOCK, caplen));
     if (pos < this.catchPos || pos + caplen > this.catchPos + this.catchLen) {
@@ -605,6 +615,11 @@ export class CaptureModel {
 
   // --- queries (the UI) ----------------------------------------------------------------------
 
+  private caplenOf(row: number): number {
+    const c = this.caplens.get(row);
+    return c === 0xffff ? this.bigCaplens.get(row) ?? c : c;
+  }
+
   /** Packets indexed so far. */
   count(): number {
     return this.n;
@@ -634,7 +649,7 @@ export class CaptureModel {
    */
   packet(row: number): CapturedPacket {
     const p = this.pkt;
-    const caplen = this.caplens.get(row);
+    const caplen = this.caplenOf(row);
     if (this.pktBuf.length < caplen) this.pktBuf = new Uint8Array(caplen);
     const pos = this.offs.get(row);
     if (this.packetSpool) this.packetSpool.read(pos, caplen, this.pktBuf);
@@ -665,7 +680,7 @@ export class CaptureModel {
 
   /** Bits (1 << EmitKind) of what the engine emitted for the packet. */
   emittedKinds(row: number): number {
-    return this.kinds.get(row);
+    return this.kinds.get(row) & KIND_BITS;
   }
 
   /** The drop reason code (0 = none). */
@@ -675,7 +690,7 @@ export class CaptureModel {
 
   /** The engine's verdict for the packet, as `translate --explain` names it (filters: `verdict`). */
   verdict(row: number): string {
-    return verdictName(this.kinds.get(row), this.drops.get(row));
+    return verdictName(this.kinds.get(row) & KIND_BITS, this.drops.get(row));
   }
 
   /** Ids of the findings that name the packet. */
@@ -685,7 +700,7 @@ export class CaptureModel {
 
   /** Bits of {@link Mark}. */
   marks(row: number): number {
-    return this.markCol.get(row);
+    return (this.kinds.get(row) & MARK_BITS) >>> MARK_SHIFT;
   }
 
   /** Whether the engines have run on the row (as it is indexed, or later when DNS64 waits for A data). */
@@ -773,7 +788,7 @@ export class CaptureModel {
     for (const f of findings) {
       for (const num of f.packets) {
         const r = num - 1;
-        if (r >= 0 && r < this.n) this.markCol.set(r, this.markCol.get(r) | Mark.Finding);
+        if (r >= 0 && r < this.n) this.kinds.set(r, this.kinds.get(r) | (Mark.Finding << MARK_SHIFT));
         const ids = this.findingsByRow.get(r);
         if (!ids) this.findingsByRow.set(r, [f.id]);
         else if (!ids.includes(f.id)) ids.push(f.id);
@@ -785,7 +800,7 @@ export class CaptureModel {
 
   /** Bytes held by the index and outcome columns. */
   indexBytes(): number {
-    return this.offs.bytes() + this.caplens.bytes() + this.secs.bytes() + this.nsecs.bytes() + this.links.bytes() + this.kinds.bytes() + this.drops.bytes() + this.markCol.bytes() + this.outOffs.bytes();
+    return this.offs.bytes() + this.caplens.bytes() + this.secs.bytes() + this.nsecs.bytes() + this.links.bytes() + this.kinds.bytes() + this.drops.bytes() + this.outOffs.bytes();
   }
 
   // --- filtered views ------------------------------------------------------------------------
