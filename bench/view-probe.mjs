@@ -30,8 +30,19 @@ if (!args.includes('--no-dns64') && config.dns64.enabled) {
   if (d.options.prefixes.length) dns64 = new Dns64Hook(d.options, d.zone);
 }
 
+const { CaptureAnalyzer } = await import(join(dist, 'src/replay/analyze.js'));
+const { fullGc } = await import(join(dist, 'src/replay/view-model.js'));
+
 const t1 = performance.now();
-const model = openCaptureModel(file, { config, dns64 });
+// As `nat64scope view`: analyze's findings from the same pass, a full GC every 128 MiB.
+let analyzer = args.includes('--no-findings') ? null : new CaptureAnalyzer(config, { side: 'auto', input: file });
+let findings = null;
+const model = openCaptureModel(file, {
+  config, dns64,
+  onPacket: analyzer ? (p) => analyzer?.push(p) : undefined,
+  onIndexed: analyzer ? (s) => { findings = analyzer.finish(s).findings; model.setFindings(findings); analyzer = null; } : undefined,
+});
+if (!args.includes('--no-gc')) model.collect = fullGc();
 const app = render(React.createElement(Viewer, { model, width: 200, height: 40, tickMs: 100 }));
 const frame = () => app.lastFrame() ?? '';
 const tick = () => new Promise((r) => setImmediate(r));

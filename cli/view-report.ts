@@ -1,7 +1,7 @@
 /**
- * What `view` needs of `analyze`: the findings for the findings pane (a second pass over the
- * file, in the background, yielding to the UI between chunks), and the report printed on a
- * non-terminal (as `analyze <capture>` prints it).
+ * What `view` prints of `analyze` on a non-terminal: the report, as `analyze <capture>` prints it
+ * (on a terminal the findings pane gets analyze's findings from the model's own pass over the
+ * file: cli/commands/view.ts).
  */
 import type { Finding } from '../src/diag/finding.js';
 import type { EngineConfig } from '../src/xlat/config-types.js';
@@ -11,19 +11,6 @@ import { reportText } from '../src/diag/report.js';
 import { LineOutput } from './output.js';
 import { warn } from './capture.js';
 import { linkToAwsFindings } from '../src/aws/link.js';
-
-/**
- * The findings of `input` for the findings pane; with `aws` (`view --aws-config`, aws-check's
- * findings) each is linked to the configuration finding that explains it, as `analyze --aws-config`.
- */
-export async function loadFindings(input: string, config: EngineConfig, aws: Finding[] | null = null): Promise<{ findings: Finding[]; available: boolean }> {
-  const r = await analyzeCapture(input, config, {
-    side: 'auto',
-    onWarning: () => undefined,
-    afterChunk: () => new Promise<void>((res) => setImmediate(res)),
-  });
-  return { findings: aws ? linkToAwsFindings(r.findings, aws) : r.findings, available: true };
-}
 
 /** The analyze report, on stdout; with `filter` (`view --filter`), of the matching packets as `analyze --filter` makes it. */
 export async function printReport(input: string, config: EngineConfig, aws: Finding[] | null = null, filter: CompiledFilter | null = null): Promise<void> {

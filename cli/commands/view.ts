@@ -7,9 +7,10 @@ import { existsSync } from 'node:fs';
 import { engineOptions, resolveEngineConfig, resolveDns64, type EngineOptionArgs } from '../engine-options.js';
 import { Dns64Hook } from '../../src/replay/dns64.js';
 import { inputPath, warn } from '../capture.js';
-import { openCaptureModel, startFilterPump, firstPackets } from '../../src/replay/view-model.js';
+import { openCaptureModel, startFilterPump, firstPackets, fullGc } from '../../src/replay/view-model.js';
 import { CorruptCaptureError } from '../capture.js';
 import { DISPLAY_FILTERS } from '../../src/ui/display-filter.js';
+import { CaptureAnalyzer } from '../../src/replay/analyze.js';
 import { compileFilterArg } from '../filter-option.js';
 import type { Finding } from '../../src/diag/finding.js';
 
@@ -89,25 +90,53 @@ export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void>
     const d = resolveDns64(argv, config);
     if (d.options.prefixes.length) dns64 = new Dns64Hook(d.options, d.zone);
   }
-  const model = openCaptureModel(input, { config, startGate, dns64 });
+  // analyze's findings for the findings pane, from the same pass over the file: each packet goes
+  // to analyze's CaptureAnalyzer as it is read (one read, no second pass competing for the CPU).
+  // (Dropped once finished: its flow tables are garbage then.)
+  let analyzer: CaptureAnalyzer | null = new CaptureAnalyzer(config, { side: 'auto', input, onWarning: () => undefined });
+  let analyzerFailed = false;
+  const model = openCaptureModel(input, {
+    config,
+    startGate,
+    dns64,
+    onPacket: (p) => {
+      if (analyzerFailed || !analyzer) return;
+      try {
+        analyzer.push(p);
+      } catch (e) {
+        analyzerFailed = true;
+        model.warn(`analyze failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    },
+    onIndexed: (summary) => {
+      const a = analyzer;
+      analyzer = null;
+      if (analyzerFailed || !a) {
+        model.setFindings([], 'unavailable');
+        return;
+      }
+      try {
+        const found = a.finish(summary).findings;
+        if (!aws) model.setFindings(found);
+        else void import('../../src/aws/link.js').then(({ linkToAwsFindings }) => model.setFindings(linkToAwsFindings(found, aws)));
+      } catch (e) {
+        model.setFindings([], 'unavailable');
+        model.warn(`analyze failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    },
+  });
   await firstPackets(model);
   if (model.count() === 0 && model.error()) {
     model.close();
     throw new CorruptCaptureError(model.error()!);
   }
+  // Closed flows and spent engine state die old: a full collection every 128 MiB keeps the peak
+  // near what is alive (as analyze does).
+  model.collect = fullGc();
   let stopPump = null as (() => void) | null;
   model.onChange(() => {
     if (model.finished() && !stopPump) stopPump = startFilterPump(model);
   });
-  const startFindings = (): void => {
-    import('../view-report.js').then(({ loadFindings }) => loadFindings(input, config, aws)).then(
-      (f) => model.setFindings(f.findings, f.available ? 'ready' : 'unavailable'),
-      (e: unknown) => {
-        model.setFindings([], 'unavailable');
-        model.warn(`analyze failed: ${e instanceof Error ? e.message : String(e)}`);
-      },
-    );
-  };
   const { runViewer } = await ui;
   try {
     await runViewer({
@@ -116,11 +145,8 @@ export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void>
       initialFilter: argv.filter,
       write: async (what, path) => (await (await import('../../src/replay/view-write.js')).writeShown(model, what, path, { force: argv.force })).message,
     }, {
-      onStarted: () => {
-        release();
-        // Findings come from analyze, a second pass started once the first screen is up.
-        setTimeout(startFindings, 200);
-      },
+      // The rest of the file is read once the first screen is up.
+      onStarted: release,
     });
   } finally {
     release();

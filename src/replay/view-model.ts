@@ -32,7 +32,9 @@ import { join } from 'node:path';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
-import { CaptureParser, CaptureReadError } from '../pcap/reader.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { CaptureParser, CaptureReadError, type ReadSummary } from '../pcap/reader.js';
 import { osReason } from '../pcap/errors.js';
 import { newPacket, type CapturedPacket } from '../pcap/packet.js';
 import { LinkType } from '../pcap/linktype.js';
@@ -541,6 +543,20 @@ export class CaptureModel {
     setImmediate(loop);
   }
 
+  /**
+   * A full garbage collection (`view` passes one, as `analyze` does), run between slices every
+   * {@link collectEvery} slices: closed flows and spent engine state die old, and V8 collects
+   * them lazily; collecting as it goes keeps the peak near what is alive (README: How it stays fast).
+   */
+  collect: (() => void) | null = null;
+  collectEvery = 1024;
+  private slices = 0;
+
+  /** Called between two slices of background work. */
+  sliceDone(): void {
+    if (this.collect && ++this.slices % this.collectEvery === 0) this.collect();
+  }
+
   /** Resolves once {@link finished} (or failed, or closed). */
   whenFinished(): Promise<void> {
     if (this.done || this.closed) return Promise.resolve();
@@ -553,6 +569,8 @@ export class CaptureModel {
     while (this.replayed < this.n && !this.closed) {
       const row = this.replayed;
       this.replay(this.blockPacket(row), row);
+      // As sliceDone while indexing: about as many packets as 1024 slices hold.
+      if (this.collect && (row & 0x1ffff) === 0x1ffff) this.collect();
       if ((row & 63) === 63 && performance.now() - t0 > budgetMs) break;
     }
     this.scanFilter(2);
@@ -939,6 +957,13 @@ export interface OpenOptions {
   startGate?: Promise<void>;
   /** The DNS64 step (see {@link ModelOptions.dns64}); with a file, its A data is learnt from the whole file first. */
   dns64?: Dns64Hook | null;
+  /**
+   * Each packet as it is read, before the model takes it (borrowed, unchanged): another consumer
+   * of the same pass (`view` feeds analyze's CaptureAnalyzer here: the file is read once).
+   */
+  onPacket?: (p: CapturedPacket) => void;
+  /** The reader's summary once the whole input has been read (before the engines have caught up). */
+  onIndexed?: (summary: ReadSummary) => void;
 }
 
 const SLICE = 128 * 1024;
@@ -984,7 +1009,11 @@ export function openCaptureModel(path: string, opts: OpenOptions): CaptureModel 
     // As translate: the A-data pre-pass for a file, one pass from stdin.
     prepass: !stdin,
   });
-  const parser = new CaptureParser((p) => model.ingest(p), { name: model.name, onWarning: (m) => model.warn(m) });
+  const onPacket = opts.onPacket;
+  const parser = new CaptureParser(onPacket ? (p) => {
+    onPacket(p);
+    model.ingest(p);
+  } : (p) => model.ingest(p), { name: model.name, onWarning: (m) => model.warn(m) });
   const slice = opts.sliceBytes ?? SLICE;
   let gate = opts.startGate;
   const run = async (): Promise<void> => {
@@ -1035,9 +1064,10 @@ export function openCaptureModel(path: string, opts: OpenOptions): CaptureModel 
         closeSync(fd);
       }
     }
-    parser.end(); // throws CaptureFormatError for a file that is not a capture
+    const summary = parser.end(); // throws CaptureFormatError for a file that is not a capture
     if (parser.corrupt) model.warn('capture framing is broken: stopped reading there');
     model.finish();
+    opts.onIndexed?.(summary);
     await model.whenFinished();
   };
   async function feed(c: Uint8Array): Promise<void> {
@@ -1075,6 +1105,7 @@ export async function firstPackets(model: CaptureModel, maxMs = 2000): Promise<v
 /** Between two slices of indexing: let the UI run, and move the filter scan on a little. */
 async function backgroundTurn(model: CaptureModel): Promise<void> {
   model.scanFilter(4);
+  model.sliceDone();
   await tick();
 }
 
@@ -1093,4 +1124,18 @@ export function startFilterPump(model: CaptureModel): () => void {
   return () => {
     stopped = true;
   };
+}
+
+/**
+ * A full garbage collection, or null where it cannot be had: V8's `gc` exposed at run time (as
+ * `analyze` does), for {@link CaptureModel.collect}.
+ */
+export function fullGc(): (() => void) | null {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    return typeof gc === 'function' ? (gc as () => void) : null;
+  } catch {
+    return null;
+  }
 }

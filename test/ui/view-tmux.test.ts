@@ -54,6 +54,8 @@ describe.skipIf(!HAVE_TMUX)('view in tmux (a real terminal)', () => {
     // says what DNS64 did with it, as translate --explain does.
     s = await waitFor((x) => x.includes('DNS64 passed [query]: a query: DNS64 acts on its answer'), 'the DNS64 decision of #1');
     expect(s).not.toContain('not replayed yet');
+    // analyze's findings, from the same pass over the file.
+    s = await waitFor((x) => x.includes('│ findings 3 │'), 'the findings count');
 
     // Down to #7: the SYN and its IPv4 translation side by side.
     tmux('send-keys', '-t', 'v', 'j', 'j', 'j', 'j', 'j', 'j');
