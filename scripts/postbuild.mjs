@@ -4,6 +4,7 @@
 // es-toolkit/compat for one function): its first screen comes up several times sooner (README
 // "How it stays fast"). The bundler is rolldown, which the dev toolchain already has (vitest ->
 // vite -> rolldown); without it the bundle is skipped and `view` loads the modules one by one.
+// NAT64SCOPE_BUNDLE_MINIFY=0 npm run build: a readable bundle (for profiles).
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -38,7 +39,7 @@ if (existsSync(input)) {
       },
       transform: { define: { 'process.env.NODE_ENV': '"production"' } },
       logLevel: 'warn',
-      output: { file: output, format: 'esm', minify: true, codeSplitting: false, comments: false },
+      output: { file: output, format: 'esm', minify: process.env.NAT64SCOPE_BUNDLE_MINIFY !== '0', codeSplitting: false, comments: false },
     }).catch((e) => {
       rmSync(output, { force: true });
       process.stderr.write(`postbuild: viewer bundle not built (${e instanceof Error ? e.message.split('\n')[0] : e}): the viewer loads Ink unbundled\n`);
