@@ -86,9 +86,13 @@ export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void>
   });
   // DNS64 as translate runs it (its decisions are shown in the detail pane).
   let dns64: Dns64Hook | null = null;
+  let newDns64: (() => Dns64Hook) | null = null;
   if (config.dns64.enabled) {
     const d = resolveDns64(argv, config);
-    if (d.options.prefixes.length) dns64 = new Dns64Hook(d.options, d.zone);
+    if (d.options.prefixes.length) {
+      newDns64 = () => new Dns64Hook(d.options, d.zone);
+      dns64 = newDns64();
+    }
   }
   // analyze's findings for the findings pane, from the same pass over the file: each packet goes
   // to analyze's CaptureAnalyzer as it is read (one read, no second pass competing for the CPU).
@@ -143,7 +147,7 @@ export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void>
       model,
       filter: DISPLAY_FILTERS,
       initialFilter: argv.filter,
-      write: async (what, path) => (await (await import('../../src/replay/view-write.js')).writeShown(model, what, path, { force: argv.force })).message,
+      write: async (what, path) => (await (await import('../../src/replay/view-write.js')).writeShown(model, what, path, { force: argv.force, dns64: newDns64 })).message,
     }, {
       // The rest of the file is read once the first screen is up.
       onStarted: release,

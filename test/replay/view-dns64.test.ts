@@ -14,6 +14,7 @@ import { decodeDns } from '../../src/wire/dns.js';
 import { PacketDecoder } from '../../src/wire/layer-decoder.js';
 import { LinkType } from '../../src/pcap/linktype.js';
 import { detailOf, dns64Lines } from '../../src/ui/detail-data.js';
+import { writeShown } from '../../src/replay/view-write.js';
 import { openDone, awsConfig, dns64Hook, DEMO } from '../ui/helpers.js';
 
 const models: CaptureModel[] = [];
@@ -104,6 +105,18 @@ describe('view model: DNS64 decisions are translate\'s', () => {
     // #48 (the A answer) and #7 (not DNS): no DNS64 counterpart.
     expect(m.counterparts(47).some((c) => c.kind === DNS64_ANSWER)).toBe(false);
     expect(m.dns64At(6)).toBeNull();
+  });
+
+  it('w with DNS64 (as view passes it): the same capture, byte for byte, as translate -w (DNS64 on)', async () => {
+    const m = await openDone(DEMO, awsConfig(), undefined, dns64Hook());
+    models.push(m);
+    const mine = join(dir, 'w.pcapng');
+    const r = await writeShown(m, 'translated', mine, { dns64: () => dns64Hook() });
+    expect(r.message).toMatch(/48 packets in/);
+    const ref = join(dir, 'translate.pcapng');
+    const t = runCli(['translate', DEMO, '--profile', 'aws', '--side', 'auto', '-w', ref, '--no-progress']);
+    expect(t.status, t.stderr).toBe(0);
+    expect(readFileSync(mine).equals(readFileSync(ref))).toBe(true);
   });
 
   it('live and stdin are one pass, as translate from stdin: #47 is kept for want of A data', async () => {
