@@ -24,6 +24,12 @@ import { eventLine } from './correlate.js';
 import type { CorrelateSummary, CorrelateEvent } from '../../src/replay/correlate.js';
 import { filterOptions, compileFilterArg, type FilterArgs } from '../filter-option.js';
 import { PacketFacts, packetFlowSelector, type CompiledFilter } from '../../src/filter/index.js';
+import { liveView } from '../../src/live/live-view.js';
+import { kernelRingNote } from '../../src/live/kernel-ring.js';
+import { startFilterPump } from '../../src/replay/view-model.js';
+import { writeShown } from '../../src/replay/view-write.js';
+import { DISPLAY_FILTERS } from '../../src/ui/display-filter.js';
+import type { EngineConfig } from '../../src/xlat/config-types.js';
 
 export interface LiveArgs extends EngineOptionArgs, FilterArgs {
   interface?: string[];
@@ -44,7 +50,11 @@ export interface LiveArgs extends EngineOptionArgs, FilterArgs {
   pairWindow: number;
   pairAll: boolean;
   pairIgnore?: string;
+  viewer: boolean;
 }
+
+/** Packets the session's ring holds as backlog when the viewer runs. */
+const VIEWER_BACKLOG = 524288;
 
 export const command = 'live';
 export const describe = 'capture on interfaces with libpcap; translate and show or write on the fly';
@@ -67,7 +77,8 @@ export function builder(y: Argv): Argv<LiveArgs> {
     .option('pair-window', { type: 'number', default: 1, describe: 'with pairing: seconds a packet and its translation may be apart' })
     .option('pair-all', { type: 'boolean', default: false, describe: 'with pairing: report every correct pair too, not only problems' })
     .option('pair-ignore', { type: 'string', requiresArg: true, describe: 'with pairing: fields not compared, comma-separated (as correlate --ignore), e.g. ipv4.id,ipv4.df' })
-    .option('ring', { type: 'number', default: 131072, describe: 'packets kept in memory (recent packets for the viewer, and the backlog the engine has not reached yet)' })
+    .option('ring', { type: 'number', default: 131072, describe: 'packets kept in memory: the backlog the engine has not reached yet and, in the viewer, the packets its list keeps (older ones leave the list, counted as gone; -w keeps everything)' })
+    .option('viewer', { type: 'boolean', default: true, describe: 'on a terminal (stdin and stdout) without --json or --print: the interactive viewer, following new packets (--no-viewer: lines)' })
     .option('list-interfaces', { alias: 'D', type: 'boolean', default: false, describe: 'list the interfaces with their addresses and link types, then exit' })
     .example('$0 live -i eth0', 'watch translations of what eth0 carries')
     .example('$0 live -i v6side -i v4side -w both.pcapng --duration 60', 'both sides of a translator, one minute, into one pcapng')
@@ -112,8 +123,10 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
     if (d.options.prefixes.length) dns64 = new Dns64Hook(d.options, d.zone);
   }
 
-  // Like tcpdump: writing a capture prints nothing unless asked (--print, --json).
-  const printing = argv.json || argv.print || (write === null && writeTranslated === null);
+  // On a terminal: the viewer. Otherwise, like tcpdump: writing a capture prints nothing unless
+  // asked (--print, --json).
+  const viewer = argv.viewer && !argv.json && !argv.print && write !== '-' && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY);
+  const printing = !viewer && (argv.json || argv.print || (write === null && writeTranslated === null));
   const out = printing ? new BoundedOutput(1) : null;
   const capture = await LiveCapture.open({
     interfaces: ifaces,
@@ -128,14 +141,26 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
     writeTranslated,
     force: argv.force,
     dns64,
-    ringPackets: ring,
+    // In the viewer, --ring is the list's window and the session's ring is only the backlog (the
+    // viewer keeps its own copy): 524288 packets (32 MiB of metadata, the same 64 MiB arena), so
+    // that a burst the viewer slows down waits there instead of being dropped.
+    ringPackets: viewer ? Math.max(ring, VIEWER_BACKLOG) : ring,
     pair,
     pairWindow: argv.pairWindow,
     pairAll: argv.pairAll,
     pairIgnore: argv.pairIgnore ? argv.pairIgnore.split(',').map((x) => x.trim()).filter(Boolean) : [],
   });
   const names = capture.interfaces.map((i) => i.name);
-  process.stderr.write(`live: capturing on ${capture.interfaces.map((i) => `${i.name} (${linkName(i.linkType)})`).join(', ')}${argv.bpf ? ` with filter ${JSON.stringify(argv.bpf)}` : ''}; Ctrl-C stops\n`);
+  process.stderr.write(`live: capturing on ${capture.interfaces.map((i) => `${i.name} (${linkName(i.linkType)})`).join(', ')}${argv.bpf ? ` with filter ${JSON.stringify(argv.bpf)}` : ''}; ${viewer ? 'q' : 'Ctrl-C'} stops\n`);
+  for (const i of capture.interfaces) {
+    const note = kernelRingNote(i.name, i.linkType, Math.floor(bufferMiB * 1048576));
+    if (note) process.stderr.write(note + '\n');
+  }
+  if (viewer) {
+    const stats = await runLiveViewer(capture, config, ring, argv.filter ?? null, argv.force);
+    process.stderr.write(summaryLine(stats, 0) + pairingText(stats.pairing) + (dns64 ? `; dns64: ${dns64.engine.answered} AAAA/PTR answers, ${dns64.rewrittenCount} rewritten` : '') + '\n');
+    return;
+  }
 
   if (out) {
     out.onClosed = () => void capture.stop('output closed');
@@ -174,6 +199,59 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
     await out.end();
   }
   process.stderr.write(summaryLine(stats, out?.dropped ?? 0) + pairingText(stats.pairing) + (dns64 ? `; dns64: ${dns64.engine.answered} AAAA/PTR answers, ${dns64.rewrittenCount} rewritten` : '') + '\n');
+}
+
+/**
+ * The viewer fed live (src/live/live-view.ts): follows new packets until the user scrolls (G /
+ * End resume), rate and drops in the status bar; q, Ctrl-C, SIGINT, SIGTERM or SIGHUP stop the
+ * capture, finalise the files and restore the terminal. -c / --duration stop capturing and keep
+ * the viewer open.
+ */
+async function runLiveViewer(capture: LiveCapture, config: EngineConfig, ring: number, filterText: string | null, force: boolean): Promise<LiveStats> {
+  // As `view`: React's production build, and interactive whatever CI says (stdin and stdout are a terminal).
+  process.env.NODE_ENV ??= 'production';
+  for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) if (k in process.env) process.env[k] = 'false';
+  const lv = liveView(capture, { config, windowPackets: ring });
+  const model = lv.model;
+  if (filterText) model.setFilter(DISPLAY_FILTERS.compile(filterText, model), filterText);
+  const stopPump = startFilterPump(model);
+  let quit: () => void = () => undefined;
+  const quitting = new Promise<void>((r) => {
+    quit = r;
+  });
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    signals++;
+    if (signals > 1) process.exit(sig === 'SIGINT' ? 130 : 143);
+    void capture.stop(sig);
+    // The files are finalised first, then the viewer closes.
+    void capture.done.finally(quit);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  const { runViewer } = await import('../../src/ui/run-viewer.js');
+  try {
+    await runViewer(
+      {
+        model,
+        follow: true,
+        filter: DISPLAY_FILTERS,
+        initialFilter: filterText ?? undefined,
+        write: async (what, path) => (await writeShown(model, what, path, { force })).message,
+        onQuit: () => void capture.stop('q'),
+      },
+      { status: lv.status, exitOnSignal: false, stopWhen: quitting },
+    );
+    void capture.stop('q');
+    return await capture.done;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    stopPump();
+    model.close();
+  }
 }
 
 function linkName(lt: number): string {

@@ -32,6 +32,12 @@ export class Column<T extends TypedArray> {
     return ch === undefined ? 0 : ch[i & MASK];
   }
 
+  /** Frees the chunks that hold only rows below `i` (live: rows that left the window read 0). */
+  dropBefore(i: number): void {
+    const c = Math.min(i >>> CHUNK_BITS, this.chunks.length);
+    for (let k = 0; k < c; k++) if (this.chunks[k] !== undefined) this.chunks[k] = undefined as unknown as T;
+  }
+
   /** Bytes held. */
   bytes(): number {
     let n = 0;
@@ -68,6 +74,12 @@ export class Delta16Column {
     return d === 0xffff ? this.far.get(i) ?? b : b + d;
   }
 
+  /** Frees the rows below `i` (see {@link Column.dropBefore}). */
+  dropBefore(i: number): void {
+    this.deltas.dropBefore(i);
+    for (const k of this.far.keys()) if (k < i) this.far.delete(k);
+  }
+
   bytes(): number {
     return this.deltas.bytes() + this.bases.length * 8 + this.far.size * 16;
   }
@@ -96,6 +108,10 @@ export class RowList {
   }
   bytes(): number {
     return this.col.bytes();
+  }
+  /** Frees the entries below position `i` (they read 0 afterwards). */
+  dropBefore(i: number): void {
+    this.col.dropBefore(i);
   }
 }
 
@@ -129,6 +145,12 @@ export class OffsetColumn {
   bytes(): number {
     return this.deltas.bytes() + this.bases.length * 8;
   }
+
+  /** Frees the rows below `i` (see {@link Column.dropBefore}). */
+  dropBefore(i: number): void {
+    this.deltas.dropBefore(i);
+    if (this.far.size) for (const k of this.far.keys()) if (k < i) this.far.delete(k);
+  }
 }
 
 /**
@@ -157,6 +179,12 @@ export class RunOffsetColumn {
     }
     this.last = v;
     this.rows = i + 1;
+  }
+
+  /** Frees the rows below `i`'s chunk (rows in later chunks never need them: each chunk has its base). */
+  dropBefore(i: number): void {
+    this.steps.dropBefore(i);
+    for (const k of this.far.keys()) if (k < i) this.far.delete(k);
   }
 
   get(i: number): number {

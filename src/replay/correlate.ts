@@ -514,6 +514,20 @@ export class Correlator {
     if (held > this.s.peakHeld) this.s.peakHeld = held;
   }
 
+  /**
+   * The capture clock moved on without packets (live): packets older than the window get their
+   * verdicts now instead of when the next packet arrives. A time not after the last one is ignored.
+   */
+  advance(tsSec: number, tsNsec: number): void {
+    if (this.finished) return;
+    const ts = tsSec + tsNsec / 1e9;
+    if (!(ts > this.now)) return;
+    this.now = ts;
+    this.cur = NO_REF;
+    this.expire(ts);
+    if (this.toRelease.length) this.release();
+  }
+
   /** Both inputs ended: every timer fires, every waiting packet gets its verdict. */
   finish(): CorrelateSummary {
     if (!this.finished) {

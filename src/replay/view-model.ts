@@ -123,6 +123,26 @@ export interface ModelOptions {
    * stdin): one pass, as `translate` on stdin.
    */
   prepass?: boolean;
+  /**
+   * Live: keep only the most recent packets (at most `packets`, and the packets and emits of the
+   * last `bytes` bytes each, in circular spools); older rows leave the model ({@link
+   * CaptureModel.evicted}) and memory and disk stay flat however long it runs.
+   */
+  window?: { packets: number; bytes: number };
+  /**
+   * Live: an engine that runs elsewhere (the capture session's): its tables feed the sessions
+   * pane, and packets come in with {@link CaptureModel.ingestProcessed} (no second engine run).
+   */
+  engine?: Engine;
+}
+
+/** One packet an outside engine emitted (see {@link CaptureModel.ingestProcessed}). */
+export interface ProcessedEmit {
+  bytes: Uint8Array;
+  off: number;
+  len: number;
+  family: 4 | 6;
+  kind: EmitKind;
 }
 
 const SPOOL_BUF = 1 << 20;
@@ -136,7 +156,11 @@ export class Spool {
   private flushed = 0;
   private closed = false;
 
-  constructor(tag: string) {
+  /**
+   * `limit` > 0: a circular file of that many bytes (live): position p is kept at p % limit, so
+   * only the last `limit` bytes appended can be read back (the caller forgets older records).
+   */
+  constructor(tag: string, private readonly limit = 0) {
     const path = join(tmpdir(), `nat64scope-${tag}-${process.pid}-${Math.random().toString(36).slice(2)}`);
     this.fd = openSync(path, 'w+', 0o600);
     unlinkSync(path);
@@ -168,7 +192,12 @@ export class Spool {
 
   private writeAll(b: Uint8Array, off: number, len: number): void {
     let done = 0;
-    while (done < len) done += writeSync(this.fd, b, off + done, len - done, this.flushed + done);
+    while (done < len) {
+      const at = this.flushed + done;
+      const phys = this.limit ? at % this.limit : at;
+      const n = this.limit ? Math.min(len - done, this.limit - phys) : len - done;
+      done += writeSync(this.fd, b, off + done, n, phys);
+    }
     this.flushed += len;
   }
 
@@ -184,7 +213,17 @@ export class Spool {
       out.set(this.buf.subarray(pos - this.flushed, pos - this.flushed + len), 0);
       return;
     }
-    readFully(this.fd, out, len, pos);
+    if (!this.limit) {
+      readFully(this.fd, out, len, pos);
+      return;
+    }
+    let done = 0;
+    while (done < len) {
+      const phys = (pos + done) % this.limit;
+      const n = Math.min(len - done, this.limit - phys);
+      readFully(this.fd, out.subarray(done), n, phys);
+      done += n;
+    }
   }
 
   close(): void {
@@ -273,10 +312,19 @@ export class CaptureModel {
   private readonly linkTable: number[] = [];
   private readonly origLens = new Map<number, number>();
   private firstSec = 0;
+  private firstNsec = 0;
+  /** Rows below this have left the window (live). */
+  private first = 0;
+  /** The engine runs outside (live): its tables are as of the newest packet. */
+  private readonly outsideEngine: boolean;
+  /** When ingestProcessed last took a snapshot (performance.now()). */
+  private lastSnapAt = -Infinity;
+  private readonly window: { packets: number; bytes: number } | null;
   // --- engine outcome ------------------------------------------------------------------------
   private readonly kinds = new Column(Uint8Array);
   private readonly drops = new Column(Uint8Array);
-  private readonly outOffs = new RunOffsetColumn();
+  /** Where each row's records start in the emit spool (plain offsets with a window: evict reads them per packet). */
+  private readonly outOffs: RunOffsetColumn | OffsetColumn;
   private readonly deferred = new Map<number, Counterpart[]>();
   private deferredCount = 0;
   /** Totals for the status bar. */
@@ -290,7 +338,7 @@ export class CaptureModel {
 
   private readonly fd: number | null;
   private readonly packetSpool: Spool | null;
-  private readonly emitSpool = new Spool('emit');
+  private readonly emitSpool: Spool;
   private readonly engine: Engine;
   private readonly locator = new LinkLocator();
   private readonly clock: Clock = { sec: 0, nsec: 0 };
@@ -332,15 +380,19 @@ export class CaptureModel {
     this.config = opts.config;
     this.storeKind = opts.store;
     this.totalBytes = opts.totalBytes ?? 0;
+    this.window = opts.window ?? null;
+    this.outOffs = this.window ? new OffsetColumn() : new RunOffsetColumn();
+    this.emitSpool = new Spool('emit', this.window ? this.window.bytes : 0);
     if (opts.store === 'file') {
       if (!opts.path) throw new Error('a file store needs a path');
       this.fd = openSync(opts.path, 'r');
       this.packetSpool = null;
     } else {
       this.fd = null;
-      this.packetSpool = new Spool('packets');
+      this.packetSpool = new Spool('packets', this.window ? this.window.bytes : 0);
     }
-    this.engine = createEngine(opts.config);
+    this.engine = opts.engine ?? createEngine(opts.config);
+    this.outsideEngine = opts.engine !== undefined;
     this.sink = new ModelSink(this);
     this.dns64 = opts.dns64 ?? null;
     this.prepass = this.dns64 !== null && (opts.prepass ?? false);
@@ -351,26 +403,7 @@ export class CaptureModel {
   /** Appends one packet (borrowed: its bytes are copied or located, never kept). */
   ingest(p: CapturedPacket): void {
     if (this.closed) return;
-    const row = this.n;
-    const pos = this.packetSpool ? this.packetSpool.append(p.data, p.offset, p.caplen) : p.fileOffset;
-    this.offs.set(row, pos);
-    if (p.caplen < 0xffff) this.caplens.set(row, p.caplen);
-    else {
-      this.caplens.set(row, 0xffff);
-      this.bigCaplens.set(row, p.caplen);
-    }
-    if (p.origLen !== p.caplen) this.origLens.set(row, p.origLen);
-    if (row === 0) this.firstSec = p.tsSec;
-    this.secs.set(row, p.tsSec - this.firstSec);
-    this.nsecs.set(row, p.tsNsec);
-    let li = this.linkTable.indexOf(p.linkType);
-    if (li < 0) {
-      li = this.linkTable.length;
-      if (li < 256) this.linkTable.push(p.linkType);
-      else li = 255;
-    }
-    this.links.set(row, li);
-    this.n = row + 1;
+    const row = this.index(p);
     if (this.prepass) {
       // A data first (translate's pre-pass), learnt as the packet is indexed.
       const pl = this.preLocator;
@@ -381,6 +414,7 @@ export class CaptureModel {
       }
     }
     if (!this.waitIndex && this.replayed === row) this.replay(p, row);
+    if (this.window) this.evict();
   }
 
   /** Runs the engines on the packet at `row` (the next one not replayed). */
@@ -388,6 +422,118 @@ export class CaptureModel {
     this.runEngine(p, row);
     this.replayed = row + 1;
     if (this.replayed >= this.nextSnap) this.snapshot(row);
+  }
+
+  /**
+   * Live, with {@link ModelOptions.engine}: appends a packet that engine has just processed
+   * (borrowed, copied). `emitted[0..count)` is what it emitted for the packet, `drop` its drop
+   * reason (0: none). The model's own engine does not run.
+   */
+  ingestProcessed(p: CapturedPacket, drop: number, emitted: readonly ProcessedEmit[], count: number): void {
+    if (this.closed) return;
+    const row = this.index(p);
+    const s = this.sink;
+    s.row = row;
+    s.kinds = 0;
+    s.dropCode = drop;
+    this.outOffs.set(row, this.emitSpool.size);
+    for (let k = 0; k < count; k++) {
+      const e = emitted[k];
+      this.recordEmit(e.bytes, e.off, e.len, e.family, e.kind, row + 1);
+    }
+    this.outcome(row);
+    this.replayed = row + 1;
+    // Later emits (timers) are about earlier packets.
+    s.row = -1;
+    // Live: at most one snapshot per 50 ms (a burst at start would otherwise copy the growing
+    // tables after every packet and hold up the capture); slow traffic still gets one per packet.
+    if (this.replayed >= this.nextSnap) {
+      const now = performance.now();
+      if (now - this.lastSnapAt >= 50) {
+        this.lastSnapAt = now;
+        this.snapshot(row);
+      }
+    }
+    if (this.window) this.evict();
+  }
+
+  /** Live: rows that have left the window (the first row still held). */
+  evicted(): number {
+    return this.first;
+  }
+
+  /** The first shown position still held (0 unless rows have left the window). */
+  shownFirst(): number {
+    if (this.first === 0) return 0;
+    return this.view ? this.view.rows.lowerBound(this.first) : this.first;
+  }
+
+  /** Forgets the oldest rows beyond the window: fixed memory, and spools that wrap around. */
+  private evict(): void {
+    const w = this.window!;
+    const pmin = this.packetSpool ? this.packetSpool.size - w.bytes : -Infinity;
+    const emin = this.emitSpool.size - w.bytes;
+    const old = this.first;
+    let f = old;
+    while (f < this.n - 1 && (this.n - f > w.packets || this.offs.get(f) < pmin || this.outOffs.get(f) < emin)) f++;
+    if (f === old) return;
+    this.first = f;
+    if (this.view && this.view.scanned < f) this.view.scanned = f;
+    if (f >>> 16 === old >>> 16) return;
+    // A chunk of every column is behind: free it, and what the maps hold about those rows.
+    for (const c of [this.offs, this.caplens, this.secs, this.nsecs, this.links, this.kinds, this.drops, this.outOffs]) c.dropBefore(f);
+    for (const k of this.bigCaplens.keys()) if (k < f) this.bigCaplens.delete(k);
+    if (this.view) this.view.rows.dropBefore(this.view.rows.lowerBound(f));
+    for (const k of this.origLens.keys()) if (k < f) this.origLens.delete(k);
+    for (const [k, list] of this.deferred) {
+      if (k >= f) continue;
+      this.deferredCount -= list.length;
+      this.deferred.delete(k);
+    }
+    for (const k of this.findingsByRow.keys()) if (k < f) this.findingsByRow.delete(k);
+  }
+
+  /** Adds one finding (live: a pairing problem as it is found) and marks its packets. */
+  addFinding(f: Finding): void {
+    this.findings.push(f);
+    this.findingsState = 'ready';
+    for (const num of f.packets) {
+      const r = num - 1;
+      if (r < this.first || r >= this.n) continue;
+      this.kinds.set(r, this.kinds.get(r) | (Mark.Finding << MARK_SHIFT));
+      const ids = this.findingsByRow.get(r);
+      if (!ids) this.findingsByRow.set(r, [f.id]);
+      else if (!ids.includes(f.id)) ids.push(f.id);
+    }
+    this.changed();
+  }
+
+  /** Indexes one packet (copied into the spool, or located in the file); returns its row. */
+  private index(p: CapturedPacket): number {
+    const row = this.n;
+    const pos = this.packetSpool ? this.packetSpool.append(p.data, p.offset, p.caplen) : p.fileOffset;
+    this.offs.set(row, pos);
+    if (p.caplen < 0xffff) this.caplens.set(row, p.caplen);
+    else {
+      this.caplens.set(row, 0xffff);
+      this.bigCaplens.set(row, p.caplen);
+    }
+    if (p.origLen !== p.caplen) this.origLens.set(row, p.origLen);
+    if (row === 0) {
+      this.firstSec = p.tsSec;
+      this.firstNsec = p.tsNsec;
+    }
+    this.secs.set(row, p.tsSec - this.firstSec);
+    this.nsecs.set(row, p.tsNsec);
+    let li = this.linkTable.indexOf(p.linkType);
+    if (li < 0) {
+      li = this.linkTable.length;
+      if (li < 256) this.linkTable.push(p.linkType);
+      else li = 255;
+    }
+    this.links.set(row, li);
+    this.n = row + 1;
+    return row;
   }
 
   private runEngine(p: CapturedPacket, row: number): void {
@@ -422,6 +568,12 @@ export class CaptureModel {
         this.engine.process(bytes, ipOff, len, this.clock, num, s);
       }
     }
+    this.outcome(row);
+  }
+
+  /** Records what the engine made of the row (the sink's kinds and drop code). */
+  private outcome(row: number): void {
+    const s = this.sink;
     // Bits 0-4: what was emitted; 5-6: the marks (a finding may have marked the row already).
     this.kinds.set(row, (this.kinds.get(row) & MARK_BITS) | s.kinds);
     this.drops.set(row, s.dropCode);
@@ -693,7 +845,7 @@ export class CaptureModel {
   }
 
   firstTime(): number {
-    return this.n > 0 ? this.time(0) : 0;
+    return this.n > 0 ? this.firstSec + this.firstNsec / 1e9 : 0;
   }
 
   /** Bits (1 << EmitKind) of what the engine emitted for the packet. */
@@ -745,7 +897,7 @@ export class CaptureModel {
   /** The emit-spool records of `row`: its emits and DNS64's (copies). */
   private records(row: number): { bytes: Uint8Array; family: 4 | 6; kind: number; linkType: number }[] {
     const out: { bytes: Uint8Array; family: 4 | 6; kind: number; linkType: number }[] = [];
-    if (row < 0 || row >= this.replayed) return out;
+    if (row < this.first || row >= this.replayed) return out;
     const start = this.outOffs.get(row);
     const end = row + 1 < this.replayed ? this.outOffs.get(row + 1) : this.emitSpool.size;
     let pos = start;
@@ -782,6 +934,9 @@ export class CaptureModel {
 
   /** The NAT64 tables as of the latest snapshot at or before `row` (null: SIIT, or none yet). */
   sessionsAt(row: number): SessionsAt | null {
+    // Live (the engine runs outside): snapshots are spaced in time, so the newest packet may have
+    // none; the engine's tables are as of that packet right now: take one.
+    if (this.outsideEngine && row === this.n - 1 && !this.done && (this.snapshots.length === 0 || this.snapshots[this.snapshots.length - 1].row < row)) this.snapshot(row, true);
     const s = this.snapshots;
     let lo = 0;
     let hi = s.length;
@@ -826,7 +981,7 @@ export class CaptureModel {
   /** Shows only rows matching `pred` (null: all). The view fills in the background. */
   setFilter(pred: RowPredicate | null, label: string): ModelView | null {
     this.pred = pred;
-    this.view = pred ? { label, rows: new RowList(), scanned: 0 } : null;
+    this.view = pred ? { label, rows: new RowList(), scanned: this.first } : null;
     this.scanFilter(5);
     this.changed();
     return this.view;

@@ -24,7 +24,9 @@ async function writeOriginals(model: CaptureModel, path: string, force: boolean,
   const ifs = new Map<number, number>();
   try {
     w = await openCaptureWriter(path, { format, force });
-    for (let i = 0; i < shown; i++) {
+    // Live: positions below shownFirst have left the model's window.
+    const first = model.shownFirst();
+    for (let i = first; i < shown; i++) {
       const p = model.packet(model.shownRow(i));
       let ifi = ifs.get(p.linkType);
       if (ifi === undefined) {
@@ -34,7 +36,7 @@ async function writeOriginals(model: CaptureModel, path: string, force: boolean,
       w.write(p.data, p.offset, p.caplen, p.tsSec, p.tsNsec, p.origLen, ifi, null);
     }
     await w.close();
-    return shown;
+    return shown - first;
   } catch (e) {
     if (w) await w.abort().catch(() => undefined);
     throw e;
@@ -52,7 +54,7 @@ export async function writeShown(model: CaptureModel, what: 'translated' | 'orig
   const temp = join(tmpdir(), `nat64scope-view-${process.pid}-${Date.now()}.pcapng`);
   const rows: number[] = [];
   const shown = model.shownCount();
-  for (let i = 0; i < shown; i++) rows.push(model.shownRow(i));
+  for (let i = model.shownFirst(); i < shown; i++) rows.push(model.shownRow(i));
   try {
     await writeOriginals(model, temp, true, 'pcapng');
     // DNS64 as the viewer ran it (a fresh engine: its A data from the packets written).

@@ -11,6 +11,8 @@ export interface StatusBarProps {
   filter: string | null;
   message: string | null;
   follow: boolean;
+  /** Shown after the packet count (live: rate and drops). */
+  extra?: string;
 }
 
 export function statusText(props: StatusBarProps): string {
@@ -33,6 +35,7 @@ export function statusText(props: StatusBarProps): string {
   const parts = [
     model.name,
     `${count(total)} pkts${indexing}`,
+    ...(props.extra ? [props.extra] : []),
     shown ? `${count(pos + 1)}/${count(shown)}` : '0/0',
     filter ? `filter: ${filter}${scanning}` : 'no filter',
     `${cfg.mode} ${prefix}`,

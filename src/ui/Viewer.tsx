@@ -47,10 +47,16 @@ export interface ViewerProps {
   initialPane?: LowerPane;
   /** Position (0-based, in the shown list) selected at start. */
   initialPosition?: number;
-  /** A display filter applied at start (`view --filter`), shown in the status bar, edited with `/`; checked valid by the caller. */
-  initialFilter?: string;
   /** Called on `q` before Ink exits. */
   onQuit?: () => void;
+  /**
+   * The display filter at start, shown in the status bar and edited by `/`: applied to the model
+   * here (`view --filter`, checked valid by the caller) unless the caller has already set it
+   * (`live`).
+   */
+  initialFilter?: string;
+  /** More status-bar text after the packet count (live: rate, kernel and tool drops). */
+  statusExtra?: string;
 }
 
 interface Prompt {
@@ -104,11 +110,11 @@ export function Viewer(props: ViewerProps) {
   if (stRef.current === null) {
     stRef.current = {
       sel: props.initialPosition ?? 0, top: props.initialPosition ?? 0, focus: 'list', pane: props.initialPane ?? 'detail', cursor: 0, collapsed: new Set(['link']),
-      cpIdx: 0, findingSel: 0, sessScroll: 0, prompt: null, help: false, message: null, filterText: null,
+      cpIdx: 0, findingSel: 0, sessScroll: 0, prompt: null, help: false, message: null, filterText: props.initialFilter ?? null,
       follow: props.follow ?? false, pendingRow: null,
     };
     const f = props.initialFilter?.trim();
-    if (f && filterLang.check(f).ok) {
+    if (f && model.currentView()?.label !== f && filterLang.check(f).ok) {
       model.setFilter(filterLang.compile(f, model), f);
       stRef.current.filterText = f;
     }
@@ -136,11 +142,13 @@ export function Viewer(props: ViewerProps) {
       }
     }
     if (st.follow && shown > 0) st.sel = shown - 1;
-    st.sel = clamp(st.sel, 0, Math.max(0, shown - 1));
+    // Live: positions below shownFirst have left the model's window.
+    const lo = model.shownFirst();
+    st.sel = clamp(st.sel, lo, Math.max(lo, shown - 1));
     const rows = listRowsFor();
     if (st.sel < st.top) st.top = st.sel;
     if (st.sel >= st.top + rows) st.top = st.sel - rows + 1;
-    st.top = clamp(st.top, 0, Math.max(0, shown - rows));
+    st.top = clamp(st.top, lo, Math.max(lo, shown - rows));
   };
   const currentRow = (): number => (model.shownCount() > 0 ? model.shownRow(st.sel) : -1);
   const getDetail = (): DetailData | null => {
@@ -154,7 +162,8 @@ export function Viewer(props: ViewerProps) {
   // --- actions -------------------------------------------------------------------------------
   const select = (pos: number): void => {
     const shown = model.shownCount();
-    st.sel = clamp(pos, 0, Math.max(0, shown - 1));
+    const lo = model.shownFirst();
+    st.sel = clamp(pos, lo, Math.max(lo, shown - 1));
     st.cpIdx = 0;
     if (st.follow && st.sel !== shown - 1) st.follow = false;
   };
@@ -436,7 +445,7 @@ export function Viewer(props: ViewerProps) {
       <Box flexDirection="column" width={width} height={height}>
         <HelpOverlay width={width} height={height - 1} />
         <Box flexGrow={1} />
-        <StatusBar model={model} pos={st.sel} width={width} filter={st.filterText} message={st.message} follow={st.follow} />
+        <StatusBar model={model} pos={st.sel} width={width} filter={st.filterText} message={st.message} follow={st.follow} extra={props.statusExtra} />
       </Box>
     );
   }
@@ -465,7 +474,7 @@ export function Viewer(props: ViewerProps) {
           width={width}
         />
       ) : null}
-      <StatusBar model={model} pos={st.sel} width={width} filter={st.filterText} message={st.message} follow={st.follow} />
+      <StatusBar model={model} pos={st.sel} width={width} filter={st.filterText} message={st.message} follow={st.follow} extra={props.statusExtra} />
     </Box>
   );
 }
