@@ -2,6 +2,8 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { runCli, CLI } from '../helpers/cli.js';
 
 describe('view on a non-TTY', () => {
@@ -71,6 +73,10 @@ describe('view start-up', () => {
     for (const s of specs.filter((x) => x.startsWith('../') && !x.includes('node_modules'))) expect(existsSync(join(dirname(bundle), s)), s).toBe(true);
     expect(specs).toContain('../replay/view-model.js');
     expect(text).not.toContain('react.development');
+    // Loading it does not pull in node's fetch (undici, http2, tls): Yoga decodes its WebAssembly directly.
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(process.moduleLoadList.filter((m) => /undici|http2|tls/.test(m)).length)`], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('0');
   });
 
   it('view --help is the same whether the other commands are loaded or not (view loads only its own module)', () => {
