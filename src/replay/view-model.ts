@@ -1122,6 +1122,8 @@ export interface OpenOptions {
 }
 
 const SLICE = 128 * 1024;
+/** The slice read before the first screen when there is a start gate (about 40-80 packets). */
+const FIRST_SLICE = 48 * 1024;
 
 function isGzip(b: Uint8Array, off: number, len: number): boolean {
   return len >= 2 && b[off] === 0x1f && b[off + 1] === 0x8b;
@@ -1203,7 +1205,9 @@ export function openCaptureModel(path: string, opts: OpenOptions): CaptureModel 
       try {
         for (;;) {
           const room = parser.reserve();
-          const n = readSync(fd, parser.buffer, parser.fillOffset, Math.min(room, slice), pos);
+          // Before the first screen (a gate): a smaller slice, enough rows for a screen, so that
+          // the first frame does not wait for cold engine and analyze code on more packets.
+          const n = readSync(fd, parser.buffer, parser.fillOffset, Math.min(room, gate ? Math.min(slice, FIRST_SLICE) : slice), pos);
           if (n <= 0) break;
           pos += n;
           model.bytesRead = pos;
