@@ -15,15 +15,34 @@ const t0 = performance.now();
 const { openCaptureModel } = await import(join(dist, 'src/replay/view-model.js'));
 const { Viewer } = await import(join(dist, 'src/ui/Viewer.js'));
 const { loadConfig } = await import(join(dist, 'src/xlat/config.js'));
+const { Dns64Hook } = await import(join(dist, 'src/replay/dns64.js'));
+const { resolveDns64 } = await import(join(dist, 'cli/engine-options.js'));
 const tImports = performance.now() - t0;
 
 const args = process.argv.slice(2);
 const file = args[0];
 const pool4 = args.includes('--pool4') ? [args[args.indexOf('--pool4') + 1]] : undefined;
 const config = loadConfig({ flags: { pool4 } });
+// DNS64 as `nat64scope view` runs it (on unless --no-dns64).
+let dns64 = null;
+if (!args.includes('--no-dns64') && config.dns64.enabled) {
+  const d = resolveDns64({}, config);
+  if (d.options.prefixes.length) dns64 = new Dns64Hook(d.options, d.zone);
+}
+
+const { CaptureAnalyzer } = await import(join(dist, 'src/replay/analyze.js'));
+const { fullGc } = await import(join(dist, 'src/replay/view-model.js'));
 
 const t1 = performance.now();
-const model = openCaptureModel(file, { config });
+// As `nat64scope view`: analyze's findings from the same pass, a full GC every 128 MiB.
+let analyzer = args.includes('--no-findings') ? null : new CaptureAnalyzer(config, { side: 'auto', input: file });
+let findings = null;
+const model = openCaptureModel(file, {
+  config, dns64,
+  onPacket: analyzer ? (p) => analyzer?.push(p) : undefined,
+  onIndexed: analyzer ? (s) => { findings = analyzer.finish(s).findings; model.setFindings(findings); analyzer = null; } : undefined,
+});
+if (!args.includes('--no-gc')) model.collect = fullGc();
 const app = render(React.createElement(Viewer, { model, width: 200, height: 40, tickMs: 100 }));
 const frame = () => app.lastFrame() ?? '';
 const tick = () => new Promise((r) => setImmediate(r));
@@ -57,7 +76,8 @@ if (args.includes('--index-only')) {
   app.unmount();
   while (!model.finished()) await new Promise((r) => setTimeout(r, 50));
   const indexMs = performance.now() - t1;
-  console.log(JSON.stringify({ firstMs: first, indexMs, packets: model.count(), indexMb: model.indexBytes() / 1048576, rssMb: process.memoryUsage().rss / 1048576 }));
+  const mu = process.memoryUsage();
+  console.log(JSON.stringify({ firstMs: first, indexMs, packets: model.count(), indexMb: model.indexBytes() / 1048576, rssMb: mu.rss / 1048576, heapMb: mu.heapUsed / 1048576, heapTotalMb: mu.heapTotal / 1048576, externalMb: mu.external / 1048576, arrayBuffersMb: mu.arrayBuffers / 1048576 }));
   model.close();
   process.exit(0);
 }

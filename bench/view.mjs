@@ -3,7 +3,7 @@
 // memory < 300 MB on 5M packets. Peers measured in the same run: tshark's time to its first 30
 // lines (`tshark -r F -c 30`), to packet 100,000 (`-c 100000`), and its memory reading 1M packets.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -12,28 +12,44 @@ const CLI = join(here, '..', 'dist', 'cli', 'main.js');
 const PROBE = join(here, 'view-probe.mjs');
 
 function timed(cmd, argv, opts = {}) {
-  const full = existsSync('/usr/bin/time') ? ['/usr/bin/time', ['-f', '__RSS__ %M', cmd, ...argv]] : [cmd, argv];
+  const full = existsSync('/usr/bin/time') ? ['/usr/bin/time', ['-f', '__RSS__ %M %U %S', cmd, ...argv]] : [cmd, argv];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(full[0], full[1], { encoding: 'utf8', maxBuffer: 1 << 26, ...opts });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  const m = /__RSS__ (\d+)/.exec(r.stderr ?? '');
-  return { secs, rssMb: m ? Number(m[1]) / 1024 : NaN, stdout: r.stdout, status: r.status, stderr: r.stderr };
+  const m = /__RSS__ (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+  return { secs, rssMb: m ? Number(m[1]) / 1024 : NaN, cpu: m ? Number(m[2]) + Number(m[3]) : NaN, stdout: r.stdout, status: r.status, stderr: r.stderr };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (NaN where there is none). */
+function cpuOf(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // USER_HZ
+  } catch {
+    return NaN;
+  }
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Seconds from starting `nat64scope view` in a tmux pane to its first screen (the status bar with 1/N). */
-function tmuxFirstScreen(file, pool4) {
-  if (spawnSync('tmux', ['-V']).status !== 0) return NaN;
-  const sock = `n64v-bench-${process.pid}`;
+/**
+ * Seconds from starting `nat64scope view` in a tmux pane to its first screen (the status bar with
+ * 1/N), and the CPU seconds the process had used by then (load-independent).
+ */
+function tmuxFirstScreen(file, pool4, run) {
+  if (spawnSync('tmux', ['-V']).status !== 0) return { secs: NaN, cpu: NaN };
+  const sock = `n64v-bench-${process.pid}-${run}`;
   const t0 = process.hrtime.bigint();
   spawnSync('tmux', ['-L', sock, 'new-session', '-d', '-s', 'b', '-x', '200', '-y', '50', process.execPath, CLI, 'view', file, '--pool4', pool4]);
+  const pid = spawnSync('tmux', ['-L', sock, 'list-panes', '-t', 'b', '-F', '#{pane_pid}'], { encoding: 'utf8' }).stdout.trim();
   let secs = NaN;
+  let cpu = NaN;
   try {
     for (;;) {
       const s = spawnSync('tmux', ['-L', sock, 'capture-pane', '-p', '-t', 'b'], { encoding: 'utf8' }).stdout ?? '';
       if (/│ 1\/[\d,]+ │/.test(s)) {
         secs = Number(process.hrtime.bigint() - t0) / 1e9;
+        cpu = cpuOf(pid);
         break;
       }
       if (Number(process.hrtime.bigint() - t0) / 1e9 > 30) break;
@@ -42,7 +58,7 @@ function tmuxFirstScreen(file, pool4) {
     spawnSync('tmux', ['-L', sock, 'send-keys', '-t', 'b', 'q']);
     spawnSync('tmux', ['-L', sock, 'kill-server']);
   }
-  return secs;
+  return { secs, cpu };
 }
 
 export async function viewBench({ file, big, pool4, runs, tshark }) {
@@ -51,17 +67,27 @@ export async function viewBench({ file, big, pool4, runs, tshark }) {
 
   // First screen, end to end in a real terminal, against tshark's first 30 lines.
   const ours = [];
+  const oursCpu = [];
   const peer = [];
+  const peerCpu = [];
   for (let i = 0; i < runs; i++) {
-    ours.push(tmuxFirstScreen(file, pool4));
-    if (tshark) peer.push(timed(tshark, ['-r', file, '-c', '30']).secs);
+    const r = tmuxFirstScreen(file, pool4, i);
+    ours.push(r.secs);
+    oursCpu.push(r.cpu);
+    if (tshark) {
+      const t = timed(tshark, ['-r', file, '-c', '30']);
+      peer.push(t.secs);
+      peerCpu.push(t.cpu);
+    }
   }
   const o = median(ours);
-  console.log(`  first screen, nat64scope view in tmux (process start to drawn)   ${o.toFixed(3).padStart(7)} s   (goal < 1 s) ${o < 1 ? 'ok' : 'MISSED'}`);
+  const oc = median(oursCpu);
+  console.log(`  first screen, nat64scope view in tmux (process start to drawn)   ${o.toFixed(3).padStart(7)} s   (goal < 1 s) ${o < 1 ? 'ok' : 'MISSED'}; CPU used by then ${oc.toFixed(2)} s`);
   if (tshark) {
     const p = median(peer);
-    console.log(`  tshark -r F -c 30 (process start to exit)                       ${p.toFixed(3).padStart(7)} s`);
-    console.log(`  ratio tshark / view: ${(p / o).toFixed(2)}x (higher = the viewer is first)`);
+    const pc = median(peerCpu);
+    console.log(`  tshark -r F -c 30 (process start to exit)                       ${p.toFixed(3).padStart(7)} s; CPU ${pc.toFixed(2)} s`);
+    console.log(`  ratio tshark / view: ${(p / o).toFixed(2)}x wall, ${(pc / oc).toFixed(2)}x CPU (higher = the viewer is first)`);
   }
 
   // In-process: open -> first frame, key latencies while indexing and after, at several positions.
@@ -82,15 +108,19 @@ export async function viewBench({ file, big, pool4, runs, tshark }) {
     console.log(`  tshark -r F -c 100000 (reach packet 100,000)                    ${t.secs.toFixed(3).padStart(7)} s; the viewer jumps to packet ${j.packets.toLocaleString('en-US')} in ${jump.toFixed(1)} ms: ratio ${(t.secs * 1000 / jump).toFixed(0)}x`);
   }
 
-  // Memory on the big capture: index, replay, one frame; peak RSS of the process.
+  // Memory on the big capture; peak RSS of the process. As `nat64scope view` runs (index, DNS64,
+  // replay, analyze's findings from the same pass, a full GC every 128 MiB), and the model alone
+  // (index and replay: what the viewer itself keeps).
   if (big) {
-    const b = timed(process.execPath, [PROBE, big, '--pool4', pool4, '--index-only']);
-    if (b.status !== 0) throw new Error(`view probe (big) failed: ${b.stderr.slice(-400)}`);
-    const jb = JSON.parse(b.stdout.trim().split('\n').pop());
-    console.log(`  ${jb.packets.toLocaleString('en-US')} packets: indexed and replayed in ${(jb.indexMs / 1000).toFixed(1)} s, index ${jb.indexMb.toFixed(0)} MB, peak RSS ${b.rssMb.toFixed(0)} MB (goal < 300 MB) ${b.rssMb < 300 ? 'ok' : 'MISSED'}`);
+    for (const [label, extra] of [['as view runs it (index, replay, analyze\'s findings)', []], ['the model alone (index and replay, --no-findings)', ['--no-findings']]]) {
+      const b = timed(process.execPath, [PROBE, big, '--pool4', pool4, '--index-only', ...extra]);
+      if (b.status !== 0) throw new Error(`view probe (big) failed: ${b.stderr.slice(-400)}`);
+      const jb = JSON.parse(b.stdout.trim().split('\n').pop());
+      console.log(`  ${jb.packets.toLocaleString('en-US')} packets, ${label}: ${(jb.indexMs / 1000).toFixed(1)} s (${b.cpu.toFixed(1)} s CPU), index ${jb.indexMb.toFixed(0)} MB, peak RSS ${b.rssMb.toFixed(0)} MB (goal < 300 MB) ${b.rssMb < 300 ? 'ok' : 'MISSED'}`);
+    }
     if (tshark) {
       const t = timed(tshark, ['-r', file, '-q']);
-      console.log(`  tshark -r F -q on ${j.packets.toLocaleString('en-US')} packets: peak RSS ${t.rssMb.toFixed(0)} MB in ${t.secs.toFixed(1)} s; the viewer on ${jb.packets.toLocaleString('en-US')}: ${b.rssMb.toFixed(0)} MB: ratio ${(t.rssMb / b.rssMb).toFixed(2)}x at ${(jb.packets / j.packets).toFixed(0)}x the packets`);
+      console.log(`  tshark -r F -q on ${j.packets.toLocaleString('en-US')} packets: peak RSS ${t.rssMb.toFixed(0)} MB in ${t.secs.toFixed(1)} s`);
     }
   }
 }

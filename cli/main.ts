@@ -3,18 +3,37 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { readFileSync } from 'node:fs';
-import * as packets from './commands/packets.js';
-import * as translate from './commands/translate.js';
-import * as analyze from './commands/analyze.js';
-import * as dns64 from './commands/dns64.js';
-import * as awsCheck from './commands/aws-check.js';
-import * as correlate from './commands/correlate.js';
-import * as diff from './commands/diff.js';
-import * as golden from './commands/golden.js';
+import type { CommandModule } from 'yargs';
 import { reportError, setDebug, normalExit, EXIT, UsageError } from './errors.js';
-import * as live from './commands/live.js';
-import * as view from './commands/view.js';
 import { STDIN_ARG } from './capture.js';
+
+// Each module's handler takes its own argument type; yargs checks them at run time.
+type Command = CommandModule<object, never>;
+const cmd = (m: Promise<unknown>): Promise<Command> => m as Promise<Command>;
+
+/**
+ * The commands, in the order --help lists them; each module (and what it imports) is loaded only
+ * when needed: all of them to parse a command line, only `view`'s for `view ...` (the viewer's
+ * first screen does not wait for the other commands' modules).
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  packets: () => cmd(import('./commands/packets.js')),
+  translate: () => cmd(import('./commands/translate.js')),
+  analyze: () => cmd(import('./commands/analyze.js')),
+  dns64: () => cmd(import('./commands/dns64.js')),
+  'aws-check': () => cmd(import('./commands/aws-check.js')),
+  correlate: () => cmd(import('./commands/correlate.js')),
+  diff: () => cmd(import('./commands/diff.js')),
+  golden: () => cmd(import('./commands/golden.js')),
+  live: () => cmd(import('./commands/live.js')),
+  view: () => cmd(import('./commands/view.js')),
+};
+
+/** The command modules `args` needs: only its own when it starts with `view`, else every one. */
+async function commandModules(args: readonly string[]): Promise<Command[]> {
+  if (args[0] === 'view') return [await COMMANDS.view()];
+  return Promise.all(Object.values(COMMANDS).map((load) => load()));
+}
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -22,20 +41,13 @@ export async function main(args: string[]): Promise<number> {
   const debug = args.includes('--debug');
   setDebug(debug);
   const suggestions: string[] = [];
+  const commands = await commandModules(args);
   // yargs-parser reads a lone "-" as an empty option; stand it in for a sentinel (see capture.ts).
-  const cli = yargs(args.map((a) => (a === '-' ? STDIN_ARG : a)))
+  let cli = yargs(args.map((a) => (a === '-' ? STDIN_ARG : a)))
     .scriptName('nat64scope')
-    .usage('$0 <command> [options]\n\nDecode captures of IPv6-only networks and replay them through DNS64/NAT64 engines.')
-    .command(packets)
-    .command(translate)
-    .command(analyze)
-    .command(dns64)
-    .command(awsCheck)
-    .command(correlate)
-    .command(diff)
-    .command(golden)
-    .command(live)
-    .command(view)
+    .usage('$0 <command> [options]\n\nDecode captures of IPv6-only networks and replay them through DNS64/NAT64 engines.');
+  for (const c of commands) cli = cli.command(c);
+  cli = cli
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces on errors', global: true })
     .completion('completion', 'print a bash/zsh completion script (source it from your shell rc)')
     .demandCommand(1, 'no command given')
@@ -47,7 +59,9 @@ export async function main(args: string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      if (err) throw err;
+      // yargs' own validation errors (YError: "Not enough arguments following: Y") are usage errors.
+      if (err && err.name !== 'YError') throw err;
+      if (err && !msg) msg = err.message;
       // yargs reports a suggestion ("Did you mean ...?") first, then the error itself: keep the
       // suggestion and stop at the error, so that no handler runs after a usage error.
       const line = firstLine(msg ?? 'bad usage');

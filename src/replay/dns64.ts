@@ -274,6 +274,8 @@ export class Dns64Hook {
   private readonly rewriter = new DnsPacketRewriter();
   private readonly scan = new DnsScan();
   verdict: Dns64HookVerdict | null = null;
+  /** The engine's answer behind {@link verdict} (null for a query or a packet it did not answer). */
+  result: Dns64Result | null = null;
   rewrittenCount = 0;
 
   constructor(opts: Dns64Options, zone?: readonly ZoneRecord[]) {
@@ -299,6 +301,7 @@ export class Dns64Hook {
 
   packet(bytes: Uint8Array, off: number, caplen: number, linkType: number, ipOff: number, n: number): Uint8Array | null {
     this.verdict = null;
+    this.result = null;
     if (!maybeDns(bytes, ipOff, off + caplen)) return null;
     const dec = this.dec;
     dec.decode(bytes, off, caplen, linkType);
@@ -324,12 +327,15 @@ export class Dns64Hook {
           out = pkt;
           this.rewrittenCount++;
           this.verdict = { action: 'rewritten', reason: r.reason, detail: r.detail };
+          this.result = r;
           continue;
         }
+        this.result = r;
         this.verdict = { action: 'kept', reason: r.reason, detail: `${r.detail} (not rewritable in this packet: ${k > 1 ? 'several messages in one segment' : 'fragment or partial segment'})` };
         continue;
       }
       this.verdict = { action: r.action === 'none' ? 'passed' : 'kept', reason: r.reason, detail: r.detail };
+      this.result = r;
     }
     if (!out && dec.l4 === L4.TCP) this.rewriter.adjust(dec);
     return out;
@@ -342,7 +348,7 @@ export class Dns64Hook {
 }
 
 /** Cheap test: UDP or TCP with port 53 at the IP header at `ip` (extension headers: maybe). */
-function maybeDns(b: Uint8Array, ip: number, end: number): boolean {
+export function maybeDns(b: Uint8Array, ip: number, end: number): boolean {
   if (ip >= end) return false;
   const v = b[ip] >> 4;
   let l4: number;

@@ -3,7 +3,7 @@
  * outcome per packet, built by one streaming pass that runs off the render path, in slices.
  *
  * - Index: per packet its position in a random-access store, caplen, timestamp and link type, in
- *   chunked typed columns (about 24 bytes a packet, no decoded packets kept). Any packet is re-read
+ *   chunked typed columns (about 17 bytes a packet, no decoded packets kept). Any packet is re-read
  *   and decoded on demand ({@link CaptureModel.packet}).
  *   Plain capture files are their own store (`pread` at the packet's offset). Gzip input, stdin
  *   and live packets have no random access: their packet bytes are appended to an unlinked temp
@@ -15,7 +15,7 @@
  *   Packets emitted later by a timer are kept apart (bounded).
  * - Sessions: snapshots of the NAT64 BIB and session tables (at most 1000 entries of each kept per
  *   snapshot), taken after every packet while the entries copied stay under 4 per packet (plus
- *   an allowance: small captures are exact at every packet), sparser beyond; at most 512 snapshots and 200,000
+ *   an allowance: small captures are exact at every packet), sparser beyond; at most 512 snapshots and 100,000
  *   entries in all (packed: 72 bytes a session) (thinned two by two). The sessions pane shows the latest snapshot at or
  *   before the selected packet, and says which.
  * - Views: a filter (a predicate over decoded packets) is evaluated in the same background slices
@@ -32,7 +32,9 @@ import { join } from 'node:path';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
-import { CaptureParser, CaptureReadError } from '../pcap/reader.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { CaptureParser, CaptureReadError, type ReadSummary } from '../pcap/reader.js';
 import { osReason } from '../pcap/errors.js';
 import { newPacket, type CapturedPacket } from '../pcap/packet.js';
 import { LinkType } from '../pcap/linktype.js';
@@ -44,17 +46,44 @@ import { createEngine } from '../xlat/engine.js';
 import { Reason } from '../diag/reasons.js';
 import type { Finding } from '../diag/finding.js';
 import type { BibSnapshot, SessionSnapshot } from '../xlat/nat64/nat64-engine.js';
-import { Column, OffsetColumn, RowList } from './columns.js';
+import { Column, Delta16Column, OffsetColumn, RunOffsetColumn, RowList } from './columns.js';
 import { packBib, packSessions, unpackBib, unpackSessions, StateNames } from './session-pack.js';
+import { maybeDns, type Dns64Hook } from './dns64.js';
+import type { Dns64Result } from '../xlat/dns64/engine.js';
 
 /** Bits of {@link CaptureModel.marks}. */
 export const Mark = { Finding: 1, Drop: 2 } as const;
+/** The per-row byte holds the emitted kinds (1 << EmitKind, bits 0-4) and the marks (bits 5-6). */
+const KIND_BITS = 0x1f;
+const MARK_SHIFT = 5;
+const MARK_BITS = 0x60;
 
-/** One packet the translator emitted for an input packet. */
+/** Kind of the counterpart that is DNS64's rewritten answer (not a translator emit). */
+export const DNS64_ANSWER = 100;
+
+/** One packet the translator emitted for an input packet, or DNS64's rewrite of it. */
 export interface Counterpart {
   bytes: Uint8Array;
   family: 4 | 6;
-  kind: EmitKind;
+  kind: EmitKind | typeof DNS64_ANSWER;
+  /** Link type of `bytes` when they carry a link layer (DNS64's rewrite keeps the input's); absent: raw IP. */
+  linkType?: number;
+}
+
+/**
+ * What DNS64 did with a DNS packet, as `translate --explain` says it (`action`, `reason`,
+ * `detail`) and as `dns64` prints it (`resolver`, `answer`).
+ */
+export interface Dns64Decision {
+  action: 'kept' | 'rewritten' | 'passed';
+  reason: string;
+  detail: string;
+  /** The query name and type it answered, or null (a query, not an AAAA/PTR answer). */
+  question: string | null;
+  /** What the resolver in the capture answered (`dns64`'s "resolver …"), or null. */
+  resolver: string | null;
+  /** What a DNS64 answers (`dns64`'s "dns64 …": `same`, the synthesized records, …), or null. */
+  answer: string | null;
 }
 
 export interface SessionsAt {
@@ -67,8 +96,11 @@ export interface SessionsAt {
   sessionTotal: number;
 }
 
-/** A filter as the model evaluates it: true to show the packet. */
-export type RowPredicate = (p: CapturedPacket, d: PacketDecoder, row: number) => boolean;
+/**
+ * A filter as the model evaluates it: true to show the packet. `usesFindings`: it reads the
+ * findings, so the view is scanned again when they arrive (they come from a second pass).
+ */
+export type RowPredicate = ((p: CapturedPacket, d: PacketDecoder, row: number) => boolean) & { usesFindings?: boolean };
 
 export interface ModelOptions {
   /** File name shown in the status bar. */
@@ -79,6 +111,18 @@ export interface ModelOptions {
   path?: string;
   /** Input size in bytes for the progress figure (0 = unknown). */
   totalBytes?: number;
+  /**
+   * The DNS64 step of `translate` (SPEC §4), consulted before the translator for every packet;
+   * null or absent: no DNS64 (`--no-dns64`).
+   */
+  dns64?: Dns64Hook | null;
+  /**
+   * Learn A data from the whole input before DNS64 answers anything, as `translate` does for a
+   * file (an AAAA answer may come before the A answer of the same name). The engines then wait at
+   * the first DNS packet until indexing has finished, and catch up from the store. Off (live,
+   * stdin): one pass, as `translate` on stdin.
+   */
+  prepass?: boolean;
   /**
    * Live: keep only the most recent packets (at most `packets`, and the packets and emits of the
    * last `bytes` bytes each, in circular spools); older rows leave the model ({@link
@@ -202,15 +246,20 @@ function readFully(fd: number, out: Uint8Array, len: number, pos: number): void 
   }
 }
 
-/** Emit record header in the emit spool: length u32 LE, family, kind, 2 bytes padding. */
+/** Emit record header in the emit spool: length u32 LE, family, kind, link type u16 LE (DNS64 records). */
 const EMIT_HDR = 8;
+/** Emit-spool record kinds beyond EmitKind: DNS64's decision (JSON text), DNS64's rewritten packet. */
+const REC_DNS64_NOTE = 200;
+const REC_DNS64_PACKET = 201;
+/** Bytes read at once when the engines catch up from the store. */
+const CATCHUP_BLOCK = 1 << 20;
 
 /** Largest number of snapshots kept (older ones thinned out two by two). */
 const MAX_SNAPSHOTS = 512;
 /** Largest number of entries kept per snapshot list. */
 const MAX_SNAPSHOT_ENTRIES = 1000;
-/** Entries (BIB + sessions) kept across all snapshots. */
-const MAX_SNAPSHOT_TOTAL = 200_000;
+/** Entries (BIB + sessions) kept across all snapshots (packed: at most ~7 MB). */
+const MAX_SNAPSHOT_TOTAL = 100_000;
 /** Table entries snapshots may copy beyond 4 per packet. */
 const SNAPSHOT_ALLOWANCE = 100_000;
 /** Packets emitted by timers kept for the detail pane. */
@@ -254,8 +303,10 @@ export class CaptureModel {
   // --- the index -----------------------------------------------------------------------------
   private n = 0;
   private readonly offs = new OffsetColumn();
-  private readonly caplens = new Column(Uint32Array);
-  private readonly secs = new Column(Int32Array);
+  /** Captured lengths; 0xffff: look in {@link bigCaplens} (jumbo frames, rare). */
+  private readonly caplens = new Column(Uint16Array);
+  private readonly bigCaplens = new Map<number, number>();
+  private readonly secs = new Delta16Column();
   private readonly nsecs = new Column(Uint32Array);
   private readonly links = new Column(Uint8Array);
   private readonly linkTable: number[] = [];
@@ -272,8 +323,8 @@ export class CaptureModel {
   // --- engine outcome ------------------------------------------------------------------------
   private readonly kinds = new Column(Uint8Array);
   private readonly drops = new Column(Uint8Array);
-  private readonly markCol = new Column(Uint8Array);
-  private readonly outOffs = new OffsetColumn();
+  /** Where each row's records start in the emit spool (plain offsets with a window: evict reads them per packet). */
+  private readonly outOffs: RunOffsetColumn | OffsetColumn;
   private readonly deferred = new Map<number, Counterpart[]>();
   private deferredCount = 0;
   /** Totals for the status bar. */
@@ -310,6 +361,19 @@ export class CaptureModel {
   private readonly pkt: CapturedPacket = newPacket();
   private pktBuf = new Uint8Array(65536 + 64);
   private readonly hdr = new Uint8Array(EMIT_HDR);
+  private readonly dns64: Dns64Hook | null;
+  private readonly prepass: boolean;
+  private readonly preLocator = new LinkLocator();
+  /** Rows the engines have run on (they lag behind the index while DNS64 waits for A data). */
+  private replayed = 0;
+  /** The engines wait for the end of indexing (a DNS packet met while learning A data). */
+  private waitIndex = false;
+  private indexed = false;
+  private catchBuf: Uint8Array | null = null;
+  private catchPos = 0;
+  private catchLen = 0;
+  private readonly catchPkt: CapturedPacket = newPacket();
+  private readonly doneWaiters: (() => void)[] = [];
 
   constructor(opts: ModelOptions) {
     this.name = opts.name;
@@ -317,6 +381,7 @@ export class CaptureModel {
     this.storeKind = opts.store;
     this.totalBytes = opts.totalBytes ?? 0;
     this.window = opts.window ?? null;
+    this.outOffs = this.window ? new OffsetColumn() : new RunOffsetColumn();
     this.emitSpool = new Spool('emit', this.window ? this.window.bytes : 0);
     if (opts.store === 'file') {
       if (!opts.path) throw new Error('a file store needs a path');
@@ -329,6 +394,8 @@ export class CaptureModel {
     this.engine = opts.engine ?? createEngine(opts.config);
     this.outsideEngine = opts.engine !== undefined;
     this.sink = new ModelSink(this);
+    this.dns64 = opts.dns64 ?? null;
+    this.prepass = this.dns64 !== null && (opts.prepass ?? false);
   }
 
   // --- ingest (the indexing pass) ------------------------------------------------------------
@@ -337,9 +404,24 @@ export class CaptureModel {
   ingest(p: CapturedPacket): void {
     if (this.closed) return;
     const row = this.index(p);
-    this.runEngine(p, row);
-    if (this.n >= this.nextSnap) this.snapshot(row);
+    if (this.prepass) {
+      // A data first (translate's pre-pass), learnt as the packet is indexed.
+      const pl = this.preLocator;
+      if (pl.locate(p.data, p.offset, p.caplen, p.linkType) !== 0) {
+        this.dns64!.prescan(p.data, p.offset, p.caplen, p.linkType, pl.ipOff);
+        // DNS64 answers nothing before it has seen every A answer: the engines stop here.
+        if (!this.waitIndex && maybeDns(p.data, pl.ipOff, p.offset + p.caplen)) this.waitIndex = true;
+      }
+    }
+    if (!this.waitIndex && this.replayed === row) this.replay(p, row);
     if (this.window) this.evict();
+  }
+
+  /** Runs the engines on the packet at `row` (the next one not replayed). */
+  private replay(p: CapturedPacket, row: number): void {
+    this.runEngine(p, row);
+    this.replayed = row + 1;
+    if (this.replayed >= this.nextSnap) this.snapshot(row);
   }
 
   /**
@@ -360,11 +442,12 @@ export class CaptureModel {
       this.recordEmit(e.bytes, e.off, e.len, e.family, e.kind, row + 1);
     }
     this.outcome(row);
+    this.replayed = row + 1;
     // Later emits (timers) are about earlier packets.
     s.row = -1;
     // Live: at most one snapshot per 50 ms (a burst at start would otherwise copy the growing
     // tables after every packet and hold up the capture); slow traffic still gets one per packet.
-    if (this.n >= this.nextSnap) {
+    if (this.replayed >= this.nextSnap) {
       const now = performance.now();
       if (now - this.lastSnapAt >= 50) {
         this.lastSnapAt = now;
@@ -398,7 +481,8 @@ export class CaptureModel {
     if (this.view && this.view.scanned < f) this.view.scanned = f;
     if (f >>> 16 === old >>> 16) return;
     // A chunk of every column is behind: free it, and what the maps hold about those rows.
-    for (const c of [this.offs, this.caplens, this.secs, this.nsecs, this.links, this.kinds, this.drops, this.markCol, this.outOffs]) c.dropBefore(f);
+    for (const c of [this.offs, this.caplens, this.secs, this.nsecs, this.links, this.kinds, this.drops, this.outOffs]) c.dropBefore(f);
+    for (const k of this.bigCaplens.keys()) if (k < f) this.bigCaplens.delete(k);
     if (this.view) this.view.rows.dropBefore(this.view.rows.lowerBound(f));
     for (const k of this.origLens.keys()) if (k < f) this.origLens.delete(k);
     for (const [k, list] of this.deferred) {
@@ -416,7 +500,7 @@ export class CaptureModel {
     for (const num of f.packets) {
       const r = num - 1;
       if (r < this.first || r >= this.n) continue;
-      this.markCol.set(r, this.markCol.get(r) | Mark.Finding);
+      this.kinds.set(r, this.kinds.get(r) | (Mark.Finding << MARK_SHIFT));
       const ids = this.findingsByRow.get(r);
       if (!ids) this.findingsByRow.set(r, [f.id]);
       else if (!ids.includes(f.id)) ids.push(f.id);
@@ -429,7 +513,11 @@ export class CaptureModel {
     const row = this.n;
     const pos = this.packetSpool ? this.packetSpool.append(p.data, p.offset, p.caplen) : p.fileOffset;
     this.offs.set(row, pos);
-    this.caplens.set(row, p.caplen);
+    if (p.caplen < 0xffff) this.caplens.set(row, p.caplen);
+    else {
+      this.caplens.set(row, 0xffff);
+      this.bigCaplens.set(row, p.caplen);
+    }
     if (p.origLen !== p.caplen) this.origLens.set(row, p.origLen);
     if (row === 0) {
       this.firstSec = p.tsSec;
@@ -462,9 +550,22 @@ export class CaptureModel {
       s.dropCode = Reason.NotIp;
       this.engine.advance(this.clock, s);
     } else {
-      const len = p.caplen - this.locator.linkLen;
-      if (!this.engine.reconstruct(p.data, this.locator.ipOff, len, this.clock, num, s)) {
-        this.engine.process(p.data, this.locator.ipOff, len, this.clock, num, s);
+      let bytes = p.data;
+      let ipOff = this.locator.ipOff;
+      let len = p.caplen - this.locator.linkLen;
+      // DNS64 first, as in translate: a rewritten answer is what goes through the translator.
+      const dns64 = this.dns64;
+      if (dns64) {
+        const swapped = dns64.packet(p.data, p.offset, p.caplen, p.linkType, ipOff, num);
+        if (dns64.verdict) this.recordDns64(dns64, swapped, p.linkType, v === 4 ? 4 : 6);
+        if (swapped) {
+          bytes = swapped;
+          ipOff = this.locator.linkLen;
+          len = swapped.length - this.locator.linkLen;
+        }
+      }
+      if (!this.engine.reconstruct(bytes, ipOff, len, this.clock, num, s)) {
+        this.engine.process(bytes, ipOff, len, this.clock, num, s);
       }
     }
     this.outcome(row);
@@ -473,14 +574,45 @@ export class CaptureModel {
   /** Records what the engine made of the row (the sink's kinds and drop code). */
   private outcome(row: number): void {
     const s = this.sink;
-    this.kinds.set(row, s.kinds);
+    // Bits 0-4: what was emitted; 5-6: the marks (a finding may have marked the row already).
+    this.kinds.set(row, (this.kinds.get(row) & MARK_BITS) | s.kinds);
     this.drops.set(row, s.dropCode);
     if (s.dropCode !== 0 && !notForTranslator(s.dropCode) && s.dropCode !== Reason.FragmentsHeld && (s.kinds & ((1 << EmitKind.Translated) | (1 << EmitKind.Reconstructed) | (1 << EmitKind.Hairpinned))) === 0) {
       this.dropped++;
-      this.markCol.set(row, this.markCol.get(row) | Mark.Drop);
+      this.kinds.set(row, this.kinds.get(row) | (Mark.Drop << MARK_SHIFT));
     }
     if (s.kinds & (1 << EmitKind.Translated)) this.translated++;
     if (s.kinds & (1 << EmitKind.Reconstructed)) this.reconstructed++;
+  }
+
+  /** DNS64's decision (and its rewritten packet) go to the emit spool with the packet's emits. */
+  private recordDns64(hook: Dns64Hook, swapped: Uint8Array | null, linkType: number, family: 4 | 6): void {
+    const v = hook.verdict!;
+    const r = hook.result;
+    const d: Dns64Decision = {
+      action: v.action,
+      reason: v.reason,
+      detail: v.detail,
+      question: r ? `${r.name} ${r.qtype}` : null,
+      resolver: r ? r.resolver ?? 'no response captured' : null,
+      answer: r ? dns64AnswerText(r) : null,
+    };
+    const text = new TextEncoder().encode(JSON.stringify(d));
+    this.appendRecord(text, 0, text.length, family, REC_DNS64_NOTE, 0);
+    if (swapped) this.appendRecord(swapped, 0, swapped.length, family, REC_DNS64_PACKET, linkType);
+  }
+
+  private appendRecord(bytes: Uint8Array, off: number, len: number, family: number, kind: number, linkType: number): void {
+    const h = this.hdr;
+    h[0] = len & 0xff;
+    h[1] = (len >>> 8) & 0xff;
+    h[2] = (len >>> 16) & 0xff;
+    h[3] = (len >>> 24) & 0xff;
+    h[4] = family;
+    h[5] = kind;
+    h[6] = linkType & 0xff;
+    h[7] = (linkType >>> 8) & 0xff;
+    this.emitSpool.append(bytes, off, len, h);
   }
 
   /** Called by the sink. */
@@ -488,19 +620,12 @@ export class CaptureModel {
     if (kind === EmitKind.IcmpError || kind === EmitKind.Deferred) this.generated++;
     const row = about - 1;
     if (row === this.sink.row && kind !== EmitKind.Deferred) {
-      const h = this.hdr;
-      h[0] = len & 0xff;
-      h[1] = (len >>> 8) & 0xff;
-      h[2] = (len >>> 16) & 0xff;
-      h[3] = (len >>> 24) & 0xff;
-      h[4] = family;
-      h[5] = kind;
-      this.emitSpool.append(bytes, off, len, h);
+      this.appendRecord(bytes, off, len, family, kind, 0);
       this.sink.kinds |= 1 << kind;
       return;
     }
     // Emitted later (a timer) about an earlier packet, or about no packet.
-    if (row >= 0 && row < this.n) {
+    if (row >= 0 && row < this.replayed) {
       this.kinds.set(row, this.kinds.get(row) | (1 << kind));
       if (this.deferredCount < MAX_DEFERRED) {
         this.deferredCount++;
@@ -519,8 +644,8 @@ export class CaptureModel {
     // Budget: entries copied (each a few objects from the engine's snapshot API) may average 4
     // per packet, plus an allowance, so that small captures get one per packet (exact) and big
     // ones stay fast.
-    if (!force && this.snapCopied > SNAPSHOT_ALLOWANCE + 4 * this.n) {
-      this.nextSnap = this.n + this.snapEvery;
+    if (!force && this.snapCopied > SNAPSHOT_ALLOWANCE + 4 * this.replayed) {
+      this.nextSnap = this.replayed + this.snapEvery;
       return;
     }
     const bib = this.engine.bibEntries();
@@ -546,25 +671,112 @@ export class CaptureModel {
     // Big tables: a copy makes as many objects as entries (the engine's snapshot API), so space
     // them by 50 packets per entry: the garbage stays a small fraction of the packets' own.
     const total = bib.length + sessions.length;
-    this.nextSnap = this.n + Math.max(this.snapEvery, total > MAX_SNAPSHOT_ENTRIES ? 50 * total : 1);
+    this.nextSnap = this.replayed + Math.max(this.snapEvery, total > MAX_SNAPSHOT_ENTRIES ? 50 * total : 1);
   }
 
-  /** End of input: drain the engine's timers, take a last snapshot. */
+  /**
+   * End of input. When the engines are behind (DNS64 waited for A data), they catch up from the
+   * store in slices in the background; then the engine's timers are drained and a last snapshot
+   * taken, and {@link finished} turns true.
+   */
   finish(): void {
+    if (this.done || this.indexed) return;
+    this.indexed = true;
+    this.packetSpool?.flush();
+    if (this.replayed >= this.n) {
+      this.complete();
+      return;
+    }
+    const loop = (): void => {
+      if (this.closed) return;
+      if (this.catchUp(8)) setImmediate(loop);
+      else this.complete();
+    };
+    setImmediate(loop);
+  }
+
+  /**
+   * A full garbage collection (`view` passes one, as `analyze` does), run between slices every
+   * {@link collectEvery} slices: closed flows and spent engine state die old, and V8 collects
+   * them lazily; collecting as it goes keeps the peak near what is alive (README: How it stays fast).
+   */
+  collect: (() => void) | null = null;
+  collectEvery = 1024;
+  private slices = 0;
+
+  /** Called between two slices of background work. */
+  sliceDone(): void {
+    if (this.collect && ++this.slices % this.collectEvery === 0) this.collect();
+  }
+
+  /** Resolves once {@link finished} (or failed, or closed). */
+  whenFinished(): Promise<void> {
+    if (this.done || this.closed) return Promise.resolve();
+    return new Promise((r) => this.doneWaiters.push(r));
+  }
+
+  /** Replays indexed rows from the store for at most `budgetMs`; true when more remains. */
+  private catchUp(budgetMs: number): boolean {
+    const t0 = performance.now();
+    while (this.replayed < this.n && !this.closed) {
+      const row = this.replayed;
+      this.replay(this.blockPacket(row), row);
+      // As sliceDone while indexing: about as many packets as 1024 slices hold.
+      if (this.collect && (row & 0x1ffff) === 0x1ffff) this.collect();
+      if ((row & 63) === 63 && performance.now() - t0 > budgetMs) break;
+    }
+    this.scanFilter(2);
+    return this.replayed < this.n;
+  }
+
+  /** The packet at `row` read through a block buffer (sequential catch-up: one read per MiB). */
+  private blockPacket(row: number): CapturedPacket {
+    const caplen = this.caplenOf(row);
+    const pos = this.offs.get(row);
+    if (!this.catchBuf || this.catchBuf.length < caplen) this.catchBuf = new Uint8Array(Math.max(CATCHUP_BLOCK, caplen));
+    if (pos < this.catchPos || pos + caplen > this.catchPos + this.catchLen) {
+      const b = this.catchBuf;
+      const storeEnd = this.packetSpool ? this.packetSpool.size : Number.POSITIVE_INFINITY;
+      const len = Math.max(caplen, Math.min(b.length, storeEnd - pos));
+      if (this.packetSpool) this.packetSpool.read(pos, len, b);
+      else readFully(this.fd!, b, len, pos);
+      this.catchPos = pos;
+      this.catchLen = len;
+    }
+    const p = this.catchPkt;
+    p.data = this.catchBuf;
+    p.offset = pos - this.catchPos;
+    p.caplen = caplen;
+    p.origLen = this.origLens.get(row) ?? caplen;
+    p.tsSec = this.secs.get(row) + this.firstSec;
+    p.tsNsec = this.nsecs.get(row);
+    p.linkType = this.linkTable[this.links.get(row)] ?? LinkType.RAW;
+    p.number = row + 1;
+    p.fileOffset = pos;
+    return p;
+  }
+
+  private complete(): void {
     if (this.done) return;
     this.sink.row = -1;
     this.engine.drain(this.sink);
     if (this.n > 0) this.snapshot(this.n - 1, true);
     this.emitSpool.flush();
-    this.packetSpool?.flush();
     this.done = true;
+    this.catchBuf = null;
     this.changed();
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const w of this.doneWaiters.splice(0)) w();
   }
 
   fail(message: string): void {
     this.err = message;
     this.done = true;
     this.changed();
+    this.wake();
   }
 
   warn(message: string): void {
@@ -572,6 +784,11 @@ export class CaptureModel {
   }
 
   // --- queries (the UI) ----------------------------------------------------------------------
+
+  private caplenOf(row: number): number {
+    const c = this.caplens.get(row);
+    return c === 0xffff ? this.bigCaplens.get(row) ?? c : c;
+  }
 
   /** Packets indexed so far. */
   count(): number {
@@ -602,7 +819,7 @@ export class CaptureModel {
    */
   packet(row: number): CapturedPacket {
     const p = this.pkt;
-    const caplen = this.caplens.get(row);
+    const caplen = this.caplenOf(row);
     if (this.pktBuf.length < caplen) this.pktBuf = new Uint8Array(caplen);
     const pos = this.offs.get(row);
     if (this.packetSpool) this.packetSpool.read(pos, caplen, this.pktBuf);
@@ -633,7 +850,7 @@ export class CaptureModel {
 
   /** Bits (1 << EmitKind) of what the engine emitted for the packet. */
   emittedKinds(row: number): number {
-    return this.kinds.get(row);
+    return this.kinds.get(row) & KIND_BITS;
   }
 
   /** The drop reason code (0 = none). */
@@ -643,7 +860,7 @@ export class CaptureModel {
 
   /** The engine's verdict for the packet, as `translate --explain` names it (filters: `verdict`). */
   verdict(row: number): string {
-    return verdictName(this.kinds.get(row), this.drops.get(row));
+    return verdictName(this.kinds.get(row) & KIND_BITS, this.drops.get(row));
   }
 
   /** Ids of the findings that name the packet. */
@@ -653,20 +870,36 @@ export class CaptureModel {
 
   /** Bits of {@link Mark}. */
   marks(row: number): number {
-    return this.markCol.get(row);
+    return (this.kinds.get(row) & MARK_BITS) >>> MARK_SHIFT;
   }
 
-  /** Whether the engine has processed the row (it is processed as it is indexed). */
+  /** Whether the engines have run on the row (as it is indexed, or later when DNS64 waits for A data). */
   processed(row: number): boolean {
-    return row < this.n;
+    return row < this.replayed;
   }
 
-  /** Everything the translator emitted for the packet at `row` (copies). */
-  counterparts(row: number): Counterpart[] {
-    const out: Counterpart[] = [];
-    if (row < this.first || row >= this.n) return out;
+  /** Whether the whole input has been indexed (the engines may still be catching up). */
+  indexingDone(): boolean {
+    return this.indexed || this.done;
+  }
+
+  /** Rows the engines have run on. */
+  replayedCount(): number {
+    return this.replayed;
+  }
+
+  /** What DNS64 did with the packet at `row` (null: not a DNS packet, no DNS64, or not replayed yet). */
+  dns64At(row: number): Dns64Decision | null {
+    for (const r of this.records(row)) if (r.kind === REC_DNS64_NOTE) return JSON.parse(new TextDecoder().decode(r.bytes)) as Dns64Decision;
+    return null;
+  }
+
+  /** The emit-spool records of `row`: its emits and DNS64's (copies). */
+  private records(row: number): { bytes: Uint8Array; family: 4 | 6; kind: number; linkType: number }[] {
+    const out: { bytes: Uint8Array; family: 4 | 6; kind: number; linkType: number }[] = [];
+    if (row < this.first || row >= this.replayed) return out;
     const start = this.outOffs.get(row);
-    const end = row + 1 < this.n ? this.outOffs.get(row + 1) : this.emitSpool.size;
+    const end = row + 1 < this.replayed ? this.outOffs.get(row + 1) : this.emitSpool.size;
     let pos = start;
     const h = new Uint8Array(EMIT_HDR);
     while (pos + EMIT_HDR <= end) {
@@ -675,11 +908,27 @@ export class CaptureModel {
       if (pos + EMIT_HDR + len > end) break;
       const b = new Uint8Array(len);
       this.emitSpool.read(pos + EMIT_HDR, len, b);
-      out.push({ bytes: b, family: h[4] === 4 ? 4 : 6, kind: h[5] as EmitKind });
+      out.push({ bytes: b, family: h[4] === 4 ? 4 : 6, kind: h[5], linkType: h[6] | (h[7] << 8) });
       pos += EMIT_HDR + len;
+    }
+    return out;
+  }
+
+  /**
+   * Everything the translator emitted for the packet at `row` (copies), then DNS64's rewritten
+   * answer when it rewrote the packet (kind {@link DNS64_ANSWER}).
+   */
+  counterparts(row: number): Counterpart[] {
+    const out: Counterpart[] = [];
+    let answer: Counterpart | null = null;
+    for (const r of this.records(row)) {
+      if (r.kind === REC_DNS64_NOTE) continue;
+      if (r.kind === REC_DNS64_PACKET) answer = { bytes: r.bytes, family: r.family, kind: DNS64_ANSWER, linkType: r.linkType };
+      else out.push({ bytes: r.bytes, family: r.family, kind: r.kind as EmitKind });
     }
     const later = this.deferred.get(row);
     if (later) out.push(...later);
+    if (answer) out.push(answer);
     return out;
   }
 
@@ -712,18 +961,19 @@ export class CaptureModel {
     for (const f of findings) {
       for (const num of f.packets) {
         const r = num - 1;
-        if (r >= 0 && r < this.n) this.markCol.set(r, this.markCol.get(r) | Mark.Finding);
+        if (r >= 0 && r < this.n) this.kinds.set(r, this.kinds.get(r) | (Mark.Finding << MARK_SHIFT));
         const ids = this.findingsByRow.get(r);
         if (!ids) this.findingsByRow.set(r, [f.id]);
         else if (!ids.includes(f.id)) ids.push(f.id);
       }
     }
+    if (this.view && this.pred?.usesFindings) this.view = { label: this.view.label, rows: new RowList(), scanned: 0 };
     this.changed();
   }
 
   /** Bytes held by the index and outcome columns. */
   indexBytes(): number {
-    return this.offs.bytes() + this.caplens.bytes() + this.secs.bytes() + this.nsecs.bytes() + this.links.bytes() + this.kinds.bytes() + this.drops.bytes() + this.markCol.bytes() + this.outOffs.bytes();
+    return this.offs.bytes() + this.caplens.bytes() + this.secs.bytes() + this.nsecs.bytes() + this.links.bytes() + this.kinds.bytes() + this.drops.bytes() + this.outOffs.bytes();
   }
 
   // --- filtered views ------------------------------------------------------------------------
@@ -748,7 +998,8 @@ export class CaptureModel {
     if (!v || !pred) return false;
     const t0 = performance.now();
     const d = this.filterDecoder;
-    while (v.scanned < this.n) {
+    // Rows the engines have not run on yet wait (filters may ask for the verdict).
+    while (v.scanned < this.replayed) {
       const row = v.scanned;
       const p = this.packet(row);
       d.decode(p.data, p.offset, p.caplen, p.linkType);
@@ -762,7 +1013,7 @@ export class CaptureModel {
       v.scanned++;
       if ((v.scanned & 255) === 0 && performance.now() - t0 > budgetMs) break;
     }
-    return v.scanned < this.n;
+    return v.scanned < this.replayed;
   }
 
   /** Number of rows shown (the filtered view's, or all). */
@@ -794,6 +1045,7 @@ export class CaptureModel {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.wake();
     this.emitSpool.close();
     this.packetSpool?.close();
     if (this.fd !== null) {
@@ -807,6 +1059,15 @@ export class CaptureModel {
 }
 
 const NO_IDS: readonly string[] = [];
+
+/** What a DNS64 answers, worded as `nat64scope dns64` prints it ("same", "nothing", the records). */
+export function dns64AnswerText(r: Dns64Result): string {
+  if (r.action === 'keep') return 'same';
+  if (r.action === 'none' && !r.message) return 'nothing';
+  const recs = r.answers.filter((a) => a.type === r.qtype || a.type === 'CNAME' || a.type === 'DNAME');
+  if (recs.length === 0) return r.rcode === 3 ? 'NXDOMAIN' : r.rcode === 0 ? 'no answer' : `rcode ${r.rcode}`;
+  return recs.map((a) => (a.type === r.qtype ? `${a.data} (TTL ${a.ttl})` : `${a.type} ${a.data}`)).join(', ');
+}
 
 /** The verdict names of `translate --explain` (and of the filter field `verdict`). */
 export function verdictName(kinds: number, drop: number): string {
@@ -849,9 +1110,20 @@ export interface OpenOptions {
    * the UI's modules loaded) without the rest of the file competing for the CPU.
    */
   startGate?: Promise<void>;
+  /** The DNS64 step (see {@link ModelOptions.dns64}); with a file, its A data is learnt from the whole file first. */
+  dns64?: Dns64Hook | null;
+  /**
+   * Each packet as it is read, before the model takes it (borrowed, unchanged): another consumer
+   * of the same pass (`view` feeds analyze's CaptureAnalyzer here: the file is read once).
+   */
+  onPacket?: (p: CapturedPacket) => void;
+  /** The reader's summary once the whole input has been read (before the engines have caught up). */
+  onIndexed?: (summary: ReadSummary) => void;
 }
 
 const SLICE = 128 * 1024;
+/** The slice read before the first screen when there is a start gate (about 40-80 packets). */
+const FIRST_SLICE = 48 * 1024;
 
 function isGzip(b: Uint8Array, off: number, len: number): boolean {
   return len >= 2 && b[off] === 0x1f && b[off + 1] === 0x8b;
@@ -890,8 +1162,15 @@ export function openCaptureModel(path: string, opts: OpenOptions): CaptureModel 
     store: stdin || gzip ? 'spool' : 'file',
     path: stdin || gzip ? undefined : path,
     totalBytes: gzip ? 0 : size,
+    dns64: opts.dns64 ?? null,
+    // As translate: the A-data pre-pass for a file, one pass from stdin.
+    prepass: !stdin,
   });
-  const parser = new CaptureParser((p) => model.ingest(p), { name: model.name, onWarning: (m) => model.warn(m) });
+  const onPacket = opts.onPacket;
+  const parser = new CaptureParser(onPacket ? (p) => {
+    onPacket(p);
+    model.ingest(p);
+  } : (p) => model.ingest(p), { name: model.name, onWarning: (m) => model.warn(m) });
   const slice = opts.sliceBytes ?? SLICE;
   let gate = opts.startGate;
   const run = async (): Promise<void> => {
@@ -926,7 +1205,9 @@ export function openCaptureModel(path: string, opts: OpenOptions): CaptureModel 
       try {
         for (;;) {
           const room = parser.reserve();
-          const n = readSync(fd, parser.buffer, parser.fillOffset, Math.min(room, slice), pos);
+          // Before the first screen (a gate): a smaller slice, enough rows for a screen, so that
+          // the first frame does not wait for cold engine and analyze code on more packets.
+          const n = readSync(fd, parser.buffer, parser.fillOffset, Math.min(room, gate ? Math.min(slice, FIRST_SLICE) : slice), pos);
           if (n <= 0) break;
           pos += n;
           model.bytesRead = pos;
@@ -942,9 +1223,11 @@ export function openCaptureModel(path: string, opts: OpenOptions): CaptureModel 
         closeSync(fd);
       }
     }
-    parser.end(); // throws CaptureFormatError for a file that is not a capture
+    const summary = parser.end(); // throws CaptureFormatError for a file that is not a capture
     if (parser.corrupt) model.warn('capture framing is broken: stopped reading there');
     model.finish();
+    opts.onIndexed?.(summary);
+    await model.whenFinished();
   };
   async function feed(c: Uint8Array): Promise<void> {
     // Push in slices so that one big chunk does not hold the event loop.
@@ -981,6 +1264,7 @@ export async function firstPackets(model: CaptureModel, maxMs = 2000): Promise<v
 /** Between two slices of indexing: let the UI run, and move the filter scan on a little. */
 async function backgroundTurn(model: CaptureModel): Promise<void> {
   model.scanFilter(4);
+  model.sliceDone();
   await tick();
 }
 
@@ -999,4 +1283,18 @@ export function startFilterPump(model: CaptureModel): () => void {
   return () => {
     stopped = true;
   };
+}
+
+/**
+ * A full garbage collection, or null where it cannot be had: V8's `gc` exposed at run time (as
+ * `analyze` does), for {@link CaptureModel.collect}.
+ */
+export function fullGc(): (() => void) | null {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    return typeof gc === 'function' ? (gc as () => void) : null;
+  } catch {
+    return null;
+  }
 }

@@ -9,6 +9,7 @@ import { unlink } from 'node:fs/promises';
 import { openCaptureWriter, formatForPath, type CaptureWriter } from '../pcap/writer.js';
 import type { CaptureModel } from './view-model.js';
 import { translateCapture, summaryText } from './translate.js';
+import type { Dns64Hook } from './dns64.js';
 
 export interface WriteResult {
   packets: number;
@@ -42,7 +43,7 @@ async function writeOriginals(model: CaptureModel, path: string, force: boolean,
   }
 }
 
-export async function writeShown(model: CaptureModel, what: 'translated' | 'original', path: string, opts: { force?: boolean } = {}): Promise<WriteResult> {
+export async function writeShown(model: CaptureModel, what: 'translated' | 'original', path: string, opts: { force?: boolean; dns64?: (() => Dns64Hook) | null } = {}): Promise<WriteResult> {
   const force = opts.force ?? false;
   const partial = model.finished() ? '' : ' (indexing not finished: packets so far)';
   if (what === 'original') {
@@ -56,7 +57,9 @@ export async function writeShown(model: CaptureModel, what: 'translated' | 'orig
   for (let i = model.shownFirst(); i < shown; i++) rows.push(model.shownRow(i));
   try {
     await writeOriginals(model, temp, true, 'pcapng');
-    const s = await translateCapture({ input: temp, output: path, force, config: model.config, side: 'auto', blocking: true, numbers: (n) => (rows[n - 1] ?? n - 1) + 1 });
+    // DNS64 as the viewer ran it (a fresh engine: its A data from the packets written).
+    const dns64 = opts.dns64 ? opts.dns64() : null;
+    const s = await translateCapture({ input: temp, output: path, force, config: model.config, side: 'auto', blocking: true, dns64, numbers: (n) => (rows[n - 1] ?? n - 1) + 1 });
     return { packets: s.packetsOut, message: `${summaryText(s).replace(/^translate: /, `wrote ${path}: `)}${partial}` };
   } finally {
     await unlink(temp).catch(() => undefined);

@@ -29,13 +29,14 @@ export function DetailPane(props: DetailPaneProps) {
       {fit(detail.leftTitle, half)} │ {fit(detail.rightTitle, half)}
     </Text>,
   );
-  const extra: string[] = [];
-  if (detail.dropText) extra.push(detail.dropText);
-  if (detail.checksums.length) extra.push(`checksums: ${detail.checksums.join('; ')}`);
+  const extra: { text: string; color: string }[] = [];
+  if (detail.dropText) extra.push({ text: detail.dropText, color: 'red' });
+  for (const l of detail.dns64Lines) extra.push({ text: l, color: 'magenta' });
+  if (detail.checksums.length) extra.push({ text: `checksums: ${detail.checksums.join('; ')}`, color: 'cyan' });
   for (const [i, e] of extra.entries()) {
     head.push(
-      <Text key={`e${i}`} color={detail.dropText && i === 0 ? 'red' : 'cyan'} wrap="truncate">
-        {fit(e, width)}
+      <Text key={`e${i}`} color={e.color} wrap="truncate">
+        {fit(e.text, width)}
       </Text>,
     );
   }

@@ -20,7 +20,13 @@ export function statusText(props: StatusBarProps): string {
   const total = model.count();
   const shown = model.shownCount();
   const prog = model.progress();
-  const indexing = model.finished() ? '' : prog >= 0 ? ` indexing ${Math.floor(prog * 100)}%` : ' reading…';
+  const replayed = model.replayedCount();
+  // The engines lag behind the index while DNS64 learns A data from the whole file (then catch up).
+  const indexing = model.finished()
+    ? ''
+    : model.indexingDone()
+      ? ` replaying ${Math.floor((replayed / Math.max(1, total)) * 100)}%`
+      : prog >= 0 ? ` indexing ${Math.floor(prog * 100)}%` : ' reading…';
   const view = model.currentView();
   const scanning = view && view.scanned < total ? ` (filtering ${Math.floor((view.scanned / Math.max(1, total)) * 100)}%)` : '';
   const cfg = model.config;

@@ -49,7 +49,11 @@ export interface ViewerProps {
   initialPosition?: number;
   /** Called on `q` before Ink exits. */
   onQuit?: () => void;
-  /** The text of a filter the caller has already set on the model (shown, and edited by `/`). */
+  /**
+   * The display filter at start, shown in the status bar and edited by `/`: applied to the model
+   * here (`view --filter`, checked valid by the caller) unless the caller has already set it
+   * (`live`).
+   */
   initialFilter?: string;
   /** More status-bar text after the packet count (live: rate, kernel and tool drops). */
   statusExtra?: string;
@@ -109,6 +113,11 @@ export function Viewer(props: ViewerProps) {
       cpIdx: 0, findingSel: 0, sessScroll: 0, prompt: null, help: false, message: null, filterText: props.initialFilter ?? null,
       follow: props.follow ?? false, pendingRow: null,
     };
+    const f = props.initialFilter?.trim();
+    if (f && model.currentView()?.label !== f && filterLang.check(f).ok) {
+      model.setFilter(filterLang.compile(f, model), f);
+      stRef.current.filterText = f;
+    }
   }
   const st = stRef.current;
   const [, setVersion] = useState(0);
@@ -145,7 +154,7 @@ export function Viewer(props: ViewerProps) {
   const getDetail = (): DetailData | null => {
     const row = currentRow();
     if (row < 0 || row >= model.count()) return null;
-    const key = `${row}|${st.cpIdx}|${[...st.collapsed].join(',')}`;
+    const key = `${row}|${model.processed(row)}|${st.cpIdx}|${[...st.collapsed].join(',')}`;
     if (detailCache.current.key !== key) detailCache.current = { key, d: detailOf(model, row, st.cpIdx, st.collapsed) };
     return detailCache.current.d;
   };

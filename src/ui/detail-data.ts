@@ -2,8 +2,8 @@
  * What the side-by-side detail and hex panes show for one packet: both trees, the fields the
  * translation changed, and the lines of the two columns aligned layer by layer, field by field.
  */
-import type { CaptureModel, Counterpart } from '../replay/view-model.js';
-import { notForTranslator } from '../replay/view-model.js';
+import type { CaptureModel, Counterpart, Dns64Decision } from '../replay/view-model.js';
+import { notForTranslator, DNS64_ANSWER } from '../replay/view-model.js';
 import { packetTree, changedKeys, checksumVerdicts, type PacketTree, type Field } from '../replay/detail.js';
 import { EmitKind } from '../xlat/types.js';
 import { LinkType } from '../pcap/linktype.js';
@@ -32,6 +32,10 @@ export interface DetailData {
   rightTitle: string;
   /** Why there is no counterpart (drop reason), or null. */
   dropText: string | null;
+  /** What DNS64 did with a DNS packet (as `translate --explain` and `dns64` say), or null. */
+  dns64: Dns64Decision | null;
+  /** The same in lines for the pane (empty when {@link dns64} is null). */
+  dns64Lines: string[];
   checksums: string[];
   changed: Set<string>;
   lines: DetailLine[];
@@ -43,9 +47,10 @@ const KIND_TITLE: Record<number, string> = {
   [EmitKind.IcmpError]: 'ICMP error generated',
   [EmitKind.Deferred]: 'sent later by a timer',
   [EmitKind.Reconstructed]: 'reconstructed: what the translator received',
+  [DNS64_ANSWER]: 'DNS64 answer: what the client gets',
 };
 
-export function kindTitle(k: EmitKind): string {
+export function kindTitle(k: EmitKind | typeof DNS64_ANSWER): string {
   return KIND_TITLE[k] ?? 'emitted';
 }
 
@@ -57,7 +62,7 @@ export function detailOf(model: CaptureModel, row: number, shownIdx: number, col
   const cps = model.counterparts(row);
   const shown = cps.length ? ((shownIdx % cps.length) + cps.length) % cps.length : 0;
   const cp = cps[shown];
-  const right = cp ? packetTree(cp.bytes, 0, cp.bytes.length, cp.family === 4 ? LinkType.IPV4 : LinkType.IPV6) : null;
+  const right = cp ? packetTree(cp.bytes, 0, cp.bytes.length, cp.linkType ?? (cp.family === 4 ? LinkType.IPV4 : LinkType.IPV6)) : null;
   const drop = model.dropReason(row);
   let dropText: string | null = null;
   if (!cp) {
@@ -65,13 +70,25 @@ export function detailOf(model: CaptureModel, row: number, shownIdx: number, col
     else if (drop) dropText = `${notForTranslator(drop) ? 'not translated' : 'dropped'}: ${reasonId(drop)} — ${reasonText(drop)}`;
     else dropText = 'no counterpart: the translator absorbed it (state only)';
   } else if (drop) {
-    dropText = `${reasonId(drop)} — ${reasonText(drop)}`;
+    dropText = `${notForTranslator(drop) ? 'not translated: ' : ''}${reasonId(drop)} — ${reasonText(drop)}`;
   }
   const leftTitle = `#${row + 1} captured (IPv${leftVersion(left)})`;
   const rightTitle = cp ? `${kindTitle(cp.kind)} (IPv${cp.family})${cps.length > 1 ? ` ${shown + 1}/${cps.length}` : ''}` : 'no counterpart';
   const changed = right ? changedKeys(left, right) : new Set<string>();
   const lines = alignLines(left, right, changed, collapsed);
-  return { row, left, right, counterparts: cps, shown, leftTitle, rightTitle, dropText, checksums: checksumVerdicts(left, right), changed, lines };
+  const dns64 = model.dns64At(row);
+  return { row, left, right, counterparts: cps, shown, leftTitle, rightTitle, dropText, dns64, dns64Lines: dns64Lines(dns64), checksums: checksumVerdicts(left, right), changed, lines };
+}
+
+/**
+ * DNS64's decision in two lines: the action with its reason and sentence (translate --explain's
+ * `dns64`), then what the resolver in the capture answered next to what a DNS64 answers (dns64's).
+ */
+export function dns64Lines(d: Dns64Decision | null): string[] {
+  if (!d) return [];
+  const out = [`DNS64 ${d.action} [${d.reason}]: ${d.detail}`];
+  if (d.question) out.push(`${d.question}: resolver ${d.resolver ?? 'no response captured'} → DNS64 ${d.answer ?? 'nothing'}`);
+  return out;
 }
 
 function leftVersion(t: PacketTree): string {

@@ -2,6 +2,7 @@
 import { compileFilter, validateFilter, PacketFacts } from '../filter/index.js';
 import { reasonId } from '../diag/reasons.js';
 import type { FilterAdapter } from './filter-adapter.js';
+import type { RowPredicate } from '../replay/view-model.js';
 
 export const DISPLAY_FILTERS: FilterAdapter = {
   check(text) {
@@ -13,7 +14,7 @@ export const DISPLAY_FILTERS: FilterAdapter = {
     const facts = new PacketFacts();
     const outcome = f.fields.outcome;
     const findings = f.fields.findings;
-    return (p, d, row) => {
+    const pred: RowPredicate = (p, d, row) => {
       facts.fill(p, d);
       if (outcome) {
         facts.verdict = model.verdict(row);
@@ -23,5 +24,8 @@ export const DISPLAY_FILTERS: FilterAdapter = {
       if (findings) facts.findings = model.findingIds(row);
       return f.matchesPacket(facts);
     };
+    // `finding`: the view is scanned again once analyze's findings arrive.
+    if (findings) pred.usesFindings = true;
+    return pred;
   },
 };

@@ -1,7 +1,10 @@
 /** `nat64scope view` off a terminal: it says so and prints the report (SPEC §2, issue 6). */
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { runCli } from '../helpers/cli.js';
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { runCli, CLI } from '../helpers/cli.js';
 
 describe('view on a non-TTY', () => {
   it('says so on stderr, prints the report on stdout, exits 0', () => {
@@ -29,7 +32,58 @@ describe('view on a non-TTY', () => {
     expect(c.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('--filter / -Y: the report of the matching packets, byte for byte what analyze --filter prints', () => {
+    for (const f of ['udp and dport == 123', 'finding', 'dns and not translated']) {
+      const v = runCli(['view', 'fixtures/pcaps/demo.pcapng', '--profile', 'aws', '-Y', f]);
+      const a = runCli(['analyze', 'fixtures/pcaps/demo.pcapng', '--profile', 'aws', '--side', 'auto', '--filter', f]);
+      expect(v.status, v.stderr).toBe(0);
+      expect(a.status, a.stderr).toBe(0);
+      expect(v.stdout, f).toBe(a.stdout);
+      expect(v.stdout).toMatch(/48 packets \(\d+ selected by --filter\)/);
+    }
+    const all = runCli(['view', 'fixtures/pcaps/demo.pcapng', '--profile', 'aws']).stdout;
+    expect(runCli(['view', 'fixtures/pcaps/demo.pcapng', '--profile', 'aws', '--filter', 'udp and dport == 123']).stdout).not.toBe(all);
+  });
+
+  it('an invalid --filter is a one-line error, exit 2, and nothing else', () => {
+    const r = runCli(['view', 'fixtures/pcaps/demo.pcapng', '--filter', 'tcp and']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('nat64scope: invalid filter: the filter ends where a field or protocol name was expected at column 8 (tcp and)\n');
+    const y = runCli(['view', 'fixtures/pcaps/demo.pcapng', '-Y']);
+    expect(y.status).toBe(2);
+    expect(y.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('is listed in --help', () => {
     expect(runCli(['--help']).stdout).toMatch(/view <capture> +interactive viewer/);
+  });
+});
+
+describe('view start-up', () => {
+  it('the build bundles the UI (src/ui, Ink, React production) into one file whose other imports are the project\'s own modules', () => {
+    const bundle = join(dirname(CLI), '..', 'src', 'ui', 'run-viewer.bundle.js');
+    expect(existsSync(bundle)).toBe(true);
+    const text = readFileSync(bundle, 'utf8');
+    // Static (`from"x"`) and dynamic (`import("x")`) imports of the minified ESM bundle.
+    const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s*)["'`]([^"'`\s]+)["'`]/g)].map((m) => m[1]).filter((x) => /^(\.|node:|[@a-z])/.test(x) && !x.includes(' '));
+    const bare = specs.filter((s) => !s.startsWith('.') && !s.startsWith('node:'));
+    expect(bare).toEqual([]);
+    // The project's modules are shared with the CLI (one CaptureModel class), by relative path.
+    for (const s of specs.filter((x) => x.startsWith('../') && !x.includes('node_modules'))) expect(existsSync(join(dirname(bundle), s)), s).toBe(true);
+    expect(specs).toContain('../replay/view-model.js');
+    expect(text).not.toContain('react.development');
+    // Loading it does not pull in node's fetch (undici, http2, tls): Yoga decodes its WebAssembly directly.
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(process.moduleLoadList.filter((m) => /undici|http2|tls/.test(m)).length)`], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('0');
+  });
+
+  it('view --help is the same whether the other commands are loaded or not (view loads only its own module)', () => {
+    const fast = runCli(['view', '--help']);
+    const full = runCli(['--debug', 'view', '--help']); // not first: every command is loaded
+    expect(fast.status).toBe(0);
+    expect(fast.stdout).toBe(full.stdout);
+    expect(fast.stdout).toMatch(/-Y, --filter/);
   });
 });

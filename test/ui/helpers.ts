@@ -2,6 +2,8 @@
 import { openCaptureModel, type CaptureModel } from '../../src/replay/view-model.js';
 import { loadConfig } from '../../src/xlat/config.js';
 import type { EngineConfig } from '../../src/xlat/config-types.js';
+import { Dns64Hook } from '../../src/replay/dns64.js';
+import { resolveDns64 } from '../../cli/engine-options.js';
 
 export const DEMO = 'fixtures/pcaps/demo.pcapng';
 
@@ -9,10 +11,16 @@ export function awsConfig(): EngineConfig {
   return loadConfig({ profile: 'aws' });
 }
 
+/** The DNS64 step as `view` and `translate` build it from the configuration (no flags). */
+export function dns64Hook(config: EngineConfig = awsConfig()): Dns64Hook {
+  const d = resolveDns64({} as Parameters<typeof resolveDns64>[0], config);
+  return new Dns64Hook(d.options, d.zone);
+}
+
 /** Opens `path` and resolves once it is fully indexed and replayed. */
-export function openDone(path: string, config: EngineConfig = awsConfig(), sliceBytes?: number): Promise<CaptureModel> {
+export function openDone(path: string, config: EngineConfig = awsConfig(), sliceBytes?: number, dns64: Dns64Hook | null = null): Promise<CaptureModel> {
   return new Promise((resolve) => {
-    openCaptureModel(path, { config, sliceBytes, onDone: (m) => resolve(m) });
+    openCaptureModel(path, { config, sliceBytes, dns64, onDone: (m) => resolve(m) });
   });
 }
 

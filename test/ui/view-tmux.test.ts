@@ -50,6 +50,12 @@ describe.skipIf(!HAVE_TMUX)('view in tmux (a real terminal)', () => {
     expect(s).toMatch(/fixtures\/pcaps\/demo\.pcapng │ 48 pkts │ 1\/48 │ no filter │ nat64 64:ff9b::\/96 │ profile aws/);
     expect(paneFlag('alternate_on')).toBe('1');
     expect(s.split('\n').length).toBeLessThanOrEqual(31);
+    // #1 is a DNS query: once replayed (DNS64 learns A data from the whole file first), the pane
+    // says what DNS64 did with it, as translate --explain does.
+    s = await waitFor((x) => x.includes('DNS64 passed [query]: a query: DNS64 acts on its answer'), 'the DNS64 decision of #1');
+    expect(s).not.toContain('not replayed yet');
+    // analyze's findings, from the same pass over the file.
+    s = await waitFor((x) => x.includes('│ findings 3 │'), 'the findings count');
 
     // Down to #7: the SYN and its IPv4 translation side by side.
     tmux('send-keys', '-t', 'v', 'j', 'j', 'j', 'j', 'j', 'j');
@@ -121,6 +127,51 @@ describe.skipIf(!HAVE_TMUX)('view in tmux: input that is not a capture', () => {
     expect(s).toMatch(/^nat64scope: .*README\.md/m);
     expect(s).not.toMatch(/pkts|Traceback|at .*\.js:\d+/);
     expect(tmux('display-message', '-p', '-t', 'bad', '#{alternate_on}').trim()).toBe('0');
+  });
+});
+
+describe.skipIf(!HAVE_TMUX)('view --filter in tmux', () => {
+  it('opens on the filtered list, the filter in the status bar; / edits it', async () => {
+    const cmd = `${process.execPath} ${CLI} view fixtures/pcaps/demo.pcapng --profile aws -Y 'udp and dport == 123'; echo "VIEW-EXIT:$?"; sleep 60`;
+    tmux('new-session', '-d', '-s', 'flt', '-x', '120', '-y', '30', 'sh', '-c', cmd);
+    const scr = (): string => tmux('capture-pane', '-p', '-t', 'flt');
+    const wait = async (cond: (x: string) => boolean, what: string): Promise<string> => {
+      const t0 = Date.now();
+      for (;;) {
+        const x = scr();
+        if (cond(x)) return x;
+        if (Date.now() - t0 > 20000) throw new Error(`timed out waiting for ${what}; screen:\n${x}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    let s = await wait((x) => x.includes('│ 1/2 │ filter: udp and dport == 123 │'), 'the filtered first screen');
+    expect(s).toMatch(/^. +23 .*UDP +123 → 123/m);
+    expect(s).not.toMatch(/^ +1 +0\.000000/m);
+    tmux('send-keys', '-t', 'flt', '/');
+    s = await wait((x) => x.includes('filter: udp and dport == 123█ ✓'), 'the prompt on the filter in use');
+    // Esc closes the prompt (alone: Esc followed at once by q would read as Alt-q).
+    tmux('send-keys', '-t', 'flt', 'Escape');
+    s = await wait((x) => !x.includes('█'), 'the prompt to close');
+    expect(s).toContain('│ 1/2 │ filter: udp and dport == 123 │');
+    tmux('send-keys', '-t', 'flt', 'q');
+    s = await wait((x) => x.includes('VIEW-EXIT:'), 'the viewer to exit');
+    expect(s).toContain('VIEW-EXIT:0');
+  });
+
+  it('an invalid filter: one line, exit 2, no screen drawn', async () => {
+    const cmd = `${process.execPath} ${CLI} view fixtures/pcaps/demo.pcapng --filter 'tcp and'; echo "VIEW-EXIT:$?"; sleep 60`;
+    tmux('new-session', '-d', '-s', 'badf', '-x', '200', '-y', '20', 'sh', '-c', cmd);
+    const t0 = Date.now();
+    let s = '';
+    while (!s.includes('VIEW-EXIT:') && Date.now() - t0 < 20000) {
+      await new Promise((r) => setTimeout(r, 100));
+      s = tmux('capture-pane', '-p', '-t', 'badf');
+    }
+    expect(s).toContain('VIEW-EXIT:2');
+    // On a terminal the error line is followed by the filter with a caret under the column.
+    expect(s).toMatch(/^nat64scope: invalid filter: .* at column 8 \(tcp and\)$/m);
+    expect(s).not.toMatch(/pkts|at .*\.js:\d+/);
+    expect(tmux('display-message', '-p', '-t', 'badf', '#{alternate_on}').trim()).toBe('0');
   });
 });
 

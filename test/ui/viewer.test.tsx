@@ -10,7 +10,7 @@ import { readAllPackets } from '../../src/pcap/reader.js';
 import type { CaptureModel } from '../../src/replay/view-model.js';
 import { compareFindings } from '../../src/diag/finding.js';
 import { analyzeCapture } from '../../src/replay/analyze.js';
-import { openDone, plain, until, delay, awsConfig, DEMO } from './helpers.js';
+import { openDone, plain, until, delay, awsConfig, dns64Hook, DEMO } from './helpers.js';
 
 const open: CaptureModel[] = [];
 afterEach(() => {
@@ -18,8 +18,8 @@ afterEach(() => {
   open.splice(0).forEach((m) => m.close());
 });
 
-async function start(opts: { width?: number; height?: number; write?: boolean } = {}) {
-  const model = await openDone(DEMO);
+async function start(opts: { width?: number; height?: number; write?: boolean; dns64?: boolean; filter?: string } = {}) {
+  const model = await openDone(DEMO, awsConfig(), undefined, opts.dns64 ? dns64Hook() : null);
   open.push(model);
   let quit = 0;
   const app = render(
@@ -28,6 +28,7 @@ async function start(opts: { width?: number; height?: number; write?: boolean } 
       width={opts.width ?? 100}
       height={opts.height ?? 30}
       tickMs={20}
+      initialFilter={opts.filter}
       onQuit={() => quit++}
       write={opts.write ? async (what, path) => (await writeShown(model, what, path)).message : undefined}
     />,
@@ -40,7 +41,7 @@ async function start(opts: { width?: number; height?: number; write?: boolean } 
     else await delay(60);
     return frame();
   };
-  await until(() => frame().includes('1/48'), 3000, 'first screen');
+  await until(() => frame().includes(opts.filter ? `filter: ${opts.filter}` : '1/48'), 3000, 'first screen');
   return { model, app, frame, press, quits: () => quit };
 }
 
@@ -187,6 +188,52 @@ describe('viewer', () => {
     // An existing file is not replaced.
     await press('W');
     await press(`${orig}\r`, (x) => x.includes('not written: output exists'), 'path again');
+  });
+
+  it('DNS64 in the detail pane: #47 rewritten (the synthesized answer on the right), #45 a query, #5 kept', async () => {
+    const { press, frame } = await start({ width: 200, height: 50, dns64: true });
+    let f = await press('G', (x) => x.includes('48/48'));
+    f = await press('k', (x) => x.includes('47/48'));
+    expect(f).toMatch(/#47 captured \(IPv6\) +│ DNS64 answer: what the client gets \(IPv6\)/);
+    expect(f).toContain('DNS64 rewritten [synthesized]: no AAAA: synthesized 1 AAAA from 1 A record of v4only.example.com with TTL 300');
+    expect(f).toContain('v4only.example.com AAAA: resolver NOERROR, no answer (negative TTL 300) → DNS64 64:ff9b::c000:250 (TTL 300)');
+    // The answer section: none on the left, the synthesized AAAA on the right.
+    expect(f).toMatch(/│ +Answer: v4only\.example\.com AAAA 64:ff9b::c000:250/);
+    f = await press('kk', (x) => x.includes('45/48'));
+    expect(f).toContain('DNS64 passed [query]: a query: DNS64 acts on its answer');
+    f = await press('g', (x) => x.includes('1/48'));
+    f = await press('jjjj', (x) => x.includes('5/48'));
+    expect(f).toContain('DNS64 kept [native-aaaa]: native AAAA kept (1 record)');
+    expect(f).toContain('api.example.com AAAA: resolver NOERROR, 1 AAAA → DNS64 same');
+    // Not DNS: no DNS64 line.
+    f = await press('jj', (x) => x.includes('7/48'));
+    expect(f).not.toContain('DNS64 ');
+  });
+
+  it('initialFilter (view --filter): applied at start, in the status bar, / edits it', async () => {
+    const { press, frame } = await start({ filter: 'udp and dport == 123' });
+    let f = await press('', (x) => x.includes('1/2 │ filter: udp and dport == 123 │'));
+    expect(f).toMatch(/^. +23 .* UDP +123 → 123/m);
+    expect(f).not.toMatch(/^ +1 +0\.000000/m);
+    // / opens the prompt on the filter in use; Ctrl-U and a new one, Enter.
+    f = await press('/', (x) => x.includes('filter: udp and dport == 123█'));
+    f = await press('\x15', (x) => x.includes('filter: █'), 'Ctrl-U');
+    f = await press('tcp and dport == 8443\r', (x) => x.includes('filter: tcp and dport == 8443 │'));
+    expect(frame()).toMatch(/1\/5 │ filter: tcp and dport == 8443/);
+  });
+
+  it('initialFilter with finding: scanned again once the findings arrive', async () => {
+    const model = await openDone(DEMO);
+    open.push(model);
+    const app = render(<Viewer model={model} width={120} height={30} tickMs={20} initialFilter="finding" />);
+    const frame = (): string => plain(app.lastFrame());
+    await until(() => frame().includes('filter: finding'), 3000, 'first screen');
+    expect(frame()).toMatch(/0\/0 │ filter: finding/);
+    const r = await analyzeCapture(DEMO, awsConfig(), { side: 'auto' });
+    const marked = new Set(r.findings.flatMap((x) => x.packets));
+    model.setFindings(r.findings);
+    while (model.scanFilter(50));
+    await until(() => frame().includes(`/${marked.size} │ filter: finding`), 3000, 'the rescanned view');
   });
 
   it('re-lays out for 80x24 and 250x70', async () => {
