@@ -13,8 +13,10 @@ const cmd = (m: Promise<unknown>): Promise<Command> => m as Promise<Command>;
 
 /**
  * The commands, in the order --help lists them; each module (and what it imports) is loaded only
- * when needed: all of them to parse a command line, only `view`'s for `view ...` (the viewer's
- * first screen does not wait for the other commands' modules).
+ * when needed: only the named command's for `<command> ...` (start-up of `translate`, `dns64`,
+ * `analyze` and the viewer's first screen do not pay for the other commands' modules, Ink's
+ * among them), all of them otherwise (top-level --help, completion, a mistyped command's
+ * "did you mean").
  */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   packets: () => cmd(import('./commands/packets.js')),
@@ -29,9 +31,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   view: () => cmd(import('./commands/view.js')),
 };
 
-/** The command modules `args` needs: only its own when it starts with `view`, else every one. */
+/** The command modules `args` needs: only its own when it starts with a command name, else every one. */
 async function commandModules(args: readonly string[]): Promise<Command[]> {
-  if (args[0] === 'view') return [await COMMANDS.view()];
+  const first = args[0];
+  if (first !== undefined && Object.hasOwn(COMMANDS, first)) return [await COMMANDS[first]!()];
   return Promise.all(Object.values(COMMANDS).map((load) => load()));
 }
 

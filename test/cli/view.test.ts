@@ -86,4 +86,23 @@ describe('view start-up', () => {
     expect(fast.stdout).toBe(full.stdout);
     expect(fast.stdout).toMatch(/-Y, --filter/);
   });
+
+  it('every command loads only its own module, with the same --help and the same usage errors as when all are loaded', () => {
+    for (const c of ['packets', 'translate', 'analyze', 'dns64', 'aws-check', 'correlate', 'diff', 'golden', 'live']) {
+      const fast = runCli([c, '--help']);
+      const full = runCli(['--debug', c, '--help']);
+      expect(fast.status, c).toBe(0);
+      expect(fast.stdout, c).toBe(full.stdout);
+      expect(fast.stdout, c).toContain(`nat64scope ${c}`);
+    }
+    // A usage error inside a command is reported the same way with one module loaded.
+    const bad = runCli(['translate', 'fixtures/pcaps/demo.pcapng', '--no-such-flag']);
+    const badFull = runCli(['--debug', 'translate', 'fixtures/pcaps/demo.pcapng', '--no-such-flag']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.split('\n')[0]).toBe(badFull.stderr.split('\n')[0]);
+    // A mistyped command still gets its suggestion (every module is loaded for it).
+    const typo = runCli(['tranlsate', 'x']);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toMatch(/translate/);
+  });
 });
