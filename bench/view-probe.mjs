@@ -34,13 +34,28 @@ const { CaptureAnalyzer } = await import(join(dist, 'src/replay/analyze.js'));
 const { fullGc } = await import(join(dist, 'src/replay/view-model.js'));
 
 const t1 = performance.now();
-// As `nat64scope view`: analyze's findings from the same pass, a full GC every 128 MiB.
-let analyzer = args.includes('--no-findings') ? null : new CaptureAnalyzer(config, { side: 'auto', input: file });
+// As `nat64scope view`: analyze's findings from the same pass and the model's own engine (an
+// EngineTap: one NAT64 engine), a full GC every 128 MiB.
+let analyzer = args.includes('--no-findings') ? null : new CaptureAnalyzer(config, { side: 'auto', input: file, sharedEngine: true });
 let findings = null;
+let summary = null;
+let replayed = false;
+const finish = () => {
+  if (!analyzer || !summary || !replayed) return;
+  findings = analyzer.finish(summary).findings;
+  model.setFindings(findings);
+  analyzer = null;
+};
 const model = openCaptureModel(file, {
   config, dns64,
-  onPacket: analyzer ? (p) => analyzer?.push(p) : undefined,
-  onIndexed: analyzer ? (s) => { findings = analyzer.finish(s).findings; model.setFindings(findings); analyzer = null; } : undefined,
+  tap: analyzer ? {
+    before: (p) => analyzer.beforeEngine(p),
+    sink: analyzer.engineSink,
+    after: (p, r) => analyzer.afterEngine(p, r),
+    beforeDrain: (e) => analyzer.beforeDrain(e),
+    end: () => { replayed = true; finish(); },
+  } : null,
+  onIndexed: analyzer ? (s) => { summary = s; finish(); } : undefined,
 });
 if (!args.includes('--no-gc')) model.collect = fullGc();
 const app = render(React.createElement(Viewer, { model, width: 200, height: 40, tickMs: 100 }));
@@ -77,7 +92,7 @@ if (args.includes('--index-only')) {
   while (!model.finished()) await new Promise((r) => setTimeout(r, 50));
   const indexMs = performance.now() - t1;
   const mu = process.memoryUsage();
-  console.log(JSON.stringify({ firstMs: first, indexMs, packets: model.count(), indexMb: model.indexBytes() / 1048576, rssMb: mu.rss / 1048576, heapMb: mu.heapUsed / 1048576, heapTotalMb: mu.heapTotal / 1048576, externalMb: mu.external / 1048576, arrayBuffersMb: mu.arrayBuffers / 1048576 }));
+  console.log(JSON.stringify({ firstMs: first, indexMs, packets: model.count(), findings: findings ? findings.length : null, indexMb: model.indexBytes() / 1048576, rssMb: mu.rss / 1048576, heapMb: mu.heapUsed / 1048576, heapTotalMb: mu.heapTotal / 1048576, externalMb: mu.external / 1048576, arrayBuffersMb: mu.arrayBuffers / 1048576 }));
   model.close();
   process.exit(0);
 }

@@ -13,6 +13,9 @@ import { DISPLAY_FILTERS } from '../../src/ui/display-filter.js';
 import { CaptureAnalyzer } from '../../src/replay/analyze.js';
 import { compileFilterArg } from '../filter-option.js';
 import type { Finding } from '../../src/diag/finding.js';
+import type { CapturedPacket } from '../../src/pcap/packet.js';
+import type { ReadSummary } from '../../src/pcap/reader.js';
+import type { Engine } from '../../src/xlat/types.js';
 
 type UiModule = typeof import('../../src/ui/run-viewer.js');
 
@@ -94,39 +97,58 @@ export async function handler(argv: ArgumentsCamelCase<ViewArgs>): Promise<void>
       dns64 = newDns64();
     }
   }
-  // analyze's findings for the findings pane, from the same pass over the file: each packet goes
-  // to analyze's CaptureAnalyzer as it is read (one read, no second pass competing for the CPU).
-  // (Dropped once finished: its flow tables are garbage then.)
-  let analyzer: CaptureAnalyzer | null = new CaptureAnalyzer(config, { side: 'auto', input, onWarning: () => undefined });
-  let analyzerFailed = false;
+  // analyze's findings for the findings pane, from the model's own pass and its own engine: each
+  // packet goes to analyze's CaptureAnalyzer as the model's engine runs on it, with what the engine
+  // made of it (one read of the file, one NAT64 engine). Dropped once finished: its flow tables
+  // are garbage then.
+  let analyzer: CaptureAnalyzer | null = new CaptureAnalyzer(config, { side: 'auto', input, onWarning: () => undefined, sharedEngine: true });
+  let summary: ReadSummary | null = null;
+  let replayed = false;
+  const failed = (e: unknown): void => {
+    if (!analyzer) return;
+    analyzer = null;
+    model.setFindings([], 'unavailable');
+    model.warn(`analyze failed: ${e instanceof Error ? e.message : String(e)}`);
+  };
+  // Both the reader's summary and the end of the engine run are needed (either may come first).
+  const findings = (): void => {
+    const a = analyzer;
+    if (!a || !summary || !replayed) return;
+    analyzer = null;
+    try {
+      const found = a.finish(summary).findings;
+      if (!aws) model.setFindings(found);
+      else void import('../../src/aws/link.js').then(({ linkToAwsFindings }) => model.setFindings(linkToAwsFindings(found, aws)));
+    } catch (e) {
+      analyzer = a;
+      failed(e);
+    }
+  };
+  const guard = <A extends unknown[]>(f: (a: CaptureAnalyzer, ...args: A) => void) => (...args: A): void => {
+    if (!analyzer) return;
+    try {
+      f(analyzer, ...args);
+    } catch (e) {
+      failed(e);
+    }
+  };
   const model = openCaptureModel(input, {
     config,
     startGate,
     dns64,
-    onPacket: (p) => {
-      if (analyzerFailed || !analyzer) return;
-      try {
-        analyzer.push(p);
-      } catch (e) {
-        analyzerFailed = true;
-        model.warn(`analyze failed: ${e instanceof Error ? e.message : String(e)}`);
-      }
+    tap: {
+      before: guard((a, p: CapturedPacket) => a.beforeEngine(p)),
+      sink: analyzer.engineSink,
+      after: guard((a, p: CapturedPacket, reconstructed: boolean) => a.afterEngine(p, reconstructed)),
+      beforeDrain: guard((a, engine: Engine) => a.beforeDrain(engine)),
+      end: () => {
+        replayed = true;
+        findings();
+      },
     },
-    onIndexed: (summary) => {
-      const a = analyzer;
-      analyzer = null;
-      if (analyzerFailed || !a) {
-        model.setFindings([], 'unavailable');
-        return;
-      }
-      try {
-        const found = a.finish(summary).findings;
-        if (!aws) model.setFindings(found);
-        else void import('../../src/aws/link.js').then(({ linkToAwsFindings }) => model.setFindings(linkToAwsFindings(found, aws)));
-      } catch (e) {
-        model.setFindings([], 'unavailable');
-        model.warn(`analyze failed: ${e instanceof Error ? e.message : String(e)}`);
-      }
+    onIndexed: (s) => {
+      summary = s;
+      findings();
     },
   });
   await firstPackets(model);

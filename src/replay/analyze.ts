@@ -17,6 +17,15 @@
  *   a.flowOf(lastPacket)       // the Flow of the packet just pushed (or null)
  *   const r = a.finish();      // AnalyzeResult
  *
+ * or with an engine the caller already runs on the same packets (the viewer: one NAT64 engine
+ * for its sessions pane and for the findings, {@link AnalyzeOptions.sharedEngine}):
+ *
+ *   const a = new CaptureAnalyzer(config, { sharedEngine: true });
+ *   a.beforeEngine(p);          // then the caller's engine runs on p, its sink also calling a.engineSink
+ *   a.afterEngine(p, ran, reconstructed);
+ *   a.beforeDrain(engine);      // after the last packet, before the caller drains the engine into a.engineSink
+ *   const r = a.finish();
+ *
  * Memory grows with the live flows (and with retained flow records: failing flows, or every flow
  * with flows: 'all'), never with packets.
  */
@@ -60,6 +69,13 @@ export interface AnalyzeOptions {
   onWarning?: (msg: string) => void;
   afterChunk?: () => Promise<void> | void;
   blocking?: boolean;
+  /**
+   * The caller runs the engine (side auto: reconstruct, else process; advance only for a packet
+   * that is not IP) and tells the analyzer about each packet with {@link CaptureAnalyzer.beforeEngine},
+   * {@link CaptureAnalyzer.engineSink} and {@link CaptureAnalyzer.afterEngine} instead of
+   * {@link CaptureAnalyzer.push}: no second engine (its tables, its timers) next to the caller's.
+   */
+  sharedEngine?: boolean;
 }
 
 /** Reasons that mean "this packet is not for the translator" rather than "the translator dropped it". */
@@ -221,7 +237,12 @@ class CounterpartSink implements XlatSink {
 }
 
 export class CaptureAnalyzer {
-  private readonly engine: Engine;
+  /** The analyzer's own engine (null: the caller's, {@link AnalyzeOptions.sharedEngine}). */
+  private readonly engine: Engine | null;
+  /** Shared engine: the table counts taken in {@link beforeDrain} (null: not yet, or not NAT64). */
+  private sharedCounts: { bib: number; sessions: number; bibEntries: BibSnapshot[] | null; sessionList: SessionSnapshot[] | null } | null = null;
+  /** Shared engine: what {@link beforeEngine} said (the packet is IP: the rest of the analysis runs). */
+  private pending = false;
   private readonly d = new PacketDecoder();
   private readonly c = new PacketDecoder();
   private readonly sink = new CounterpartSink();
@@ -258,8 +279,9 @@ export class CaptureAnalyzer {
   private lastFlow: Flow | null = null;
 
   constructor(readonly config: EngineConfig, private readonly opts: AnalyzeOptions = {}) {
-    this.engine = createEngine(config);
+    this.engine = opts.sharedEngine ? null : createEngine(config);
     this.side = opts.side ?? 'auto';
+    if (opts.sharedEngine && this.side !== 'auto') throw new Error('a shared engine runs with side auto');
     this.keepAll = opts.flows === 'all';
     const t = config.timeouts;
     const longest = Math.max(t.tcpEstablished, t.udp, t.icmp, config.policy.tcpIdleRst ?? 0);
@@ -313,7 +335,8 @@ export class CaptureAnalyzer {
     return this.lastFlow;
   }
 
-  push(p: CapturedPacket): void {
+  /** Counts and decodes the packet, readies the sink; false when it is not IP (the engine only advances). */
+  private begin(p: CapturedPacket): boolean {
     const n = ++this.n;
     const d = this.d;
     const ts = p.tsSec + p.tsNsec / 1e9;
@@ -332,17 +355,73 @@ export class CaptureAnalyzer {
     sink.reset();
     sink.cur = n;
     sink.clock = this.clock;
-    if (d.ipVersion === 0) {
-      this.engine.advance(this.clock, sink);
+    return d.ipVersion !== 0;
+  }
+
+  push(p: CapturedPacket): void {
+    const engine = this.engine;
+    if (engine === null) throw new Error('push() with a shared engine: use beforeEngine/afterEngine');
+    const sink = this.sink;
+    if (!this.begin(p)) {
+      engine.advance(this.clock, sink);
       return;
     }
+    const d = this.d;
     const ipLen = p.caplen - (d.l3Off - p.offset);
     const v = d.ipVersion;
     const side = this.side;
     const tryRec = side === 'auto' || (side === 'v6' && v === 6) || (side === 'v4' && v === 4);
     let fromTranslator = false;
-    if (tryRec && this.engine.reconstruct(p.data, d.l3Off, ipLen, this.clock, n, sink)) fromTranslator = true;
-    else this.engine.process(p.data, d.l3Off, ipLen, this.clock, n, sink);
+    if (tryRec && engine.reconstruct(p.data, d.l3Off, ipLen, this.clock, this.n, sink)) fromTranslator = true;
+    else engine.process(p.data, d.l3Off, ipLen, this.clock, this.n, sink);
+    this.outcome(p, fromTranslator);
+  }
+
+  /**
+   * Shared engine ({@link AnalyzeOptions.sharedEngine}): `p` is the next packet, and the caller's
+   * engine is about to run on it (reconstruct, else process; or only advance when it is not IP),
+   * with every emit and drop also given to {@link engineSink}, then {@link afterEngine}.
+   */
+  beforeEngine(p: CapturedPacket): void {
+    this.pending = this.begin(p);
+  }
+
+  /** Shared engine: the sink that must also get the engine's emits and drops (timers' too). */
+  get engineSink(): XlatSink {
+    return this.sink;
+  }
+
+  /** Shared engine: the engine has run on `p`; `reconstructed`: it took `p` as a translator's output (reconstruct() returned true). */
+  afterEngine(p: CapturedPacket, reconstructed: boolean): void {
+    if (!this.pending) return;
+    this.pending = false;
+    this.outcome(p, reconstructed);
+  }
+
+  /**
+   * Shared engine: every packet went through; the caller is about to drain the engine's timers
+   * into {@link engineSink}. Its tables are read now, as the capture left them (as {@link finish}
+   * does with its own engine).
+   */
+  beforeDrain(engine: Engine): void {
+    const nat64 = engine instanceof Nat64Engine ? engine : null;
+    if (nat64 !== null) {
+      const bibEntries = this.opts.sessions ? nat64.bibEntries() : null;
+      const sessionList = this.opts.sessions ? nat64.sessions() : null;
+      const c = bibEntries && sessionList ? { bib: bibEntries.length, sessions: sessionList.length } : engineCounts(nat64);
+      this.sharedCounts = { ...c, bibEntries, sessionList };
+    }
+    this.sink.reset();
+    this.sink.cur = -2;
+  }
+
+  /** The analysis of a packet the engine has run on (its outcome is in the sink). */
+  private outcome(p: CapturedPacket, fromTranslator: boolean): void {
+    const n = this.n;
+    const d = this.d;
+    const sink = this.sink;
+    const ts = p.tsSec + p.tsNsec / 1e9;
+    const v = d.ipVersion;
     // The counterpart: a plain one's tuple was read as the engine emitted it; anything else
     // (ICMP errors) is decoded from its copy (after the engine: its DNS view used d's buffers).
     let c: PacketDecoder | null = null;
@@ -548,13 +627,14 @@ export class CaptureAnalyzer {
     for (const s of this.dns.synthesisPrefixes()) this.addPrefix(s.prefix, 'dns64-synthesis', s.packets[0] ?? 0);
     // Timers still pending (held SYNs, fragments) fire now; their drops count. The tables as the
     // capture left them first: counted, or snapshotted when the caller wants them (the viewer).
-    const nat64 = this.engine instanceof Nat64Engine ? this.engine : null;
-    const snapBib = nat64 && this.opts.sessions ? nat64.bibEntries() : null;
-    const snapSessions = nat64 && this.opts.sessions ? nat64.sessions() : null;
-    const counts = nat64 === null ? null : snapBib && snapSessions ? { bib: snapBib.length, sessions: snapSessions.length } : engineCounts(nat64);
-    this.sink.reset();
-    this.sink.cur = -2;
-    this.engine.drain(this.sink);
+    // With a shared engine, the caller has done this (beforeDrain, then its drain into engineSink).
+    const engine = this.engine;
+    if (engine !== null) this.beforeDrain(engine);
+    const shared = this.sharedCounts;
+    const snapBib = shared?.bibEntries ?? null;
+    const snapSessions = shared?.sessionList ?? null;
+    const counts = shared;
+    if (engine !== null) engine.drain(this.sink);
     const findings: Finding[] = [];
     for (const s of this.states) findings.push(...s.finish(this.ctx));
     findings.sort(compareFindings);

@@ -134,6 +134,27 @@ export interface ModelOptions {
    * pane, and packets come in with {@link CaptureModel.ingestProcessed} (no second engine run).
    */
   engine?: Engine;
+  /** Another consumer of the model's engine run (see {@link EngineTap}). */
+  tap?: EngineTap | null;
+}
+
+/**
+ * Another consumer of what the model's engine does (`view`: analyze's CaptureAnalyzer with a
+ * shared engine, src/replay/analyze.ts): one engine for the sessions pane and the findings.
+ * Packets come in order, each once, as the engine runs on them (while indexing, or later when the
+ * engines catch up after DNS64's A-data pre-pass). A tap that throws is detached (a warning).
+ */
+export interface EngineTap {
+  /** The engine is about to run on `p` (borrowed; `p.number` is its number). */
+  before(p: CapturedPacket): void;
+  /** Gets every emit and drop of the engine too, in order (a timer's, about earlier packets, too). */
+  readonly sink: XlatSink;
+  /** The engine has run on `p`; `reconstructed`: its reconstruct() took it (a translator's output). */
+  after(p: CapturedPacket, reconstructed: boolean): void;
+  /** Every packet went through; the engine's timers are drained into {@link sink} next. */
+  beforeDrain(engine: Engine): void;
+  /** Drained: the tap has seen everything. */
+  end(): void;
 }
 
 /** One packet an outside engine emitted (see {@link CaptureModel.ingestProcessed}). */
@@ -374,6 +395,7 @@ export class CaptureModel {
   private catchLen = 0;
   private readonly catchPkt: CapturedPacket = newPacket();
   private readonly doneWaiters: (() => void)[] = [];
+  private tap: EngineTap | null;
 
   constructor(opts: ModelOptions) {
     this.name = opts.name;
@@ -394,6 +416,8 @@ export class CaptureModel {
     this.engine = opts.engine ?? createEngine(opts.config);
     this.outsideEngine = opts.engine !== undefined;
     this.sink = new ModelSink(this);
+    this.tap = opts.tap ?? null;
+    this.sink.tap = this.tap?.sink ?? null;
     this.dns64 = opts.dns64 ?? null;
     this.prepass = this.dns64 !== null && (opts.prepass ?? false);
   }
@@ -545,6 +569,15 @@ export class CaptureModel {
     this.clock.sec = p.tsSec;
     this.clock.nsec = p.tsNsec;
     const num = row + 1;
+    const tap = this.tap;
+    if (tap !== null) {
+      try {
+        tap.before(p);
+      } catch (e) {
+        this.tapFailed(e);
+      }
+    }
+    let reconstructed = false;
     const v = this.locator.locate(p.data, p.offset, p.caplen, p.linkType);
     if (v === 0) {
       s.dropCode = Reason.NotIp;
@@ -564,11 +597,24 @@ export class CaptureModel {
           len = swapped.length - this.locator.linkLen;
         }
       }
-      if (!this.engine.reconstruct(bytes, ipOff, len, this.clock, num, s)) {
-        this.engine.process(bytes, ipOff, len, this.clock, num, s);
-      }
+      if (this.engine.reconstruct(bytes, ipOff, len, this.clock, num, s)) reconstructed = true;
+      else this.engine.process(bytes, ipOff, len, this.clock, num, s);
     }
     this.outcome(row);
+    if (this.tap !== null) {
+      try {
+        this.tap.after(p, reconstructed);
+      } catch (e) {
+        this.tapFailed(e);
+      }
+    }
+  }
+
+  /** The tap threw: it is detached, the model goes on. */
+  private tapFailed(e: unknown): void {
+    this.tap = null;
+    this.sink.tap = null;
+    this.warn(`engine tap failed: ${e instanceof Error ? e.message : String(e)}`);
   }
 
   /** Records what the engine made of the row (the sink's kinds and drop code). */
@@ -759,7 +805,24 @@ export class CaptureModel {
   private complete(): void {
     if (this.done) return;
     this.sink.row = -1;
+    if (this.tap !== null) {
+      try {
+        this.tap.beforeDrain(this.engine);
+      } catch (e) {
+        this.tapFailed(e);
+      }
+    }
     this.engine.drain(this.sink);
+    const tap = this.tap;
+    if (tap !== null) {
+      this.tap = null;
+      this.sink.tap = null;
+      try {
+        tap.end();
+      } catch (e) {
+        this.warn(`engine tap failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
     if (this.n > 0) this.snapshot(this.n - 1, true);
     this.emitSpool.flush();
     this.done = true;
@@ -1088,12 +1151,16 @@ class ModelSink implements XlatSink {
   row = -1;
   kinds = 0;
   dropCode = 0;
+  /** {@link EngineTap.sink}: gets every emit and drop too. */
+  tap: XlatSink | null = null;
   constructor(private readonly model: CaptureModel) {}
   emit(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number): void {
     this.model.recordEmit(bytes, off, len, family, kind, about);
+    if (this.tap !== null) this.tap.emit(bytes, off, len, family, kind, about);
   }
   drop(reason: number, about: number): void {
     if (about - 1 === this.row) this.dropCode = reason;
+    if (this.tap !== null) this.tap.drop(reason, about);
   }
 }
 
@@ -1119,6 +1186,8 @@ export interface OpenOptions {
   onPacket?: (p: CapturedPacket) => void;
   /** The reader's summary once the whole input has been read (before the engines have caught up). */
   onIndexed?: (summary: ReadSummary) => void;
+  /** Another consumer of the model's engine run (see {@link EngineTap}). */
+  tap?: EngineTap | null;
 }
 
 const SLICE = 128 * 1024;
@@ -1163,6 +1232,7 @@ export function openCaptureModel(path: string, opts: OpenOptions): CaptureModel 
     path: stdin || gzip ? undefined : path,
     totalBytes: gzip ? 0 : size,
     dns64: opts.dns64 ?? null,
+    tap: opts.tap ?? null,
     // As translate: the A-data pre-pass for a file, one pass from stdin.
     prepass: !stdin,
   });
