@@ -40,6 +40,7 @@ import { HeaderTranslator } from '../siit/header-translator.js';
 import { FragEntry, Nat64Core, TimerKind, type Nat64Options } from './core.js';
 import { PROTO_NAMES, Proto } from './pool4.js';
 import { TCP_STATE_NAMES } from './tcp-state-machine.js';
+import type { Session } from './session-table.js';
 import { clockOf, ticksOf } from './timers.js';
 import { determineIncomingTuple4, determineIncomingTuple6 } from './steps/determine-incoming-tuple.js';
 import { STOLEN, filteringAndUpdating4, filteringAndUpdating6 } from './steps/filtering-and-updating.js';
@@ -424,42 +425,70 @@ export class Nat64Engine implements Engine {
 
   // --- Snapshots ---------------------------------------------------------------------------
 
-  /** Every BIB entry: TCP, UDP, ICMP, each in creation order (static entries first). */
-  bibEntries(): BibSnapshot[] {
+  /**
+   * Every BIB entry: TCP, UDP, ICMP, each in creation order (static entries first). `first`: only
+   * the first that many (= `bibEntries().slice(0, first)`, without building the others).
+   */
+  bibEntries(first = Number.POSITIVE_INFINITY): BibSnapshot[] {
     const out: BibSnapshot[] = [];
     const core = this.core;
     for (const bib of core.bibs) {
+      if (out.length >= first) break;
       for (const e of bib.entries()) {
+        if (out.length >= first) break;
         out.push({ protocol: PROTO_NAMES[e.proto], ipv6: core.intern.bytes(e.addr6), port6: e.port6, ipv4: e.addr4, port4: e.port4, isStatic: e.isStatic, sessions: e.sessionCount });
       }
     }
     return out;
   }
 
-  /** Every session: TCP, UDP, ICMP, each in creation order. */
-  sessions(): SessionSnapshot[] {
+  /**
+   * Every session: TCP, UDP, ICMP, each in creation order. `last`: only the last that many
+   * (= `sessions().slice(-last)`, without building the others: a viewer's bounded snapshot of
+   * big tables makes a few objects, not several per session).
+   */
+  sessions(last = Number.POSITIVE_INFINITY): SessionSnapshot[] {
+    const core = this.core;
+    const parts: Session[][] = [];
+    let want = last;
+    for (let i = core.bibs.length - 1; i >= 0 && want > 0; i--) {
+      const all = core.bibs[i].sessions.values();
+      all.sort((a, b) => a.created - b.created);
+      const take = all.length <= want ? all : all.slice(all.length - want);
+      want -= take.length;
+      parts.unshift(take);
+    }
+    const out: SessionSnapshot[] = [];
+    for (const part of parts) for (const s of part) out.push(this.sessionSnapshot(s));
+    return out;
+  }
+
+  /** The sizes of the tables: `bibEntries().length` and `sessions().length`, nothing copied. */
+  tableSizes(): { bib: number; sessions: number } {
+    let bib = 0;
+    let sessions = 0;
+    for (const b of this.core.bibs) {
+      bib += b.size;
+      sessions += b.sessions.size;
+    }
+    return { bib, sessions };
+  }
+
+  private sessionSnapshot(s: Session): SessionSnapshot {
     const core = this.core;
     const pool6 = core.cfg.pool6;
-    const out: SessionSnapshot[] = [];
-    for (const bib of core.bibs) {
-      const all = bib.sessions.values();
-      all.sort((a, b) => a.created - b.created);
-      for (const s of all) {
-        const e = s.bib;
-        const icmp = e.proto === Proto.Icmp;
-        const dst6 = new Uint8Array(16);
-        if (pool6) embedIpv4(dst6, 0, pool6, s.remote4);
-        out.push({
-          protocol: PROTO_NAMES[e.proto],
-          v6: { src: core.intern.bytes(e.addr6), sport: e.port6, dst: dst6, dport: icmp ? e.port6 : s.rport },
-          v4: { src: e.addr4, sport: e.port4, dst: s.remote4, dport: icmp ? e.port4 : s.rport },
-          state: TCP_STATE_NAMES[s.state],
-          expires: clockOf(s.expires),
-          lastSeen: clockOf(s.lastSeen),
-        });
-      }
-    }
-    return out;
+    const e = s.bib;
+    const icmp = e.proto === Proto.Icmp;
+    const dst6 = new Uint8Array(16);
+    if (pool6) embedIpv4(dst6, 0, pool6, s.remote4);
+    return {
+      protocol: PROTO_NAMES[e.proto],
+      v6: { src: core.intern.bytes(e.addr6), sport: e.port6, dst: dst6, dport: icmp ? e.port6 : s.rport },
+      v4: { src: e.addr4, sport: e.port4, dst: s.remote4, dport: icmp ? e.port4 : s.rport },
+      state: TCP_STATE_NAMES[s.state],
+      expires: clockOf(s.expires),
+      lastSeen: clockOf(s.lastSeen),
+    };
   }
 
   /** Packets reported to the sink per drop reason (FragmentsHeld counts fragments held, not lost). */
