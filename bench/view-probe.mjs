@@ -31,7 +31,9 @@ if (!args.includes('--no-dns64') && config.dns64.enabled) {
 }
 
 const { CaptureAnalyzer } = await import(join(dist, 'src/replay/analyze.js'));
-const { fullGc } = await import(join(dist, 'src/replay/view-model.js'));
+const { fullGc, smallYoungGeneration } = await import(join(dist, 'src/replay/view-model.js'));
+// As `nat64scope view`: the young generation kept small (unless --default-young).
+if (!args.includes('--default-young')) smallYoungGeneration();
 
 const t1 = performance.now();
 // As `nat64scope view`: analyze's findings from the same pass and the model's own engine (an
