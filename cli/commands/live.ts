@@ -126,6 +126,9 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
   // On a terminal: the viewer. Otherwise, like tcpdump: writing a capture prints nothing unless
   // asked (--print, --json).
   const viewer = argv.viewer && !argv.json && !argv.print && write !== '-' && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY);
+  // The viewer's filter (-Y, then /) selects packet by packet, and can be changed at any time:
+  // "whole flows from the first match on" has no meaning there. Said plainly rather than ignored.
+  if (viewer && argv.wholeFlows) throw new UsageError('--whole-flows applies to lines and NDJSON only: add --no-viewer (or --print, --json); the viewer filters packet by packet (-Y, /)');
   const printing = !viewer && (argv.json || argv.print || (write === null && writeTranslated === null));
   const out = printing ? new BoundedOutput(1) : null;
   const capture = await LiveCapture.open({
@@ -147,7 +150,8 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
     ringPackets: viewer ? Math.max(ring, VIEWER_BACKLOG) : ring,
     pair,
     pairWindow: argv.pairWindow,
-    pairAll: argv.pairAll,
+    // The viewer marks correct pairs too (`=` in the list): it needs every verdict.
+    pairAll: viewer || argv.pairAll,
     pairIgnore: argv.pairIgnore ? argv.pairIgnore.split(',').map((x) => x.trim()).filter(Boolean) : [],
   });
   const names = capture.interfaces.map((i) => i.name);
