@@ -18,9 +18,9 @@ export interface StatusBarProps {
 }
 
 /**
- * The status line. Fields are dropped, least useful first, when the line is wider than `width`
- * (profile, mode and prefix, "no filter", the file name, …): the position, the `follow` mark,
- * the live state and a message stay.
+ * The status line. Live: fields are dropped, least useful first, when the line is wider than
+ * `width` (profile, mode and prefix, "no filter", the name, …): the position, the `follow` mark,
+ * the live state and a message stay. Otherwise (`view`) the line is cut at the right edge.
  */
 export function statusText(props: StatusBarProps): string {
   const { model, pos, filter, message, follow } = props;
@@ -63,7 +63,8 @@ export function statusText(props: StatusBarProps): string {
   const tail = '  ? help';
   const text = (): string => `${head} ${parts.map((p) => p[0]).join(' │ ')}${tail}`;
   let s = text();
-  while (s.length > props.width) {
+  // `view` keeps its line as it was (cut at the right edge); live drops fields instead.
+  while (props.live && s.length > props.width) {
     let drop = -1;
     for (let i = 0; i < parts.length; i++) if (parts[i][1] < 9 && (drop < 0 || parts[i][1] <= parts[drop][1])) drop = i;
     if (drop < 0) break;
