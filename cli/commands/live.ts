@@ -128,7 +128,7 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
   const viewer = argv.viewer && !argv.json && !argv.print && write !== '-' && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY);
   // The viewer's filter (-Y, then /) selects packet by packet, and can be changed at any time:
   // "whole flows from the first match on" has no meaning there. Said plainly rather than ignored.
-  if (viewer && argv.wholeFlows) throw new UsageError('--whole-flows applies to lines and NDJSON only: add --no-viewer (or --print, --json); the viewer filters packet by packet (-Y, /)');
+  if (viewer && argv.wholeFlows) throw new UsageError('--whole-flows works in lines and NDJSON only: add --no-viewer, --print or --json (the viewer filters packet by packet)');
   const printing = !viewer && (argv.json || argv.print || (write === null && writeTranslated === null));
   const out = printing ? new BoundedOutput(1) : null;
   const capture = await LiveCapture.open({
