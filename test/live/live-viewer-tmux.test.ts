@@ -141,6 +141,10 @@ describe.skipIf(UNAVAILABLE !== null)('live viewer in tmux (veth n64la -> n64lb)
     // No translator between the two: each IPv6 packet is missing its IPv4 side after the 1 s window.
     let s = await waitFor((t) => t.includes('pairs 0 ok 0 wrong 6 missing'), 'six missing pairs', 10000);
     expect(s.split('\n').filter((l) => /^! +[1-6] /.test(l))).toHaveLength(6);
+    // The If column (two interfaces) and the pairing mark; the detail pane of the newest (#6) says why.
+    expect(s).toMatch(/No\. +Time +If +⇄ +Source → Destination/);
+    expect(s.split('\n').filter((l) => /^! +[1-6] +[\d.]+ n64lb ! 2001:db8:1::2 → /.test(l))).toHaveLength(6);
+    expect(s).toContain('pairing ! never translated: nothing came out on the other side within --pair-window');
     keys('d');
     s = await waitFor((t) => t.includes('[findings]'), 'the findings pane');
     expect(s.split('\n').filter((l) => /error +pair-missing +never translated: #[1-6] \(IPv6 side\), no translation came out/.test(l))).toHaveLength(6);
