@@ -60,7 +60,7 @@ export const command = 'live';
 export const describe = 'capture on interfaces with libpcap; translate and show or write on the fly';
 
 export function builder(y: Argv): Argv<LiveArgs> {
-  return filterOptions(engineOptions(y), 'with --filter: every packet of a flow (5-tuple, both directions) from its first matching packet on')
+  return filterOptions(engineOptions(y), 'with --filter: every packet of a flow (5-tuple, both directions) from its first matching packet on (lines and NDJSON: with the viewer, exit 2)')
     .option('interface', { alias: 'i', type: 'string', requiresArg: true, coerce: repeated, describe: 'interface to capture on (repeatable: both sides of a translator)' })
     .option('bpf', { alias: 'f', type: 'string', requiresArg: true, describe: 'capture filter, pcap-filter(7) syntax, e.g. "ip6 or icmp"' })
     .option('snaplen', { alias: 's', type: 'number', requiresArg: true, describe: 'bytes kept of each packet (1-65535; 0 = 65535, the most the cap binding captures)' })
