@@ -60,7 +60,7 @@ export const command = 'live';
 export const describe = 'capture on interfaces with libpcap; translate and show or write on the fly';
 
 export function builder(y: Argv): Argv<LiveArgs> {
-  return filterOptions(engineOptions(y), 'with --filter: every packet of a flow (5-tuple, both directions) from its first matching packet on')
+  return filterOptions(engineOptions(y), 'with --filter: every packet of a flow (5-tuple, both directions) from its first matching packet on (lines and NDJSON: with the viewer, exit 2)')
     .option('interface', { alias: 'i', type: 'string', requiresArg: true, coerce: repeated, describe: 'interface to capture on (repeatable: both sides of a translator)' })
     .option('bpf', { alias: 'f', type: 'string', requiresArg: true, describe: 'capture filter, pcap-filter(7) syntax, e.g. "ip6 or icmp"' })
     .option('snaplen', { alias: 's', type: 'number', requiresArg: true, describe: 'bytes kept of each packet (1-65535; 0 = 65535, the most the cap binding captures)' })
@@ -126,6 +126,9 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
   // On a terminal: the viewer. Otherwise, like tcpdump: writing a capture prints nothing unless
   // asked (--print, --json).
   const viewer = argv.viewer && !argv.json && !argv.print && write !== '-' && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY);
+  // The viewer's filter (-Y, then /) selects packet by packet, and can be changed at any time:
+  // "whole flows from the first match on" has no meaning there. Said plainly rather than ignored.
+  if (viewer && argv.wholeFlows) throw new UsageError('--whole-flows works in lines and NDJSON only: add --no-viewer, --print or --json (the viewer filters packet by packet)');
   const printing = !viewer && (argv.json || argv.print || (write === null && writeTranslated === null));
   const out = printing ? new BoundedOutput(1) : null;
   const capture = await LiveCapture.open({
@@ -147,7 +150,8 @@ export async function handler(argv: ArgumentsCamelCase<LiveArgs>): Promise<void>
     ringPackets: viewer ? Math.max(ring, VIEWER_BACKLOG) : ring,
     pair,
     pairWindow: argv.pairWindow,
-    pairAll: argv.pairAll,
+    // The viewer marks correct pairs too (`=` in the list): it needs every verdict.
+    pairAll: viewer || argv.pairAll,
     pairIgnore: argv.pairIgnore ? argv.pairIgnore.split(',').map((x) => x.trim()).filter(Boolean) : [],
   });
   const names = capture.interfaces.map((i) => i.name);

@@ -27,7 +27,12 @@ export class CaptureProcess {
 
   /** Starts the capture process; resolves once every interface is open. */
   static start(spec: CaptureSpec): Promise<CaptureProcess> {
-    const child = spawn(process.execPath, [CHILD, JSON.stringify(spec)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // stderr through a pipe, not the terminal: Node restores the termios it found at start on
+    // every stdio fd that is a TTY when it exits, so a child holding the terminal as stderr would
+    // put it back in cooked mode (echo, no keys for the viewer) when the capture stops by -c or
+    // --duration while the viewer stays open.
+    const child = spawn(process.execPath, [CHILD, JSON.stringify(spec)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
     const cp = new CaptureProcess(child);
     return new Promise((resolve, reject) => {
       let opened = false;

@@ -9,9 +9,17 @@
  *   leave the list and are counted in the status bar (`N older gone`), -w keeps everything.
  * - Pairing (two sides of a translator): every problem (`wrong`, `missing`, `unexpected`) becomes
  *   a finding (`pair-wrong` ...) that marks its packets `!` in the list and is listed in the
- *   findings pane (d; n/N step through its packets); correct pairs are counted in the status bar.
+ *   findings pane (d; n/N step through its packets). Every verdict, correct pairs too, also marks
+ *   both packets in the list's pairing column (`=` paired as the engine translates, `!` wrong,
+ *   missing or unexpected) and the detail pane names the partner (see {@link pairingLine}).
+ * - Several interfaces: the list shows which one each packet came from.
+ * - DNS64: the session's decision for each DNS packet goes to the model (the detail pane's DNS64
+ *   line, as `view` shows it; one pass, as `translate` on stdin).
+ * - Status: `capturing` with the rate, or `stopped (count|duration|q|SIGTERM…)`, then drops,
+ *   pairing counts and packets gone (the status bar drops the least useful fields first when
+ *   the terminal is narrow).
  */
-import type { CaptureModel } from '../replay/view-model.js';
+import type { CaptureModel, ProcessedDns64 } from '../replay/view-model.js';
 import { CaptureModel as Model } from '../replay/view-model.js';
 import type { EngineConfig } from '../xlat/config-types.js';
 import type { CorrelateEvent, PacketRef } from '../replay/correlate.js';
@@ -83,6 +91,27 @@ export function pairingFinding(e: CorrelateEvent): Finding | null {
   }
 }
 
+/** Marks both packets of a pairing verdict in the model (the list's pairing column, the detail pane). */
+export function markPairing(model: CaptureModel, e: CorrelateEvent): void {
+  switch (e.kind) {
+    case 'correct':
+    case 'wrong': {
+      const k = e.kind === 'correct' ? 'ok' : 'wrong';
+      model.setPairing(e.input.n - 1, k, e.output.n);
+      model.setPairing(e.output.n - 1, k, e.input.n);
+      break;
+    }
+    case 'missing':
+      model.setPairing(e.input.n - 1, 'missing', 0);
+      break;
+    case 'unexpected':
+      model.setPairing(e.output.n - 1, 'unexpected', 0);
+      break;
+    default:
+      break;
+  }
+}
+
 /** Wires `capture` to a new model; call before packets flow (right after LiveCapture.open). */
 export function liveView(capture: LiveCapture, opts: LiveViewOptions): LiveView {
   const names = capture.interfaces.map((i) => i.name);
@@ -92,14 +121,25 @@ export function liveView(capture: LiveCapture, opts: LiveViewOptions): LiveView 
     store: 'spool',
     engine: capture.engine,
     window: { packets: opts.windowPackets ?? 131072, bytes: opts.windowBytes ?? 64 << 20 },
+    interfaces: names,
   });
   model.setFindings([], 'ready');
   const maxFindings = opts.maxFindings ?? 1000;
   let notKept = 0;
   let stopped: LiveStats | null = null;
-  capture.onPacket = (lp) => model.ingestProcessed(lp.packet, lp.reason, lp.emitted, lp.emittedCount);
+  const dns64: ProcessedDns64 = { verdict: { action: 'passed', reason: '', detail: '' }, result: null, swapped: null, family: 6 };
+  capture.onPacket = (lp) => {
+    if (lp.dns64 && lp.ipVersion !== 0) {
+      dns64.verdict = lp.dns64;
+      dns64.result = lp.dns64Result;
+      dns64.swapped = lp.dns64Packet;
+      dns64.family = lp.ipVersion;
+      model.ingestProcessed(lp.packet, lp.reason, lp.emitted, lp.emittedCount, dns64);
+    } else model.ingestProcessed(lp.packet, lp.reason, lp.emitted, lp.emittedCount);
+  };
   capture.onTimerEmit = (e) => model.recordEmit(e.bytes, e.off, e.len, e.family, e.kind, e.about);
   capture.onPairing = (e) => {
+    markPairing(model, e);
     const f = pairingFinding(e);
     if (!f) return;
     if (model.findings.length >= maxFindings) notKept++;
@@ -114,7 +154,7 @@ export function liveView(capture: LiveCapture, opts: LiveViewOptions): LiveView 
   );
   const status = (): string => {
     const s = stopped ?? capture.stats();
-    const parts = [stopped ? `stopped (${s.stoppedBy ?? 'stop'})` : `${n(s.rate)} pkts/s`];
+    const parts = [stopped ? `stopped (${s.stoppedBy ?? 'stop'})` : `capturing ${n(s.rate)} pkts/s`];
     parts.push(s.kernelDrops === null ? 'kernel drops ?' : `kernel drops ${n(s.kernelDrops)}`);
     parts.push(`tool drops ${n(s.toolDrops)}`);
     if (s.pairing) parts.push(`pairs ${n(s.pairing.correct)} ok ${n(s.pairing.wrong)} wrong ${n(s.pairing.missing)} missing`);

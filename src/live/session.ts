@@ -41,6 +41,7 @@ import type { EngineConfig } from '../xlat/config-types.js';
 import { Reason } from '../diag/reasons.js';
 import { CaptureSink, verdictOf } from '../replay/translate.js';
 import type { Dns64Hook, Dns64HookVerdict } from '../replay/dns64.js';
+import type { Dns64Result } from '../xlat/dns64/engine.js';
 import { Correlator, type CorrelateEvent, type CorrelateSummary } from '../replay/correlate.js';
 import { CaptureProcess } from './capture-process.js';
 import { PacketRing } from './ring.js';
@@ -122,6 +123,12 @@ export interface LivePacket {
   emittedCount: number;
   /** What DNS64 did with the packet (null: not a DNS answer it looked at, or DNS64 off). */
   dns64: Dns64HookVerdict | null;
+  /** The DNS64 engine's answer behind {@link dns64} (null for a query or a packet it did not answer). */
+  dns64Result: Dns64Result | null;
+  /** The answer as DNS64 rewrote it (link layer as captured; what the engine translated), or null. */
+  dns64Packet: Uint8Array | null;
+  /** IP version of the packet (0: not IP). */
+  ipVersion: 0 | 4 | 6;
 }
 
 export interface LiveStats {
@@ -247,7 +254,7 @@ export class LiveCapture {
     this.inner = new CaptureSink(xwriter, xformat === 'pcapng', pcapLinkType);
     this.inner.clock = this.clock;
     this.sink = new LiveSink(this.inner, this.xring);
-    this.live = { packet: this.pkt, iface: '', seq: 0, verdict: '', reason: 0, emitted: this.sink.emitted, emittedCount: 0, dns64: null };
+    this.live = { packet: this.pkt, iface: '', seq: 0, verdict: '', reason: 0, emitted: this.sink.emitted, emittedCount: 0, dns64: null, dns64Result: null, dns64Packet: null, ipVersion: 0 };
     this.done = new Promise<LiveStats>((res, rej) => {
       this.resolveDone = res;
       this.rejectDone = rej;
@@ -354,6 +361,7 @@ export class LiveCapture {
       this.clock.sec = p.tsSec;
       this.clock.nsec = p.tsNsec;
       const v = this.locator.locate(bytes, off, caplen, p.linkType);
+      let swappedPkt: Uint8Array | null = null;
       const ipLen = caplen - this.locator.linkLen;
       this.sink.begin(seq, i, p.number);
       s.setInput(bytes, off, this.locator.linkLen, p.linkType, v === 4 ? 4 : 6);
@@ -367,6 +375,7 @@ export class LiveCapture {
         let len = ipLen;
         const swapped = this.dns64 ? this.dns64.packet(bytes, off, caplen, p.linkType, ipOff, p.number) : null;
         if (swapped) {
+          swappedPkt = swapped;
           b = swapped;
           ipOff = this.locator.linkLen;
           len = swapped.length - this.locator.linkLen;
@@ -384,6 +393,9 @@ export class LiveCapture {
         lp.reason = s.curDrop;
         lp.emittedCount = this.sink.count;
         lp.dns64 = this.dns64 && v !== 0 ? this.dns64.verdict : null;
+        lp.dns64Result = lp.dns64 ? this.dns64!.result : null;
+        lp.dns64Packet = lp.dns64 ? swappedPkt : null;
+        lp.ipVersion = v === 4 ? 4 : v === 6 ? 6 : 0;
         this.onPacket(lp);
       }
       // Pairing sees the packet as captured (DNS64 never changes the captured bytes); its

@@ -134,6 +134,8 @@ export interface ModelOptions {
    * pane, and packets come in with {@link CaptureModel.ingestProcessed} (no second engine run).
    */
   engine?: Engine;
+  /** Live: names of the captured interfaces, by the packets' `ifIndex` (the list's interface column). */
+  interfaces?: readonly string[];
   /** Another consumer of the model's engine run (see {@link EngineTap}). */
   tap?: EngineTap | null;
 }
@@ -155,6 +157,19 @@ export interface EngineTap {
   beforeDrain(engine: Engine): void;
   /** Drained: the tap has seen everything. */
   end(): void;
+}
+
+/** Live pairing of a packet with one on the other side of a real translator ({@link CaptureModel.setPairing}). */
+export type PairKind = 'ok' | 'wrong' | 'missing' | 'unexpected';
+const PAIR_KINDS: readonly PairKind[] = ['ok', 'wrong', 'missing', 'unexpected'];
+
+/** DNS64's decision for a packet processed elsewhere (see {@link CaptureModel.ingestProcessed}). */
+export interface ProcessedDns64 {
+  verdict: { action: 'kept' | 'rewritten' | 'passed'; reason: string; detail: string };
+  result: Dns64Result | null;
+  /** The rewritten packet (link layer as captured), or null. */
+  swapped: Uint8Array | null;
+  family: 4 | 6;
 }
 
 /** One packet an outside engine emitted (see {@link CaptureModel.ingestProcessed}). */
@@ -345,6 +360,13 @@ export class CaptureModel {
   private readonly window: { packets: number; bytes: number } | null;
   // --- engine outcome ------------------------------------------------------------------------
   private readonly kinds = new Column(Uint8Array);
+  /** Live: interface index per row, pairing kind (1 + index in PAIR_KINDS) and partner's number. */
+  private readonly ifaceCol = new Column(Uint8Array);
+  private readonly pairKinds = new Column(Uint8Array);
+  private readonly pairPeers = new Column(Int32Array);
+  private pairingSeen = false;
+  private pairingChanges = 0;
+  private readonly ifaceNames: readonly string[];
   private readonly drops = new Column(Uint8Array);
   /** Where each row's records start in the emit spool (plain offsets with a window: evict reads them per packet). */
   private readonly outOffs: RunOffsetColumn | OffsetColumn;
@@ -405,6 +427,7 @@ export class CaptureModel {
     this.storeKind = opts.store;
     this.totalBytes = opts.totalBytes ?? 0;
     this.window = opts.window ?? null;
+    this.ifaceNames = opts.interfaces ?? [];
     this.outOffs = this.window ? new OffsetColumn() : new RunOffsetColumn();
     this.emitSpool = new Spool('emit', this.window ? this.window.bytes : 0);
     if (opts.store === 'file') {
@@ -455,7 +478,7 @@ export class CaptureModel {
    * (borrowed, copied). `emitted[0..count)` is what it emitted for the packet, `drop` its drop
    * reason (0: none). The model's own engine does not run.
    */
-  ingestProcessed(p: CapturedPacket, drop: number, emitted: readonly ProcessedEmit[], count: number): void {
+  ingestProcessed(p: CapturedPacket, drop: number, emitted: readonly ProcessedEmit[], count: number, dns64?: ProcessedDns64 | null): void {
     if (this.closed) return;
     const row = this.index(p);
     const s = this.sink;
@@ -463,6 +486,7 @@ export class CaptureModel {
     s.kinds = 0;
     s.dropCode = drop;
     this.outOffs.set(row, this.emitSpool.size);
+    if (dns64) this.recordDns64(dns64.verdict, dns64.result, dns64.swapped, p.linkType, dns64.family);
     for (let k = 0; k < count; k++) {
       const e = emitted[k];
       this.recordEmit(e.bytes, e.off, e.len, e.family, e.kind, row + 1);
@@ -507,7 +531,7 @@ export class CaptureModel {
     if (this.view && this.view.scanned < f) this.view.scanned = f;
     if (f >>> 16 === old >>> 16) return;
     // A chunk of every column is behind: free it, and what the maps hold about those rows.
-    for (const c of [this.offs, this.caplens, this.secs, this.nsecs, this.links, this.kinds, this.drops, this.outOffs]) c.dropBefore(f);
+    for (const c of [this.offs, this.caplens, this.secs, this.nsecs, this.links, this.kinds, this.drops, this.outOffs, this.ifaceCol, this.pairKinds, this.pairPeers]) c.dropBefore(f);
     for (const k of this.bigCaplens.keys()) if (k < f) this.bigCaplens.delete(k);
     if (this.view) this.view.rows.dropBefore(this.view.rows.lowerBound(f));
     for (const k of this.origLens.keys()) if (k < f) this.origLens.delete(k);
@@ -558,6 +582,7 @@ export class CaptureModel {
       else li = 255;
     }
     this.links.set(row, li);
+    if (p.ifIndex) this.ifaceCol.set(row, p.ifIndex < 255 ? p.ifIndex : 255);
     this.n = row + 1;
     return row;
   }
@@ -592,7 +617,7 @@ export class CaptureModel {
       const dns64 = this.dns64;
       if (dns64) {
         const swapped = dns64.packet(p.data, p.offset, p.caplen, p.linkType, ipOff, num);
-        if (dns64.verdict) this.recordDns64(dns64, swapped, p.linkType, v === 4 ? 4 : 6);
+        if (dns64.verdict) this.recordDns64(dns64.verdict, dns64.result, swapped, p.linkType, v === 4 ? 4 : 6);
         if (swapped) {
           bytes = swapped;
           ipOff = this.locator.linkLen;
@@ -634,9 +659,7 @@ export class CaptureModel {
   }
 
   /** DNS64's decision (and its rewritten packet) go to the emit spool with the packet's emits. */
-  private recordDns64(hook: Dns64Hook, swapped: Uint8Array | null, linkType: number, family: 4 | 6): void {
-    const v = hook.verdict!;
-    const r = hook.result;
+  private recordDns64(v: ProcessedDns64['verdict'], r: Dns64Result | null, swapped: Uint8Array | null, linkType: number, family: 4 | 6): void {
     const d: Dns64Decision = {
       action: v.action,
       reason: v.reason,
@@ -939,6 +962,49 @@ export class CaptureModel {
   /** Ids of the findings that name the packet. */
   findingIds(row: number): readonly string[] {
     return this.findingsByRow.get(row) ?? NO_IDS;
+  }
+
+  /** Live: the interface the packet was captured on (null: one interface, or not live). */
+  interfaceOf(row: number): string | null {
+    if (this.ifaceNames.length < 2 || row < this.first || row >= this.n) return null;
+    return this.ifaceNames[this.ifaceCol.get(row)] ?? null;
+  }
+
+  /** Live: the captured interfaces' names (empty when not live). */
+  interfaces(): readonly string[] {
+    return this.ifaceNames;
+  }
+
+  /**
+   * Live pairing: the packet at `row` went into (or came out of) a real translator; `peer` is the
+   * number of the packet it paired with on the other side (0: none, `missing`/`unexpected`).
+   * A problem overrides an earlier `ok`.
+   */
+  setPairing(row: number, kind: PairKind, peer: number): void {
+    if (row < this.first || row >= this.n) return;
+    const k = PAIR_KINDS.indexOf(kind) + 1;
+    if (kind === 'ok' && this.pairKinds.get(row) > 1) return;
+    this.pairKinds.set(row, k);
+    this.pairPeers.set(row, peer);
+    this.pairingSeen = true;
+    this.pairingChanges++;
+  }
+
+  /** Changes with every {@link setPairing} (the screen polls it: no notification per packet). */
+  pairingVersion(): number {
+    return this.pairingChanges;
+  }
+
+  /** Live pairing of the packet, or null (none yet, or no pairing). */
+  pairingOf(row: number): { kind: PairKind; peer: number } | null {
+    if (row < this.first || row >= this.n) return null;
+    const k = this.pairKinds.get(row);
+    return k ? { kind: PAIR_KINDS[k - 1], peer: this.pairPeers.get(row) } : null;
+  }
+
+  /** Whether any packet has been paired (the list then shows the pairing column). */
+  hasPairing(): boolean {
+    return this.pairingSeen;
   }
 
   /** Bits of {@link Mark}. */

@@ -31,6 +31,7 @@ export function DetailPane(props: DetailPaneProps) {
   );
   const extra: { text: string; color: string }[] = [];
   if (detail.dropText) extra.push({ text: detail.dropText, color: 'red' });
+  if (detail.pairing) extra.push({ text: detail.pairing.text, color: detail.pairing.ok ? 'green' : 'red' });
   for (const l of detail.dns64Lines) extra.push({ text: l, color: 'magenta' });
   if (detail.checksums.length) extra.push({ text: `checksums: ${detail.checksums.join('; ')}`, color: 'cyan' });
   for (const [i, e] of extra.entries()) {

@@ -57,6 +57,8 @@ export interface ViewerProps {
   initialFilter?: string;
   /** More status-bar text after the packet count (live: rate, kernel and tool drops). */
   statusExtra?: string;
+  /** Live capture: the status bar shows the state from `statusExtra`, not reading/indexing progress. */
+  live?: boolean;
 }
 
 interface Prompt {
@@ -154,7 +156,7 @@ export function Viewer(props: ViewerProps) {
   const getDetail = (): DetailData | null => {
     const row = currentRow();
     if (row < 0 || row >= model.count()) return null;
-    const key = `${row}|${model.processed(row)}|${st.cpIdx}|${[...st.collapsed].join(',')}`;
+    const key = `${row}|${model.processed(row)}|${st.cpIdx}|${[...st.collapsed].join(',')}|${model.pairingOf(row)?.kind ?? ''}`;
     if (detailCache.current.key !== key) detailCache.current = { key, d: detailOf(model, row, st.cpIdx, st.collapsed) };
     return detailCache.current.d;
   };
@@ -436,7 +438,7 @@ export function Viewer(props: ViewerProps) {
   }, [row, pane, model]);
 
   const filterCheck: FilterCheck | null = !prompt || prompt.kind !== 'filter' || prompt.text.trim() === '' ? null : filterLang.check(prompt.text);
-  const stamp = `${model.findingsState}:${model.findings.length}:${model.finished()}`;
+  const stamp = `${model.findingsState}:${model.findings.length}:${model.finished()}:${model.pairingVersion()}`;
   void sig;
   void shown;
 
@@ -445,7 +447,7 @@ export function Viewer(props: ViewerProps) {
       <Box flexDirection="column" width={width} height={height}>
         <HelpOverlay width={width} height={height - 1} />
         <Box flexGrow={1} />
-        <StatusBar model={model} pos={st.sel} width={width} filter={st.filterText} message={st.message} follow={st.follow} extra={props.statusExtra} />
+        <StatusBar model={model} pos={st.sel} width={width} filter={st.filterText} message={st.message} follow={st.follow} extra={props.statusExtra} live={props.live} />
       </Box>
     );
   }
@@ -474,7 +476,7 @@ export function Viewer(props: ViewerProps) {
           width={width}
         />
       ) : null}
-      <StatusBar model={model} pos={st.sel} width={width} filter={st.filterText} message={st.message} follow={st.follow} extra={props.statusExtra} />
+      <StatusBar model={model} pos={st.sel} width={width} filter={st.filterText} message={st.message} follow={st.follow} extra={props.statusExtra} live={props.live} />
     </Box>
   );
 }

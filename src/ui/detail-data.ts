@@ -37,6 +37,8 @@ export interface DetailData {
   /** The same in lines for the pane (empty when {@link dns64} is null). */
   dns64Lines: string[];
   checksums: string[];
+  /** Live pairing with the other side of a real translator (which packet, on which interface), or null. */
+  pairing: { text: string; ok: boolean } | null;
   changed: Set<string>;
   lines: DetailLine[];
 }
@@ -77,7 +79,37 @@ export function detailOf(model: CaptureModel, row: number, shownIdx: number, col
   const changed = right ? changedKeys(left, right) : new Set<string>();
   const lines = alignLines(left, right, changed, collapsed);
   const dns64 = model.dns64At(row);
-  return { row, left, right, counterparts: cps, shown, leftTitle, rightTitle, dropText, dns64, dns64Lines: dns64Lines(dns64), checksums: checksumVerdicts(left, right), changed, lines };
+  return { row, left, right, counterparts: cps, shown, leftTitle, rightTitle, dropText, dns64, dns64Lines: dns64Lines(dns64), checksums: checksumVerdicts(left, right), pairing: pairingText(model, row), changed, lines };
+}
+
+/**
+ * Live pairing in one line: `paired with #12 on n64l4t (IPv4): as the engine translates it`,
+ * `… translated wrongly`, `never translated …`, `from nowhere …`; null when not paired (yet).
+ */
+export function pairingText(model: CaptureModel, row: number): { text: string; ok: boolean } | null {
+  const pr = model.pairingOf(row);
+  if (!pr) return null;
+  const where = (num: number): string => {
+    const r = num - 1;
+    const iface = model.interfaceOf(r);
+    let fam = '';
+    if (r >= model.evicted() && r < model.count()) {
+      const p = model.packet(r);
+      const t = packetTree(p.data.slice(p.offset, p.offset + p.caplen), 0, p.caplen, p.linkType);
+      fam = ` (IPv${leftVersion(t)})`;
+    }
+    return `#${num}${iface ? ` on ${iface}` : ''}${fam}`;
+  };
+  switch (pr.kind) {
+    case 'ok':
+      return { text: `pairing = paired with ${where(pr.peer)}: as the engine translates it`, ok: true };
+    case 'wrong':
+      return { text: `pairing ! paired with ${where(pr.peer)}: translated wrongly (d: the fields that differ)`, ok: false };
+    case 'missing':
+      return { text: 'pairing ! never translated: nothing came out on the other side within --pair-window (d: the likely reason)', ok: false };
+    case 'unexpected':
+      return { text: 'pairing ! from nowhere: no packet on the other side explains it', ok: false };
+  }
 }
 
 /**

@@ -18,5 +18,5 @@ export function PolledViewer(props: PolledViewerProps) {
     const t = setInterval(() => setExtra(status()), statusMs ?? 1000);
     return () => clearInterval(t);
   }, [status, statusMs]);
-  return <Viewer {...rest} statusExtra={extra} />;
+  return <Viewer live {...rest} statusExtra={extra} />;
 }

@@ -14,6 +14,10 @@ export interface RowCells {
   addrs: string;
   proto: string;
   info: string;
+  /** Live, several interfaces: the interface it was captured on ('' otherwise). */
+  iface: string;
+  /** Live pairing: `=` paired as the engine translates, `!` wrong, missing or unexpected, ' ' none (yet). */
+  pair: string;
   /** Finding or drop: drawn in red. */
   alert: boolean;
 }
@@ -23,6 +27,12 @@ function endpoint(d: PacketDecoder, off: number): string {
   const a = ipv6ToString(d.bytes, off);
   const e = embeddedIpv4(d.bytes, off, DEFAULT_DISPLAY_PREFIXES);
   return e < 0 ? a : `${a} (${u32ToIpv4(e)})`;
+}
+
+function pairMark(model: CaptureModel, row: number): string {
+  const pr = model.pairingOf(row);
+  if (!pr) return ' ';
+  return pr.kind === 'ok' ? '=' : '!';
 }
 
 /** A bounded cache of decoded list rows. */
@@ -56,6 +66,8 @@ export class RowCache {
       addrs: d.ipVersion ? `${endpoint(d, d.srcOff)} → ${endpoint(d, d.dstOff)}` : '',
       proto: protocolColumn(d),
       info: infoColumn(d).trimStart(),
+      iface: model.interfaceOf(row) ?? '',
+      pair: pairMark(model, row),
       alert: (marks & (Mark.Finding | Mark.Drop)) !== 0,
     };
     if (this.map.size >= this.limit) this.map.clear();

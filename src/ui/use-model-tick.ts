@@ -8,7 +8,7 @@ import type { CaptureModel } from '../replay/view-model.js';
 export function modelSignature(m: CaptureModel): string {
   const v = m.currentView();
   // What changes all the time while indexing / filtering, then '#', then what changes rarely.
-  return `${m.count()}|${m.dropped}|${v ? `${v.rows.length}/${v.scanned}` : '-'}#${v ? v.label : ''}|${m.finished()}|${m.findingsState}:${m.findings.length}|${m.error() ?? ''}`;
+  return `${m.count()}|${m.dropped}|${m.pairingVersion()}|${v ? `${v.rows.length}/${v.scanned}` : '-'}#${v ? v.label : ''}|${m.finished()}|${m.findingsState}:${m.findings.length}|${m.error() ?? ''}`;
 }
 
 /**

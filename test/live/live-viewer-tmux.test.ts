@@ -16,6 +16,7 @@ import { readAllPackets } from '../../src/pcap/reader.js';
 import { CLI } from '../helpers/cli.js';
 import { tshark } from '../helpers/referees.js';
 import { netnsUnavailable, vethPair, send, inNs, type VethPair } from './netns.js';
+import { taygaTopology, sendThroughTayga, taygaUnavailable, type TaygaTopology } from './tayga-topology.js';
 
 const NS_UNAVAILABLE = netnsUnavailable();
 const HAVE_TMUX = spawnSync('tmux', ['-V']).status === 0;
@@ -79,7 +80,10 @@ describe.skipIf(UNAVAILABLE !== null)('live viewer in tmux (veth n64la -> n64lb)
     startInTmux(pair.b, `-i ${pair.ifB} -w ${w} --write-translated ${x} --profile aws`);
     let s = await waitFor((t) => t.includes(' live n64lb │ 0 pkts'), 'the empty live viewer');
     expect(s).toMatch(/No\. +Time +Source → Destination +Proto +Info/);
-    expect(s).toMatch(/│ \d+ pkts\/s │ kernel drops (\d+|\?) │ tool drops 0 │/);
+    // Live state instead of a reading figure; at 140 columns the follow mark is on screen.
+    expect(s).toMatch(/ live n64lb │ 0 pkts │ capturing \d+ pkts\/s │ kernel drops (\d+|\?) │ tool drops 0 │/);
+    expect(s).not.toContain('reading…');
+    expect(s).toMatch(/│ follow +\? help/);
     expect(tmux('display-message', '-p', '-t', 'lv', '#{alternate_on}').trim()).toBe('1');
 
     const sent1 = join(dir, 'sent1.pcap');
@@ -131,11 +135,16 @@ describe.skipIf(UNAVAILABLE !== null)('live viewer in tmux (veth n64la -> n64lb)
   it('two interfaces: packets whose translation never shows up are marked ! and listed as pair-missing findings, without waiting for more packets', async () => {
     inNs(pair.b, ['ip', 'link', 'set', 'lo', 'up']);
     startInTmux(pair.b, `-i ${pair.ifB} -i lo --profile aws`);
-    await waitFor((t) => t.includes(' live n64lb+lo │ 0 pkts'), 'the empty live viewer');
+    // With pairing the status bar is longer: the name gives way first (the If column has the interfaces).
+    await waitFor((t) => t.includes(' 0 pkts │ capturing ') && t.includes('pairs 0 ok'), 'the empty live viewer');
     expect(send(pair.a, pair.ifA, join(dir, 'pair.pcap'), ['--dst-mac', pair.macB])).toBe(6);
     // No translator between the two: each IPv6 packet is missing its IPv4 side after the 1 s window.
     let s = await waitFor((t) => t.includes('pairs 0 ok 0 wrong 6 missing'), 'six missing pairs', 10000);
     expect(s.split('\n').filter((l) => /^! +[1-6] /.test(l))).toHaveLength(6);
+    // The If column (two interfaces) and the pairing mark; the detail pane of the newest (#6) says why.
+    expect(s).toMatch(/No\. +Time +If +⇄ +Source → Destination/);
+    expect(s.split('\n').filter((l) => /^! +[1-6] +[\d.]+ n64lb ! 2001:db8:1::2 → /.test(l))).toHaveLength(6);
+    expect(s).toContain('pairing ! never translated: nothing came out on the other side within --pair-window');
     keys('d');
     s = await waitFor((t) => t.includes('[findings]'), 'the findings pane');
     expect(s.split('\n').filter((l) => /error +pair-missing +never translated: #[1-6] \(IPv6 side\), no translation came out/.test(l))).toHaveLength(6);
@@ -145,6 +154,33 @@ describe.skipIf(UNAVAILABLE !== null)('live viewer in tmux (veth n64la -> n64lb)
     expect(s).toMatch(/pairing: 0 correct, 0 wrong, 6 never translated/);
   });
 
+  it('DNS64: the detail pane says what DNS64 did with a DNS answer (one pass, as translate on stdin); -c stops capturing and the status bar says so', async () => {
+    startInTmux(pair.b, `-i ${pair.ifB} -c 2 --profile aws`);
+    await waitFor((t) => t.includes(' live n64lb │ 0 pkts'), 'the empty live viewer');
+    expect(send(pair.a, pair.ifA, join(dir, 'dns64v.pcap'), ['--dst-mac', pair.macB, '--set', 'dns64'])).toBe(2);
+    // Following: #2, the AAAA answer without AAAA, answered from #1's A data.
+    let s = await waitFor((t) => t.includes('│ 2/2 │') && t.includes('stopped (count)'), 'two packets, stopped by -c');
+    expect(s).toMatch(/ live n64lb │ 2 pkts │ stopped \(count\) │ kernel drops \d+ │ tool drops 0 │/);
+    expect(s).toMatch(/#2 captured \(IPv6\) +│ DNS64 answer: what the client gets \(IPv6\)/);
+    expect(s).toContain('DNS64 rewritten [synthesized]: no AAAA: synthesized 1 AAAA from 1 A record of v4only.example.net with TTL 60');
+    expect(s).toMatch(/v4only\.example\.net AAAA: resolver NOERROR, no answer .*→ DNS64 64:ff9b::c633:6409/);
+    keys('k');
+    s = await waitFor((t) => t.includes('│ 1/2 │'), '#1');
+    expect(s).toContain('DNS64 passed [not-aaaa-answer]: not an AAAA or ip6.arpa PTR answer');
+    keys('q');
+    s = await waitFor((t) => t.includes('LIVE-EXIT:'), 'the command to end');
+    expect(s).toMatch(/LIVE-EXIT:0/);
+    expect(s).toMatch(/; dns64: 1 AAAA\/PTR answers, 1 rewritten/);
+  });
+
+  it('--whole-flows with the viewer: one line saying it is for lines and NDJSON, exit 2, nothing captured', async () => {
+    startInTmux(pair.b, `-i ${pair.ifB} -Y udp --whole-flows`);
+    const s = await waitFor((t) => t.includes('LIVE-EXIT:'), 'the command to end');
+    expect(s).toMatch(/LIVE-EXIT:2/);
+    expect(s).toContain('nat64scope: --whole-flows works in lines and NDJSON only: add --no-viewer, --print or --json (the viewer filters packet by packet)');
+    expect(s).not.toMatch(/capturing on/);
+  });
+
   it('keeps a bounded window (--ring): older packets leave the list and are counted; g goes to the oldest kept; SIGTERM finalises -w, exits 0', async () => {
     const w = join(dir, 'window.pcapng');
     startInTmux(pair.b, `-i ${pair.ifB} --ring 100 -w ${w} --profile aws`);
@@ -152,7 +188,7 @@ describe.skipIf(UNAVAILABLE !== null)('live viewer in tmux (veth n64la -> n64lb)
     expect(send(pair.a, pair.ifA, join(dir, 'flood.pcap'), ['--dst-mac', pair.macB, '--set', 'flood', '--count', '300', '--gap', '0'])).toBe(300);
     // The live figures are polled once a second: wait for them too.
     let s = await waitFor((t) => t.includes('│ 300/300 │') && t.includes('200 older gone'), 'all 300 packets, following, 200 gone');
-    expect(s).toMatch(/300 pkts reading… │ \d+ pkts\/s │ kernel drops 0 │ tool drops 0 │ 200 older gone │ 300\/300 │/);
+    expect(s).toMatch(/300 pkts │ capturing \d+ pkts\/s │ kernel drops 0 │ tool drops 0 │ 200 older gone │ 300\/300 │.*│ follow +\? help/);
     expect(s).toMatch(/^▸ +300 +[\d.]+ 2001:db8:1::2 → 64:ff9b::c633:6407 \(198\.51\.100\.7\) +UDP/m);
     keys('g');
     s = await waitFor((t) => t.includes('│ 201/300 │'), 'the oldest packet kept');
@@ -176,5 +212,54 @@ describe.skipIf(UNAVAILABLE !== null)('live viewer in tmux (veth n64la -> n64lb)
     expect(tmux('display-message', '-p', '-t', 'lv', '#{alternate_on}').trim()).toBe('0');
     // The window bounds the list, not the capture: -w has every packet.
     expect((await readAllPackets(w)).length).toBe(300);
+  });
+});
+
+const TAYGA_UNAVAILABLE = UNAVAILABLE ?? taygaUnavailable();
+if (TAYGA_UNAVAILABLE && !UNAVAILABLE) {
+  describe('live viewer on both sides of TAYGA', () => {
+    it.skip(`skipped: ${TAYGA_UNAVAILABLE} (CI installs tayga: .ci/run)`, () => {});
+  });
+}
+
+describe.skipIf(TAYGA_UNAVAILABLE !== null)('live viewer on both sides of TAYGA (n64l6t -> TAYGA -> n64l4t)', () => {
+  let topo: TaygaTopology;
+  beforeAll(async () => {
+    topo = await taygaTopology();
+  });
+  afterAll(async () => {
+    spawnSync('tmux', ['-L', SOCK, 'kill-server']);
+    await topo?.dispose();
+  });
+
+  it('two interfaces: an interface column, every packet marked = (paired as the engine translates), the detail pane names the partner on the other interface', async () => {
+    // As tayga-live.test.ts: the two router hops around TAYGA are left out of the comparison.
+    const bpf = '"udp or tcp or icmp or (icmp6 and ip6[40] < 130)"';
+    startInTmux(topo.t, `-i ${topo.v6if} -i ${topo.v4if} -f ${bpf} --config ${topo.config} --pair-ignore ipv4.ttl,ipv6.hlim`);
+    await waitFor((t) => t.includes(' 0 pkts │ capturing ') && t.includes('pairs 0 ok'), 'the empty live viewer');
+    sendThroughTayga(topo);
+    let s = await waitFor((t) => t.includes('pairs 6 ok 0 wrong 0 missing') && t.includes('│ 12/12 │'), 'twelve packets, six pairs');
+    expect(s).toMatch(/No\. +Time +If +⇄ +Source → Destination/);
+    const rows = s.split('\n').filter((l) => /^. +\d+ +[\d.]+ n64l[46]t /.test(l));
+    expect(rows).toHaveLength(12);
+    // Each packet in on one interface and out on the other, all paired correctly.
+    expect(rows.map((l) => /^. +\d+ +[\d.]+ n64l[46]t (.) /.exec(l)![1])).toEqual(Array(12).fill('='));
+    expect(rows.filter((l) => / n64l6t = /.test(l))).toHaveLength(6);
+    expect(rows.filter((l) => / n64l4t = /.test(l))).toHaveLength(6);
+    // The newest packet (#12, a reply from the IPv4 host, or TAYGA's translation of it): its partner.
+    expect(s).toMatch(/pairing = paired with #\d+ on n64l[46]t \(IPv[46]\): as the engine translates it/);
+    keys('g');
+    s = await waitFor((t) => t.includes('│ 1/12 │'), '#1');
+    // #1: the IPv6 host's UDP packet on n64l6t; its translation came out on n64l4t.
+    expect(s).toMatch(/^. +1 +[\d.]+ n64l6t = 2001:db8:6::10 → 2001:db8:64::c633:6414/m);
+    // Its partner: TAYGA's UDP packet on n64l4t (the numbering depends on how the two interfaces'
+    // packets interleave, e.g. the ICMPv6 error may come before it).
+    const partner = /^. +(\d+) +[\d.]+ n64l4t = 192\.0\.2\.10 → 198\.51\.100\.20 +UDP /m.exec(s);
+    expect(partner, s).not.toBeNull();
+    expect(s).toContain(`pairing = paired with #${partner![1]} on n64l4t (IPv4): as the engine translates it`);
+    keys('q');
+    s = await waitFor((t) => t.includes('LIVE-EXIT:'), 'the command to end');
+    expect(s).toMatch(/LIVE-EXIT:0/);
+    expect(s).toMatch(/pairing: 6 correct, 0 wrong, 0 never translated, 0 from nowhere/);
   });
 });
