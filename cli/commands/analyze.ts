@@ -10,8 +10,8 @@ import { engineOptions, resolveEngineConfig, type EngineOptionArgs } from '../en
 import { inputPath, warn } from '../capture.js';
 import { UsageError, EXIT } from '../errors.js';
 import { LineOutput } from '../output.js';
-import { setFlagsFromString, getHeapStatistics } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { getHeapStatistics } from 'node:v8';
+import { fullGc } from '../../src/replay/gc.js';
 import { discoverPref64 } from '../../src/xlat/dns64/discovery.js';
 import { ConfigError } from '../../src/xlat/config.js';
 import type { EngineConfig } from '../../src/xlat/config-types.js';
@@ -163,17 +163,6 @@ async function autoPrefix(argv: AnalyzeArgs, input: string, base: EngineConfig):
     // dns64-prefix-mismatch says the capture shows another.
     if (e instanceof ConfigError) return { config: base, note: `auto: the capture shows ${best.prefix} (${how}), but ${(e as Error).message}; configured ${configured}` };
     throw e;
-  }
-}
-
-/** V8's full garbage collection, or null where it cannot be had. */
-function fullGc(): (() => void) | null {
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as unknown;
-    return typeof gc === 'function' ? (gc as () => void) : null;
-  } catch {
-    return null;
   }
 }
 

@@ -33,7 +33,6 @@ import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { CaptureParser, CaptureReadError, type ReadSummary } from '../pcap/reader.js';
 import { osReason } from '../pcap/errors.js';
 import { newPacket, type CapturedPacket } from '../pcap/packet.js';
@@ -1431,19 +1430,7 @@ export function startFilterPump(model: CaptureModel): () => void {
   };
 }
 
-/**
- * A full garbage collection, or null where it cannot be had: V8's `gc` exposed at run time (as
- * `analyze` does), for {@link CaptureModel.collect}.
- */
-export function fullGc(): (() => void) | null {
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as unknown;
-    return typeof gc === 'function' ? (gc as () => void) : null;
-  } catch {
-    return null;
-  }
-}
+export { fullGc } from './gc.js';
 
 /**
  * `view` only (a process-wide V8 setting, made before the capture is opened): the young
