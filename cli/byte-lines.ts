@@ -1,3 +1,5 @@
+import { drained } from './output.js';
+
 /**
  * Line output into a byte buffer, for commands that print many lines made of a few parts (a
  * number and a cached tail): the parts are copied as bytes, no line string is built. Same
@@ -71,15 +73,8 @@ export class ByteLines {
     // writes synchronously, files and pipes alike: the buffer is free again at once.)
     if ((this.stream as NodeJS.WritableStream & { writableLength?: number }).writableLength !== 0) this.buf = Buffer.allocUnsafe(this.size);
     if (ok || this.draining) return this.draining ?? undefined;
-    this.draining = new Promise<void>((resolve) => {
-      const done = () => {
-        this.stream.off('drain', done);
-        this.stream.off('close', done);
-        this.draining = null;
-        resolve();
-      };
-      this.stream.on('drain', done);
-      this.stream.on('close', done);
+    this.draining = drained(this.stream).then(() => {
+      this.draining = null;
     });
     return this.draining;
   }

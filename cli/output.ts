@@ -2,6 +2,19 @@
  * Buffered stdout for line-oriented commands: lines are joined into large writes, backpressure is
  * honoured, and a closed pipe (`nat64scope packets x | head`) ends the command quietly.
  */
+/** Resolves when `stream` has drained (or closed): what a writer waits for after write() said false. */
+export function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
+}
+
 export class LineOutput {
   private buf: string[] = [];
   private size = 0;
@@ -34,15 +47,8 @@ export class LineOutput {
     this.size = 0;
     if (ok || this.draining) return this.draining ?? undefined;
     // One pending drain at a time, however often flush() is called meanwhile.
-    this.draining = new Promise<void>((resolve) => {
-      const done = () => {
-        this.stream.off('drain', done);
-        this.stream.off('close', done);
-        this.draining = null;
-        resolve();
-      };
-      this.stream.on('drain', done);
-      this.stream.on('close', done);
+    this.draining = drained(this.stream).then(() => {
+      this.draining = null;
     });
     return this.draining;
   }
