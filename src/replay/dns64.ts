@@ -269,18 +269,33 @@ export interface Dns64HookVerdict {
  * included) or null to keep the input as it is; {@link verdict} says why (null for non-DNS).
  */
 export class Dns64Hook {
-  readonly engine: Dns64Engine;
-  private readonly dec = new PacketDecoder();
-  private readonly rewriter = new DnsPacketRewriter();
+  engine: Dns64Engine;
+  private dec = new PacketDecoder();
+  private rewriter = new DnsPacketRewriter();
   private readonly scan = new DnsScan();
   verdict: Dns64HookVerdict | null = null;
   /** The engine's answer behind {@link verdict} (null for a query or a packet it did not answer). */
   result: Dns64Result | null = null;
   rewrittenCount = 0;
 
-  constructor(opts: Dns64Options, zone?: readonly ZoneRecord[]) {
+  constructor(private readonly opts: Dns64Options, private readonly zone?: readonly ZoneRecord[]) {
     this.engine = new Dns64Engine(opts);
     if (zone) this.engine.loadZone(zone);
+  }
+
+  /** Back to the state the constructor left (translate's second attempt; the engine's switches kept). */
+  reset(): void {
+    const old = this.engine;
+    this.engine = new Dns64Engine(this.opts);
+    if (this.zone) this.engine.loadZone(this.zone);
+    this.engine.fastPath = old.fastPath;
+    this.engine.memoize = old.memoize;
+    this.engine.buildMessages = old.buildMessages;
+    this.dec = new PacketDecoder();
+    this.rewriter = new DnsPacketRewriter();
+    this.verdict = null;
+    this.result = null;
+    this.rewrittenCount = 0;
   }
 
   /** Learns A data from a packet without answering anything (an optional pre-pass). */

@@ -15,8 +15,9 @@ import { ViewCache, copyWords, viewOf } from '../wire/word-copy.js';
 import type { EngineConfig } from '../xlat/config-types.js';
 import { reasonId, reasonText, Reason } from '../diag/reasons.js';
 import { createEngine } from '../xlat/engine.js';
-import type { Dns64Hook } from './dns64.js';
-import { open, type FileHandle } from 'node:fs/promises';
+import { maybeDns, type Dns64Hook } from './dns64.js';
+import { DnsScan, Scan } from './dns-scan.js';
+import { lstat, open, type FileHandle } from 'node:fs/promises';
 import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -395,6 +396,128 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
   if (opts.explain && opts.input !== '-' && (await samePath(opts.input, opts.explain))) {
     throw new UsageError(`--explain file is the input: ${opts.explain}`);
   }
+  const dns64 = opts.dns64 ?? null;
+  if (dns64 && opts.input !== '-' && !opts.explain && !opts.select && process.env.NAT64SCOPE_DNS64_SPECULATE !== '0' && (out === null || (await restartable(out)))) {
+    // DNS64 without its A-data pre-pass (see DnsLog): one read of the file when no answer is
+    // rewritten; otherwise the output is started again the usual way (nothing of the first
+    // attempt is left: a temporary file, or the null device).
+    const log = new DnsLog();
+    const first = await translatePass(opts, log, null, 0);
+    if (first.summary) return first.summary;
+    dns64.reset();
+    return (await translatePass(opts, null, log.whole ? log : null, first.warnings)).summary!;
+  }
+  return (await translatePass(opts, null, null, 0)).summary!;
+}
+
+/**
+ * Whether an output can be written a second time with nothing of the first attempt showing: none,
+ * a file (written to a temporary file renamed into place by close()) or the null device; not
+ * stdout, a pipe or another device.
+ */
+async function restartable(path: string): Promise<boolean> {
+  if (path === '-') return false;
+  const st = await lstat(path).catch(() => null);
+  if (st && (st.isCharacterDevice() || st.isFIFO() || st.isSocket())) return samePath(path, '/dev/null');
+  return true;
+}
+
+/** Thrown from a speculative pass whose DNS log outgrew its bound. */
+class LogFull extends Error {}
+
+/**
+ * The DNS packets of a capture, copied, in order: what `translate` keeps instead of reading the
+ * file twice for DNS64. The usual way (SPEC §4 DNS64) is a pre-pass that learns the A data of the
+ * whole capture, then the main pass, which consults the DNS64 hook on every packet before the
+ * translator. Both hook calls do nothing for a packet that is not DNS by {@link Dns64Hook.prescan}'s
+ * byte scan and not by {@link maybeDns} (the log's condition, {@link DnsLog.wanted}). So the
+ * main pass can run with the hook left out, logging those packets only; at the end, the hook
+ * gets exactly the calls the usual way makes, in the same order (prescan of every logged packet,
+ * then packet() of each) and ends in the same state. When none of those calls replaces a packet,
+ * the packets translated were the ones the usual way translates: the output is the same, byte for
+ * byte. When one does, the output is dropped and the capture is translated again the usual way
+ * (the pre-pass from the log). Packets borrow the reader's buffer, so they are copied here:
+ * at most MAX bytes (the DNS share of a capture); beyond that the pass stops and the usual way
+ * runs, pre-pass included.
+ */
+export class DnsLog {
+  static readonly MAX = 64 << 20;
+  private static readonly CHUNK = 1 << 20;
+  private readonly chunks: Uint8Array[] = [];
+  private cur = new Uint8Array(0);
+  private used = 0;
+  private bytes = 0;
+  /** Per packet: chunk, offset, caplen, link type, IP header offset from the packet start, number. */
+  private idx = new Float64Array(6 * 1024);
+  count = 0;
+  /** False when the pass stopped at the bound (the log does not hold every DNS packet). */
+  whole = true;
+  private readonly scan = new DnsScan();
+
+  /** Whether `hook` would do anything with this packet (see the class comment). */
+  wanted(b: Uint8Array, off: number, caplen: number, linkType: number, ipOff: number): boolean {
+    return maybeDns(b, ipOff, off + caplen) || this.scan.scan(b, off, caplen, linkType) === Scan.Udp;
+  }
+
+  add(b: Uint8Array, off: number, caplen: number, linkType: number, ipOff: number, num: number): void {
+    this.bytes += caplen;
+    if (this.bytes > DnsLog.MAX) {
+      this.whole = false;
+      throw new LogFull('DNS log full');
+    }
+    if (this.used + caplen > this.cur.length) {
+      this.cur = new Uint8Array(Math.max(DnsLog.CHUNK, caplen));
+      this.chunks.push(this.cur);
+      this.used = 0;
+    }
+    this.cur.set(b.subarray(off, off + caplen), this.used);
+    if ((this.count + 1) * 6 > this.idx.length) {
+      const x = new Float64Array(this.idx.length * 2);
+      x.set(this.idx);
+      this.idx = x;
+    }
+    const i = this.count++ * 6;
+    const x = this.idx;
+    x[i] = this.chunks.length - 1;
+    x[i + 1] = this.used;
+    x[i + 2] = caplen;
+    x[i + 3] = linkType;
+    x[i + 4] = ipOff - off;
+    x[i + 5] = num;
+    this.used += caplen;
+  }
+
+  /** The usual pre-pass, over the logged packets. */
+  prescan(hook: Dns64Hook): void {
+    const x = this.idx;
+    for (let k = 0; k < this.count; k++) {
+      const i = k * 6;
+      const o = x[i + 1];
+      hook.prescan(this.chunks[x[i]], o, x[i + 2], x[i + 3], o + x[i + 4]);
+    }
+  }
+
+  /** The usual hook calls (pre-pass, then each packet); false as soon as one replaces a packet. */
+  replay(hook: Dns64Hook): boolean {
+    this.prescan(hook);
+    const x = this.idx;
+    for (let k = 0; k < this.count; k++) {
+      const i = k * 6;
+      const o = x[i + 1];
+      if (hook.packet(this.chunks[x[i]], o, x[i + 2], x[i + 3], o + x[i + 4], x[i + 5]) !== null) return false;
+    }
+    return true;
+  }
+}
+
+/**
+ * One translation of the capture. With `log`: DNS64 speculatively left out (see DnsLog): returns
+ * no summary, the output dropped, when the hook would have replaced a packet (or the log filled).
+ * Otherwise the usual way, the DNS64 pre-pass from `prescanned` when given; the first `quiet`
+ * reader warnings are not repeated (a second attempt already reported them).
+ */
+async function translatePass(opts: TranslateOptions, log: DnsLog | null, prescanned: DnsLog | null, quiet: number): Promise<{ summary: TranslateSummary | null; warnings: number }> {
+  const out = opts.output;
   const engine: Engine = createEngine(opts.config);
   const side = opts.side ?? 'none';
   const format = out ? formatForPath(out) : 'pcapng';
@@ -409,14 +532,20 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
   const select = opts.select ?? null;
   const chosen = select ? new PacketBits() : null;
   let selected = 0;
+  let warnings = 0;
+  const onWarning = (m: string): void => {
+    if (++warnings > quiet && opts.onWarning) opts.onWarning(m);
+  };
   const keepHeld = (cur: number) => (about: number, h: HeldEmit): boolean =>
     about === cur ? chosen!.has(cur) : about > 0 ? chosen!.has(about) : select!.emitted(h.buf, 0, h.len, h.family);
   try {
     if (out) writer = await openCaptureWriter(out, { format, force: opts.force ?? false });
     if (opts.explain) explain = await ExplainWriter.open(opts.explain, opts.force ?? false);
     const pending: string[] = [];
-    const dns64 = opts.dns64 ?? null;
-    if (dns64 && opts.input !== '-') {
+    // The hook consulted per packet (none while speculating: the log keeps its packets).
+    const dns64 = log ? null : opts.dns64 ?? null;
+    if (dns64 && prescanned) prescanned.prescan(dns64);
+    else if (dns64 && opts.input !== '-') {
       // A data first (parallel A/AAAA queries: the A answer may come after the AAAA answer).
       const pre = new LinkLocator();
       await readCapture(opts.input, (p: CapturedPacket) => {
@@ -445,11 +574,15 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
         let bytes = p.data;
         let ipOff = locator.ipOff;
         let ipLen = p.caplen - locator.linkLen;
-        const swapped = dns64 ? dns64.packet(p.data, p.offset, p.caplen, p.linkType, locator.ipOff, num) : null;
-        if (swapped) {
-          bytes = swapped;
-          ipOff = locator.linkLen;
-          ipLen = swapped.length - locator.linkLen;
+        if (log !== null) {
+          if (log.wanted(p.data, p.offset, p.caplen, p.linkType, ipOff)) log.add(p.data, p.offset, p.caplen, p.linkType, ipOff, num);
+        } else {
+          const swapped = dns64 ? dns64.packet(p.data, p.offset, p.caplen, p.linkType, locator.ipOff, num) : null;
+          if (swapped) {
+            bytes = swapped;
+            ipOff = locator.linkLen;
+            ipLen = swapped.length - locator.linkLen;
+          }
         }
         if (!(readSide(side, v) && engine.reconstruct(bytes, ipOff, ipLen, clock, num, s))) engine.process(bytes, ipOff, ipLen, clock, num, s);
       }
@@ -462,7 +595,7 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
         s.release(keepHeld(num));
       } else if (explain) pending.push(explainRecord(num, p, s, dns64));
     }, {
-      onWarning: opts.onWarning,
+      onWarning,
       blocking: opts.blocking,
       afterChunk: async () => {
         if (explain) {
@@ -472,6 +605,11 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
         if (opts.afterChunk) await opts.afterChunk();
       },
     });
+    if (log !== null && !log.replay(opts.dns64!)) {
+      // The hook replaces a packet: this output is not the capture's translation.
+      if (writer) await writer.abort();
+      return { summary: null, warnings };
+    }
     if (explain) for (const l of pending) await explain.line(l);
     const s: CaptureSink = sink ?? new CaptureSink(writer, format === 'pcapng', pcapLinkType);
     s.selecting = select !== null;
@@ -488,22 +626,26 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
     if (writer) await writer.close();
     if (explain) await explain.close();
     return {
-      read,
-      packetsIn: n,
-      packetsOut: s.packetsOut,
-      translated: s.translated,
-      hairpinned: s.hairpinned,
-      icmpErrors: s.icmpErrors,
-      deferred: s.deferred,
-      reconstructed: s.reconstructed,
-      drops: s.drops,
-      dropped: s.dropped,
-      ...(select ? { selected, written: s.written } : {}),
+      warnings,
+      summary: {
+        read,
+        packetsIn: n,
+        packetsOut: s.packetsOut,
+        translated: s.translated,
+        hairpinned: s.hairpinned,
+        icmpErrors: s.icmpErrors,
+        deferred: s.deferred,
+        reconstructed: s.reconstructed,
+        drops: s.drops,
+        dropped: s.dropped,
+        ...(select ? { selected, written: s.written } : {}),
+      },
     };
   } catch (err) {
     // Nothing half-written: outputs are temp files until close().
     if (writer) await writer.abort().catch(() => undefined);
     if (explain) await explain.abort();
+    if (err instanceof LogFull) return { summary: null, warnings };
     throw err;
   }
 }
