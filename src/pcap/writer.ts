@@ -107,7 +107,7 @@ abstract class BaseWriter {
   /** DataView of buf: 32-bit stores instead of four byte stores. */
   protected dv: DataView = viewOf(this.buf);
   /** DataViews of the last head and comment prefix given to writeSplit. */
-  private readonly headViews = new Views();
+  protected readonly headViews = new Views();
   protected readonly prefixViews = new Views();
   protected pos = 0;
   protected readonly snaplen: number;
@@ -115,7 +115,7 @@ abstract class BaseWriter {
   private readonly fd: number;
   private readonly temp: string | null;
   private readonly force: boolean;
-  private finished = false;
+  protected finished = false;
   private settled = false;
 
   constructor(path: string, fh: FileHandle | null, temp: string | null, opts: WriterOptions) {
@@ -550,6 +550,97 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
       this.u32(0);
     }
     this.u32(blen);
+    this.packets++;
+  }
+
+  /**
+   * The translate fast path's record, in one go (what {@link writeSplit} writes for an Ethernet
+   * frame): the Enhanced Packet Block of an Ethernet frame whose header is the first 12 bytes of
+   * `link` (the addresses) and `etherType`, followed by head[headOff..headOff+headLen) and
+   * bytes[off..off+len), on interface `ifIndex`, with the comment `commentPrefix` + decimal
+   * `commentNum` (>= 0). Falls back to writeSplit for what it does not cover (a frame cut by the
+   * snapshot length, an interface not added yet).
+   */
+  writeEthernet(
+    link: DataView,
+    etherType: number,
+    head: Uint8Array,
+    headOff: number,
+    headLen: number,
+    bytes: Uint8Array,
+    off: number,
+    len: number,
+    tsSec: number,
+    tsNsec: number,
+    ifIndex: number,
+    commentPrefix: Uint8Array,
+    commentNum: number,
+  ): void {
+    const total = 14 + headLen + len;
+    if (total > this.snaplen || this.finished || ifIndex >= this.ifLinks.length || commentNum < 0 || commentNum >= 2147483648 || tsSec !== this.tsBaseSec) {
+      // (also the first packet of each second: timestamp() caches it)
+      const hv = this.headViews.of(head);
+      for (let i = 0; i < 12; i += 4) hv.setInt32(headOff - 14 + i, link.getInt32(i));
+      hv.setUint16(headOff - 2, etherType);
+      this.writeSplit(head, headOff - 14, headLen + 14, bytes, off, len, tsSec, tsNsec, ifIndex, commentPrefix, commentNum);
+      return;
+    }
+    const digits = decimalDigits(commentNum);
+    const plen = commentPrefix.length;
+    const clen = plen + digits;
+    const blen = 32 + ((total + 3) & ~3) + 4 + ((clen + 3) & ~3) + 4;
+    if (this.pos + blen > this.buf.length) this.ensure(blen);
+    const dv = this.dv;
+    const b = this.buf;
+    let p = this.pos;
+    dv.setUint32(p, 6, true);
+    dv.setUint32(p + 4, blen, true);
+    dv.setUint32(p + 8, ifIndex, true);
+    // The timestamp: the second is the cached one (checked above); + nsec, at most one carry.
+    let lo = this.tsBaseLo + (tsNsec > 0 ? tsNsec : 0);
+    let hi = this.tsBaseHi;
+    if (lo >= 4294967296) {
+      lo -= 4294967296;
+      hi = (hi + 1) % 4294967296;
+    }
+    dv.setUint32(p + 12, hi, true);
+    dv.setUint32(p + 16, lo, true);
+    dv.setUint32(p + 20, total, true);
+    dv.setUint32(p + 24, total, true);
+    dv.setInt32(p + 28, link.getInt32(0));
+    dv.setInt32(p + 32, link.getInt32(4));
+    dv.setInt32(p + 36, link.getInt32(8));
+    dv.setUint16(p + 40, etherType);
+    p += 42;
+    const hv = this.headViews.of(head);
+    let i = 0;
+    for (; i + 4 <= headLen; i += 4) dv.setInt32(p + i, hv.getInt32(headOff + i));
+    for (; i < headLen; i++) b[p + i] = head[headOff + i];
+    p += headLen;
+    if (len > 32) {
+      b.set(bytes.subarray(off, off + len), p);
+      p += len;
+    } else for (let k = 0; k < len; k++) b[p++] = bytes[off + k];
+    while (p & 3) b[p++] = 0;
+    dv.setUint16(p, 1, true);
+    dv.setUint16(p + 2, clen, true);
+    p += 4;
+    const pv = this.prefixViews.of(commentPrefix);
+    i = 0;
+    for (; i + 4 <= plen; i += 4) dv.setInt32(p + i, pv.getInt32(i));
+    for (; i < plen; i++) b[p + i] = commentPrefix[i];
+    p += plen;
+    let x = commentNum | 0;
+    for (let k = digits - 1; k >= 0; k--) {
+      const q = (x / 10) | 0;
+      b[p + k] = 48 + x - q * 10;
+      x = q;
+    }
+    p += digits;
+    while (p & 3) b[p++] = 0;
+    dv.setUint32(p, 0, true);
+    dv.setUint32(p + 4, blen, true);
+    this.pos = p + 8;
     this.packets++;
   }
 

@@ -5,7 +5,7 @@
  * (Ethernet stays Ethernet with the EtherType changed, raw stays raw).
  */
 import { readCapture, type ReadSummary } from '../pcap/reader.js';
-import { openCaptureWriter, formatForPath, samePath, type CaptureWriter } from '../pcap/writer.js';
+import { openCaptureWriter, formatForPath, samePath, PcapngWriter, type CaptureWriter } from '../pcap/writer.js';
 import type { CapturedPacket } from '../pcap/packet.js';
 import { LinkType } from '../pcap/linktype.js';
 import { LinkLocator, outputLinkType, writeLinkHeader } from '../wire/link.js';
@@ -160,7 +160,12 @@ export class CaptureSink implements XlatSink {
   private heldCount = 0;
   written = 0;
 
-  constructor(private readonly writer: CaptureWriter | null, private readonly comments: boolean, private readonly pcapLinkType: number | null) {}
+  /** The writer when it is pcapng with comments (the one-call path of emitSplit), else null. */
+  private readonly ng: PcapngWriter | null;
+
+  constructor(private readonly writer: CaptureWriter | null, private readonly comments: boolean, private readonly pcapLinkType: number | null) {
+    this.ng = comments && pcapLinkType === null && writer instanceof PcapngWriter ? writer : null;
+  }
 
   /** Writes (keep) or forgets each held emission; `keep` gets the input packet number it is about. */
   release(keep: (about: number, h: HeldEmit) => boolean): void {
@@ -234,6 +239,15 @@ export class CaptureSink implements XlatSink {
     }
     this.count(kind);
     this.written++;
+    const ng = this.ng;
+    if (ng !== null && this.linkType === LinkType.ETHERNET && this.linkLen === 14 && about >= 0) {
+      // pcapng, Ethernet in and out (outputLinkType keeps it), a translated packet: one call.
+      const prefix = FAST_PREFIX[kind];
+      if (prefix) {
+        ng.writeEthernet(this.linkView, family === 4 ? EtherType.IPV4 : EtherType.IPV6, head, headOff, headLen, bytes, off, len, this.clock.sec, this.clock.nsec, this.iface(family), prefix, about);
+        return;
+      }
+    }
     const outLinkType = this.pcapLinkType ?? outputLinkType(this.linkType, family);
     let h = 0;
     if (outLinkType !== LinkType.RAW && outLinkType !== LinkType.IPV4 && outLinkType !== LinkType.IPV6) {
