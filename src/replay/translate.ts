@@ -84,6 +84,8 @@ export interface TranslateSummary {
   /** With a filter: input packets selected, and packets written. */
   selected?: number;
   written?: number;
+  /** How many times the input was read (DNS64's pre-pass, a second attempt: see DnsLog). */
+  inputReads: number;
 }
 
 export class UsageError extends Error {
@@ -419,7 +421,9 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
     const first = await translatePass(opts, log, null, 0);
     if (first.summary) return first.summary;
     dns64.reset();
-    return (await translatePass(opts, null, log.whole ? log : null, first.warnings)).summary!;
+    const again = (await translatePass(opts, null, log.whole ? log : null, first.warnings)).summary!;
+    again.inputReads++;
+    return again;
   }
   return (await translatePass(opts, null, null, 0)).summary!;
 }
@@ -451,11 +455,12 @@ class LogFull extends Error {}
  * the packets translated were the ones the usual way translates: the output is the same, byte for
  * byte. When one does, the output is dropped and the capture is translated again the usual way
  * (the pre-pass from the log). Packets borrow the reader's buffer, so they are copied here:
- * at most MAX bytes (the DNS share of a capture); beyond that the pass stops and the usual way
+ * at most 64 MiB (the DNS share of a capture); beyond that the pass stops and the usual way
  * runs, pre-pass included.
  */
 export class DnsLog {
-  static readonly MAX = 64 << 20;
+  /** The bound (NAT64SCOPE_DNS64_LOG_MAX bytes: tests make it small). */
+  private readonly max = Number(process.env.NAT64SCOPE_DNS64_LOG_MAX ?? 64 << 20);
   private static readonly CHUNK = 1 << 20;
   private readonly chunks: Uint8Array[] = [];
   private cur = new Uint8Array(0);
@@ -475,7 +480,7 @@ export class DnsLog {
 
   add(b: Uint8Array, off: number, caplen: number, linkType: number, ipOff: number, num: number): void {
     this.bytes += caplen;
-    if (this.bytes > DnsLog.MAX) {
+    if (this.bytes > this.max) {
       this.whole = false;
       throw new LogFull('DNS log full');
     }
@@ -558,8 +563,10 @@ async function translatePass(opts: TranslateOptions, log: DnsLog | null, prescan
     const pending: string[] = [];
     // The hook consulted per packet (none while speculating: the log keeps its packets).
     const dns64 = log ? null : opts.dns64 ?? null;
+    let inputReads = 1;
     if (dns64 && prescanned) prescanned.prescan(dns64);
     else if (dns64 && opts.input !== '-') {
+      inputReads++;
       // A data first (parallel A/AAAA queries: the A answer may come after the AAAA answer).
       const pre = new LinkLocator();
       await readCapture(opts.input, (p: CapturedPacket) => {
@@ -653,6 +660,7 @@ async function translatePass(opts: TranslateOptions, log: DnsLog | null, prescan
         drops: s.drops,
         dropped: s.dropped,
         ...(select ? { selected, written: s.written } : {}),
+        inputReads,
       },
     };
   } catch (err) {

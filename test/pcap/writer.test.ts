@@ -176,6 +176,51 @@ describe('pcapng writer', () => {
       Buffer.concat([Buffer.from(head.subarray(64, 100)), Buffer.from(body)]).toString('hex'));
   });
 
+  it('writeEthernet writes the bytes writeSplit writes for the same Ethernet frame (timestamps, carries, comments, snaplen, lengths)', async () => {
+    const a = join(dir, 'eth-a.pcapng');
+    const b = join(dir, 'eth-b.pcapng');
+    const wa = (await openCaptureWriter(a, { snaplen: 1500 })) as PcapngWriter;
+    const wb = (await openCaptureWriter(b, { snaplen: 1500 })) as PcapngWriter;
+    for (const w of [wa, wb]) {
+      w.addInterface(1, 'ipv6');
+      w.addInterface(1, 'ipv4');
+    }
+    const x = prng(7);
+    const r = (): number => x() / 4294967296;
+    const link = new Uint8Array(16).map(() => Math.floor(r() * 256));
+    const lv = new DataView(link.buffer);
+    const prefix = new Uint8Array(Buffer.from('translated from #', 'latin1'));
+    const odd = new Uint8Array(Buffer.from('hairpinned from #x', 'latin1'));
+    // Seconds repeated and changing (the cached second), nsec carries past 2^32 of the low half,
+    // comment numbers of every digit count and past 2^31, payloads short and long, frames over the snaplen.
+    let sec = 1_700_000_000;
+    for (let i = 0; i < 400; i++) {
+      if (r() < 0.1) sec += 1 + Math.floor(r() * 3);
+      if (i === 200) sec = 4_294_967_295; // a second whose sec * 1e9 low half is near a carry
+      const nsec = r() < 0.1 ? 999_999_999 : Math.floor(r() * 1e9);
+      const headLen = [20, 28, 38, 40, 58, 60, 61][i % 7];
+      const len = [0, 3, 32, 33, 700, 1440, 1500][Math.floor(r() * 7)];
+      const head = new Uint8Array(64 + headLen).map(() => Math.floor(r() * 256));
+      const headCopy = head.slice();
+      const body = new Uint8Array(len + 5).map(() => Math.floor(r() * 256));
+      const num = [0, 7, 10, 99999, 1000000, 2147483647, 2147483648, 99999999999, -1][i % 9];
+      const pre = i % 5 === 0 ? odd : prefix;
+      const ifIndex = i & 1;
+      const et = ifIndex ? 0x0800 : 0x86dd;
+      if (num >= 0) wa.writeEthernet(lv, et, head, 64, headLen, body, 5, len, sec, nsec, ifIndex, pre, num);
+      // writeSplit of the same frame: link header written before the head.
+      headCopy.set(link.subarray(0, 12), 64 - 14);
+      headCopy[62] = et >> 8;
+      headCopy[63] = et & 0xff;
+      if (num >= 0) wb.writeSplit(headCopy, 64 - 14, headLen + 14, body, 5, len, sec, nsec, ifIndex, pre, num);
+    }
+    await wa.close();
+    await wb.close();
+    const ba = readFileSync(a);
+    expect(ba.length).toBeGreaterThan(100_000);
+    expect(ba.equals(readFileSync(b))).toBe(true);
+  });
+
   it('writeParts on classic pcap writes the same bytes as write() of the joined frame', async () => {
     const a = join(dir, 'parts-a.pcap');
     const b = join(dir, 'parts-b.pcap');
