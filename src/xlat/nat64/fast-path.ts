@@ -309,6 +309,12 @@ export class FastPath {
     const core = this.core;
     if (s.stored !== null) return false;
     if (core.idleRst >= 0 && core.now - s.lastSeen > core.idleRst && (from6 || s.state !== TcpState.V4Init)) return false;
+    const f = b[l4 + 13];
+    if (s.state === TcpState.Established && (f & 0x07) === 0) {
+      // tcpTransition's ESTABLISHED case without FIN, SYN or RST: ESTABLISHED, TCP_EST, translate.
+      core.arm(s, TimerKind.TcpEst);
+      return true;
+    }
     const ctx = this.ctx;
     ctx.bibExists = true;
     ctx.addressDependent = adf;
