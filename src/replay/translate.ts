@@ -552,6 +552,9 @@ async function translatePass(opts: TranslateOptions, log: DnsLog | null, prescan
   const chosen = select ? new PacketBits() : null;
   let selected = 0;
   let warnings = 0;
+  const numbers = opts.numbers ?? null;
+  const side4 = readSide(side, 4);
+  const side6 = readSide(side, 6);
   const onWarning = (m: string): void => {
     if (++warnings > quiet && opts.onWarning) opts.onWarning(m);
   };
@@ -580,14 +583,14 @@ async function translatePass(opts: TranslateOptions, log: DnsLog | null, prescan
         if (format === 'pcap') pcapLinkType = p.linkType === LinkType.IPV4 || p.linkType === LinkType.IPV6 ? LinkType.RAW : outputLinkType(p.linkType, 6);
         sink = new CaptureSink(writer, format === 'pcapng', pcapLinkType);
         sink.selecting = select !== null;
+        sink.clock = clock;
       }
       const s: CaptureSink = sink;
       clock.sec = p.tsSec;
       clock.nsec = p.tsNsec;
-      s.clock = clock;
       const v = locator.locate(p.data, p.offset, p.caplen, p.linkType);
       s.setInput(p.data, p.offset, locator.linkLen, p.linkType, v === 4 ? 4 : 6);
-      const num = opts.numbers ? opts.numbers(n) : n;
+      const num = numbers ? numbers(n) : n;
       if (v === 0) {
         s.drop(Reason.NotIp, num);
         engine.advance(clock, s);
@@ -605,7 +608,7 @@ async function translatePass(opts: TranslateOptions, log: DnsLog | null, prescan
             ipLen = swapped.length - locator.linkLen;
           }
         }
-        if (!(readSide(side, v) && engine.reconstruct(bytes, ipOff, ipLen, clock, num, s))) engine.process(bytes, ipOff, ipLen, clock, num, s);
+        if (!((v === 4 ? side4 : side6) && engine.reconstruct(bytes, ipOff, ipLen, clock, num, s))) engine.process(bytes, ipOff, ipLen, clock, num, s);
       }
       if (select) {
         if (select.input(p, verdictOf(s), s.curDrop ? reasonId(s.curDrop) : null)) {

@@ -20,6 +20,17 @@ export class LinkLocator {
 
   /** Returns the IP version found (0 when the frame carries no IPv4/IPv6). */
   locate(bytes: Uint8Array, off: number, caplen: number, linkType: number): number {
+    if (linkType === LinkType.ETHERNET && caplen > 14) {
+      // The common frame, untagged IPv4 / IPv6 (what the general case below finds for it).
+      const et = (bytes[off + 12] << 8) | bytes[off + 13];
+      const v = et === EtherType.IPV4 ? 4 : et === EtherType.IPV6 ? 6 : 0;
+      if (v !== 0 && bytes[off + 14] >> 4 === v) {
+        this.ipOff = off + 14;
+        this.ipVersion = v;
+        this.linkLen = 14;
+        return v;
+      }
+    }
     this.ipOff = off;
     this.ipVersion = 0;
     this.linkLen = 0;
