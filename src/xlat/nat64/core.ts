@@ -226,14 +226,19 @@ export class Nat64Core {
   fireUntil(until: Ticks, sink: XlatSink): void {
     for (;;) {
       let best: TimerList | null = null;
-      for (const l of this.timers) {
+      let b: TimerNode | null = null;
+      const timers = this.timers;
+      for (let i = 0; i < timers.length; i++) {
+        const l = timers[i];
         const h = l.head;
         if (!h || h.expires > until) continue;
-        const b = best?.head;
-        if (!b || h.expires < b.expires || (h.expires === b.expires && h.seq < b.seq)) best = l;
+        if (!b || h.expires < b.expires || (h.expires === b.expires && h.seq < b.seq)) {
+          best = l;
+          b = h;
+        }
       }
-      if (!best) return;
-      const node = best.head!;
+      if (!best || !b) return;
+      const node = b;
       if (node.expires > this.now) this.now = node.expires;
       best.remove(node);
       const saved = sink.clock;
