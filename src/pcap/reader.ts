@@ -841,6 +841,8 @@ export interface ReadOptions extends Omit<ParserOptions, 'name'> {
    * keep), not until the next chunk.
    */
   prefetch?: boolean;
+  /** Tests: the prefetch chunk and headroom sizes (default 2 MiB and 512 KiB). */
+  prefetchSizes?: { chunk: number; headroom: number };
   /** Name used in messages (default: the path, or `stdin`). */
   name?: string;
 }
@@ -918,9 +920,11 @@ const PREFETCH_CHUNK = 2 * 1024 * 1024;
  * GB here) is then no longer on the thread that parses.
  */
 async function readPrefetching(fh: FileHandle, parser: CaptureParser, name: string, opts: ReadOptions): Promise<ReadSummary> {
-  const bufs = [allocBuffer(PREFETCH_HEADROOM + PREFETCH_CHUNK), allocBuffer(PREFETCH_HEADROOM + PREFETCH_CHUNK)];
+  const H = opts.prefetchSizes?.headroom ?? PREFETCH_HEADROOM;
+  const C = opts.prefetchSizes?.chunk ?? PREFETCH_CHUNK;
+  const bufs = [allocBuffer(H + C), allocBuffer(H + C)];
   let cur = 0;
-  const read = (i: number): Promise<number> => fh.read(bufs[i], PREFETCH_HEADROOM, PREFETCH_CHUNK, null).then((r) => r.bytesRead, (err: unknown) => {
+  const read = (i: number): Promise<number> => fh.read(bufs[i], H, C, null).then((r) => r.bytesRead, (err: unknown) => {
     throw readError(err, name);
   });
   let pending: Promise<number> | null = read(0);
@@ -932,7 +936,7 @@ async function readPrefetching(fh: FileHandle, parser: CaptureParser, name: stri
       const b = bufs[cur];
       if (first) {
         first = false;
-        if (isGzip(b, PREFETCH_HEADROOM, n)) {
+        if (isGzip(b, H, n)) {
           parser.gzip = true;
           await pumpGzip(fh.createReadStream({ start: 0, highWaterMark: READ_CHUNK, autoClose: false }), parser, name, opts.afterChunk);
           break;
@@ -940,14 +944,14 @@ async function readPrefetching(fh: FileHandle, parser: CaptureParser, name: stri
       }
       if (n === 0) break;
       cur ^= 1;
-      if (parser.attach(b, PREFETCH_HEADROOM, n)) {
+      if (parser.attach(b, H, n)) {
         // The other buffer is free: the next chunk goes there while this one is parsed.
         pending = read(cur);
         parser.commitAttached();
       } else {
         parser.detach();
         pending = read(cur);
-        parser.push(b.subarray(PREFETCH_HEADROOM, PREFETCH_HEADROOM + n));
+        parser.push(b.subarray(H, H + n));
       }
       if (parser.stopped) break;
       if (opts.afterChunk) await opts.afterChunk();
