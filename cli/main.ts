@@ -74,6 +74,7 @@ export async function main(args: string[]): Promise<number> {
       }
       throw new UsageError(`${usageLine([line, ...suggestions])} (try --help)`);
     });
+  skipHelpCache(cli);
   try {
     await cli.parseAsync();
   } catch (err) {
@@ -82,6 +83,19 @@ export async function main(args: string[]): Promise<number> {
   // A handler that found what it was asked to fail on calls setFound() or sets process.exitCode (SPEC §2: exit 1).
   const code = normalExit();
   return code !== EXIT.OK ? code : Number(process.exitCode ?? EXIT.OK);
+}
+
+/**
+ * yargs renders the whole help text of a command when its handler starts, to have it at hand
+ * should the handler fail and help be shown; this CLI never shows help after a handler started
+ * (errors are one line), and rendering it costs about 25 ms of every run's start-up. `--help`
+ * renders help through its own path, unchanged (tested).
+ */
+function skipHelpCache(cli: object): void {
+  type Usage = { cacheHelpMessage?: () => void };
+  const internal = (cli as { getInternalMethods?: () => { getUsageInstance?: () => Usage } }).getInternalMethods;
+  const usage = typeof internal === 'function' ? internal.call(cli).getUsageInstance?.() : undefined;
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 }
 
 /** "Unknown arguments: pakets, x" + "Did you mean packets?" -> one sentence. */

@@ -250,6 +250,49 @@ export class CaptureParser {
     return this.buf.length - this.end_;
   }
 
+  /**
+   * Prefetching readers: take `b` as the buffer, with `n` new input bytes at `b[off..]` (read
+   * there while the parser worked on its previous buffer): the unconsumed tail moves in front of
+   * them (`off` bytes of headroom), nothing else is copied. False (nothing changed) when the tail
+   * or the record being assembled does not fit: the caller then calls {@link detach} and
+   * {@link push}. Then {@link commitAttached} parses. The previous buffer is free once this
+   * returns true.
+   */
+  attach(b: Uint8Array, off: number, n: number): boolean {
+    const unread = this.end_ - this.pos;
+    const start = off - unread;
+    if (start < 0 || (this.need > 0 && this.need > b.length - start)) return false;
+    if (unread > 0) b.set(this.buf.subarray(this.pos, this.end_), start);
+    this.base += this.pos - start;
+    this.buf = b;
+    this.pos = start;
+    this.end_ = off + n;
+    this.attachedBytes = n;
+    return true;
+  }
+
+  private attachedBytes = 0;
+
+  /** Parses the bytes {@link attach} added. */
+  commitAttached(): void {
+    const n = this.attachedBytes;
+    this.attachedBytes = 0;
+    if (this.state === S_DONE || n <= 0) return;
+    this.fileBytes += n;
+    this.parse();
+  }
+
+  /** Makes the parser's buffer its own again (after {@link attach}): the unconsumed tail is copied. */
+  detach(): void {
+    const unread = this.end_ - this.pos;
+    const nb = allocBuffer(Math.max(INITIAL_BUFFER, this.maxRecord + 64, unread * 2, this.need));
+    if (unread > 0) nb.set(this.buf.subarray(this.pos, this.end_));
+    this.base += this.pos;
+    this.buf = nb;
+    this.pos = 0;
+    this.end_ = unread;
+  }
+
   /** `n` bytes were written at {@link fillOffset}: parse them. */
   commit(n: number): void {
     if (this.state === S_DONE || n <= 0) return;
@@ -792,6 +835,14 @@ export interface ReadOptions extends Omit<ParserOptions, 'name'> {
    * blocking the event loop for each 1 MiB read. For batch commands, not for the viewer.
    */
   blocking?: boolean;
+  /**
+   * With `blocking`: read the next chunk in the thread pool while this one is parsed (default
+   * true). A packet's bytes are then valid only during its callback (as always: copy what you
+   * keep), not until the next chunk.
+   */
+  prefetch?: boolean;
+  /** Tests: the prefetch chunk and headroom sizes (default 2 MiB and 512 KiB). */
+  prefetchSizes?: { chunk: number; headroom: number };
   /** Name used in messages (default: the path, or `stdin`). */
   name?: string;
 }
@@ -818,6 +869,13 @@ export async function readCapture(input: string, onPacket: PacketCallback, opts:
     fh = await open(input, 'r');
   } catch (err) {
     throw readError(err, name);
+  }
+  if (opts.blocking && opts.prefetch !== false) {
+    try {
+      return await readPrefetching(fh, parser, name, opts);
+    } finally {
+      await fh.close().catch(() => undefined);
+    }
   }
   try {
     let first = true;
@@ -847,6 +905,60 @@ export async function readCapture(input: string, onPacket: PacketCallback, opts:
     }
   } finally {
     await fh.close().catch(() => undefined);
+  }
+  return parser.end();
+}
+
+/** Headroom before each prefetch buffer's data: where the previous chunk's unfinished record goes. */
+const PREFETCH_HEADROOM = 512 * 1024;
+const PREFETCH_CHUNK = 2 * 1024 * 1024;
+
+/**
+ * A regular file for a batch command: each chunk is read by the thread pool while the parser
+ * works on the previous one (two buffers, swapped by {@link CaptureParser.attach}: no copy but
+ * the unfinished record at a chunk's end). The read's copy from the page cache (about 0.15 s per
+ * GB here) is then no longer on the thread that parses.
+ */
+async function readPrefetching(fh: FileHandle, parser: CaptureParser, name: string, opts: ReadOptions): Promise<ReadSummary> {
+  const H = opts.prefetchSizes?.headroom ?? PREFETCH_HEADROOM;
+  const C = opts.prefetchSizes?.chunk ?? PREFETCH_CHUNK;
+  const bufs = [allocBuffer(H + C), allocBuffer(H + C)];
+  let cur = 0;
+  const read = (i: number): Promise<number> => fh.read(bufs[i], H, C, null).then((r) => r.bytesRead, (err: unknown) => {
+    throw readError(err, name);
+  });
+  let pending: Promise<number> | null = read(0);
+  try {
+    let first = true;
+    for (;;) {
+      const n: number = await pending;
+      pending = null;
+      const b = bufs[cur];
+      if (first) {
+        first = false;
+        if (isGzip(b, H, n)) {
+          parser.gzip = true;
+          await pumpGzip(fh.createReadStream({ start: 0, highWaterMark: READ_CHUNK, autoClose: false }), parser, name, opts.afterChunk);
+          break;
+        }
+      }
+      if (n === 0) break;
+      cur ^= 1;
+      if (parser.attach(b, H, n)) {
+        // The other buffer is free: the next chunk goes there while this one is parsed.
+        pending = read(cur);
+        parser.commitAttached();
+      } else {
+        parser.detach();
+        pending = read(cur);
+        parser.push(b.subarray(H, H + n));
+      }
+      if (parser.stopped) break;
+      if (opts.afterChunk) await opts.afterChunk();
+    }
+  } finally {
+    // Never leave a read writing into a buffer after the file is closed.
+    if (pending !== null) await pending.catch(() => undefined);
   }
   return parser.end();
 }

@@ -18,29 +18,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { taygaUnavailable } from '../referee/tayga/harness.js';
+import { TWO_SIDED_CONF, TWO_SIDED_ENGINE_CONFIG } from '../referee/tayga/two-sided.js';
 import { cleanupStale, removeNamespace, inNs, PY } from './netns.js';
 
 export { taygaUnavailable };
 
-export const TAYGA_CONF = [
-  'tun-device nat64',
-  'ipv4-addr 192.0.2.1',
-  'ipv6-addr 2001:db8:ffff::1',
-  'prefix 2001:db8:64::/96',
-  'map 192.0.2.10 2001:db8:6::10',
-  '',
-].join('\n');
-
-/** The engine configuration equivalent to TAYGA_CONF (SPEC §3 JSON, for --config). */
-export const ENGINE_CONFIG = {
-  profile: 'tayga',
-  mode: 'siit',
-  pool6: '2001:db8:64::/96',
-  // TAYGA maps its own ipv4-addr <-> ipv6-addr too (conffile.c).
-  eam: [{ ipv6: '2001:db8:6::10/128', ipv4: '192.0.2.10/32' }, { ipv6: '2001:db8:ffff::1/128', ipv4: '192.0.2.1/32' }],
-  translator: { ipv6: '2001:db8:ffff::1', ipv4: '192.0.2.1' },
-  rfc6791: { ipv4: '192.0.2.1/32', ipv6: '2001:db8:ffff::1/128' },
-};
+/** tayga.conf, and the engine configuration equivalent to it (SPEC §3 JSON, for --config). */
+export const TAYGA_CONF = TWO_SIDED_CONF;
+export const ENGINE_CONFIG = TWO_SIDED_ENGINE_CONFIG;
 
 /** The IPv4 host as the IPv6 host sees it. */
 export const H4_AS_V6 = '2001:db8:64::c633:6414';

@@ -8,36 +8,15 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readAllPackets } from '../../src/pcap/reader.js';
 import { openCaptureWriter } from '../../src/pcap/writer.js';
 import { LinkType } from '../../src/pcap/linktype.js';
 import { runTayga, taygaUnavailable, type TaygaRun } from './tayga/harness.js';
+import { TWO_SIDED_CONF, TWO_SIDED_ENGINE_CONFIG, TWO_SIDED_INJECTOR } from './tayga/two-sided.js';
 import { runCli } from '../helpers/cli.js';
 
 const NS_PREFIX = 'n64a-';
 const UNAVAILABLE = taygaUnavailable(NS_PREFIX);
-const INJECTOR = fileURLToPath(new URL('./tayga/inject-correlate.py', import.meta.url));
-
-const CONF = [
-  'tun-device nat64',
-  'ipv4-addr 192.0.2.1',
-  'ipv6-addr 2001:db8:ffff::1',
-  'prefix 2001:db8:64::/96',
-  'map 192.0.2.10 2001:db8:6::10',
-  '',
-].join('\n');
-
-/** The engine configuration for that tayga.conf (as in tayga-correlate.test.ts). */
-const CONFIG = {
-  profile: 'tayga',
-  mode: 'siit',
-  pool6: '2001:db8:64::/96',
-  eam: [{ ipv6: '2001:db8:6::10/128', ipv4: '192.0.2.10/32' }, { ipv6: '2001:db8:ffff::1/128', ipv4: '192.0.2.1/32' }],
-  translator: { ipv6: '2001:db8:ffff::1', ipv4: '192.0.2.1' },
-  rfc6791: { ipv4: '192.0.2.1/32', ipv6: '2001:db8:ffff::1/128' },
-};
-
 if (UNAVAILABLE) {
   describe('analyze against TAYGA', () => {
     it.skip(`skipped: ${UNAVAILABLE} (CI installs tayga, tcpdump and python3-scapy and runs as root)`, () => {});
@@ -50,9 +29,9 @@ describe.skipIf(UNAVAILABLE !== null)('analyze against TAYGA (Debian tayga in ne
   let cfgPath = '';
 
   beforeAll(async () => {
-    run = await runTayga({ nsPrefix: NS_PREFIX, conf: CONF, routes6: ['2001:db8:64::/96'], injector: INJECTOR, sides: true, gap: 0.01 });
+    run = await runTayga({ nsPrefix: NS_PREFIX, conf: TWO_SIDED_CONF, routes6: ['2001:db8:64::/96'], injector: TWO_SIDED_INJECTOR, sides: true, gap: 0.01 });
     cfgPath = join(run.dir, 'engine.json');
-    writeFileSync(cfgPath, JSON.stringify(CONFIG));
+    writeFileSync(cfgPath, JSON.stringify(TWO_SIDED_ENGINE_CONFIG));
     const all = [...(await readAllPackets(run.v6Pcap!)), ...(await readAllPackets(run.v4Pcap!))];
     all.sort((a, b) => a.tsSec - b.tsSec || a.tsNsec - b.tsNsec);
     both = join(run.dir, 'both.pcap');

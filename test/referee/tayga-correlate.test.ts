@@ -12,37 +12,15 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readAllPackets } from '../../src/pcap/reader.js';
 import { openCaptureWriter } from '../../src/pcap/writer.js';
 import type { CapturedPacket } from '../../src/pcap/packet.js';
 import { runTayga, taygaUnavailable, type TaygaRun } from './tayga/harness.js';
+import { TWO_SIDED_CONF, TWO_SIDED_ENGINE_CONFIG, TWO_SIDED_INJECTOR } from './tayga/two-sided.js';
 import { runCli } from '../helpers/cli.js';
 
 const NS_PREFIX = 'n64c-';
 const UNAVAILABLE = taygaUnavailable(NS_PREFIX);
-const INJECTOR = fileURLToPath(new URL('./tayga/inject-correlate.py', import.meta.url));
-
-const CONF = [
-  'tun-device nat64',
-  'ipv4-addr 192.0.2.1',
-  'ipv6-addr 2001:db8:ffff::1',
-  'prefix 2001:db8:64::/96',
-  'map 192.0.2.10 2001:db8:6::10',
-  '',
-].join('\n');
-
-/** The engine configuration for that tayga.conf (SPEC §3 JSON). */
-const CONFIG = {
-  profile: 'tayga',
-  mode: 'siit',
-  pool6: '2001:db8:64::/96',
-  // TAYGA maps its own ipv4-addr <-> ipv6-addr too (conffile.c).
-  eam: [{ ipv6: '2001:db8:6::10/128', ipv4: '192.0.2.10/32' }, { ipv6: '2001:db8:ffff::1/128', ipv4: '192.0.2.1/32' }],
-  translator: { ipv6: '2001:db8:ffff::1', ipv4: '192.0.2.1' },
-  rfc6791: { ipv4: '192.0.2.1/32', ipv6: '2001:db8:ffff::1/128' },
-};
-
 if (UNAVAILABLE) {
   describe('correlate against TAYGA', () => {
     it.skip(`skipped: ${UNAVAILABLE} (CI installs tayga, tcpdump and python3-scapy and runs as root)`, () => {});
@@ -68,9 +46,9 @@ describe.skipIf(UNAVAILABLE !== null)('correlate against TAYGA (Debian tayga in 
   let v4: CapturedPacket[] = [];
 
   beforeAll(async () => {
-    run = await runTayga({ nsPrefix: NS_PREFIX, conf: CONF, routes6: ['2001:db8:64::/96'], injector: INJECTOR, sides: true, gap: 0.01 });
+    run = await runTayga({ nsPrefix: NS_PREFIX, conf: TWO_SIDED_CONF, routes6: ['2001:db8:64::/96'], injector: TWO_SIDED_INJECTOR, sides: true, gap: 0.01 });
     cfgPath = join(run.dir, 'engine.json');
-    writeFileSync(cfgPath, JSON.stringify(CONFIG));
+    writeFileSync(cfgPath, JSON.stringify(TWO_SIDED_ENGINE_CONFIG));
     v6 = await readAllPackets(run.v6Pcap!);
     v4 = await readAllPackets(run.v4Pcap!);
   }, 60_000);
