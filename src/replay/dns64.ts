@@ -283,6 +283,15 @@ export class Dns64Hook {
     if (zone) this.engine.loadZone(zone);
   }
 
+  /** A new hook in the state the constructor left, with this one's options, zone and switches. */
+  fresh(): Dns64Hook {
+    const h = new Dns64Hook(this.opts, this.zone);
+    h.engine.fastPath = this.engine.fastPath;
+    h.engine.memoize = this.engine.memoize;
+    h.engine.buildMessages = this.engine.buildMessages;
+    return h;
+  }
+
   /** Back to the state the constructor left (translate's second attempt; the engine's switches kept). */
   reset(): void {
     const old = this.engine;

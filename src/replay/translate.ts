@@ -418,6 +418,7 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
     // rewritten; otherwise the output is started again the usual way (nothing of the first
     // attempt is left: a temporary file, or the null device).
     const log = new DnsLog();
+    log.probe = dns64.fresh();
     const first = await translatePass(opts, log, null, 0);
     if (first.summary) return first.summary;
     dns64.reset();
@@ -440,7 +441,7 @@ async function restartable(path: string): Promise<boolean> {
   return true;
 }
 
-/** Thrown from a speculative pass whose DNS log outgrew its bound. */
+/** Thrown from a speculative pass whose DNS log outgrew its bound, or whose probe saw an answer rewritten. */
 class LogFull extends Error {}
 
 /**
@@ -478,11 +479,30 @@ export class DnsLog {
     return maybeDns(b, ipOff, off + caplen) || this.scan.scan(b, off, caplen, linkType) === Scan.Udp;
   }
 
+  /**
+   * A hook fed the first {@link PROBE} logged packets as they come, one pass (the A data seen so
+   * far): when it already rewrites an answer, the capture will almost surely need the usual way
+   * (its answers are rewritten, e.g. a capture from a network without DNS64), so the pass stops
+   * there instead of at the end, and the usual way runs, pre-pass included. A wrong guess costs
+   * time only: the decision on the output is {@link replay}'s.
+   */
+  probe: Dns64Hook | null = null;
+  static readonly PROBE = 4096;
+
   add(b: Uint8Array, off: number, caplen: number, linkType: number, ipOff: number, num: number): void {
     this.bytes += caplen;
     if (this.bytes > this.max) {
       this.whole = false;
       throw new LogFull('DNS log full');
+    }
+    const probe = this.probe;
+    if (probe !== null) {
+      probe.prescan(b, off, caplen, linkType, ipOff);
+      if (probe.packet(b, off, caplen, linkType, ipOff, num) !== null) {
+        this.whole = false;
+        throw new LogFull('an answer is rewritten');
+      }
+      if (this.count >= DnsLog.PROBE) this.probe = null;
     }
     if (this.used + caplen > this.cur.length) {
       this.cur = new Uint8Array(Math.max(DnsLog.CHUNK, caplen));

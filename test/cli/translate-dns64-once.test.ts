@@ -28,6 +28,7 @@ let dir: string;
 let XLAT: string;
 let REWRITE: string;
 let CUT: string;
+let EARLY: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'xlat-dns64-once-'));
   XLAT = join(dir, 'xlat.pcap');
@@ -42,6 +43,16 @@ beforeAll(async () => {
     q6(3, 5003, 'v6.example.com', 'AAAA'),
     r4(3, 5003, 'v6.example.com', 'AAAA', { answers: [{ name: 'v6.example.com', type: 'AAAA', ttl: 300, data: '2001:db8::6' }] }),
     q6(4, 5004, 'www.example.com', 'AAAA'),
+  ]);
+  // The A answer first: the probe (the first logged packets, one pass) sees the rewrite at once.
+  EARLY = join(dir, 'early.pcapng');
+  await writeCapture(EARLY, [
+    q6(2, 5002, 'www.example.com', 'A'),
+    r4(2, 5002, 'www.example.com', 'A', { answers: [{ name: 'www.example.com', type: 'A', ttl: 300, data: '93.184.216.34' }] }),
+    q6(1, 5001, 'www.example.com', 'AAAA'),
+    r4(1, 5001, 'www.example.com', 'AAAA', { authorities: [SOA(3600, 120)] }),
+    q6(3, 5003, 'v6.example.com', 'AAAA'),
+    r4(3, 5003, 'v6.example.com', 'AAAA', { answers: [{ name: 'v6.example.com', type: 'AAAA', ttl: 300, data: '2001:db8::6' }] }),
   ]);
   // The same capture cut in the middle of its last block: a reader warning.
   const whole = readFileSync(REWRITE);
@@ -104,6 +115,15 @@ describe('translate with DNS64: one read of the file unless an answer is rewritt
     const n2 = runCli(['translate', REWRITE, ...SIIT, '-w', '/dev/null'], { env: USUAL });
     expect(n1.status, n1.stderr).toBe(0);
     expect(n1.stderr).toBe(n2.stderr);
+  });
+
+  it('an answer rewritten by the probe (A data already seen): the first attempt stops there, the usual way runs, the same bytes', async () => {
+    const r = both('early', [EARLY, ...SIIT]);
+    expect(r.stderr).toContain('dns64: 2 AAAA/PTR answers, 1 rewritten');
+    expect(r.once.equals(r.usual)).toBe(true);
+    // The stopped attempt, then the file pre-pass and the main pass (the log is not whole).
+    const x = await reads(EARLY, { mode: 'siit', prefix: '2001:db8:64::/96' }, join(dir, 'e.pcapng'));
+    expect(x).toEqual({ reads: 3, rewritten: 1, answered: 2 });
   });
 
   it('the log bound crossed: the usual way from the start (file pre-pass), the same bytes', async () => {
