@@ -14,7 +14,7 @@ import { openCaptureWriter, formatForPath, samePath, type CaptureWriter } from '
 import type { CapturedPacket } from '../pcap/packet.js';
 import { PacketDecoder, L4, DNS_PORT } from '../wire/layer-decoder.js';
 import { dnsWalkName, DnsType } from '../wire/dns.js';
-import { Dns64Engine, type Dns64Options, type Dns64Result } from '../xlat/dns64/engine.js';
+import { Dns64Engine, type Dns64Options, type Dns64Result, type Dns64Memo } from '../xlat/dns64/engine.js';
 import { DnsPacketRewriter } from '../xlat/dns64/packet.js';
 import type { ZoneRecord } from '../xlat/dns64/zone.js';
 import { PacketFacts, type CompiledFilter } from '../filter/index.js';
@@ -27,8 +27,11 @@ export interface RunDns64Options {
   /** Rewritten capture path (`-` = stdout), or null. */
   output?: string | null;
   force?: boolean;
-  /** Each answered query, in capture order of the packet it acted on (`message` only with an output). */
-  onResult: (r: Dns64Result) => void;
+  /**
+   * Each answered query, in capture order of the packet it acted on (`message` only with an
+   * output); `memo`: the engine's remembered decision the result is a copy of, or null.
+   */
+  onResult: (r: Dns64Result, memo: Dns64Memo | null) => void;
   onWarning?: (msg: string) => void;
   afterChunk?: () => Promise<void> | void;
   blocking?: boolean;
@@ -175,7 +178,7 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
           if (pkt) replaced = pkt;
           else notRewritable++;
         }
-        opts.onResult(r);
+        opts.onResult(r, engine.lastMemo);
       }
     };
     const read = await readCapture(opts.input, (p: CapturedPacket) => {
@@ -221,7 +224,7 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
       answered++;
       if (r.synthesized) synthesized++;
       if (r.action === 'rewrite') rewrites++;
-      opts.onResult(r);
+      opts.onResult(r, null);
     }
     if (read.corrupt) {
       const e = new Error(`capture framing is broken after packet ${read.packets} (${opts.input === '-' ? 'stdin' : opts.input})`) as Error & { exitCode: number };

@@ -112,8 +112,19 @@ interface NameRec {
   memo: AaaaMemo | null;
 }
 
+/**
+ * A decision the engine remembers for a name and hands out again ({@link Dns64Engine.lastMemo}):
+ * every result given with the same memo has the same fields as {@link r} except `n`, `maxSize`,
+ * `tcp`, `queryN` (and `message`, always null: memos exist only when no messages are built).
+ */
+export interface Dns64Memo {
+  readonly r: Dns64Result;
+  /** Free for the consumer (the CLI keeps the bytes of the line it printed for the decision); dropped with the memo. */
+  extra: unknown;
+}
+
 /** A decision of the view-only path and what it was made from. */
-interface AaaaMemo {
+interface AaaaMemo extends Dns64Memo {
   /** The answer's bytes after its id ({@link bytesText}). */
   bytes: string | null;
   /** The A entry it was synthesized from (NODATA), or null (native AAAA: no A data read). */
@@ -124,7 +135,6 @@ interface AaaaMemo {
   /** The query's flags word, the answer's. */
   qflags: number;
   fl: number;
-  r: Dns64Result;
 }
 
 interface AliasEntry {
@@ -332,6 +342,8 @@ export class Dns64Engine {
   /** Decisions {@link memoize} reused. */
   memoHits = 0;
   private readonly memo = new Map<string, { entry: AEntry; plain: string; neg: number | null; negMin: number | null; maxSize: number; qflags: number; fl: number; tcp: boolean; r: Dns64Result }>();
+  /** The memo the last result {@link onMessage} returned belongs to (same fields as every result of it), or null. */
+  lastMemo: Dns64Memo | null = null;
   /**
    * Whether results with action `rewrite` carry the {@link Dns64Result.message} to encode. Off
    * (a run that writes no capture), `message` stays null and nothing is built for it.
@@ -414,6 +426,7 @@ export class Dns64Engine {
    * with responses. Returns the engine's answer for AAAA/PTR responses, null for everything else.
    */
   onMessage(bytes: Uint8Array, off: number, len: number, n: number, clientPort: number, tcp: boolean): Dns64Result | null {
+    this.lastMemo = null;
     if (len < 12) return null;
     const b2 = bytes[off + 2];
     if ((b2 & 0x78) !== 0) return null; // opcode QUERY only
@@ -492,7 +505,7 @@ export class Dns64Engine {
       // The same answer bytes as the decision remembered: the same parse, the same facts.
       const pnode = this.pending.find(clientPort, (b[off] << 8) | b[off + 1], key, DnsType.AAAA);
       if (pnode === null || pnode.doBit) return null;
-      if (pnode.flags === m.qflags && (m.entry === null || this.a.get(key) === m.entry)) return this.memoHit(m.r, n, pnode, tcp);
+      if (pnode.flags === m.qflags && (m.entry === null || this.a.get(key) === m.entry)) return this.memoHit(m, n, pnode, tcp);
     }
     const v = this.view;
     if (v.reset(b, off, len) !== 0 || v.warning() !== 0) return null;
@@ -557,7 +570,7 @@ export class Dns64Engine {
     if (direct !== undefined && m !== null && m.entry === direct && m.plain === plain && m.neg === neg && m.negMin === negMin
       && m.qflags === pnode.flags && m.fl === fl) {
       m.bytes = bytesText(b, off + 2, len - 2);
-      return this.memoHit(m.r, n, pnode, tcp);
+      return this.memoHit(m, n, pnode, tcp);
     }
     const bh = this.behaviour;
     const query = queryOf(pnode);
@@ -583,14 +596,17 @@ export class Dns64Engine {
     // Remembered for the name: native AAAA (no A data read) by their bytes; NODATA with the name's own A entry.
     if (memoOn) {
       rec.memo = an > 0 || direct !== undefined
-        ? { bytes: bytesText(b, off + 2, len - 2), entry: an > 0 ? null : direct!, plain, neg, negMin, qflags: query.flags, fl, r }
+        ? { bytes: bytesText(b, off + 2, len - 2), entry: an > 0 ? null : direct!, plain, neg, negMin, qflags: query.flags, fl, r, extra: null }
         : null;
+      this.lastMemo = rec.memo;
     }
     return r;
   }
 
   /** A remembered decision `t` for the query in `pnode` (removed), answered by packet `n`. */
-  private memoHit(t: Dns64Result, n: number, pnode: PendingNode, tcp: boolean): Dns64Result {
+  private memoHit(m: AaaaMemo, n: number, pnode: PendingNode, tcp: boolean): Dns64Result {
+    const t = m.r;
+    this.lastMemo = m;
     let maxSize = tcp ? 65535 : pnode.udpSize;
     const cap = this.behaviour.udpCap;
     if (!tcp && cap && maxSize > cap) maxSize = cap;
@@ -721,6 +737,7 @@ export class Dns64Engine {
 
   /** Answers the queries whose response never appeared (in query order). */
   finish(): Dns64Result[] {
+    this.lastMemo = null;
     const out: Dns64Result[] = [];
     for (const q of this.pending.inOrder()) {
       const msg: DnsMessage = {

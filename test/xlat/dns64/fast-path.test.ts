@@ -48,7 +48,7 @@ async function runNoOutput(input: string, compat: Dns64Compat, prefixes?: string
   const lines = new LineCache();
   const json: string[] = [];
   const text: string[] = [];
-  const summary = await runDns64({ input, engine: options, onResult: (r) => { results.push(r); json.push(lines.json(r)); text.push(lines.text(r)); } });
+  const summary = await runDns64({ input, engine: options, onResult: (r, m) => { results.push(r); json.push(lines.json(r, m)); text.push(lines.text(r, m)); } });
   return { results, summary, json, text };
 }
 
