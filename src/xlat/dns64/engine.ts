@@ -342,6 +342,12 @@ export class Dns64Engine {
   /** Decisions {@link memoize} reused. */
   memoHits = 0;
   private readonly memo = new Map<string, { entry: AEntry; plain: string; neg: number | null; negMin: number | null; maxSize: number; qflags: number; fl: number; tcp: boolean; r: Dns64Result }>();
+  /**
+   * A lazy base ({@link setLazyBase}): while set, the tables hold only what this engine learned
+   * itself, and the first lookup that could find something in the base loads it.
+   */
+  private baseLoader: (() => Dns64Engine) | null = null;
+  private baseZone = false;
   /** The memo the last result {@link onMessage} returned belongs to (same fields as every result of it), or null. */
   lastMemo: Dns64Memo | null = null;
   /**
@@ -357,6 +363,52 @@ export class Dns64Engine {
   constructor(opts: Dns64Options) {
     this.opts = opts;
     this.behaviour = compatBehaviour(opts.compat);
+  }
+
+  /**
+   * The first pass of {@link runDns64} (the zone, then the A data of the whole capture), done
+   * only if it is needed: `load` returns an engine that has learned it (zone loaded, every
+   * answer given to {@link prescan}). Until then this engine's tables hold only what it learned
+   * itself; a lookup that finds nothing there (an A, CNAME, DNAME, PTR or zone AAAA entry, a
+   * negative A rule) first loads the base and puts its entries under ours — ours are later
+   * writes, they win — so every lookup gives what it gives after an eager first pass. `zone`:
+   * whether the base holds a zone (without one it has no zone AAAA and no PTR entries: the first
+   * pass learns only from A answers, so those lookups need not load it). A capture
+   * whose every AAAA answer comes after the A answers it needs never reads the file twice.
+   */
+  setLazyBase(load: () => Dns64Engine, zone: boolean): void {
+    this.baseLoader = load;
+    this.baseZone = zone;
+  }
+
+  /** Whether a lazy base is still to be loaded. */
+  get baseDeferred(): boolean {
+    return this.baseLoader !== null;
+  }
+
+  /** Loads the lazy base now, if there is one still to load (see {@link setLazyBase}). */
+  loadBase(): this {
+    const load = this.baseLoader;
+    if (load === null) return this;
+    this.baseLoader = null;
+    this.baseZone = false;
+    const b = load();
+    const under = <V>(ours: Map<string, V>, base: Map<string, V>): void => {
+      for (const [k, v] of base) if (!ours.has(k)) ours.set(k, v);
+    };
+    under(this.a, b.a);
+    under(this.cname, b.cname);
+    under(this.dname, b.dname);
+    under(this.ptr, b.ptr);
+    under(this.zoneAaaa, b.zoneAaaa);
+    return this;
+  }
+
+  /** The A entry of a key (loading a lazy base first when this engine has none). */
+  private getA(key: string): AEntry | undefined {
+    const e = this.a.get(key);
+    if (e !== undefined || this.baseLoader === null) return e;
+    return this.loadBase().a.get(key);
   }
 
   /** Distinct names held (A, CNAME, DNAME, PTR, zone AAAA) plus queries waiting: the memory bound. */
@@ -431,7 +483,11 @@ export class Dns64Engine {
     const b2 = bytes[off + 2];
     if ((b2 & 0x78) !== 0) return null; // opcode QUERY only
     const qd = (bytes[off + 4] << 8) | bytes[off + 5];
-    if (qd !== 1) return null;
+    if (qd !== 1) {
+      // The first pass learns from such an answer, this pass does not: with a lazy base, load it.
+      if (this.baseLoader !== null && (b2 & 0x80) !== 0 && firstQtype(bytes, off, len) === DnsType.A) this.loadBase();
+      return null;
+    }
     const qt = firstQtype(bytes, off, len);
     const isResponse = (b2 & 0x80) !== 0;
     if (qt === DnsType.A) {
@@ -566,7 +622,7 @@ export class Dns64Engine {
     // TTLs, the query's flags, the answer's flags and the name's spelling (the size and transport
     // only set maxSize and tcp). The same inputs as this name's last decision: the same result
     // (its arrays and strings shared), nothing recomputed.
-    const direct = an === 0 && memoOn ? this.a.get(key) : undefined;
+    const direct = an === 0 && memoOn ? this.getA(key) : undefined;
     if (direct !== undefined && m !== null && m.entry === direct && m.plain === plain && m.neg === neg && m.negMin === negMin
       && m.qflags === pnode.flags && m.fl === fl) {
       m.bytes = bytesText(b, off + 2, len - 2);
@@ -650,8 +706,10 @@ export class Dns64Engine {
       rec.aEntry = undefined;
       return;
     }
-    rec.aBytes = bytesText(bytes, off + 2, len - 2);
-    rec.aEntry = this.a.get(rec.key);
+    // (What this engine holds itself: with a lazy base, an entry of ours is what the lookup gives.)
+    const e = this.a.get(rec.key);
+    rec.aBytes = e === undefined ? null : bytesText(bytes, off + 2, len - 2);
+    rec.aEntry = e;
   }
 
   /**
@@ -782,7 +840,7 @@ export class Dns64Engine {
         owner = rr.name;
       }
       if (addrs.length) this.a.set(endKey, { name: owner, addrs, ttl, ad, negative: false });
-      else if (!this.a.has(endKey) || this.a.get(endKey)!.negative) {
+      else if (this.getA(endKey)?.negative ?? true) {
         this.a.set(endKey, { name: owner, addrs: [], ttl: negativeTtl(msg) ?? 0, ad, negative: true });
       }
     }
@@ -812,16 +870,16 @@ export class Dns64Engine {
     let cur = name;
     for (let i = 0; i < MAX_CHAIN; i++) {
       const key = nameKey(cur);
-      const e = this.a.get(key);
+      const e = this.getA(key);
       if (e) return { chain, end: cur, entry: e };
-      const c = this.cname.get(key);
+      const c = this.cname.get(key) ?? (this.baseLoader !== null ? this.loadBase().cname.get(key) : undefined);
       if (c) {
         chain.push({ name: cur, type: 'CNAME', ttl: c.ttl, data: c.target });
         cur = c.target;
         continue;
       }
-      if (this.dname.size) {
-        const d = this.findDname(key);
+      if (this.dname.size || this.baseLoader !== null) {
+        const d = this.loadBase().findDname(key);
         if (d) {
           const target = cur.slice(0, cur.length - d.owner.length) + d.target;
           chain.push({ name: d.owner, type: 'DNAME', ttl: d.ttl, data: d.target });
@@ -901,7 +959,8 @@ export class Dns64Engine {
         native = resp.answers.filter((rr) => rr.type === 'AAAA' && nameKey(rr.name) === end);
       }
     } else {
-      const z = this.zoneAaaa.get(nameKey(this.resolveA(qname).end)) ?? this.zoneAaaa.get(nameKey(qname));
+      const end = nameKey(this.resolveA(qname).end);
+      const z = this.zoneAaaa.get(end) ?? (this.baseZone ? this.loadBase().zoneAaaa.get(end) : undefined) ?? this.zoneAaaa.get(nameKey(qname));
       if (z) native = z.addrs.map((d) => ({ name: z.name, type: 'AAAA', class: 'IN', ttl: z.ttl, data: d }));
     }
     const usable = native.filter((rr) => !this.excluded(rr.data));
@@ -1017,7 +1076,7 @@ export class Dns64Engine {
     }
     const v4 = extractIpv4(this.buf16, 0, prefix.len);
     const target = `${v4 & 0xff}.${(v4 >>> 8) & 0xff}.${(v4 >>> 16) & 0xff}.${v4 >>> 24}.in-addr.arpa`;
-    const known = this.ptr.get(target);
+    const known = this.ptr.get(target) ?? (this.baseZone ? this.loadBase().ptr.get(target) : undefined);
     const answers: Dns64Rr[] = [];
     const ptrTtl = known ? Math.min(...known.rrs.map((r) => r.ttl)) : bh.ptrCnameTtl;
     if (bh.ptrMode === 'cname') {
