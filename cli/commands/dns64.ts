@@ -106,28 +106,17 @@ export function jsonLine(r: Dns64Result): string {
  * is the line built the first time, kept on the memo (as bytes) and dropped with it. Other
  * results are built afresh. A line is always what {@link jsonLine} / {@link textOf} give.
  */
-interface MemoLines {
-  json: Uint8Array | null;
-  text: Uint8Array | null;
-}
-
 const JSON_HEAD = Buffer.from('{"n":');
 const TEXT_HEAD = Buffer.from('#');
 
-function memoLines(m: Dns64Memo): MemoLines {
-  return (m.extra ??= { json: null, text: null }) as MemoLines;
-}
-
 /** The bytes after `{"n":N` of a memo's JSON line. */
 function jsonTail(r: Dns64Result, m: Dns64Memo): Uint8Array {
-  const c = memoLines(m);
-  return (c.json ??= Buffer.from(jsonLine({ ...r, n: 0 }).slice(6), 'utf8'));
+  return (m.json ??= Buffer.from(jsonLine({ ...r, n: 0 }).slice(6), 'utf8'));
 }
 
 /** The bytes after `#N` of a memo's text line. */
 function textTail(r: Dns64Result, m: Dns64Memo): Uint8Array {
-  const c = memoLines(m);
-  return (c.text ??= Buffer.from(textOf({ ...r, n: 0 }).slice(2), 'utf8'));
+  return (m.text ??= Buffer.from(textOf({ ...r, n: 0 }).slice(2), 'utf8'));
 }
 
 export class LineCache {

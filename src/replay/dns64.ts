@@ -107,6 +107,7 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
       const input = opts.input;
       engine.setLazyBase(() => {
         const base = new Dns64Engine(opts.engine);
+        base.fastPath = engine.fastPath;
         opts.onFirstPass?.();
         prescanSync(input, base);
         return base;

@@ -119,8 +119,9 @@ interface NameRec {
  */
 export interface Dns64Memo {
   readonly r: Dns64Result;
-  /** Free for the consumer (the CLI keeps the bytes of the line it printed for the decision); dropped with the memo. */
-  extra: unknown;
+  /** Free for the consumer (the CLI keeps the bytes of the lines it prints for the decision); dropped with the memo. */
+  json: Uint8Array | null;
+  text: Uint8Array | null;
 }
 
 /** A decision of the view-only path and what it was made from. */
@@ -652,7 +653,7 @@ export class Dns64Engine {
     // Remembered for the name: native AAAA (no A data read) by their bytes; NODATA with the name's own A entry.
     if (memoOn) {
       rec.memo = an > 0 || direct !== undefined
-        ? { bytes: bytesText(b, off + 2, len - 2), entry: an > 0 ? null : direct!, plain, neg, negMin, qflags: query.flags, fl, r, extra: null }
+        ? { bytes: bytesText(b, off + 2, len - 2), entry: an > 0 ? null : direct!, plain, neg, negMin, qflags: query.flags, fl, r, json: null, text: null }
         : null;
       this.lastMemo = rec.memo;
     }
@@ -696,6 +697,11 @@ export class Dns64Engine {
    * while that entry stands is then a no-op ({@link learnA}).
    */
   private learnFrom(rec: NameRec | null, bytes: Uint8Array, off: number, len: number): void {
+    if (rec !== null && this.fastPath && this.learnPlainA(rec, bytes, off, len)) {
+      rec.aBytes = bytesText(bytes, off + 2, len - 2);
+      rec.aEntry = this.a.get(rec.key);
+      return;
+    }
     const msg = decodeDns(bytes, off, len);
     this.learn(msg);
     if (rec === null) return;
@@ -710,6 +716,38 @@ export class Dns64Engine {
     const e = this.a.get(rec.key);
     rec.aBytes = e === undefined ? null : bytesText(bytes, off + 2, len - 2);
     rec.aEntry = e;
+  }
+
+  /**
+   * {@link learn} without decoding, for the commonest A answer: well formed, NOERROR, not
+   * truncated, every answer record an A record (4 bytes of data) owned by the question name
+   * (compressed pointer to it), at least one. It sets exactly the entry learn() sets for it
+   * (nothing else: no alias in it); false, having changed nothing, for any other answer.
+   */
+  private learnPlainA(rec: NameRec, b: Uint8Array, off: number, len: number): boolean {
+    const v = this.view;
+    if (v.reset(b, off, len) !== 0 || v.warning() !== 0) return false;
+    const fl = v.flags();
+    if ((fl & 0x0200) !== 0 || v.rcode() !== 0) return false; // TC
+    const an = v.anCount();
+    if (an === 0) return false;
+    let p = off + dnsWalkName(b, off, len, 12) + 4;
+    const addrs: number[] = [];
+    let ttl = Infinity;
+    for (let i = 0; i < an; i++, p += 16) {
+      if (b[p] !== 0xc0 || b[p + 1] !== 12 || b[p + 2] !== 0 || b[p + 3] !== DnsType.A || b[p + 10] !== 0 || b[p + 11] !== 4) return false;
+    }
+    p = off + dnsWalkName(b, off, len, 12) + 4;
+    for (let i = 0; i < an; i++, p += 16) {
+      const t = u32(b, p + 6);
+      const a = u32(b, p + 12);
+      if (!addrs.includes(a)) addrs.push(a);
+      if (t < ttl) ttl = t;
+    }
+    const name = this.upper ? this.firstName(b, off, len)! : rec.key;
+    if (name.length === 0) return false;
+    this.a.set(rec.key, { name, addrs, ttl, ad: (fl & 0x0020) !== 0, negative: false });
+    return true;
   }
 
   /**
