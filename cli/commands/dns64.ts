@@ -53,7 +53,7 @@ export async function handler(argv: ArgumentsCamelCase<Dns64Args>): Promise<void
   let summary;
   try {
     summary = await runDns64({
-      input, engine: options, zone, output, force: argv.force, onResult, blocking: true, filter,
+      input, engine: options, zone, output, force: argv.force, onResult, blocking: true, filter, lendResults: true,
       onWarning: (m) => warn(`${m} (${input === '-' ? 'stdin' : input})`),
       afterChunk: () => out.flush(),
     });

@@ -43,6 +43,11 @@ export interface RunDns64Options {
    * zone): {@link Dns64Engine.setLazyBase}. False: always read the file twice (the differential test compares both).
    */
   lazyBase?: boolean;
+  /**
+   * Results of the engine's remembered decisions are lent, valid only during `onResult` (no
+   * object per answer; see {@link Dns64Engine.lendResults}). For consumers that keep nothing.
+   */
+  lendResults?: boolean;
   /** Called when the first pass is read (eagerly before the main pass, or when the lazy base is loaded). */
   onFirstPass?: () => void;
   /** The engine's view-only path for common AAAA answers (default on; off for the differential test). */
@@ -96,6 +101,7 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
   engine.fastPath = opts.fastPath ?? true;
   // Without an output capture nothing is encoded: results carry no message (action still says rewrite).
   engine.buildMessages = out !== null;
+  engine.lendResults = opts.lendResults ?? false;
   // Lean decoders: no checksum verification, no DnsView parse (the engine reads the messages).
   const dec = new PacketDecoder({ lean: true });
   const readOpts: ReadOptions = { onWarning: opts.onWarning, blocking: opts.blocking };

@@ -349,6 +349,12 @@ export class Dns64Engine {
    */
   private baseLoader: (() => Dns64Engine) | null = null;
   private baseZone = false;
+  /**
+   * Results of remembered decisions lent, not made: {@link onMessage} returns the memo's own
+   * result with `n`, `maxSize`, `tcp` and `queryN` set, valid until the next call (as a packet
+   * borrows the reader's buffer). For consumers that keep nothing (the CLI); off by default.
+   */
+  lendResults = false;
   /** The memo the last result {@link onMessage} returned belongs to (same fields as every result of it), or null. */
   lastMemo: Dns64Memo | null = null;
   /**
@@ -671,6 +677,13 @@ export class Dns64Engine {
     this.pending.remove(pnode);
     this.fastHits++;
     this.memoHits++;
+    if (this.lendResults) {
+      t.n = n;
+      t.maxSize = maxSize;
+      t.tcp = tcp;
+      t.queryN = queryN;
+      return t;
+    }
     return {
       n, name: t.name, qtype: 'AAAA', rcode: t.rcode, flags: t.flags, answers: t.answers, synthesized: t.synthesized, reason: t.reason, detail: t.detail,
       resolver: t.resolver, action: t.action, message: null, maxSize, tcp, queryN,
