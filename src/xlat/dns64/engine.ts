@@ -105,11 +105,19 @@ interface NameRec {
   key: string;
   /** The next record of the same hash. */
   next: NameRec | null;
-  /** The A response last learned for the name (its bytes after the id, {@link bytesText}), and the A entry that left; see learnA. */
-  aBytes: string | null;
+  /** Whether the record is in the table (only those keep bytes in the engine's ByteStore). */
+  kept: boolean;
+  /**
+   * The A response last learned for the name: its bytes after the id in the store (at, length;
+   * length -1: none), and the A entry that left; see learnA.
+   */
+  aAt: number;
+  aLen: number;
   aEntry: AEntry | undefined;
-  /** The name's last remembered AAAA decision (fastAaaa), or null. */
+  /** The name's last remembered AAAA decision (fastAaaa), or null; the answer it was made from: its bytes after the id in the store. */
   memo: AaaaMemo | null;
+  mAt: number;
+  mLen: number;
 }
 
 /**
@@ -126,8 +134,6 @@ export interface Dns64Memo {
 
 /** A decision of the view-only path and what it was made from. */
 interface AaaaMemo extends Dns64Memo {
-  /** The answer's bytes after its id ({@link bytesText}). */
-  bytes: string | null;
   /** The A entry it was synthesized from (NODATA), or null (native AAAA: no A data read). */
   entry: AEntry | null;
   plain: string;
@@ -564,7 +570,7 @@ export class Dns64Engine {
     const key = rec.key;
     const memoOn = this.memoize && !this.buildMessages;
     const m = memoOn ? rec.memo : null;
-    if (m !== null && m.bytes !== null && m.bytes.length === len - 2 && sameBytes(b, off + 2, m.bytes)) {
+    if (m !== null && rec.mLen === len - 2 && this.store.same(b, off + 2, rec.mAt, len - 2)) {
       // The same answer bytes as the decision remembered: the same parse, the same facts.
       const pnode = this.pending.find(clientPort, (b[off] << 8) | b[off + 1], key, DnsType.AAAA);
       if (pnode === null || pnode.doBit) return null;
@@ -632,7 +638,7 @@ export class Dns64Engine {
     const direct = an === 0 && memoOn ? this.getA(key) : undefined;
     if (direct !== undefined && m !== null && m.entry === direct && m.plain === plain && m.neg === neg && m.negMin === negMin
       && m.qflags === pnode.flags && m.fl === fl) {
-      m.bytes = bytesText(b, off + 2, len - 2);
+      if (rec.kept) this.keepBytes(rec, false, b, off + 2, len - 2);
       return this.memoHit(m, n, pnode, tcp);
     }
     const bh = this.behaviour;
@@ -659,8 +665,9 @@ export class Dns64Engine {
     // Remembered for the name: native AAAA (no A data read) by their bytes; NODATA with the name's own A entry.
     if (memoOn) {
       rec.memo = an > 0 || direct !== undefined
-        ? { bytes: bytesText(b, off + 2, len - 2), entry: an > 0 ? null : direct!, plain, neg, negMin, qflags: query.flags, fl, r, json: null, text: null }
+        ? { entry: an > 0 ? null : direct!, plain, neg, negMin, qflags: query.flags, fl, r, json: null, text: null }
         : null;
+      if (rec.memo !== null && rec.kept) this.keepBytes(rec, false, b, off + 2, len - 2);
       this.lastMemo = rec.memo;
     }
     return r;
@@ -698,8 +705,7 @@ export class Dns64Engine {
   private learnA(bytes: Uint8Array, off: number, len: number): void {
     const rec = this.firstRec(bytes, off, len);
     if (rec !== null) {
-      const prev = rec.aBytes;
-      if (prev !== null && prev.length === len - 2 && sameBytes(bytes, off + 2, prev) && this.a.get(rec.key) === rec.aEntry) return;
+      if (rec.aLen === len - 2 && this.store.same(bytes, off + 2, rec.aAt, len - 2) && this.a.get(rec.key) === rec.aEntry) return;
     }
     this.learnFrom(rec, bytes, off, len);
   }
@@ -711,7 +717,7 @@ export class Dns64Engine {
    */
   private learnFrom(rec: NameRec | null, bytes: Uint8Array, off: number, len: number): void {
     if (rec !== null && this.fastPath && this.learnPlainA(rec, bytes, off, len)) {
-      rec.aBytes = bytesText(bytes, off + 2, len - 2);
+      if (rec.kept) this.keepBytes(rec, true, bytes, off + 2, len - 2);
       rec.aEntry = this.a.get(rec.key);
       return;
     }
@@ -721,13 +727,14 @@ export class Dns64Engine {
     let alias = false;
     for (const rr of msg.answers) if (rr.type === 'CNAME' || rr.type === 'DNAME') alias = true;
     if (alias || msg.questions.length !== 1 || nameKey(msg.questions[0].name) !== rec.key) {
-      rec.aBytes = null;
+      this.dropBytes(rec);
       rec.aEntry = undefined;
       return;
     }
     // (What this engine holds itself: with a lazy base, an entry of ours is what the lookup gives.)
     const e = this.a.get(rec.key);
-    rec.aBytes = e === undefined ? null : bytesText(bytes, off + 2, len - 2);
+    if (e !== undefined && rec.kept) this.keepBytes(rec, true, bytes, off + 2, len - 2);
+    else this.dropBytes(rec);
     rec.aEntry = e;
   }
 
@@ -793,12 +800,47 @@ export class Dns64Engine {
     h &= 0x3fffffff; // a small integer: no boxed number as the map key
     const head = this.recs.get(h);
     for (let r = head ?? null; r !== null; r = r.next) if (sameKey(bytes, off + 12, r.key)) return r;
-    const rec: NameRec = { key: this.lowerName(bytes, off + 12, p), next: head ?? null, aBytes: null, aEntry: undefined, memo: null };
-    if (this.recCount < MAX_SIGS) {
-      this.recs.set(h, rec);
-      this.recCount++;
-    }
+    const rec: NameRec = { key: this.lowerName(bytes, off + 12, p), next: head ?? null, kept: false, aAt: 0, aLen: -1, aEntry: undefined, memo: null, mAt: 0, mLen: -1 };
+    if (this.recCount >= MAX_SIGS) return rec;
+    rec.kept = true;
+    this.recs.set(h, rec);
+    this.recCount++;
     return rec;
+  }
+
+  /** The bytes kept per name (A answers, remembered AAAA answers). */
+  private readonly store = new ByteStore(() => this.recs.values());
+
+  /** Keeps b[off .. off + len) as the record's A answer (`a`) or its memo's AAAA answer. */
+  private keepBytes(rec: NameRec, a: boolean, b: Uint8Array, off: number, len: number): void {
+    const st = this.store;
+    let at: number;
+    if ((a ? rec.aLen : rec.mLen) === len) at = a ? rec.aAt : rec.mAt;
+    else {
+      if (a) {
+        if (rec.aLen >= 0) st.live -= rec.aLen;
+        rec.aLen = -1;
+      } else {
+        if (rec.mLen >= 0) st.live -= rec.mLen;
+        rec.mLen = -1;
+      }
+      at = st.alloc(len);
+      if (a) {
+        rec.aAt = at;
+        rec.aLen = len;
+      } else {
+        rec.mAt = at;
+        rec.mLen = len;
+      }
+    }
+    const buf = st.buf;
+    for (let i = 0; i < len; i++) buf[at + i] = b[off + i];
+  }
+
+  /** Forgets the record's A answer bytes. */
+  private dropBytes(rec: NameRec): void {
+    if (rec.aLen >= 0) this.store.live -= rec.aLen;
+    rec.aLen = -1;
   }
 
   private nameBuf = new Uint8Array(256);
@@ -1397,21 +1439,75 @@ function sameKey(bytes: Uint8Array, p: number, key: string): boolean {
   }
 }
 
-/** Whether b[off .. off + x.length) holds the bytes of x (a latin1 string, see {@link bytesText}). */
-function sameBytes(b: Uint8Array, off: number, x: string): boolean {
-  const n = x.length;
-  for (let i = 0; i < n; i++) if (b[off + i] !== x.charCodeAt(i)) return false;
-  return true;
-}
-
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
-
 /**
- * b[off .. off + len) as a string of one char per byte (code = byte): a copy of bytes kept per
- * name that the collector handles as cheaply as any string (no array buffer to track).
+ * Bytes kept per name (see NameRec) in one growing array, compared with the input 4 bytes at a
+ * time. A record's bytes are rewritten in place when their length is the same, else put at the
+ * end; when the end is reached the live bytes (those the records point at) are copied into a
+ * fresh array (twice as large when more than half of it is live): the size stays within a few
+ * times the bytes of the names held.
  */
-function bytesText(b: Uint8Array, off: number, len: number): string {
-  return latin1Slice.call(b, off, off + len);
+class ByteStore {
+  buf = new Uint8Array(1 << 16);
+  private dv = new DataView(this.buf.buffer);
+  private top = 0;
+  /** Bytes the records point at. */
+  live = 0;
+  /** A view of the last large input array (the reader's buffer) for word compares. */
+  private inBuf: Uint8Array | null = null;
+  private inDv: DataView | null = null;
+
+  constructor(private readonly records: () => Iterable<NameRec>) {}
+
+  /** Whether b[off .. off + len) equals the stored bytes at `at`. */
+  same(b: Uint8Array, off: number, at: number, len: number): boolean {
+    let dv: DataView | null = null;
+    if (b === this.inBuf) dv = this.inDv;
+    else if (b.length >= 65536) {
+      this.inBuf = b;
+      dv = this.inDv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    }
+    let i = 0;
+    if (dv !== null) {
+      const s = this.dv;
+      for (; i + 4 <= len; i += 4) if (dv.getInt32(off + i) !== s.getInt32(at + i)) return false;
+    }
+    const sb = this.buf;
+    for (; i < len; i++) if (b[off + i] !== sb[at + i]) return false;
+    return true;
+  }
+
+  /** Room for `len` bytes (counted live); its offset. */
+  alloc(len: number): number {
+    if (this.top + len > this.buf.length) {
+      const need = this.live + len;
+      let size = this.buf.length;
+      while (need > size >>> 1) size *= 2;
+      const nb = new Uint8Array(size);
+      let top = 0;
+      for (const head of this.records()) {
+        for (let r: NameRec | null = head; r !== null; r = r.next) {
+          if (r.aLen >= 0) {
+            nb.set(this.buf.subarray(r.aAt, r.aAt + r.aLen), top);
+            r.aAt = top;
+            top += r.aLen;
+          }
+          if (r.mLen >= 0) {
+            nb.set(this.buf.subarray(r.mAt, r.mAt + r.mLen), top);
+            r.mAt = top;
+            top += r.mLen;
+          }
+        }
+      }
+      this.buf = nb;
+      this.dv = new DataView(nb.buffer);
+      this.top = top;
+      this.live = top;
+    }
+    const at = this.top;
+    this.top += len;
+    this.live += len;
+    return at;
+  }
 }
 
 function u32(b: Uint8Array, o: number): number {
