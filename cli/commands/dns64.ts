@@ -42,7 +42,7 @@ export async function handler(argv: ArgumentsCamelCase<Dns64Args>): Promise<void
   for (const l of notes) process.stderr.write(`${l}\n`);
   const { options, zone } = resolveDns64(argv, cfg);
   if (options.prefixes.length === 0) throw new UsageError('dns64: no prefix to synthesize with (give --prefix or dns64.prefixes)');
-  const out = new ByteLines();
+  const out = new ByteLines(process.stdout, 1 << 20);
   const lines = new LineCache();
   // With -w - the capture owns stdout: the per-query lines are not printed (the summary still is, on stderr).
   const onResult = output === '-'
