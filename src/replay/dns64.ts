@@ -2,9 +2,10 @@
  * The DNS64 pipeline over a capture: decode -> {@link Dns64Engine} -> results (and, with an
  * output, the capture with every answer the engine changed rewritten in place).
  *
- *  - {@link runDns64}: the `dns64` command. With a file input it reads the capture twice: a
- *    first pass learns A data only (so an AAAA response that arrives before the A response of
- *    the same name still finds it: clients send both queries at once), the second answers.
+ *  - {@link runDns64}: the `dns64` command. With a file input a first pass learns A data only
+ *    (so an AAAA response that arrives before the A response of the same name still finds it:
+ *    clients send both queries at once), the second answers. From a plain file without a zone
+ *    the first pass is read only if the second needs it (the engine's lazy base: same answers).
  *    From stdin, one pass. Memory: the engine's tables (distinct names), never packets.
  *  - {@link Dns64Hook}: for `translate`: one object consulted per input packet; it returns the
  *    rewritten packet when the engine changed a DNS answer, and says what it did for `--explain`.
