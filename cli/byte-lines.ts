@@ -51,7 +51,18 @@ export class ByteLines {
     b.set(head, p);
     p += head.length;
     if (n < 10) b[p++] = 0x30 + n;
-    else {
+    else if (n < 4294967296) {
+      // Digits without a string: count them, then fill from the right.
+      let d = 1;
+      for (let x = n; x >= 10; x = Math.floor(x / 10)) d++;
+      let x = n;
+      for (let i = p + d - 1; i >= p; i--) {
+        const q = Math.floor(x / 10);
+        b[i] = 0x30 + (x - q * 10);
+        x = q;
+      }
+      p += d;
+    } else {
       const s = String(n);
       for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
     }

@@ -1,7 +1,7 @@
 /** `nat64scope dns64 <capture>`: the DNS64 engine alone over the DNS traffic of a capture (SPEC §2, §5). */
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { runDns64 } from '../../src/replay/dns64.js';
-import type { Dns64Result } from '../../src/xlat/dns64/engine.js';
+import type { Dns64Result, Dns64Memo } from '../../src/xlat/dns64/engine.js';
 import { engineOptions, resolveEngineConfigAuto, resolveDns64, type EngineOptionArgs } from '../engine-options.js';
 import { inputPath, warn } from '../capture.js';
 import { ByteLines } from '../byte-lines.js';
@@ -42,18 +42,18 @@ export async function handler(argv: ArgumentsCamelCase<Dns64Args>): Promise<void
   for (const l of notes) process.stderr.write(`${l}\n`);
   const { options, zone } = resolveDns64(argv, cfg);
   if (options.prefixes.length === 0) throw new UsageError('dns64: no prefix to synthesize with (give --prefix or dns64.prefixes)');
-  const out = new ByteLines();
+  const out = new ByteLines(process.stdout, 1 << 20);
   const lines = new LineCache();
   // With -w - the capture owns stdout: the per-query lines are not printed (the summary still is, on stderr).
   const onResult = output === '-'
     ? () => undefined
     : argv.json
-      ? (r: Dns64Result) => lines.writeJson(r, out)
-      : (r: Dns64Result) => lines.writeText(r, out);
+      ? (r: Dns64Result, m: Dns64Memo | null) => lines.writeJson(r, m, out)
+      : (r: Dns64Result, m: Dns64Memo | null) => lines.writeText(r, m, out);
   let summary;
   try {
     summary = await runDns64({
-      input, engine: options, zone, output, force: argv.force, onResult, blocking: true, filter,
+      input, engine: options, zone, output, force: argv.force, onResult, blocking: true, filter, lendResults: true,
       onWarning: (m) => warn(`${m} (${input === '-' ? 'stdin' : input})`),
       afterChunk: () => out.flush(),
     });
@@ -101,72 +101,48 @@ export function jsonLine(r: Dns64Result): string {
 }
 
 /**
- * The JSON and text lines of results that repeat a name's previous decision: the engine then
- * hands out the same arrays and strings (its NODATA memo), and everything after `n` is the line
- * built last time for that name. Every field is compared (strings and arrays by identity, so a
- * result built afresh just misses), so a line is always what {@link jsonLine} / {@link textOf}
- * give. One entry per name.
+ * The JSON and text lines of results the engine gives from a remembered decision
+ * ({@link Dns64Memo}): every such result has the fields of the memo's, so everything after `n`
+ * is the line built the first time, kept on the memo (as bytes) and dropped with it. Other
+ * results are built afresh. A line is always what {@link jsonLine} / {@link textOf} give.
  */
-interface CacheEntry {
-  r: Dns64Result;
-  json: string | null;
-  text: string | null;
-  jsonBytes: Uint8Array | null;
-  textBytes: Uint8Array | null;
-}
-
 const JSON_HEAD = Buffer.from('{"n":');
 const TEXT_HEAD = Buffer.from('#');
 
+/** The bytes after `{"n":N` of a memo's JSON line. */
+function jsonTail(r: Dns64Result, m: Dns64Memo): Uint8Array {
+  return (m.json ??= Buffer.from(jsonLine({ ...r, n: 0 }).slice(6), 'utf8'));
+}
+
+/** The bytes after `#N` of a memo's text line. */
+function textTail(r: Dns64Result, m: Dns64Memo): Uint8Array {
+  return (m.text ??= Buffer.from(textOf({ ...r, n: 0 }).slice(2), 'utf8'));
+}
+
 export class LineCache {
-  private readonly byName = new Map<string, CacheEntry>();
-
-  /** The name's entry when `r` repeats its last result; else null, `r` remembered as the last. */
-  private hit(r: Dns64Result): CacheEntry | null {
-    const e = this.byName.get(r.name);
-    if (e !== undefined) {
-      const c = e.r;
-      if (c.answers === r.answers && c.flags === r.flags && c.detail === r.detail && c.resolver === r.resolver && c.name === r.name
-        && c.reason === r.reason && c.action === r.action && c.rcode === r.rcode && c.synthesized === r.synthesized && c.qtype === r.qtype
-        && c.message === null && r.message === null) return e;
-      e.r = r;
-      e.json = e.text = null;
-      e.jsonBytes = e.textBytes = null;
-    } else if (this.byName.size < (1 << 20)) this.byName.set(r.name, { r, json: null, text: null, jsonBytes: null, textBytes: null });
-    return null;
-  }
-
-  /** {@link json}'s line, written as bytes (a repeated result: the number and the cached tail's bytes). */
-  writeJson(r: Dns64Result, out: ByteLines): void {
+  /** {@link jsonLine}'s line, written as bytes (from a memo: the number and the memo's tail). */
+  writeJson(r: Dns64Result, memo: Dns64Memo | null, out: ByteLines): void {
     if (out.closed) return;
-    const e = this.hit(r);
-    if (e === null || !Number.isInteger(r.n) || r.n < 0) return out.line(jsonLine(r));
-    e.jsonBytes ??= Buffer.from((e.json ??= jsonLine({ ...r, n: 0 }).slice(6)), 'utf8');
-    out.numLine(JSON_HEAD, r.n, e.jsonBytes);
+    if (memo === null || !Number.isInteger(r.n) || r.n < 0) return out.line(jsonLine(r));
+    out.numLine(JSON_HEAD, r.n, jsonTail(r, memo));
   }
 
-  /** {@link text}'s line, written as bytes. */
-  writeText(r: Dns64Result, out: ByteLines): void {
+  /** {@link textOf}'s line, written as bytes. */
+  writeText(r: Dns64Result, memo: Dns64Memo | null, out: ByteLines): void {
     if (out.closed) return;
-    const e = this.hit(r);
-    if (e === null || !Number.isInteger(r.n) || r.n < 0) return out.line(textOf(r));
-    e.textBytes ??= Buffer.from((e.text ??= textOf({ ...r, n: 0 }).slice(2)), 'utf8');
-    out.numLine(TEXT_HEAD, r.n, e.textBytes);
+    if (memo === null || !Number.isInteger(r.n) || r.n < 0) return out.line(textOf(r));
+    out.numLine(TEXT_HEAD, r.n, textTail(r, memo));
   }
 
-  json(r: Dns64Result): string {
-    const e = this.hit(r);
-    if (e === null) return jsonLine(r);
-    // The line of n = 0 without its leading `{"n":0`.
-    e.json ??= jsonLine({ ...r, n: 0 }).slice(6);
-    return `{"n":${num(r.n)}${e.json}`;
+  /** The JSON line as a string (the same way: for tests). */
+  json(r: Dns64Result, memo: Dns64Memo | null): string {
+    if (memo === null || !Number.isInteger(r.n) || r.n < 0) return jsonLine(r);
+    return `{"n":${num(r.n)}${Buffer.from(jsonTail(r, memo)).toString('utf8')}`;
   }
 
-  text(r: Dns64Result): string {
-    const e = this.hit(r);
-    if (e === null) return textOf(r);
-    e.text ??= textOf({ ...r, n: 0 }).slice(2);
-    return `#${r.n}${e.text}`;
+  text(r: Dns64Result, memo: Dns64Memo | null): string {
+    if (memo === null || !Number.isInteger(r.n) || r.n < 0) return textOf(r);
+    return `#${r.n}${Buffer.from(textTail(r, memo)).toString('utf8')}`;
   }
 }
 

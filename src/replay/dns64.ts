@@ -2,19 +2,21 @@
  * The DNS64 pipeline over a capture: decode -> {@link Dns64Engine} -> results (and, with an
  * output, the capture with every answer the engine changed rewritten in place).
  *
- *  - {@link runDns64}: the `dns64` command. With a file input it reads the capture twice: a
- *    first pass learns A data only (so an AAAA response that arrives before the A response of
- *    the same name still finds it: clients send both queries at once), the second answers.
+ *  - {@link runDns64}: the `dns64` command. With a file input a first pass learns A data only
+ *    (so an AAAA response that arrives before the A response of the same name still finds it:
+ *    clients send both queries at once), the second answers. From a plain file without a zone
+ *    the first pass is read only if the second needs it (the engine's lazy base: same answers).
  *    From stdin, one pass. Memory: the engine's tables (distinct names), never packets.
  *  - {@link Dns64Hook}: for `translate`: one object consulted per input packet; it returns the
  *    rewritten packet when the engine changed a DNS answer, and says what it did for `--explain`.
  */
-import { readCapture, type ReadSummary, type ReadOptions } from '../pcap/reader.js';
+import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
+import { readCapture, CaptureParser, type ReadSummary, type ReadOptions } from '../pcap/reader.js';
 import { openCaptureWriter, formatForPath, samePath, type CaptureWriter } from '../pcap/writer.js';
 import type { CapturedPacket } from '../pcap/packet.js';
 import { PacketDecoder, L4, DNS_PORT } from '../wire/layer-decoder.js';
 import { dnsWalkName, DnsType } from '../wire/dns.js';
-import { Dns64Engine, type Dns64Options, type Dns64Result } from '../xlat/dns64/engine.js';
+import { Dns64Engine, type Dns64Options, type Dns64Result, type Dns64Memo } from '../xlat/dns64/engine.js';
 import { DnsPacketRewriter } from '../xlat/dns64/packet.js';
 import type { ZoneRecord } from '../xlat/dns64/zone.js';
 import { PacketFacts, type CompiledFilter } from '../filter/index.js';
@@ -27,13 +29,28 @@ export interface RunDns64Options {
   /** Rewritten capture path (`-` = stdout), or null. */
   output?: string | null;
   force?: boolean;
-  /** Each answered query, in capture order of the packet it acted on (`message` only with an output). */
-  onResult: (r: Dns64Result) => void;
+  /**
+   * Each answered query, in capture order of the packet it acted on (`message` only with an
+   * output); `memo`: the engine's remembered decision the result is a copy of, or null.
+   */
+  onResult: (r: Dns64Result, memo: Dns64Memo | null) => void;
   onWarning?: (msg: string) => void;
   afterChunk?: () => Promise<void> | void;
   blocking?: boolean;
   /** Skip the A-data pre-pass even for files (default: pre-pass unless input is stdin). */
   onePass?: boolean;
+  /**
+   * The pre-pass done only when the main pass needs it (default true; plain files without a
+   * zone): {@link Dns64Engine.setLazyBase}. False: always read the file twice (the differential test compares both).
+   */
+  lazyBase?: boolean;
+  /**
+   * Results of the engine's remembered decisions are lent, valid only during `onResult` (no
+   * object per answer; see {@link Dns64Engine.lendResults}). For consumers that keep nothing.
+   */
+  lendResults?: boolean;
+  /** Called when the first pass is read (eagerly before the main pass, or when the lazy base is loaded). */
+  onFirstPass?: () => void;
   /** The engine's view-only path for common AAAA answers (default on; off for the differential test). */
   fastPath?: boolean;
   /**
@@ -85,28 +102,30 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
   engine.fastPath = opts.fastPath ?? true;
   // Without an output capture nothing is encoded: results carry no message (action still says rewrite).
   engine.buildMessages = out !== null;
-  if (opts.zone) engine.loadZone(opts.zone);
+  engine.lendResults = opts.lendResults ?? false;
   // Lean decoders: no checksum verification, no DnsView parse (the engine reads the messages).
   const dec = new PacketDecoder({ lean: true });
   const readOpts: ReadOptions = { onWarning: opts.onWarning, blocking: opts.blocking };
 
-  // Pass 1: A data only.
+  // Pass 1: A data only. From a plain file without a zone, done only if the main pass needs it
+  // (the engine's lazy base: the first lookup that finds nothing loads it, by a blocking read).
   if (opts.input !== '-' && !opts.onePass) {
-    const pre = new PacketDecoder({ lean: true });
-    const pscan = new DnsScan();
-    await readCapture(opts.input, (p: CapturedPacket) => {
-      // The plain UDP shapes by a byte scan; the others (TCP: reassembly state) through the decoder.
-      const s = pscan.scan(p.data, p.offset, p.caplen, p.linkType);
-      if (s === Scan.None) return;
-      if (s === Scan.Udp) {
-        engine.prescan(p.data, pscan.msgOff, pscan.msgLen);
-        return;
-      }
-      pre.decode(p.data, p.offset, p.caplen, p.linkType);
-      const k = pre.dnsCount < 8 ? pre.dnsCount : 8;
-      for (let i = 0; i < k; i++) engine.prescan(pre.dnsBufs[i], pre.dnsOffs[i], pre.dnsLens[i]);
-    }, { blocking: opts.blocking, onWarning: () => undefined });
-  }
+    if (!opts.zone && (opts.lazyBase ?? true) && plainFile(opts.input)) {
+      const input = opts.input;
+      engine.setLazyBase(() => {
+        const base = new Dns64Engine(opts.engine);
+        base.fastPath = engine.fastPath;
+        opts.onFirstPass?.();
+        prescanSync(input, base);
+        return base;
+      }, false);
+    } else {
+      if (opts.zone) engine.loadZone(opts.zone);
+      const prescanPacket = prescanner(engine);
+      opts.onFirstPass?.();
+      await readCapture(opts.input, prescanPacket, { blocking: opts.blocking, onWarning: () => undefined });
+    }
+  } else if (opts.zone) engine.loadZone(opts.zone);
 
   // --filter: a full decoder (the facts read the DNS view) on the DNS packets only.
   const filter = opts.filter ?? null;
@@ -175,7 +194,7 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
           if (pkt) replaced = pkt;
           else notRewritable++;
         }
-        opts.onResult(r);
+        opts.onResult(r, engine.lastMemo);
       }
     };
     const read = await readCapture(opts.input, (p: CapturedPacket) => {
@@ -195,7 +214,7 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
       replaced = null;
       if (dec.dnsCount > 0 && (dec.l4 === L4.UDP || dec.l4 === L4.TCP)) {
         messages(p, dec.dnsBufs, dec.dnsOffs, dec.dnsLens, dec.dnsCount < 8 ? dec.dnsCount : 8, clientPort(dec), dec.l4 === L4.TCP);
-      }
+      } else if (dec.dnsCount > 0) engine.loadBase(); // the first pass would read these messages, this one does not
       if (writer) {
         // (set by messages(): TypeScript does not see the closure assign it)
         const rep = replaced as Uint8Array | null;
@@ -221,7 +240,7 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
       answered++;
       if (r.synthesized) synthesized++;
       if (r.action === 'rewrite') rewrites++;
-      opts.onResult(r);
+      opts.onResult(r, null);
     }
     if (read.corrupt) {
       const e = new Error(`capture framing is broken after packet ${read.packets} (${opts.input === '-' ? 'stdin' : opts.input})`) as Error & { exitCode: number };
@@ -236,6 +255,65 @@ export async function runDns64(opts: RunDns64Options): Promise<RunDns64Summary> 
   } catch (err) {
     if (writer) await writer.abort().catch(() => undefined);
     throw err;
+  }
+}
+
+/** The first pass's packet handler: every DNS message of the packet to `engine.prescan`. */
+function prescanner(engine: Dns64Engine): (p: CapturedPacket) => void {
+  const pre = new PacketDecoder({ lean: true });
+  const pscan = new DnsScan();
+  return (p: CapturedPacket) => {
+    // The plain UDP shapes by a byte scan; the others (TCP: reassembly state) through the decoder.
+    const s = pscan.scan(p.data, p.offset, p.caplen, p.linkType);
+    if (s === Scan.None) return;
+    if (s === Scan.Udp) {
+      engine.prescan(p.data, pscan.msgOff, pscan.msgLen);
+      return;
+    }
+    pre.decode(p.data, p.offset, p.caplen, p.linkType);
+    const k = pre.dnsCount < 8 ? pre.dnsCount : 8;
+    for (let i = 0; i < k; i++) engine.prescan(pre.dnsBufs[i], pre.dnsOffs[i], pre.dnsLens[i]);
+  };
+}
+
+/** Whether `path` is a regular file that does not start as gzip (the lazy first pass reads it with blocking reads). */
+function plainFile(path: string): boolean {
+  let fd = -1;
+  try {
+    fd = openSync(path, 'r');
+    if (!fstatSync(fd).isFile()) return false;
+    const head = new Uint8Array(2);
+    const n = readSync(fd, head, 0, 2, 0);
+    return !(n === 2 && head[0] === 0x1f && head[1] === 0x8b);
+  } catch {
+    return false;
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
+
+/**
+ * The first pass over a plain capture file, synchronously (called from inside the main pass):
+ * the same packets, in the same order, as {@link readCapture} gives, to the same handler as the
+ * eager first pass. Problems are ignored as there (the main pass reports them).
+ */
+function prescanSync(path: string, engine: Dns64Engine): void {
+  const parser = new CaptureParser(prescanner(engine), { name: path, onWarning: () => undefined });
+  let fd = -1;
+  try {
+    fd = openSync(path, 'r');
+    for (;;) {
+      const room = parser.reserve();
+      const n = readSync(fd, parser.buffer, parser.fillOffset, Math.min(room, 1 << 20), null);
+      if (n === 0) break;
+      parser.commit(n);
+      if (parser.stopped) break;
+    }
+    parser.end();
+  } catch {
+    // A file that cannot be read again or is not a capture: the main pass says so.
+  } finally {
+    if (fd >= 0) closeSync(fd);
   }
 }
 

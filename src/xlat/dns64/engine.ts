@@ -99,6 +99,51 @@ interface AEntry {
   synth?: string[];
 }
 
+/** What the engine remembers of one name read from the wire ({@link Dns64Engine.firstRec}). */
+interface NameRec {
+  /** The name lowercased, no trailing dot: the key of every table. */
+  key: string;
+  /** The next record of the same hash. */
+  next: NameRec | null;
+  /** Whether the record is in the table (only those keep bytes in the engine's ByteStore). */
+  kept: boolean;
+  /**
+   * The A response last learned for the name: its bytes after the id in the store (at, length;
+   * length -1: none), and the A entry that left; see learnA.
+   */
+  aAt: number;
+  aLen: number;
+  aEntry: AEntry | undefined;
+  /** The name's last remembered AAAA decision (fastAaaa), or null; the answer it was made from: its bytes after the id in the store. */
+  memo: AaaaMemo | null;
+  mAt: number;
+  mLen: number;
+}
+
+/**
+ * A decision the engine remembers for a name and hands out again ({@link Dns64Engine.lastMemo}):
+ * every result given with the same memo has the same fields as {@link r} except `n`, `maxSize`,
+ * `tcp`, `queryN` (and `message`, always null: memos exist only when no messages are built).
+ */
+export interface Dns64Memo {
+  readonly r: Dns64Result;
+  /** Free for the consumer (the CLI keeps the bytes of the lines it prints for the decision); dropped with the memo. */
+  json: Uint8Array | null;
+  text: Uint8Array | null;
+}
+
+/** A decision of the view-only path and what it was made from. */
+interface AaaaMemo extends Dns64Memo {
+  /** The A entry it was synthesized from (NODATA), or null (native AAAA: no A data read). */
+  entry: AEntry | null;
+  plain: string;
+  neg: number | null;
+  negMin: number | null;
+  /** The query's flags word, the answer's. */
+  qflags: number;
+  fl: number;
+}
+
 interface AliasEntry {
   owner: string;
   target: string;
@@ -106,7 +151,7 @@ interface AliasEntry {
   ad: boolean;
 }
 
-interface PendingQuery {
+export interface PendingQuery {
   n: number;
   name: string;
   qtype: 'AAAA' | 'PTR';
@@ -139,70 +184,114 @@ const MAX_CHAIN = 16;
 
 const IPV4ONLY = 'ipv4only.arpa';
 
-interface PendingNode {
-  port: number;
-  key: string;
-  qt: number;
-  q: PendingQuery;
-  /** Insertion order (oldest first). */
-  prev: PendingNode | null;
-  next: PendingNode | null;
-  /** The next node of the same hash. */
-  chain: PendingNode | null;
+/**
+ * A node of {@link PendingTable}: the query's fields inline (no object per query), its key, and
+ * its links. Nodes are reused once removed: read what you need before the next add.
+ */
+class PendingNode implements PendingQuery {
+  n = 0;
+  name = '';
+  qtype: 'AAAA' | 'PTR' = 'AAAA';
+  flags = 0;
+  doBit = false;
+  udpSize = 512;
+  tcp = false;
+  id = 0;
+  port = 0;
+  key = '';
+  qt = 0;
+  /** Insertion order (oldest first); the free list reuses `next`. */
+  prev: PendingNode | null = null;
+  next: PendingNode | null = null;
+  /** The next node of the same bucket. */
+  chain: PendingNode | null = null;
+}
+
+const PENDING_BITS = 17;
+
+/** A plain copy of a query's fields (what {@link PendingTable.take} and {@link PendingTable.inOrder} hand out). */
+function queryOf(e: PendingQuery): PendingQuery {
+  return { n: e.n, name: e.name, qtype: e.qtype, flags: e.flags, doBit: e.doBit, udpSize: e.udpSize, tcp: e.tcp, id: e.id };
 }
 
 /**
  * Queries awaiting their response, by (client port, id, name key, qtype), in insertion order: a
- * numeric hash of port and id (a small integer: no key string built per query) with chains for
- * collisions, and a list for the order. Behaves as a Map keyed by those four: adding an existing
- * key replaces the query in its place; beyond {@link MAX_PENDING} the oldest is dropped first.
+ * fixed bucket array indexed by a hash of port and id, chains for collisions, a list for the
+ * order, and nodes that hold the query's fields and are reused (nothing allocated per query once
+ * the table has grown). Behaves as a Map keyed by those four: adding an existing key replaces the
+ * query in its place; beyond {@link MAX_PENDING} the oldest is dropped first.
  */
 export class PendingTable {
-  private readonly heads = new Map<number, PendingNode>();
+  private readonly buckets: Array<PendingNode | null> = new Array<PendingNode | null>(1 << PENDING_BITS).fill(null);
   private first: PendingNode | null = null;
   private last: PendingNode | null = null;
+  /** Removed nodes, linked by `next`. */
+  private free: PendingNode | null = null;
   size = 0;
 
+  private static slot(port: number, id: number): number {
+    return Math.imul(((port & 0xffff) << 16) | (id & 0xffff), 0x9e3779b1) >>> (32 - PENDING_BITS);
+  }
+
+  /** The node of that key (its fields are the query's), or null. */
   find(port: number, id: number, key: string, qt: number): PendingNode | null {
-    let e = this.heads.get(((port & 0x3fff) << 16) | id) ?? null;
+    let e = this.buckets[PendingTable.slot(port, id)];
     while (e !== null) {
-      if (e.port === port && e.q.id === id && e.qt === qt && e.key === key) return e;
+      if (e.port === port && e.id === id && e.qt === qt && e.key === key) return e;
       e = e.chain;
     }
     return null;
   }
 
   add(port: number, key: string, qt: number, q: PendingQuery): void {
-    if (this.size >= MAX_PENDING) this.remove(this.first!);
-    const e = this.find(port, q.id, key, qt);
-    if (e !== null) {
-      e.q = q;
-      return;
-    }
-    const h = ((port & 0x3fff) << 16) | q.id;
-    const node: PendingNode = { port, key, qt, q, prev: this.last, next: null, chain: this.heads.get(h) ?? null };
-    this.heads.set(h, node);
-    if (this.last !== null) this.last.next = node;
-    else this.first = node;
-    this.last = node;
-    this.size++;
+    this.addFields(port, key, qt, q.n, q.name, q.qtype, q.flags, q.doBit, q.udpSize, q.tcp, q.id);
   }
 
-  /** Finds and removes; the query or null. */
+  /** {@link add} without a query object. */
+  addFields(port: number, key: string, qt: number, n: number, name: string, qtype: 'AAAA' | 'PTR', flags: number, doBit: boolean, udpSize: number, tcp: boolean, id: number): void {
+    if (this.size >= MAX_PENDING) this.remove(this.first!);
+    let e = this.find(port, id, key, qt);
+    if (e === null) {
+      e = this.free;
+      if (e !== null) this.free = e.next;
+      else e = new PendingNode();
+      const s = PendingTable.slot(port, id);
+      e.port = port;
+      e.key = key;
+      e.qt = qt;
+      e.id = id;
+      e.chain = this.buckets[s];
+      this.buckets[s] = e;
+      e.prev = this.last;
+      e.next = null;
+      if (this.last !== null) this.last.next = e;
+      else this.first = e;
+      this.last = e;
+      this.size++;
+    }
+    e.n = n;
+    e.name = name;
+    e.qtype = qtype;
+    e.flags = flags;
+    e.doBit = doBit;
+    e.udpSize = udpSize;
+    e.tcp = tcp;
+  }
+
+  /** Finds and removes; a copy of the query, or null. */
   take(port: number, id: number, key: string, qt: number): PendingQuery | null {
     const e = this.find(port, id, key, qt);
     if (e === null) return null;
+    const q = queryOf(e);
     this.remove(e);
-    return e.q;
+    return q;
   }
 
   remove(e: PendingNode): void {
-    const h = ((e.port & 0x3fff) << 16) | e.q.id;
-    let c = this.heads.get(h)!;
-    if (c === e) {
-      if (e.chain !== null) this.heads.set(h, e.chain);
-      else this.heads.delete(h);
-    } else {
+    const s = PendingTable.slot(e.port, e.id);
+    let c = this.buckets[s]!;
+    if (c === e) this.buckets[s] = e.chain;
+    else {
       while (c.chain !== e) c = c.chain!;
       c.chain = e.chain;
     }
@@ -211,19 +300,21 @@ export class PendingTable {
     if (e.next !== null) e.next.prev = e.prev;
     else this.last = e.prev;
     this.size--;
+    e.chain = e.prev = null;
+    e.key = e.name = '';
+    e.next = this.free;
+    this.free = e;
   }
 
-  /** The queries, oldest first. */
+  /** The queries (copies), oldest first. */
   inOrder(): PendingQuery[] {
     const out: PendingQuery[] = [];
-    for (let e = this.first; e !== null; e = e.next) out.push(e.q);
+    for (let e = this.first; e !== null; e = e.next) out.push(queryOf(e));
     return out;
   }
 
   clear(): void {
-    this.heads.clear();
-    this.first = this.last = null;
-    this.size = 0;
+    while (this.first !== null) this.remove(this.first);
   }
 }
 
@@ -238,12 +329,11 @@ export class Dns64Engine {
   private readonly pending = new PendingTable();
   private readonly buf16 = new Uint8Array(16);
   private readonly view = new DnsView();
-  /** Interned name keys by hash ({@link firstKey}); bounded like the names. */
-  private readonly keys = new Map<number, string>();
-  /** Whether the name {@link firstKey} last read had capitals. */
+  /** Name records by name hash ({@link firstRec}, chained on collisions); at most {@link MAX_SIGS}. */
+  private readonly recs = new Map<number, NameRec>();
+  private recCount = 0;
+  /** Whether the name {@link firstRec} last read had capitals. */
   private upper = false;
-  /** Name key -> hash of the A response last learned for it (skips re-decoding identical answers). */
-  private readonly sigs = new Map<string, number>();
   /**
    * Whether AAAA answers of the common shapes are decided from the wire view
    * ({@link fastAaaa}); off, every answer is decoded (the differential test compares both).
@@ -258,8 +348,21 @@ export class Dns64Engine {
   memoize = true;
   /** Decisions {@link memoize} reused. */
   memoHits = 0;
-  /** Name key -> the inputs and result of its last memoizable NODATA decision (bounded like the names). */
   private readonly memo = new Map<string, { entry: AEntry; plain: string; neg: number | null; negMin: number | null; maxSize: number; qflags: number; fl: number; tcp: boolean; r: Dns64Result }>();
+  /**
+   * A lazy base ({@link setLazyBase}): while set, the tables hold only what this engine learned
+   * itself, and the first lookup that could find something in the base loads it.
+   */
+  private baseLoader: (() => Dns64Engine) | null = null;
+  private baseZone = false;
+  /**
+   * Results of remembered decisions lent, not made: {@link onMessage} returns the memo's own
+   * result with `n`, `maxSize`, `tcp` and `queryN` set, valid until the next call (as a packet
+   * borrows the reader's buffer). For consumers that keep nothing (the CLI); off by default.
+   */
+  lendResults = false;
+  /** The memo the last result {@link onMessage} returned belongs to (same fields as every result of it), or null. */
+  lastMemo: Dns64Memo | null = null;
   /**
    * Whether results with action `rewrite` carry the {@link Dns64Result.message} to encode. Off
    * (a run that writes no capture), `message` stays null and nothing is built for it.
@@ -273,6 +376,52 @@ export class Dns64Engine {
   constructor(opts: Dns64Options) {
     this.opts = opts;
     this.behaviour = compatBehaviour(opts.compat);
+  }
+
+  /**
+   * The first pass of {@link runDns64} (the zone, then the A data of the whole capture), done
+   * only if it is needed: `load` returns an engine that has learned it (zone loaded, every
+   * answer given to {@link prescan}). Until then this engine's tables hold only what it learned
+   * itself; a lookup that finds nothing there (an A, CNAME, DNAME, PTR or zone AAAA entry, a
+   * negative A rule) first loads the base and puts its entries under ours — ours are later
+   * writes, they win — so every lookup gives what it gives after an eager first pass. `zone`:
+   * whether the base holds a zone (without one it has no zone AAAA and no PTR entries: the first
+   * pass learns only from A answers, so those lookups need not load it). A capture
+   * whose every AAAA answer comes after the A answers it needs never reads the file twice.
+   */
+  setLazyBase(load: () => Dns64Engine, zone: boolean): void {
+    this.baseLoader = load;
+    this.baseZone = zone;
+  }
+
+  /** Whether a lazy base is still to be loaded. */
+  get baseDeferred(): boolean {
+    return this.baseLoader !== null;
+  }
+
+  /** Loads the lazy base now, if there is one still to load (see {@link setLazyBase}). */
+  loadBase(): this {
+    const load = this.baseLoader;
+    if (load === null) return this;
+    this.baseLoader = null;
+    this.baseZone = false;
+    const b = load();
+    const under = <V>(ours: Map<string, V>, base: Map<string, V>): void => {
+      for (const [k, v] of base) if (!ours.has(k)) ours.set(k, v);
+    };
+    under(this.a, b.a);
+    under(this.cname, b.cname);
+    under(this.dname, b.dname);
+    under(this.ptr, b.ptr);
+    under(this.zoneAaaa, b.zoneAaaa);
+    return this;
+  }
+
+  /** The A entry of a key (loading a lazy base first when this engine has none). */
+  private getA(key: string): AEntry | undefined {
+    const e = this.a.get(key);
+    if (e !== undefined || this.baseLoader === null) return e;
+    return this.loadBase().a.get(key);
   }
 
   /** Distinct names held (A, CNAME, DNAME, PTR, zone AAAA) plus queries waiting: the memory bound. */
@@ -331,9 +480,9 @@ export class Dns64Engine {
     if (len < 12 || (bytes[off + 2] & 0x80) === 0 || (bytes[off + 2] & 0x78) !== 0) return;
     const qt = firstQtype(bytes, off, len);
     if (qt !== DnsType.A) return;
-    const key = this.firstKey(bytes, off, len);
-    if (key !== null && this.a.has(key)) return;
-    this.learn(decodeDns(bytes, off, len));
+    const rec = this.firstRec(bytes, off, len);
+    if (rec !== null && this.a.has(rec.key)) return;
+    this.learnFrom(rec, bytes, off, len);
   }
 
   /**
@@ -342,11 +491,16 @@ export class Dns64Engine {
    * with responses. Returns the engine's answer for AAAA/PTR responses, null for everything else.
    */
   onMessage(bytes: Uint8Array, off: number, len: number, n: number, clientPort: number, tcp: boolean): Dns64Result | null {
+    this.lastMemo = null;
     if (len < 12) return null;
     const b2 = bytes[off + 2];
     if ((b2 & 0x78) !== 0) return null; // opcode QUERY only
     const qd = (bytes[off + 4] << 8) | bytes[off + 5];
-    if (qd !== 1) return null;
+    if (qd !== 1) {
+      // The first pass learns from such an answer, this pass does not: with a lazy base, load it.
+      if (this.baseLoader !== null && (b2 & 0x80) !== 0 && firstQtype(bytes, off, len) === DnsType.A) this.loadBase();
+      return null;
+    }
     const qt = firstQtype(bytes, off, len);
     const isResponse = (b2 & 0x80) !== 0;
     if (qt === DnsType.A) {
@@ -355,21 +509,20 @@ export class Dns64Engine {
     }
     if (qt !== DnsType.AAAA && qt !== DnsType.PTR) return null;
     // Fast path for queries: the view, no materialised message (names of plain characters only).
-    const fkey = this.firstKey(bytes, off, len);
-    const plain = fkey === null ? null : this.upper ? this.firstName(bytes, off, len) : fkey;
+    const rec = this.firstRec(bytes, off, len);
+    const fkey = rec === null ? null : rec.key;
+    const plain = rec === null ? null : this.upper ? this.firstName(bytes, off, len) : rec.key;
     if (!isResponse && plain !== null) {
       const v = this.view;
       if (v.reset(bytes, off, len) !== 0 || v.firstQuestionClass() !== 1) return null;
       const key = fkey!;
       if (qt === DnsType.PTR && !key.endsWith('.ip6.arpa')) return null;
-      this.pending.add(clientPort, key, qt, {
-        n, name: plain, qtype: qt === DnsType.AAAA ? 'AAAA' : 'PTR', flags: v.flags(), doBit: v.ednsDo(),
-        udpSize: v.hasEdns() ? Math.max(512, v.ednsUdpSize()) : 512, tcp, id: v.id(),
-      });
+      this.pending.addFields(clientPort, key, qt, n, plain, qt === DnsType.AAAA ? 'AAAA' : 'PTR', v.flags(), v.ednsDo(),
+        v.hasEdns() ? Math.max(512, v.ednsUdpSize()) : 512, tcp, v.id());
       return null;
     }
     if (isResponse && qt === DnsType.AAAA && plain !== null && this.fastPath) {
-      const r = this.fastAaaa(bytes, off, len, n, clientPort, tcp, plain, fkey!);
+      const r = this.fastAaaa(bytes, off, len, n, clientPort, tcp, plain, rec!);
       if (r) {
         this.count(r);
         return r;
@@ -407,17 +560,29 @@ export class Dns64Engine {
    * {@link decideAaaa} makes on the decoded message (test/xlat/dns64/fast-path.test.ts checks
    * that on every AAAA answer of the fixtures and of a generated capture). Returns null, having
    * changed nothing, for any other message: the full path then decides.
+   *
+   * Without messages to build ({@link memoize}), a name's last decision is reused when its
+   * inputs are the same: first by the bytes (the answer, after its id, is the one that made
+   * the decision: nothing is parsed again), then by what the parse reads (NODATA only).
    */
-  private fastAaaa(b: Uint8Array, off: number, len: number, n: number, clientPort: number, tcp: boolean, plain: string, key: string): Dns64Result | null {
+  private fastAaaa(b: Uint8Array, off: number, len: number, n: number, clientPort: number, tcp: boolean, plain: string, rec: NameRec): Dns64Result | null {
     if (plain.length === 0 || this.opts.synthAll) return null;
+    const key = rec.key;
+    const memoOn = this.memoize && !this.buildMessages;
+    const m = memoOn ? rec.memo : null;
+    if (m !== null && rec.mLen === len - 2 && this.store.same(b, off + 2, rec.mAt, len - 2)) {
+      // The same answer bytes as the decision remembered: the same parse, the same facts.
+      const pnode = this.pending.find(clientPort, (b[off] << 8) | b[off + 1], key, DnsType.AAAA);
+      if (pnode === null || pnode.doBit) return null;
+      if (pnode.flags === m.qflags && (m.entry === null || this.a.get(key) === m.entry)) return this.memoHit(m, n, pnode, tcp);
+    }
     const v = this.view;
     if (v.reset(b, off, len) !== 0 || v.warning() !== 0) return null;
     const fl = v.flags();
     if ((fl & 0x0230) !== 0 || v.rcode() !== 0 || v.firstQuestionClass() !== 1) return null; // TC, AD, CD
     if (key === IPV4ONLY) return null;
     const pnode = this.pending.find(clientPort, v.id(), key, DnsType.AAAA);
-    if (pnode === null || pnode.q.doBit) return null;
-    const query = pnode.q;
+    if (pnode === null || pnode.doBit) return null;
     const an = v.anCount();
     const ns = v.nsCount();
     const hasEdns = v.hasEdns();
@@ -431,7 +596,7 @@ export class Dns64Engine {
       if (b[p] !== 0xc0 || b[p + 1] !== 12) return null;
       if (((b[p + 2] << 8) | b[p + 3]) !== DnsType.AAAA || ((b[p + 4] << 8) | b[p + 5]) !== 1 || ((b[p + 10] << 8) | b[p + 11]) !== 16) return null;
       for (let k = 0; k < 16; k++) this.buf16[k] = b[p + 12 + k];
-      for (const x of exclude) if (inPrefixAny(this.buf16, x)) return null;
+      for (let x = 0; x < exclude.length; x++) if (inPrefixAny(this.buf16, exclude[x])) return null;
       pos += 28;
     }
     // Authority: one well-formed SOA, class IN (NODATA only).
@@ -465,28 +630,22 @@ export class Dns64Engine {
       }
     }
     // Committed: the same result decideAaaa builds.
-    this.pending.remove(pnode);
-    const bh = this.behaviour;
-    let maxSize = tcp ? 65535 : query.udpSize;
-    if (!tcp && bh.udpCap && maxSize > bh.udpCap) maxSize = bh.udpCap;
     // NODATA for a name with A data of its own (no alias chain), no message to build: the decision
     // depends only on the A entry (replaced, never changed, when the A data changes), the negative
-    // TTLs, the query's flags and size, the answer's flags and the transport. Same inputs as this
-    // name's last decision: the same result (its arrays and strings shared), nothing recomputed.
-    const direct = an === 0 && !this.buildMessages && this.memoize ? this.a.get(key) : undefined;
-    if (direct !== undefined) {
-      const m = this.memo.get(key);
-      if (m !== undefined && m.entry === direct && m.plain === plain && m.neg === neg && m.negMin === negMin && m.maxSize === maxSize
-        && m.qflags === query.flags && m.fl === fl && m.tcp === tcp) {
-        this.fastHits++;
-        this.memoHits++;
-        const t = m.r;
-        return {
-          n, name: t.name, qtype: 'AAAA', rcode: t.rcode, flags: t.flags, answers: t.answers, synthesized: t.synthesized, reason: t.reason, detail: t.detail,
-          resolver: t.resolver, action: t.action, message: null, maxSize, tcp, queryN: query.n,
-        };
-      }
+    // TTLs, the query's flags, the answer's flags and the name's spelling (the size and transport
+    // only set maxSize and tcp). The same inputs as this name's last decision: the same result
+    // (its arrays and strings shared), nothing recomputed.
+    const direct = an === 0 && memoOn ? this.getA(key) : undefined;
+    if (direct !== undefined && m !== null && m.entry === direct && m.plain === plain && m.neg === neg && m.negMin === negMin
+      && m.qflags === pnode.flags && m.fl === fl) {
+      if (rec.kept) this.keepBytes(rec, false, b, off + 2, len - 2);
+      return this.memoHit(m, n, pnode, tcp);
     }
+    const bh = this.behaviour;
+    const query = queryOf(pnode);
+    this.pending.remove(pnode);
+    let maxSize = tcp ? 65535 : query.udpSize;
+    if (!tcp && bh.udpCap && maxSize > bh.udpCap) maxSize = bh.udpCap;
     const answers: Dns64Rr[] = [];
     for (let i = 0, p = off + ansStart; i < an; i++, p += 28) answers.push({ name: plain, type: 'AAAA', ttl: u32(b, p + 6), data: ipv6ToString(b, p + 12) });
     const resolver = an > 0 ? `NOERROR, ${an} AAAA` : negMin !== null ? `NOERROR, no answer (negative TTL ${negMin})` : 'NOERROR, no answer';
@@ -495,40 +654,129 @@ export class Dns64Engine {
       resolver, action: 'keep', message: null, maxSize, tcp, queryN: query.n,
     };
     this.fastHits++;
-    if (an > 0) return this.keepIf(result, true, Dns64Reason.NativeAaaa, `native AAAA kept (${an} record${an > 1 ? 's' : ''})`);
-    const edns = hasEdns ? { udpSize: v.ednsUdpSize(), do: v.ednsDo() } : null;
-    const id = v.id();
-    const r = this.synthFromA(result, true, 0, false, () => ({ id, qname: plain, cd: false, flagsWord: fl, edns, additionals: [] }),
-      query, this.resolveA(plain), neg, false, 0, 0, [], false, false);
-    if (direct !== undefined && (this.memo.size < MAX_SIGS || this.memo.has(key))) {
-      this.memo.set(key, { entry: direct, plain, neg, negMin, maxSize, qflags: query.flags, fl, tcp, r });
+    let r: Dns64Result;
+    if (an > 0) r = this.keepIf(result, true, Dns64Reason.NativeAaaa, `native AAAA kept (${an} record${an > 1 ? 's' : ''})`);
+    else {
+      const edns = hasEdns ? { udpSize: v.ednsUdpSize(), do: v.ednsDo() } : null;
+      const id = v.id();
+      r = this.synthFromA(result, true, 0, false, () => ({ id, qname: plain, cd: false, flagsWord: fl, edns, additionals: [] }),
+        query, this.resolveA(plain), neg, false, 0, 0, [], false, false);
+    }
+    // Remembered for the name: native AAAA (no A data read) by their bytes; NODATA with the name's own A entry.
+    if (memoOn) {
+      rec.memo = an > 0 || direct !== undefined
+        ? { entry: an > 0 ? null : direct!, plain, neg, negMin, qflags: query.flags, fl, r, json: null, text: null }
+        : null;
+      if (rec.memo !== null && rec.kept) this.keepBytes(rec, false, b, off + 2, len - 2);
+      this.lastMemo = rec.memo;
     }
     return r;
   }
 
-
-  /**
-   * An A response. When the same name's answer and authority bytes (and flags) are those learned
-   * last time, nothing changed: no decoding (the common case of repeated lookups).
-   */
-  private learnA(bytes: Uint8Array, off: number, len: number): void {
-    const key = this.firstKey(bytes, off, len);
-    if (key === null) return this.learn(decodeDns(bytes, off, len));
-    const e = dnsWalkName(bytes, off, len, 12);
-    let h = 0x811c9dc5 ^ bytes[off + 3] ^ (bytes[off + 2] << 8);
-    for (let i = off + e + 4; i < off + len; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-    h >>>= 0;
-    if (this.sigs.get(key) === h) return;
-    this.learn(decodeDns(bytes, off, len));
-    if (this.sigs.size < MAX_SIGS || this.sigs.has(key)) this.sigs.set(key, h);
+  /** A remembered decision `t` for the query in `pnode` (removed), answered by packet `n`. */
+  private memoHit(m: AaaaMemo, n: number, pnode: PendingNode, tcp: boolean): Dns64Result {
+    const t = m.r;
+    this.lastMemo = m;
+    let maxSize = tcp ? 65535 : pnode.udpSize;
+    const cap = this.behaviour.udpCap;
+    if (!tcp && cap && maxSize > cap) maxSize = cap;
+    const queryN = pnode.n;
+    this.pending.remove(pnode);
+    this.fastHits++;
+    this.memoHits++;
+    if (this.lendResults) {
+      t.n = n;
+      t.maxSize = maxSize;
+      t.tcp = tcp;
+      t.queryN = queryN;
+      return t;
+    }
+    return {
+      n, name: t.name, qtype: 'AAAA', rcode: t.rcode, flags: t.flags, answers: t.answers, synthesized: t.synthesized, reason: t.reason, detail: t.detail,
+      resolver: t.resolver, action: t.action, message: null, maxSize, tcp, queryN,
+    };
   }
 
   /**
-   * {@link firstName} lowercased (the table key), or null when it is not plain; the string comes
-   * from a small intern table (name hash -> key, checked byte for byte) when the name was seen
-   * before, so repeated names allocate nothing. Sets {@link upper} when the name had capitals.
+   * An A response. When the name's answer is byte for byte (after the id) the one learned last
+   * time and the A entry that left is still in place, learning it again changes nothing (the
+   * common case of repeated lookups): no decoding.
    */
-  private firstKey(bytes: Uint8Array, off: number, len: number): string | null {
+  private learnA(bytes: Uint8Array, off: number, len: number): void {
+    const rec = this.firstRec(bytes, off, len);
+    if (rec !== null) {
+      if (rec.aLen === len - 2 && this.store.same(bytes, off + 2, rec.aAt, len - 2) && this.a.get(rec.key) === rec.aEntry) return;
+    }
+    this.learnFrom(rec, bytes, off, len);
+  }
+
+  /**
+   * Learns an A response, and remembers it on the name's record when learning it touched
+   * nothing but the name's own A entry (no CNAME or DNAME in it): learning the same bytes again
+   * while that entry stands is then a no-op ({@link learnA}).
+   */
+  private learnFrom(rec: NameRec | null, bytes: Uint8Array, off: number, len: number): void {
+    if (rec !== null && this.fastPath && this.learnPlainA(rec, bytes, off, len)) {
+      if (rec.kept) this.keepBytes(rec, true, bytes, off + 2, len - 2);
+      rec.aEntry = this.a.get(rec.key);
+      return;
+    }
+    const msg = decodeDns(bytes, off, len);
+    this.learn(msg);
+    if (rec === null) return;
+    let alias = false;
+    for (const rr of msg.answers) if (rr.type === 'CNAME' || rr.type === 'DNAME') alias = true;
+    if (alias || msg.questions.length !== 1 || nameKey(msg.questions[0].name) !== rec.key) {
+      this.dropBytes(rec);
+      rec.aEntry = undefined;
+      return;
+    }
+    // (What this engine holds itself: with a lazy base, an entry of ours is what the lookup gives.)
+    const e = this.a.get(rec.key);
+    if (e !== undefined && rec.kept) this.keepBytes(rec, true, bytes, off + 2, len - 2);
+    else this.dropBytes(rec);
+    rec.aEntry = e;
+  }
+
+  /**
+   * {@link learn} without decoding, for the commonest A answer: well formed, NOERROR, not
+   * truncated, every answer record an A record (4 bytes of data) owned by the question name
+   * (compressed pointer to it), at least one. It sets exactly the entry learn() sets for it
+   * (nothing else: no alias in it); false, having changed nothing, for any other answer.
+   */
+  private learnPlainA(rec: NameRec, b: Uint8Array, off: number, len: number): boolean {
+    const v = this.view;
+    if (v.reset(b, off, len) !== 0 || v.warning() !== 0) return false;
+    const fl = v.flags();
+    if ((fl & 0x0200) !== 0 || v.rcode() !== 0) return false; // TC
+    const an = v.anCount();
+    if (an === 0) return false;
+    let p = off + dnsWalkName(b, off, len, 12) + 4;
+    const addrs: number[] = [];
+    let ttl = Infinity;
+    for (let i = 0; i < an; i++, p += 16) {
+      if (b[p] !== 0xc0 || b[p + 1] !== 12 || b[p + 2] !== 0 || b[p + 3] !== DnsType.A || b[p + 10] !== 0 || b[p + 11] !== 4) return false;
+    }
+    p = off + dnsWalkName(b, off, len, 12) + 4;
+    for (let i = 0; i < an; i++, p += 16) {
+      const t = u32(b, p + 6);
+      const a = u32(b, p + 12);
+      if (!addrs.includes(a)) addrs.push(a);
+      if (t < ttl) ttl = t;
+    }
+    const name = this.upper ? this.firstName(b, off, len)! : rec.key;
+    if (name.length === 0) return false;
+    this.a.set(rec.key, { name, addrs, ttl, ad: (fl & 0x0020) !== 0, negative: false });
+    return true;
+  }
+
+  /**
+   * The record of the first question's name (its key: the name lowercased), or null when the
+   * name is not plain (see {@link firstName}). Records come from a table by name hash (checked
+   * byte for byte), so repeated names allocate nothing; beyond {@link MAX_SIGS} names a record
+   * is made afresh each time and not kept. Sets {@link upper} when the name had capitals.
+   */
+  private firstRec(bytes: Uint8Array, off: number, len: number): NameRec | null {
     let p = off + 12;
     const end = off + len;
     let h = 0x811c9dc5;
@@ -550,12 +798,68 @@ export class Dns64Engine {
     }
     this.upper = upper;
     h &= 0x3fffffff; // a small integer: no boxed number as the map key
-    const known = this.keys.get(h);
-    if (known !== undefined && sameKey(bytes, off + 12, known)) return known;
-    let s = this.firstName(bytes, off, len)!;
-    if (upper) s = s.toLowerCase();
-    if (known === undefined && this.keys.size < MAX_SIGS) this.keys.set(h, s);
-    return s;
+    const head = this.recs.get(h);
+    for (let r = head ?? null; r !== null; r = r.next) if (sameKey(bytes, off + 12, r.key)) return r;
+    const rec: NameRec = { key: this.lowerName(bytes, off + 12, p), next: head ?? null, kept: false, aAt: 0, aLen: -1, aEntry: undefined, memo: null, mAt: 0, mLen: -1 };
+    if (this.recCount >= MAX_SIGS) return rec;
+    rec.kept = true;
+    this.recs.set(h, rec);
+    this.recCount++;
+    return rec;
+  }
+
+  /** The bytes kept per name (A answers, remembered AAAA answers). */
+  private readonly store = new ByteStore(() => this.recs.values());
+
+  /** Keeps b[off .. off + len) as the record's A answer (`a`) or its memo's AAAA answer. */
+  private keepBytes(rec: NameRec, a: boolean, b: Uint8Array, off: number, len: number): void {
+    const st = this.store;
+    let at: number;
+    if ((a ? rec.aLen : rec.mLen) === len) at = a ? rec.aAt : rec.mAt;
+    else {
+      if (a) {
+        if (rec.aLen >= 0) st.live -= rec.aLen;
+        rec.aLen = -1;
+      } else {
+        if (rec.mLen >= 0) st.live -= rec.mLen;
+        rec.mLen = -1;
+      }
+      at = st.alloc(len);
+      if (a) {
+        rec.aAt = at;
+        rec.aLen = len;
+      } else {
+        rec.mAt = at;
+        rec.mLen = len;
+      }
+    }
+    const buf = st.buf;
+    for (let i = 0; i < len; i++) buf[at + i] = b[off + i];
+  }
+
+  /** Forgets the record's A answer bytes. */
+  private dropBytes(rec: NameRec): void {
+    if (rec.aLen >= 0) this.store.live -= rec.aLen;
+    rec.aLen = -1;
+  }
+
+  private nameBuf = new Uint8Array(256);
+
+  /**
+   * The plain name at bytes[from .. to) (labels checked by the caller) lowercased, as a flat
+   * string (one decode: comparing it char by char stays fast).
+   */
+  private lowerName(bytes: Uint8Array, from: number, to: number): string {
+    if (to - from > this.nameBuf.length) this.nameBuf = new Uint8Array(to - from);
+    const out = this.nameBuf;
+    let k = 0;
+    for (let p = from; p < to;) {
+      const l = bytes[p];
+      if (k > 0) out[k++] = 0x2e;
+      for (let i = p + 1; i <= p + l; i++) out[k++] = NAME_LC[bytes[i]];
+      p += l + 1;
+    }
+    return LATIN1.decode(out.subarray(0, k));
   }
 
   /**
@@ -584,6 +888,7 @@ export class Dns64Engine {
 
   /** Answers the queries whose response never appeared (in query order). */
   finish(): Dns64Result[] {
+    this.lastMemo = null;
     const out: Dns64Result[] = [];
     for (const q of this.pending.inOrder()) {
       const msg: DnsMessage = {
@@ -628,7 +933,7 @@ export class Dns64Engine {
         owner = rr.name;
       }
       if (addrs.length) this.a.set(endKey, { name: owner, addrs, ttl, ad, negative: false });
-      else if (!this.a.has(endKey) || this.a.get(endKey)!.negative) {
+      else if (this.getA(endKey)?.negative ?? true) {
         this.a.set(endKey, { name: owner, addrs: [], ttl: negativeTtl(msg) ?? 0, ad, negative: true });
       }
     }
@@ -658,16 +963,16 @@ export class Dns64Engine {
     let cur = name;
     for (let i = 0; i < MAX_CHAIN; i++) {
       const key = nameKey(cur);
-      const e = this.a.get(key);
+      const e = this.getA(key);
       if (e) return { chain, end: cur, entry: e };
-      const c = this.cname.get(key);
+      const c = this.cname.get(key) ?? (this.baseLoader !== null ? this.loadBase().cname.get(key) : undefined);
       if (c) {
         chain.push({ name: cur, type: 'CNAME', ttl: c.ttl, data: c.target });
         cur = c.target;
         continue;
       }
-      if (this.dname.size) {
-        const d = this.findDname(key);
+      if (this.dname.size || this.baseLoader !== null) {
+        const d = this.loadBase().findDname(key);
         if (d) {
           const target = cur.slice(0, cur.length - d.owner.length) + d.target;
           chain.push({ name: d.owner, type: 'DNAME', ttl: d.ttl, data: d.target });
@@ -747,7 +1052,8 @@ export class Dns64Engine {
         native = resp.answers.filter((rr) => rr.type === 'AAAA' && nameKey(rr.name) === end);
       }
     } else {
-      const z = this.zoneAaaa.get(nameKey(this.resolveA(qname).end)) ?? this.zoneAaaa.get(nameKey(qname));
+      const end = nameKey(this.resolveA(qname).end);
+      const z = this.zoneAaaa.get(end) ?? (this.baseZone ? this.loadBase().zoneAaaa.get(end) : undefined) ?? this.zoneAaaa.get(nameKey(qname));
       if (z) native = z.addrs.map((d) => ({ name: z.name, type: 'AAAA', class: 'IN', ttl: z.ttl, data: d }));
     }
     const usable = native.filter((rr) => !this.excluded(rr.data));
@@ -863,7 +1169,7 @@ export class Dns64Engine {
     }
     const v4 = extractIpv4(this.buf16, 0, prefix.len);
     const target = `${v4 & 0xff}.${(v4 >>> 8) & 0xff}.${(v4 >>> 16) & 0xff}.${v4 >>> 24}.in-addr.arpa`;
-    const known = this.ptr.get(target);
+    const known = this.ptr.get(target) ?? (this.baseZone ? this.loadBase().ptr.get(target) : undefined);
     const answers: Dns64Rr[] = [];
     const ptrTtl = known ? Math.min(...known.rrs.map((r) => r.ttl)) : bh.ptrCnameTtl;
     if (bh.ptrMode === 'cname') {
@@ -1130,6 +1436,77 @@ function sameKey(bytes: Uint8Array, p: number, key: string): boolean {
       if (key.charCodeAt(k++) !== c) return false;
     }
     p += l + 1;
+  }
+}
+
+/**
+ * Bytes kept per name (see NameRec) in one growing array, compared with the input 4 bytes at a
+ * time. A record's bytes are rewritten in place when their length is the same, else put at the
+ * end; when the end is reached the live bytes (those the records point at) are copied into a
+ * fresh array (twice as large when more than half of it is live): the size stays within a few
+ * times the bytes of the names held.
+ */
+class ByteStore {
+  buf = new Uint8Array(1 << 16);
+  private dv = new DataView(this.buf.buffer);
+  private top = 0;
+  /** Bytes the records point at. */
+  live = 0;
+  /** A view of the last large input array (the reader's buffer) for word compares. */
+  private inBuf: Uint8Array | null = null;
+  private inDv: DataView | null = null;
+
+  constructor(private readonly records: () => Iterable<NameRec>) {}
+
+  /** Whether b[off .. off + len) equals the stored bytes at `at`. */
+  same(b: Uint8Array, off: number, at: number, len: number): boolean {
+    let dv: DataView | null = null;
+    if (b === this.inBuf) dv = this.inDv;
+    else if (b.length >= 65536) {
+      this.inBuf = b;
+      dv = this.inDv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    }
+    let i = 0;
+    if (dv !== null) {
+      const s = this.dv;
+      for (; i + 4 <= len; i += 4) if (dv.getInt32(off + i) !== s.getInt32(at + i)) return false;
+    }
+    const sb = this.buf;
+    for (; i < len; i++) if (b[off + i] !== sb[at + i]) return false;
+    return true;
+  }
+
+  /** Room for `len` bytes (counted live); its offset. */
+  alloc(len: number): number {
+    if (this.top + len > this.buf.length) {
+      const need = this.live + len;
+      let size = this.buf.length;
+      while (need > size >>> 1) size *= 2;
+      const nb = new Uint8Array(size);
+      let top = 0;
+      for (const head of this.records()) {
+        for (let r: NameRec | null = head; r !== null; r = r.next) {
+          if (r.aLen >= 0) {
+            nb.set(this.buf.subarray(r.aAt, r.aAt + r.aLen), top);
+            r.aAt = top;
+            top += r.aLen;
+          }
+          if (r.mLen >= 0) {
+            nb.set(this.buf.subarray(r.mAt, r.mAt + r.mLen), top);
+            r.mAt = top;
+            top += r.mLen;
+          }
+        }
+      }
+      this.buf = nb;
+      this.dv = new DataView(nb.buffer);
+      this.top = top;
+      this.live = top;
+    }
+    const at = this.top;
+    this.top += len;
+    this.live += len;
+    return at;
   }
 }
 

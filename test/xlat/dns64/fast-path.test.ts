@@ -48,7 +48,7 @@ async function runNoOutput(input: string, compat: Dns64Compat, prefixes?: string
   const lines = new LineCache();
   const json: string[] = [];
   const text: string[] = [];
-  const summary = await runDns64({ input, engine: options, onResult: (r) => { results.push(r); json.push(lines.json(r)); text.push(lines.text(r)); } });
+  const summary = await runDns64({ input, engine: options, onResult: (r, m) => { results.push(r); json.push(lines.json(r, m)); text.push(lines.text(r, m)); } });
   return { results, summary, json, text };
 }
 
@@ -93,6 +93,17 @@ function shapes(): Uint8Array[] {
   a('private.example.com', ['10.1.2.3']);
   a('edge.cdn.example.net', ['151.101.9.9'], 20);
   pk.push(...exchange('gone.example.com', 'A', { rcode: 3, authorities: [SOA(60, 30)] }));
+  // A answers learned without decoding (learnPlainA) and the ones left to learn(): a repeated
+  // address with several TTLs, AD set, TC set, an SOA beside, a second owner, mixed case.
+  const arr = (name: string, owner: string, d: string, ttl: number) => ({ name: owner, type: 'A', ttl, data: d });
+  pk.push(...exchange('dup.example.com', 'A', { answers: [arr('', 'dup.example.com', '93.184.216.50', 90), arr('', 'dup.example.com', '93.184.216.50', 30), arr('', 'dup.example.com', '93.184.216.51', 60)] }));
+  pk.push(...exchange('ad.example.com', 'A', { flags: ['RD', 'RA', 'AD'], answers: [arr('', 'ad.example.com', '93.184.216.52', 90)] }));
+  pk.push(...exchange('tc.example.com', 'A', { flags: ['RD', 'RA', 'TC'], answers: [arr('', 'tc.example.com', '93.184.216.53', 90)] }));
+  pk.push(...exchange('soa.example.com', 'A', { answers: [arr('', 'soa.example.com', '93.184.216.54', 90)], authorities: [SOA(900, 60)] }));
+  pk.push(...exchange('two.example.com', 'A', { answers: [arr('', 'two.example.com', '93.184.216.55', 90), arr('', 'other.example.com', '93.184.216.56', 90)] }));
+  pk.push(...exchange('CaSe.example.com', 'A', { answers: [arr('', 'CaSe.example.com', '93.184.216.57', 90)] }));
+  for (const n of ['dup', 'ad', 'tc', 'soa', 'two', 'case']) pk.push(...exchange(`${n}.example.com`, 'AAAA', { authorities: [SOA(900, 600)] }));
+  for (const n of ['ad', 'dup']) pk.push(...exchange(`${n}.example.com`, 'AAAA', { flags: ['RD', 'RA', 'AD'], authorities: [SOA(900, 600)] }, { do: true })); // the A entry's AD bit decides
   // NODATA with SOA (TTL above and below the A TTL), without SOA, with and without EDNS.
   pk.push(...exchange('h0.example.com', 'AAAA', { authorities: [SOA(900, 60)] }, { udpSize: 1232 }));
   pk.push(...exchange('h1.example.com', 'AAAA', { authorities: [SOA(30, 3600)] }));
