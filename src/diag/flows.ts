@@ -94,7 +94,10 @@ export class Flow {
   slot = -1;
   /** Sequence number of creation (stable order). */
   readonly seqNo: number;
-  /** The IPv4 side of the flow (a's translated address and port, b's IPv4 address and port). */
+  /**
+   * The IPv4 side of the flow (a's translated address and port, b's IPv4 address and port); the
+   * addresses as the caller gives them (analyze: signed 32-bit, read them with `>>> 0`).
+   */
   hasV4 = false;
   v4a = 0;
   v4aPort = 0;

@@ -357,8 +357,9 @@ export class CaptureAnalyzer {
       const v4d: PacketTuple | null = v === 4 ? d : t !== null && t.ipVersion === 4 ? t : null;
       if (v4d !== null && v4d.sport >= 0) {
         fp.hasV4 = true;
-        fp.v4src = rd32(v4d.bytes, v4d.srcOff);
-        fp.v4dst = rd32(v4d.bytes, v4d.dstOff);
+        // As int32 (u32Text reads them unsigned): no heap number for addresses >= 128.0.0.0.
+        fp.v4src = rdi32(v4d.bytes, v4d.srcOff);
+        fp.v4dst = rdi32(v4d.bytes, v4d.dstOff);
         fp.v4sport = v4d.sport;
         fp.v4dport = v4d.dport;
       } else fp.hasV4 = false;
