@@ -122,7 +122,13 @@ function run(): Promise<void> {
     ring[(pos + 4) & mask] = sink.reconstructed;
     ring[(pos + 5) & mask] = n;
     wrote(6);
-    if (STATS) Atomics.store(ctl, Ctl.CpuMs, threadCpuMs());
+    if (STATS) {
+      Atomics.store(ctl, Ctl.CpuMs, threadCpuMs());
+      const h = getHeapStatistics();
+      Atomics.store(ctl, 5, Math.round(h.total_heap_size / 1e6));
+      Atomics.store(ctl, 6, Math.round(h.used_heap_size / 1e6));
+      Atomics.store(ctl, 7, Math.round((h.malloced_memory + h.external_memory) / 1e6));
+    }
     publish();
     Atomics.store(ctl, Ctl.State, 1);
     Atomics.notify(ctl, Ctl.Write);
@@ -130,7 +136,7 @@ function run(): Promise<void> {
 }
 
 /** Garbage allowed to build up before a full collection (as cli/commands/analyze.ts). */
-const GC_SLACK = 48 * 1024 * 1024;
+const GC_SLACK = 24 * 1024 * 1024;
 
 function fail(e: unknown): void {
   const text = Buffer.from(e instanceof Error ? e.message : String(e), 'utf8').subarray(0, MSG_BYTES);

@@ -34,8 +34,8 @@ export const Ctl = {
 export const CTL_WORDS = 8;
 export const MSG_BYTES = 1024;
 
-/** Ring size in words (a power of two): 4 MiB. */
-export const RING_WORDS = 1 << 20;
+/** Ring size in words (a power of two): 1 MiB, some 10,000 packets. */
+export const RING_WORDS = 1 << 18;
 /** The writer publishes its position at least every this many words. */
 export const PUBLISH_WORDS = 4096;
 
@@ -49,6 +49,11 @@ export interface EngineThreadData {
   msg: SharedArrayBuffer;
 }
 
+/**
+ * The worker's young generation, MB: small (V8 lets it grow to tens of MB), as the engine's
+ * state is what lives long there; keeps the whole process under the 5M-packet memory goal.
+ */
+const WORKER_YOUNG_MB = 8;
 export const STATS = process.env.NAT64SCOPE_THREAD_STATS === '1';
 
 /** CPU time (user + system, ms) of the calling thread, from /proc (Linux), or -1. */
@@ -89,7 +94,7 @@ export class EngineThread {
     this.ring = new Int32Array(ring);
     this.msg = new Uint8Array(msg);
     const data: EngineThreadData = { input, config, side, ctl, ring, msg };
-    this.worker = new Worker(new URL('./engine-thread-worker.js', import.meta.url), { workerData: data, stdout: false, stderr: false });
+    this.worker = new Worker(new URL('./engine-thread-worker.js', import.meta.url), { workerData: data, stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     this.worker.on('error', (e) => {
       this.exitError = e instanceof Error ? e : new Error(String(e));
     });
@@ -195,7 +200,7 @@ export class EngineThread {
 
   /** Stops the worker (whatever it is doing). */
   async close(): Promise<void> {
-    if (STATS) process.stderr.write(`engine thread: main thread ${threadCpuMs()} ms CPU, worker ${Atomics.load(this.ctl, Ctl.CpuMs)} ms CPU; main waited ${this.waitMs.toFixed(0)} ms (${this.waits} waits)\n`);
+    if (STATS) process.stderr.write(`engine thread: main thread ${threadCpuMs()} ms CPU, worker ${Atomics.load(this.ctl, Ctl.CpuMs)} ms CPU; main waited ${this.waitMs.toFixed(0)} ms (${this.waits} waits); worker heap ${Atomics.load(this.ctl, 5)} MB (used ${Atomics.load(this.ctl, 6)}, malloc+ext ${Atomics.load(this.ctl, 7)}), main ${JSON.stringify(Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 1e6)])))}\n`);
     await this.worker.terminate();
   }
 }
