@@ -12,7 +12,7 @@ import { createEngine } from '../xlat/engine.js';
 import { Nat64Engine } from '../xlat/nat64/nat64-engine.js';
 import type { Clock } from '../xlat/types.js';
 import { CounterpartSink, Rec, REC_MAX } from './counterpart.js';
-import { Ctl, STATS, threadCpuMs, MSG_BYTES, PUBLISH_WORDS, RING_WORDS, type EngineThreadData } from './engine-thread.js';
+import { Ctl, STATS, threadCpuMs, MSG_BYTES, PUBLISH_WORDS, RING_WORDS, WAKE_WORDS, type EngineThreadData } from './engine-thread.js';
 import { engineCounts } from './engine-counts.js';
 import { fullGc } from './gc.js';
 
@@ -25,22 +25,31 @@ let published = 0;
 /** The reader's position as last seen. */
 let readPos = 0;
 
-/** Publishes what was written and wakes the reader. */
+/** Publishes what was written, and wakes the reader if it sleeps. */
 function publish(): void {
   published = pos;
   Atomics.store(ctl, Ctl.Write, pos);
-  Atomics.notify(ctl, Ctl.Write);
+  if (Atomics.load(ctl, Ctl.ReaderWaits) !== 0) wakeReader();
 }
 
-/** Waits until `n` words are free. */
+function wakeReader(): void {
+  Atomics.store(ctl, Ctl.ReaderWaits, 0);
+  Atomics.notify(ctl, Ctl.ReaderWaits);
+}
+
+/** Waits until `n` (at most {@link WAKE_WORDS}) words are free; once it has to sleep, until WAKE_WORDS are. */
 function room(n: number): void {
   if (RING_WORDS - ((pos - readPos) | 0) >= n) return;
+  readPos = Atomics.load(ctl, Ctl.Read);
+  if (RING_WORDS - ((pos - readPos) | 0) >= n) return;
+  publish();
   for (;;) {
+    Atomics.store(ctl, Ctl.WriterWaits, 1);
     readPos = Atomics.load(ctl, Ctl.Read);
-    if (RING_WORDS - ((pos - readPos) | 0) >= n) return;
-    publish();
-    Atomics.wait(ctl, Ctl.Read, readPos, 1000);
+    if (RING_WORDS - ((pos - readPos) | 0) >= WAKE_WORDS) break;
+    Atomics.wait(ctl, Ctl.WriterWaits, 1, 100);
   }
+  Atomics.store(ctl, Ctl.WriterWaits, 0);
 }
 
 function wrote(n: number): void {
@@ -125,13 +134,12 @@ function run(): Promise<void> {
     if (STATS) {
       Atomics.store(ctl, Ctl.CpuMs, threadCpuMs());
       const h = getHeapStatistics();
-      Atomics.store(ctl, 5, Math.round(h.total_heap_size / 1e6));
-      Atomics.store(ctl, 6, Math.round(h.used_heap_size / 1e6));
-      Atomics.store(ctl, 7, Math.round((h.malloced_memory + h.external_memory) / 1e6));
+      Atomics.store(ctl, Ctl.HeapMb, Math.round(h.total_heap_size / 1e6));
+      Atomics.store(ctl, Ctl.HeapUsedMb, Math.round(h.used_heap_size / 1e6));
     }
     publish();
     Atomics.store(ctl, Ctl.State, 1);
-    Atomics.notify(ctl, Ctl.Write);
+    wakeReader();
   });
 }
 
@@ -144,7 +152,7 @@ function fail(e: unknown): void {
   Atomics.store(ctl, Ctl.MsgLen, text.length);
   publish();
   Atomics.store(ctl, Ctl.State, 2);
-  Atomics.notify(ctl, Ctl.Write);
+  wakeReader();
 }
 
 try {

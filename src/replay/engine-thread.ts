@@ -28,16 +28,24 @@ export const Ctl = {
   State: 2,
   /** Bytes of the failure message. */
   MsgLen: 3,
-  /** NAT64SCOPE_THREAD_STATS=1: the worker's CPU time (ms) at its end. */
+  /** NAT64SCOPE_THREAD_STATS=1: the worker's CPU time (ms), heap total and used (MB) at its end. */
   CpuMs: 4,
+  HeapMb: 5,
+  HeapUsedMb: 6,
+  /** 1 while the reader sleeps (the writer wakes it when it publishes). */
+  ReaderWaits: 8,
+  /** 1 while the writer sleeps for room (the reader wakes it once a quarter of the ring is free). */
+  WriterWaits: 9,
 } as const;
-export const CTL_WORDS = 8;
+export const CTL_WORDS = 16;
 export const MSG_BYTES = 1024;
 
 /** Ring size in words (a power of two): 1 MiB, some 10,000 packets. */
 export const RING_WORDS = 1 << 18;
 /** The writer publishes its position at least every this many words. */
 export const PUBLISH_WORDS = 4096;
+/** A writer waiting for room is woken once this much of the ring is free (not at each word). */
+export const WAKE_WORDS = RING_WORDS >> 2;
 
 /** What the worker gets (workerData). */
 export interface EngineThreadData {
@@ -120,8 +128,15 @@ export class EngineThread {
       }
       // Room for the writer before sleeping.
       this.release();
+      Atomics.store(ctl, Ctl.ReaderWaits, 1);
+      this.avail = Atomics.load(ctl, Ctl.Write);
+      if (((this.avail - this.pos) | 0) >= n || Atomics.load(ctl, Ctl.State) !== 0) {
+        Atomics.store(ctl, Ctl.ReaderWaits, 0);
+        continue;
+      }
       const t0 = STATS ? performance.now() : 0;
-      const r = Atomics.wait(ctl, Ctl.Write, this.avail, 1000);
+      const r = Atomics.wait(ctl, Ctl.ReaderWaits, 1, 1000);
+      Atomics.store(ctl, Ctl.ReaderWaits, 0);
       if (STATS) {
         this.waitMs += performance.now() - t0;
         this.waits++;
@@ -133,12 +148,16 @@ export class EngineThread {
     }
   }
 
-  /** Publishes the read position (the writer may reuse what was read). */
+  /** Publishes the read position (the writer may reuse what was read), waking it when it waits and a quarter of the ring is free. */
   release(): void {
     if (this.published === this.pos) return;
+    const ctl = this.ctl;
     this.published = this.pos;
-    Atomics.store(this.ctl, Ctl.Read, this.pos);
-    Atomics.notify(this.ctl, Ctl.Read);
+    Atomics.store(ctl, Ctl.Read, this.pos);
+    if (Atomics.load(ctl, Ctl.WriterWaits) !== 0 && RING_WORDS - ((Atomics.load(ctl, Ctl.Write) - this.pos) | 0) >= WAKE_WORDS) {
+      Atomics.store(ctl, Ctl.WriterWaits, 0);
+      Atomics.notify(ctl, Ctl.WriterWaits);
+    }
   }
 
   private failure(): Error {
@@ -200,7 +219,7 @@ export class EngineThread {
 
   /** Stops the worker (whatever it is doing). */
   async close(): Promise<void> {
-    if (STATS) process.stderr.write(`engine thread: main thread ${threadCpuMs()} ms CPU, worker ${Atomics.load(this.ctl, Ctl.CpuMs)} ms CPU; main waited ${this.waitMs.toFixed(0)} ms (${this.waits} waits); worker heap ${Atomics.load(this.ctl, 5)} MB (used ${Atomics.load(this.ctl, 6)}, malloc+ext ${Atomics.load(this.ctl, 7)}), main ${JSON.stringify(Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 1e6)])))}\n`);
+    if (STATS) process.stderr.write(`engine thread: main thread ${threadCpuMs()} ms CPU, worker ${Atomics.load(this.ctl, Ctl.CpuMs)} ms CPU; main waited ${this.waitMs.toFixed(0)} ms (${this.waits} waits); worker heap ${Atomics.load(this.ctl, Ctl.HeapMb)} MB (used ${Atomics.load(this.ctl, Ctl.HeapUsedMb)}), main ${JSON.stringify(Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 1e6)])))}\n`);
     await this.worker.terminate();
   }
 }
