@@ -93,6 +93,8 @@ export class EngineThread {
   /** NAT64SCOPE_THREAD_STATS=1: time the main thread waited for the worker. */
   waitMs = 0;
   waits = 0;
+  private firstWaitMs = 0;
+  private readonly started = performance.now();
 
   constructor(input: string, config: EngineConfig, side: EngineThreadData['side']) {
     const ctl = new SharedArrayBuffer(CTL_WORDS * 4);
@@ -138,6 +140,7 @@ export class EngineThread {
       const r = Atomics.wait(ctl, Ctl.ReaderWaits, 1, 1000);
       Atomics.store(ctl, Ctl.ReaderWaits, 0);
       if (STATS) {
+        if (this.waits === 0) this.firstWaitMs = performance.now() - this.started;
         this.waitMs += performance.now() - t0;
         this.waits++;
       }
@@ -219,7 +222,7 @@ export class EngineThread {
 
   /** Stops the worker (whatever it is doing). */
   async close(): Promise<void> {
-    if (STATS) process.stderr.write(`engine thread: main thread ${threadCpuMs()} ms CPU, worker ${Atomics.load(this.ctl, Ctl.CpuMs)} ms CPU; main waited ${this.waitMs.toFixed(0)} ms (${this.waits} waits); worker heap ${Atomics.load(this.ctl, Ctl.HeapMb)} MB (used ${Atomics.load(this.ctl, Ctl.HeapUsedMb)}), main ${JSON.stringify(Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 1e6)])))}\n`);
+    if (STATS) process.stderr.write(`engine thread: main thread ${threadCpuMs()} ms CPU, worker ${Atomics.load(this.ctl, Ctl.CpuMs)} ms CPU; main waited ${this.waitMs.toFixed(0)} ms (${this.waits} waits, the first until ${this.firstWaitMs.toFixed(0)} ms after the start); worker heap ${Atomics.load(this.ctl, Ctl.HeapMb)} MB (used ${Atomics.load(this.ctl, Ctl.HeapUsedMb)}), main ${JSON.stringify(Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 1e6)])))}\n`);
     await this.worker.terminate();
   }
 }
