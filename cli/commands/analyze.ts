@@ -2,7 +2,7 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { open, rename, unlink, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { analyzeCapture, filterSelect, findingsByPacket, type AnalyzeResult } from '../../src/replay/analyze.js';
+import { analyzeCapture, filterSelect, findingsByPacket, prestartEngineThreadFor, type AnalyzeResult } from '../../src/replay/analyze.js';
 import { filterOptions, compileFilterArg, type FilterArgs } from '../filter-option.js';
 import { reportText, jsonLines, totalText, totalObject, exportRecords } from '../../src/diag/report.js';
 import { SEVERITY_RANK, type Severity } from '../../src/diag/finding.js';
@@ -19,6 +19,10 @@ import { prefixText } from '../../src/replay/analyze.js';
 import { loadAwsInputs } from '../../src/aws/load.js';
 import { runAwsChecks } from '../../src/aws/run.js';
 import { linkToAwsFindings } from '../../src/aws/link.js';
+
+// On a big capture, the engine's thread (src/replay/engine-thread.ts) boots while yargs parses
+// the arguments: this module is loaded only for `analyze` (cli/main.ts).
+prestartEngineThreadFor(process.argv.slice(2));
 
 export interface AnalyzeArgs extends EngineOptionArgs, FilterArgs {
   capture: string[];

@@ -82,7 +82,7 @@ export interface AnalyzeOptions {
 const NOT_FOR_TRANSLATOR = new Set<number>([Reason.Pool6Mismatch, Reason.Untranslatable6Dst, Reason.NotToPool4, Reason.Untranslatable4Dst, Reason.NotIp, Reason.FragmentsHeld]);
 
 import { CounterpartSink } from './counterpart.js';
-import { EngineThread } from './engine-thread.js';
+import { EngineThread, prestartEngineThread } from './engine-thread.js';
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { engineCounts } from './engine-counts.js';
@@ -649,6 +649,20 @@ export const ENGINE_THREAD_MIN_BYTES = 32 * 1024 * 1024;
  * NAT64SCOPE_ENGINE_THREAD=1/0), else on a machine with two cores or more for a capture of at
  * least {@link ENGINE_THREAD_MIN_BYTES}.
  */
+/**
+ * For the CLI, as soon as it knows the command is analyze: when one of `args` is a capture that
+ * will get the engine thread, its worker starts booting now (src/replay/engine-thread.ts).
+ */
+export function prestartEngineThreadFor(args: readonly string[]): void {
+  for (const a of args) {
+    if (a.startsWith('-') || a === 'analyze') continue;
+    if (useEngineThread(a, {})) {
+      prestartEngineThread();
+      return;
+    }
+  }
+}
+
 function useEngineThread(input: string, opts: AnalyzeOptions & { engineThread?: boolean }): boolean {
   if (input === '-' || opts.sessions) return false;
   const env = process.env.NAT64SCOPE_ENGINE_THREAD;

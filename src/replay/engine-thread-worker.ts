@@ -3,7 +3,7 @@
  * {@link CaptureAnalyzer.push} does (side auto: reconstruct, else process; advance for a packet
  * that is not IP; drain at the end) and writes one record per packet into the shared ring.
  */
-import { workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
 import { readCapture } from '../pcap/reader.js';
 import { PacketDecoder } from '../wire/layer-decoder.js';
@@ -16,9 +16,10 @@ import { Ctl, STATS, threadCpuMs, MSG_BYTES, PUBLISH_WORDS, RING_WORDS, WAKE_WOR
 import { engineCounts } from './engine-counts.js';
 import { fullGc } from './gc.js';
 
-const data = workerData as EngineThreadData;
-const ctl = new Int32Array(data.ctl);
-const ring = new Int32Array(data.ring);
+// The capture comes in a message (the worker may have been started before it was known).
+let data: EngineThreadData;
+let ctl: Int32Array;
+let ring: Int32Array;
 const mask = RING_WORDS - 1;
 let pos = 0;
 let published = 0;
@@ -155,8 +156,13 @@ function fail(e: unknown): void {
   wakeReader();
 }
 
-try {
-  run().catch(fail);
-} catch (e) {
-  fail(e);
-}
+parentPort!.once('message', (m: EngineThreadData) => {
+  data = m;
+  ctl = new Int32Array(data.ctl);
+  ring = new Int32Array(data.ring);
+  try {
+    run().catch(fail);
+  } catch (e) {
+    fail(e);
+  }
+});

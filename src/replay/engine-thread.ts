@@ -78,6 +78,24 @@ export function threadCpuMs(): number {
 /** A wait longer than this with no word from the worker means it is gone. */
 const STALL_MS = 60_000;
 
+/** A worker started ahead of time ({@link prestartEngineThread}), not yet given its capture. */
+let spare: Worker | null = null;
+
+function newWorker(): Worker {
+  return new Worker(new URL('./engine-thread-worker.js', import.meta.url), { stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+}
+
+/**
+ * Starts a worker now, for the next {@link EngineThread}: it boots and loads its modules while
+ * the caller does other things (the CLI parses its arguments). An unused one does not keep the
+ * process alive.
+ */
+export function prestartEngineThread(): void {
+  if (spare !== null) return;
+  spare = newWorker();
+  spare.unref();
+}
+
 /** The main thread's end of the engine thread. */
 export class EngineThread {
   private readonly ctl: Int32Array;
@@ -104,7 +122,10 @@ export class EngineThread {
     this.ring = new Int32Array(ring);
     this.msg = new Uint8Array(msg);
     const data: EngineThreadData = { input, config, side, ctl, ring, msg };
-    this.worker = new Worker(new URL('./engine-thread-worker.js', import.meta.url), { workerData: data, stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+    this.worker = spare ?? newWorker();
+    spare = null;
+    this.worker.ref();
+    this.worker.postMessage(data);
     this.worker.on('error', (e) => {
       this.exitError = e instanceof Error ? e : new Error(String(e));
     });
