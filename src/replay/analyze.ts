@@ -628,6 +628,7 @@ export async function analyzeCapture(input: string, config: EngineConfig, opts: 
   const thread = useEngineThread(input, opts) ? new EngineThread(input, config, opts.side ?? 'auto') : null;
   try {
     const a = new CaptureAnalyzer(config, { ...opts, input: opts.input ?? (input === '-' ? 'stdin' : input) }, thread);
+    if (thread !== null) await thread.ready();
     const read = await readCapture(input, (p) => a.push(p), { onWarning: opts.onWarning, blocking: opts.blocking, afterChunk: opts.afterChunk });
     if (read.corrupt) {
       const e = new Error(`capture framing is broken after packet ${read.packets} (${input === '-' ? 'stdin' : input})`) as Error & { exitCode: number };

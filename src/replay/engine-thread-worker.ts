@@ -160,6 +160,7 @@ parentPort!.once('message', (m: EngineThreadData) => {
   data = m;
   ctl = new Int32Array(data.ctl);
   ring = new Int32Array(data.ring);
+  parentPort!.postMessage('ready');
   try {
     run().catch(fail);
   } catch (e) {

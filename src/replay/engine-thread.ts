@@ -81,8 +81,16 @@ const STALL_MS = 60_000;
 /** A worker started ahead of time ({@link prestartEngineThread}), not yet given its capture. */
 let spare: Worker | null = null;
 
+/**
+ * The worker's module: next to this one once compiled; from the build when this module runs as
+ * TypeScript source (the tests: `npm test` builds first).
+ */
+const WORKER_URL = import.meta.url.endsWith('.ts')
+  ? new URL('../../dist/src/replay/engine-thread-worker.js', import.meta.url)
+  : new URL('./engine-thread-worker.js', import.meta.url);
+
 function newWorker(): Worker {
-  return new Worker(new URL('./engine-thread-worker.js', import.meta.url), { stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+  return new Worker(WORKER_URL, { stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
 }
 
 /**
@@ -126,9 +134,27 @@ export class EngineThread {
     spare = null;
     this.worker.ref();
     this.worker.postMessage(data);
-    this.worker.on('error', (e) => {
-      this.exitError = e instanceof Error ? e : new Error(String(e));
+    this.readyPromise = new Promise<void>((resolve, reject) => {
+      const failed = (e: Error): void => {
+        this.exitError = e;
+        reject(new Error(`analyze: the engine thread failed: ${e.message}`));
+      };
+      this.worker.once('message', () => resolve());
+      this.worker.on('error', (e) => failed(e instanceof Error ? e : new Error(String(e))));
+      this.worker.once('exit', (code) => failed(new Error(`exit ${code}`)));
     });
+    // Only ready() reports a failure (an unawaited rejection would end the process).
+    this.readyPromise.catch(() => undefined);
+  }
+
+  private readonly readyPromise: Promise<void>;
+
+  /**
+   * Resolves once the worker has its capture and runs (await it before the first {@link next}:
+   * the main thread then never blocks on a worker that could not start); rejects if it failed.
+   */
+  ready(): Promise<void> {
+    return this.readyPromise;
   }
 
   /**
