@@ -152,7 +152,7 @@ const SOURCE_ORDER = ['ra-pref64', 'ipv4only.arpa', 'aaaa-wka'];
  * engine on its own thread (src/replay/engine-thread.ts) there are two heaps, each allowed as
  * much (the engine thread applies the same rule to its own).
  */
-const GC_SLACK = 24 * 1024 * 1024;
+const GC_SLACK = 16 * 1024 * 1024;
 
 /** The engine configuration for `--prefix auto` on one input, and how the prefix was chosen. */
 async function autoPrefix(argv: AnalyzeArgs, input: string, base: EngineConfig): Promise<{ config: EngineConfig; note: string }> {

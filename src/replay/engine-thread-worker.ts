@@ -145,7 +145,7 @@ function run(): Promise<void> {
 }
 
 /** Garbage allowed to build up before a full collection (as cli/commands/analyze.ts). */
-const GC_SLACK = 24 * 1024 * 1024;
+const GC_SLACK = 16 * 1024 * 1024;
 
 function fail(e: unknown): void {
   const text = Buffer.from(e instanceof Error ? e.message : String(e), 'utf8').subarray(0, MSG_BYTES);
