@@ -251,10 +251,10 @@ export class CaptureAnalyzer {
     const mask = r.mask;
     if (ring[(at + 1) & mask] !== this.n + 1) throw new Error(`analyze: the engine thread is at packet ${ring[(at + 1) & mask]}, not ${this.n + 1}`);
     const d = this.d;
-    const rel = ring[(at + 7) & mask];
+    const rel = ring[(at + 3) & mask];
     d.presumOff = rel >= 0 ? p.offset + rel : -1;
-    d.presumLen = ring[(at + 8) & mask];
-    d.presum = ring[(at + 9) & mask];
+    d.presumLen = ring[(at + 4) & mask];
+    d.presum = ring[(at + 5) & mask];
     const ip = this.begin(p);
     d.presumOff = -1;
     const fromTranslator = sink.readRecord(ring, mask, at);

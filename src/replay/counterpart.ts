@@ -22,7 +22,7 @@ export const Rec = {
 } as const;
 
 /** The longest packet record, in words. */
-export const REC_MAX = 11 + (192 >> 2);
+export const REC_MAX = 7 + (192 >> 2);
 
 /** Bytes of a counterpart that analyze looks at (headers; what a full decode of it sees). */
 export const COPY = 192;
@@ -138,36 +138,32 @@ export class CounterpartSink implements XlatSink {
    * Writes this sink's state after packet `n` as a {@link Rec.Packet} record into the ring `r`
    * (`mask` = its length - 1) at `pos`; at most {@link REC_MAX} words. `sumRel`: offset (from the
    * packet's first byte) of a folded upper-layer sum `sum` over `sumLen` bytes, or -1.
-   * Returns the words written.
+   * Returns the words written. Layout: [head, n, has | fromTranslator << 2 | family << 3 |
+   * kinds << 8 | drop << 16, sumRel, sumLen, sum], then for a tuple [proto | l4 << 8 |
+   * (icmpType + 1) << 16, sport | dport << 16, address words], for a copied head [len, words].
+   * The translated/reconstructed counters are read only at the end: the End record has them.
    */
   writeRecord(r: Int32Array, mask: number, pos: number, n: number, fromTranslator: boolean, sumRel: number, sumLen: number, sum: number): number {
     const has = this.has;
     r[(pos + 1) & mask] = n;
-    r[(pos + 2) & mask] = has | (fromTranslator ? 4 : 0) | (this.family << 3);
-    r[(pos + 3) & mask] = this.kinds;
-    r[(pos + 4) & mask] = this.drop_;
-    r[(pos + 5) & mask] = this.translated;
-    r[(pos + 6) & mask] = this.reconstructed;
-    r[(pos + 7) & mask] = sumRel;
-    r[(pos + 8) & mask] = sumLen;
-    r[(pos + 9) & mask] = sum;
-    let k = 10;
+    r[(pos + 2) & mask] = has | (fromTranslator ? 4 : 0) | (this.family << 3) | (this.kinds << 8) | (this.drop_ << 16);
+    r[(pos + 3) & mask] = sumRel;
+    r[(pos + 4) & mask] = sumLen;
+    r[(pos + 5) & mask] = sum;
+    let k = 6;
     if (has === 1) {
       const t = this.tuple;
-      r[(pos + 10) & mask] = t.proto;
-      r[(pos + 11) & mask] = t.l4;
-      r[(pos + 12) & mask] = t.sport;
-      r[(pos + 13) & mask] = t.dport;
-      r[(pos + 14) & mask] = t.icmpType;
-      k = 15;
+      r[(pos + 6) & mask] = t.proto | (t.l4 << 8) | ((t.icmpType + 1) << 16);
+      r[(pos + 7) & mask] = t.sport | (t.dport << 16);
+      k = 8;
       const w = this.tupleWords;
       // The addresses: bytes 8..40 of an IPv6 header, 12..20 of an IPv4 one.
       const from = t.ipVersion === 6 ? 2 : 3;
       const to = t.ipVersion === 6 ? 10 : 5;
       for (let i = from; i < to; i++) r[(pos + k++) & mask] = w[i];
     } else if (has === 2) {
-      r[(pos + 10) & mask] = this.len;
-      k = 11;
+      r[(pos + 6) & mask] = this.len;
+      k = 7;
       const w = this.bufWords;
       const words = (this.len + 3) >> 2;
       for (let i = 0; i < words; i++) r[(pos + k++) & mask] = w[i];
@@ -185,32 +181,32 @@ export class CounterpartSink implements XlatSink {
     const has = flags & 3;
     this.has = has;
     this.family = (flags >> 3) & 7;
-    this.kinds = r[(pos + 3) & mask];
-    this.drop_ = r[(pos + 4) & mask];
-    this.translated = r[(pos + 5) & mask];
-    this.reconstructed = r[(pos + 6) & mask];
+    this.kinds = (flags >> 8) & 0xff;
+    this.drop_ = flags >>> 16;
     if (has === 1) {
       const t = this.tuple;
       const v = this.family;
+      const a = r[(pos + 6) & mask];
+      const ports = r[(pos + 7) & mask];
       t.ipVersion = v;
-      t.proto = r[(pos + 10) & mask];
-      t.l4 = r[(pos + 11) & mask];
-      t.sport = r[(pos + 12) & mask];
-      t.dport = r[(pos + 13) & mask];
-      t.icmpType = r[(pos + 14) & mask];
+      t.proto = a & 0xff;
+      t.l4 = (a >> 8) & 0xff;
+      t.icmpType = (a >>> 16) - 1;
+      t.sport = ports & 0xffff;
+      t.dport = ports >>> 16;
       t.srcOff = v === 6 ? 8 : 12;
       t.dstOff = v === 6 ? 24 : 16;
       const w = this.tupleWords;
       const from = v === 6 ? 2 : 3;
       const to = v === 6 ? 10 : 5;
-      let k = 15;
+      let k = 8;
       for (let i = from; i < to; i++) w[i] = r[(pos + k++) & mask];
     } else if (has === 2) {
-      const len = r[(pos + 10) & mask];
+      const len = r[(pos + 6) & mask];
       this.len = len;
       const w = this.bufWords;
       const words = (len + 3) >> 2;
-      for (let i = 0; i < words; i++) w[i] = r[(pos + 11 + i) & mask];
+      for (let i = 0; i < words; i++) w[i] = r[(pos + 7 + i) & mask];
     }
     return (flags & 4) !== 0;
   }
