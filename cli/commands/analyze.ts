@@ -2,7 +2,7 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { open, rename, unlink, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { analyzeCapture, filterSelect, findingsByPacket, type AnalyzeResult } from '../../src/replay/analyze.js';
+import { analyzeCapture, filterSelect, findingsByPacket, prestartEngineThreadFor, type AnalyzeResult } from '../../src/replay/analyze.js';
 import { filterOptions, compileFilterArg, type FilterArgs } from '../filter-option.js';
 import { reportText, jsonLines, totalText, totalObject, exportRecords } from '../../src/diag/report.js';
 import { SEVERITY_RANK, type Severity } from '../../src/diag/finding.js';
@@ -19,6 +19,10 @@ import { prefixText } from '../../src/replay/analyze.js';
 import { loadAwsInputs } from '../../src/aws/load.js';
 import { runAwsChecks } from '../../src/aws/run.js';
 import { linkToAwsFindings } from '../../src/aws/link.js';
+
+// On a big capture, the engine's thread (src/replay/engine-thread.ts) boots while yargs parses
+// the arguments: this module is loaded only for `analyze` (cli/main.ts).
+prestartEngineThreadFor(process.argv.slice(2));
 
 export interface AnalyzeArgs extends EngineOptionArgs, FilterArgs {
   capture: string[];
@@ -143,8 +147,12 @@ export async function handler(argv: ArgumentsCamelCase<AnalyzeArgs>): Promise<vo
 
 const SOURCE_ORDER = ['ra-pref64', 'ipv4only.arpa', 'aaaa-wka'];
 
-/** Garbage allowed to build up before analyze collects it (see the handler). */
-const GC_SLACK = 48 * 1024 * 1024;
+/**
+ * Garbage allowed to build up before analyze collects it (see the handler). 24 MB: with the
+ * engine on its own thread (src/replay/engine-thread.ts) there are two heaps, each allowed as
+ * much (the engine thread applies the same rule to its own).
+ */
+const GC_SLACK = 16 * 1024 * 1024;
 
 /** The engine configuration for `--prefix auto` on one input, and how the prefix was chosen. */
 async function autoPrefix(argv: AnalyzeArgs, input: string, base: EngineConfig): Promise<{ config: EngineConfig; note: string }> {

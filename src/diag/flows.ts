@@ -81,7 +81,42 @@ export class FlowPacket {
 }
 
 export class Flow {
+  // Field order = V8's in-object layout: what every packet touches (account(), tcp()) comes
+  // first, in the object's first cache lines; the rest follows.
   readonly proto: number;
+  state: number = FlowState.None;
+  /** Per direction (0 = a->b, 1 = b->a). */
+  pktsAB = 0;
+  pktsBA = 0;
+  bytesAB = 0;
+  bytesBA = 0;
+  /** Packets seen per side of the translator. */
+  side6 = 0;
+  side4 = 0;
+  last = 0;
+  lastN = 0;
+  maxGap = 0;
+  hasV4 = false;
+  /**
+   * The IPv4 side of the flow (a's translated address and port, b's IPv4 address and port); the
+   * addresses as the caller gives them (analyze: signed 32-bit, read them with `>>> 0`).
+   */
+  v4a = 0;
+  v4aPort = 0;
+  v4b = 0;
+  v4bPort = 0;
+  largestA = 0;
+  largestB = 0;
+  /** Highest sequence end per slot (side 6/4 x direction), and which slots are set. */
+  endSet = 0;
+  end0 = 0;
+  end1 = 0;
+  end2 = 0;
+  end3 = 0;
+  /** Packets the engine dropped, and the first reason. */
+  drops = 0;
+  /** Packet numbers: first few, then the retransmissions. */
+  readonly samples: number[] = [];
   /** Endpoint a (initiator) and b, as interned ids, ports, addresses (16 bytes; IPv4 in 0..3). */
   readonly idA: number;
   readonly idB: number;
@@ -94,25 +129,8 @@ export class Flow {
   slot = -1;
   /** Sequence number of creation (stable order). */
   readonly seqNo: number;
-  /** The IPv4 side of the flow (a's translated address and port, b's IPv4 address and port). */
-  hasV4 = false;
-  v4a = 0;
-  v4aPort = 0;
-  v4b = 0;
-  v4bPort = 0;
   first = 0;
-  last = 0;
   firstN = 0;
-  lastN = 0;
-  /** Per direction (0 = a->b, 1 = b->a). */
-  pktsAB = 0;
-  pktsBA = 0;
-  bytesAB = 0;
-  bytesBA = 0;
-  /** Packets seen per side of the translator. */
-  side6 = 0;
-  side4 = 0;
-  state: number = FlowState.None;
   /** SYNs from a, per side (6, 4) — retries are the count on one side minus one. */
   syn6 = 0;
   syn4 = 0;
@@ -125,20 +143,11 @@ export class Flow {
   mssB = -1;
   /** MSS of b's SYN-ACK as seen on the IPv6 side (what the IPv6 host was told). */
   mssB6 = -1;
-  largestA = 0;
-  largestB = 0;
   /** Retransmitted segments (with data or SYN/FIN), per direction. */
   retransA = 0;
   retransB = 0;
   /** Retransmissions at the direction's largest segment size (>= 1200 bytes). */
   fullSizeRetrans = 0;
-  /** Highest sequence end per slot (side 6/4 x direction), and which slots are set. */
-  end0 = 0;
-  end1 = 0;
-  end2 = 0;
-  end3 = 0;
-  endSet = 0;
-  maxGap = 0;
   /** The packet that ended the longest gap. */
   maxGapN = 0;
   /** ICMP errors quoting this flow; the lowest MTU a PTB / Fragmentation Needed carried. */
@@ -148,11 +157,7 @@ export class Flow {
   /** Time Exceeded errors, and how many came from the flow's own destination address. */
   timeExceeded = 0;
   timeExceededFromDst = 0;
-  /** Packets the engine dropped, and the first reason. */
-  drops = 0;
   dropReason = 0;
-  /** Packet numbers: first few, then the retransmissions. */
-  readonly samples: number[] = [];
   /** Allocated on first use (most flows have none). */
   retransSamples: number[] = NONE;
   icmpSamples: number[] = NONE;
@@ -251,8 +256,11 @@ export class FlowTable {
   private keys = new Int32Array(1024 * SLOT_WORDS);
   private hashes = new Int32Array(1024);
   private readonly free: number[] = [];
-  /** Hash table: slot + 1, 0 = empty. Size a power of two, at least twice the live flows. */
-  private index = new Int32Array(2048);
+  /**
+   * Hash table of (slot + 1, hash) pairs (0 = empty): a probe reads the hash next to the slot.
+   * Buckets a power of two, at least twice the live flows.
+   */
+  private index = new Int32Array(2048 * 2);
   private mask = 2047;
   /** Key words of find()'s argument. */
   private readonly scratch = new FlowPacket();
@@ -325,10 +333,10 @@ export class FlowTable {
     const keys = this.keys;
     const mask = this.mask;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const e = index[i];
+      const e = index[2 * i];
       if (e === 0) return -1;
+      if (index[2 * i + 1] !== h) continue;
       const slot = e - 1;
-      if (this.hashes[slot] !== h) continue;
       const k = slot * SLOT_WORDS;
       if (keys[k + 9] !== meta) continue;
       const ports = keys[k + 8];
@@ -367,7 +375,7 @@ export class FlowTable {
   }
 
   private insert(f: Flow, p: FlowPacket, h: number, swap: boolean): void {
-    if ((this.live + 1) * 2 > this.index.length) this.growIndex();
+    if ((this.live + 1) * 2 > this.mask + 1) this.growIndex();
     let slot = this.free.pop();
     if (slot === undefined) {
       slot = this.flows.length;
@@ -401,15 +409,17 @@ export class FlowTable {
 
   private place(slot: number, h: number): void {
     const mask = this.mask;
+    const index = this.index;
     let i = h & mask;
-    while (this.index[i] !== 0) i = (i + 1) & mask;
-    this.index[i] = slot + 1;
+    while (index[2 * i] !== 0) i = (i + 1) & mask;
+    index[2 * i] = slot + 1;
+    index[2 * i + 1] = h;
   }
 
   private growIndex(): void {
-    const size = this.index.length * 2;
-    this.index = new Int32Array(size);
-    this.mask = size - 1;
+    const buckets = this.index.length; // twice as many as before
+    this.index = new Int32Array(buckets * 2);
+    this.mask = buckets - 1;
     for (let s = 0; s < this.flows.length; s++) if (this.flows[s] !== null) this.place(s, this.hashes[s]);
   }
 
@@ -418,15 +428,16 @@ export class FlowTable {
     const index = this.index;
     const mask = this.mask;
     let i = this.hashes[slot] & mask;
-    while (index[i] !== slot + 1) i = (i + 1) & mask;
-    index[i] = 0;
-    for (let j = (i + 1) & mask; index[j] !== 0; j = (j + 1) & mask) {
-      const home = this.hashes[index[j] - 1] & mask;
+    while (index[2 * i] !== slot + 1) i = (i + 1) & mask;
+    index[2 * i] = 0;
+    for (let j = (i + 1) & mask; index[2 * j] !== 0; j = (j + 1) & mask) {
+      const home = index[2 * j + 1] & mask;
       // The entry at j may move to the hole at i unless its home lies cyclically in (i, j].
       const stays = i <= j ? i < home && home <= j : i < home || home <= j;
       if (!stays) {
-        index[i] = index[j];
-        index[j] = 0;
+        index[2 * i] = index[2 * j];
+        index[2 * i + 1] = index[2 * j + 1];
+        index[2 * j] = 0;
         i = j;
       }
     }

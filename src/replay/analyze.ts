@@ -81,160 +81,13 @@ export interface AnalyzeOptions {
 /** Reasons that mean "this packet is not for the translator" rather than "the translator dropped it". */
 const NOT_FOR_TRANSLATOR = new Set<number>([Reason.Pool6Mismatch, Reason.Untranslatable6Dst, Reason.NotToPool4, Reason.Untranslatable4Dst, Reason.NotIp, Reason.FragmentsHeld]);
 
-/** Bytes of a counterpart that analyze looks at (headers; what a full decode of it sees). */
-export const COPY = 192;
-
-/**
- * The tuple of a plain counterpart (TCP, UDP or ICMP echo, no IPv6 extension header, no IPv4
- * option, not a fragment), read in {@link CounterpartSink.emit} from the engine's bytes: the
- * addresses are copied (to their offsets in an IP header of that family), nothing is decoded.
- * It holds exactly what a {@link PacketDecoder} gives for those packets; anything else (ICMP
- * errors above all) is copied and decoded in full.
- */
-export class CounterpartTuple implements PacketTuple {
-  ipVersion = 0;
-  readonly bytes = new Uint8Array(40);
-  srcOff = 0;
-  dstOff = 0;
-  proto = -1;
-  l4 = 0;
-  sport = -1;
-  dport = -1;
-  icmpType = -1;
-  innerVersion = 0;
-
-  /**
-   * Reads the IP packet of `family` and length `len` whose first `have` bytes (all of them by
-   * default) are at b[off..); false when it is not a plain one, or when its headers go beyond
-   * what is at hand (the caller then joins the parts and tries again).
-   */
-  read(b: Uint8Array, off: number, len: number, family: number, have = len): boolean {
-    // The full decode saw at most COPY bytes of the counterpart: the same limit here.
-    const cap = len < COPY ? len : COPY;
-    const end = off + (have < cap ? have : cap);
-    let l4Off: number;
-    let avail: number;
-    let proto: number;
-    if (family === 6) {
-      if (cap < 40 || end - off < 40 || b[off] >> 4 !== 6) return false;
-      const pl = (b[off + 4] << 8) | b[off + 5];
-      proto = b[off + 6];
-      if (pl === 0 || (proto !== 6 && proto !== 17 && proto !== 58)) return false;
-      l4Off = off + 40;
-      avail = cap - 40 < pl ? cap - 40 : pl;
-      const t = this.bytes;
-      for (let i = 8; i < 40; i++) t[i] = b[off + i];
-      this.srcOff = 8;
-      this.dstOff = 24;
-    } else {
-      if (cap < 20 || end - off < 20 || b[off] !== 0x45) return false;
-      const tl = (b[off + 2] << 8) | b[off + 3];
-      // Not a fragment (MF clear, offset 0); the DF bit may be set.
-      if (tl < 20 || (((b[off + 6] << 8) | b[off + 7]) & 0x3fff) !== 0) return false;
-      proto = b[off + 9];
-      if (proto !== 6 && proto !== 17 && proto !== 1) return false;
-      l4Off = off + 20;
-      avail = cap - 20 < tl - 20 ? cap - 20 : tl - 20;
-      const t = this.bytes;
-      for (let i = 12; i < 20; i++) t[i] = b[off + i];
-      this.srcOff = 12;
-      this.dstOff = 16;
-    }
-    // Every byte read below lies before l4Off + 14 (TCP), l4Off + 8 (UDP, ICMP).
-    if (l4Off + (proto === 6 ? 14 : 8) > end) return false;
-    if (proto === 6) {
-      const hl = (b[l4Off + 12] >> 4) * 4;
-      if (avail < 20 || hl < 20 || hl > avail) return false;
-      this.l4 = L4.TCP;
-      this.icmpType = -1;
-    } else if (proto === 17) {
-      if (avail < 8) return false;
-      this.l4 = L4.UDP;
-      this.icmpType = -1;
-    } else {
-      const type = avail >= 8 ? b[l4Off] : -1;
-      if (family === 6 ? type !== 128 && type !== 129 : type !== 0 && type !== 8) return false;
-      this.l4 = family === 6 ? L4.ICMPV6 : L4.ICMP;
-      this.icmpType = type;
-      this.sport = this.dport = (b[l4Off + 4] << 8) | b[l4Off + 5];
-    }
-    if (proto !== 1 && proto !== 58) {
-      this.sport = (b[l4Off] << 8) | b[l4Off + 1];
-      this.dport = (b[l4Off + 2] << 8) | b[l4Off + 3];
-    }
-    this.ipVersion = family;
-    this.proto = proto;
-    return true;
-  }
-}
-
-/**
- * Keeps the first counterpart the engine emits for the current packet: its tuple when it is a
- * plain packet ({@link CounterpartTuple}), else its first {@link COPY} bytes for a full decode.
- */
-class CounterpartSink implements XlatSink {
-  readonly buf = new Uint8Array(COPY);
-  readonly tuple = new CounterpartTuple();
-  /** 0: no counterpart; 1: `tuple` holds it; 2: `buf[0..len)` holds its first bytes. */
-  has = 0;
-  len = 0;
-  family = 0;
-  kinds = 0;
-  drop_ = 0;
-  /** The number of the packet being processed; drops about other packets (timers) go to `late`. */
-  cur = -1;
-  late: (reason: number, about: number) => void = () => undefined;
-  translated = 0;
-  reconstructed = 0;
-  clock: Clock = { sec: 0, nsec: 0 };
-  reset(): void {
-    this.has = 0;
-    this.len = 0;
-    this.family = 0;
-    this.kinds = 0;
-    this.drop_ = 0;
-  }
-  emit(bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind): void {
-    if (this.count(kind)) this.keep(bytes, off, len, len, null, 0, family);
-  }
-
-  /**
-   * XlatSink.emitSplit (engines that have it call it instead of emit): the packet is
-   * head[headOff..headOff+headLen) then bytes[off..off+len); the tuple is read from the head,
-   * the payload is never joined to it.
-   */
-  emitSplit(head: Uint8Array, headOff: number, headLen: number, bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind): void {
-    if (this.count(kind)) this.keep(head, headOff, headLen + len, headLen, bytes, off, family);
-  }
-
-  /** Counts an emission; true when it is the counterpart to keep. */
-  private count(kind: EmitKind): boolean {
-    this.kinds |= 1 << kind;
-    if (kind === EmitKind.Translated) this.translated++;
-    else if (kind === EmitKind.Reconstructed) this.reconstructed++;
-    return this.has === 0 && (kind === EmitKind.Translated || kind === EmitKind.Reconstructed || kind === EmitKind.Hairpinned);
-  }
-
-  /** A packet of `len` bytes: the first `have` at b[off..), the rest at rest[restOff..). */
-  private keep(b: Uint8Array, off: number, len: number, have: number, rest: Uint8Array | null, restOff: number, family: 4 | 6): void {
-    this.family = family;
-    if (this.tuple.read(b, off, len, family, have)) {
-      this.has = 1;
-      return;
-    }
-    const n = len < COPY ? len : COPY;
-    const buf = this.buf;
-    const h = have < n ? have : n;
-    for (let i = 0; i < h; i++) buf[i] = b[off + i];
-    if (rest !== null) for (let i = h; i < n; i++) buf[i] = rest[restOff + i - h];
-    this.len = n;
-    this.has = have < n && this.tuple.read(buf, 0, len, family, n) ? 1 : 2;
-  }
-  drop(reason: number, about: number): void {
-    if (about !== this.cur && about >= 0) this.late(reason, about);
-    else if (this.drop_ === 0) this.drop_ = reason;
-  }
-}
+import { CounterpartSink } from './counterpart.js';
+import { EngineThread, prestartEngineThread } from './engine-thread.js';
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { engineCounts } from './engine-counts.js';
+export { engineCounts } from './engine-counts.js';
+export { COPY, CounterpartTuple } from './counterpart.js';
 
 export class CaptureAnalyzer {
   /** The analyzer's own engine (null: the caller's, {@link AnalyzeOptions.sharedEngine}). */
@@ -278,8 +131,13 @@ export class CaptureAnalyzer {
   private readonly mtu: number;
   private lastFlow: Flow | null = null;
 
-  constructor(readonly config: EngineConfig, private readonly opts: AnalyzeOptions = {}) {
-    this.engine = opts.sharedEngine ? null : createEngine(config);
+  /**
+   * `remote`: the engine runs on another thread over the same capture (src/replay/engine-thread.ts,
+   * {@link analyzeCapture} starts it); {@link push} takes each packet's outcome from it.
+   */
+  constructor(readonly config: EngineConfig, private readonly opts: AnalyzeOptions = {}, private readonly remote: EngineThread | null = null) {
+    if (remote !== null && opts.sharedEngine) throw new Error('a shared engine and an engine thread at once');
+    this.engine = opts.sharedEngine || remote !== null ? null : createEngine(config);
     this.side = opts.side ?? 'auto';
     if (opts.sharedEngine && this.side !== 'auto') throw new Error('a shared engine runs with side auto');
     this.keepAll = opts.flows === 'all';
@@ -360,7 +218,10 @@ export class CaptureAnalyzer {
 
   push(p: CapturedPacket): void {
     const engine = this.engine;
-    if (engine === null) throw new Error('push() with a shared engine: use beforeEngine/afterEngine');
+    if (engine === null) {
+      if (this.remote !== null) return this.pushRemote(p, this.remote);
+      throw new Error('push() with a shared engine: use beforeEngine/afterEngine');
+    }
     const sink = this.sink;
     if (!this.begin(p)) {
       engine.advance(this.clock, sink);
@@ -375,6 +236,30 @@ export class CaptureAnalyzer {
     if (tryRec && engine.reconstruct(p.data, d.l3Off, ipLen, this.clock, this.n, sink)) fromTranslator = true;
     else engine.process(p.data, d.l3Off, ipLen, this.clock, this.n, sink);
     this.outcome(p, fromTranslator);
+  }
+
+  /**
+   * {@link push} with the engine on another thread: its record for this packet gives the drops
+   * about earlier packets (timers), the upper-layer sum the decoder would compute, and the sink's
+   * state after the engine ran, which {@link outcome} reads as it would after a local engine.
+   */
+  private pushRemote(p: CapturedPacket, r: EngineThread): void {
+    const sink = this.sink;
+    const at = r.next(sink.late);
+    if (at < 0) throw new Error('analyze: the capture changed while it was read (the engine thread saw fewer packets)');
+    const ring = r.ring;
+    const mask = r.mask;
+    if (ring[(at + 1) & mask] !== this.n + 1) throw new Error(`analyze: the engine thread is at packet ${ring[(at + 1) & mask]}, not ${this.n + 1}`);
+    const d = this.d;
+    const rel = ring[(at + 3) & mask];
+    d.presumOff = rel >= 0 ? p.offset + rel : -1;
+    d.presumLen = ring[(at + 4) & mask];
+    d.presum = ring[(at + 5) & mask];
+    const ip = this.begin(p);
+    d.presumOff = -1;
+    const fromTranslator = sink.readRecord(ring, mask, at);
+    r.done();
+    if (ip) this.outcome(p, fromTranslator);
   }
 
   /**
@@ -472,8 +357,9 @@ export class CaptureAnalyzer {
       const v4d: PacketTuple | null = v === 4 ? d : t !== null && t.ipVersion === 4 ? t : null;
       if (v4d !== null && v4d.sport >= 0) {
         fp.hasV4 = true;
-        fp.v4src = rd32(v4d.bytes, v4d.srcOff);
-        fp.v4dst = rd32(v4d.bytes, v4d.dstOff);
+        // As int32 (u32Text reads them unsigned): no heap number for addresses >= 128.0.0.0.
+        fp.v4src = rdi32(v4d.bytes, v4d.srcOff);
+        fp.v4dst = rdi32(v4d.bytes, v4d.dstOff);
         fp.v4sport = v4d.sport;
         fp.v4dport = v4d.dport;
       } else fp.hasV4 = false;
@@ -630,6 +516,13 @@ export class CaptureAnalyzer {
     // With a shared engine, the caller has done this (beforeDrain, then its drain into engineSink).
     const engine = this.engine;
     if (engine !== null) this.beforeDrain(engine);
+    else if (this.remote !== null) {
+      // The engine thread's tables before its drain, and the drain's drops.
+      const e = this.remote.finish(this.sink.late);
+      this.sharedCounts = { bib: e.bib, sessions: e.sessions, bibEntries: null, sessionList: null };
+      this.sink.translated = e.translated;
+      this.sink.reconstructed = e.reconstructed;
+    }
     const shared = this.sharedCounts;
     const snapBib = shared?.bibEntries ?? null;
     const snapSessions = shared?.sessionList ?? null;
@@ -692,27 +585,6 @@ export class CaptureAnalyzer {
   }
 }
 
-/**
- * How many BIB entries and sessions a NAT64 engine holds. The snapshot methods build an object
- * per entry (a tenth of a second on a million-packet capture) where only the counts are wanted:
- * the engine's tables are read for their sizes when they have the expected shape, and the
- * snapshots are the fallback (test/diag/fast-paths.test.ts checks both agree).
- */
-export function engineCounts(eng: Nat64Engine): { bib: number; sessions: number } {
-  type Sized = { size?: unknown; sessions?: { size?: unknown } };
-  const bibs = (eng as unknown as { core?: { bibs?: unknown } }).core?.bibs;
-  if (Array.isArray(bibs) && bibs.length === 3 && bibs.every((b: Sized) => typeof b?.size === 'number' && typeof b.sessions?.size === 'number')) {
-    let bib = 0;
-    let sessions = 0;
-    for (const b of bibs as { size: number; sessions: { size: number } }[]) {
-      bib += b.size;
-      sessions += b.sessions.size;
-    }
-    return { bib, sessions };
-  }
-  return { bib: eng.bibEntries().length, sessions: eng.sessions().length };
-}
-
 /** The engine's verdict for the packet, as `translate --explain` names it (filter field `verdict`). */
 function verdictOf(s: CounterpartSink, fromTranslator: boolean): string {
   if (fromTranslator && (s.kinds & (1 << EmitKind.Reconstructed)) !== 0) return 'reconstructed';
@@ -752,15 +624,57 @@ export function findingsByPacket(fs: readonly Finding[]): Map<number, string[]> 
 }
 
 /** Reads a capture and analyzes it (see the file header). */
-export async function analyzeCapture(input: string, config: EngineConfig, opts: AnalyzeOptions & Pick<ReadOptions, 'blocking'> = {}): Promise<AnalyzeResult> {
-  const a = new CaptureAnalyzer(config, { ...opts, input: opts.input ?? (input === '-' ? 'stdin' : input) });
-  const read = await readCapture(input, (p) => a.push(p), { onWarning: opts.onWarning, blocking: opts.blocking, afterChunk: opts.afterChunk });
-  if (read.corrupt) {
-    const e = new Error(`capture framing is broken after packet ${read.packets} (${input === '-' ? 'stdin' : input})`) as Error & { exitCode: number };
-    e.exitCode = 3;
-    throw e;
+export async function analyzeCapture(input: string, config: EngineConfig, opts: AnalyzeOptions & Pick<ReadOptions, 'blocking'> & { engineThread?: boolean } = {}): Promise<AnalyzeResult> {
+  const thread = useEngineThread(input, opts) ? new EngineThread(input, config, opts.side ?? 'auto') : null;
+  try {
+    const a = new CaptureAnalyzer(config, { ...opts, input: opts.input ?? (input === '-' ? 'stdin' : input) }, thread);
+    if (thread !== null) await thread.ready();
+    const read = await readCapture(input, (p) => a.push(p), { onWarning: opts.onWarning, blocking: opts.blocking, afterChunk: opts.afterChunk });
+    if (read.corrupt) {
+      const e = new Error(`capture framing is broken after packet ${read.packets} (${input === '-' ? 'stdin' : input})`) as Error & { exitCode: number };
+      e.exitCode = 3;
+      throw e;
+    }
+    return a.finish(read);
+  } finally {
+    if (thread !== null) await thread.close();
   }
-  return a.finish(read);
+}
+
+/** Captures from this size on get the engine thread (below it, starting a thread costs more than it saves). */
+export const ENGINE_THREAD_MIN_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Whether {@link analyzeCapture} runs the engine on a second thread: on a file (stdin cannot be
+ * read twice) without the engine's tables wanted (`sessions`), when asked (`engineThread`, or
+ * NAT64SCOPE_ENGINE_THREAD=1/0), else on a machine with two cores or more for a capture of at
+ * least {@link ENGINE_THREAD_MIN_BYTES}.
+ */
+/**
+ * For the CLI, as soon as it knows the command is analyze: when one of `args` is a capture that
+ * will get the engine thread, its worker starts booting now (src/replay/engine-thread.ts).
+ */
+export function prestartEngineThreadFor(args: readonly string[]): void {
+  for (const a of args) {
+    if (a.startsWith('-') || a === 'analyze') continue;
+    if (useEngineThread(a, {})) {
+      prestartEngineThread();
+      return;
+    }
+  }
+}
+
+function useEngineThread(input: string, opts: AnalyzeOptions & { engineThread?: boolean }): boolean {
+  if (input === '-' || opts.sessions) return false;
+  const env = process.env.NAT64SCOPE_ENGINE_THREAD;
+  const asked = opts.engineThread ?? (env === '1' ? true : env === '0' ? false : undefined);
+  if (asked !== undefined) return asked;
+  if (availableParallelism() < 2) return false;
+  try {
+    return statSync(input).size >= ENGINE_THREAD_MIN_BYTES;
+  } catch {
+    return false;
+  }
 }
 
 /** A flow that did not work (or that a translator hurt). */

@@ -33,6 +33,7 @@ export function ipv6ToString(bytes: Uint8Array, off: number): string {
       runStart = -1;
     }
   }
+  // Hex from two 256-entry tables (Number#toString(16) is a slow runtime call).
   let s = '';
   for (let g = 0; g < 8; g++) {
     if (g === bestStart) {
@@ -40,10 +41,20 @@ export function ipv6ToString(bytes: Uint8Array, off: number): string {
       g += bestLen - 1;
       continue;
     }
-    if (s.length > 0 && !s.endsWith(':')) s += ':';
-    s += (((bytes[off + 2 * g] << 8) | bytes[off + 2 * g + 1]) >>> 0).toString(16);
+    if (g > 0 && g !== bestStart + bestLen) s += ':';
+    const hi = bytes[off + 2 * g];
+    const lo = bytes[off + 2 * g + 1];
+    s += hi === 0 ? HEX_SHORT[lo] : HEX_SHORT[hi] + HEX_PAD[lo];
   }
   return s;
+}
+
+/** A byte in hex without leading zero (`a`, `ff`), and with (`0a`, `ff`). */
+const HEX_SHORT: string[] = [];
+const HEX_PAD: string[] = [];
+for (let i = 0; i < 256; i++) {
+  HEX_SHORT.push(i.toString(16));
+  HEX_PAD.push(i.toString(16).padStart(2, '0'));
 }
 
 /**

@@ -91,9 +91,25 @@ export class PacketDecoder {
    * first DNS message is not parsed (`dnsProblem` stays 0). Everything else is decoded the same.
    */
   lean = false;
+  /**
+   * IP-only mode (analyze's engine thread): the link layer and the IP header(s) are decoded as in
+   * the full mode (`ipVersion`, `l3Off`, `l4Off`, `l4Len`, `l4Captured`, fragment fields), then
+   * decoding stops: no layer 4, no checksum, no DNS.
+   */
+  ipOnly = false;
+  /**
+   * A folded one's-complement sum of bytes[presumOff, presumOff + presumLen) computed elsewhere
+   * (analyze's engine thread sums each packet's upper layer while it runs the engine): the
+   * checksum verdicts use it instead of summing that range again. Set before {@link decode}, only
+   * used when the decoder sums exactly that range of the same bytes; -1 = none. Not reset by decode.
+   */
+  presumOff = -1;
+  presumLen = 0;
+  presum = 0;
 
-  constructor(opts?: { lean?: boolean }) {
-    this.lean = opts?.lean ?? false;
+  constructor(opts?: { lean?: boolean; ipOnly?: boolean }) {
+    this.ipOnly = opts?.ipOnly ?? false;
+    this.lean = (opts?.lean ?? false) || this.ipOnly;
   }
 
   private readonly onDnsMessage = (buf: Uint8Array, off: number, len: number): void => {
@@ -211,7 +227,7 @@ export class PacketDecoder {
     this.l4Off = v.payloadOffset();
     this.l4Len = v.payloadLength();
     this.l4Captured = v.payloadCaptured;
-    if (this.fragOffset !== 0) return; // no upper-layer header in a non-first fragment
+    if (this.fragOffset !== 0 || this.ipOnly) return; // no upper-layer header in a non-first fragment
     this.decodeL4(bytes, this.proto, false);
   }
 
@@ -236,7 +252,7 @@ export class PacketDecoder {
     this.l4Off = v.upperOff;
     this.l4Len = v.upperLength();
     this.l4Captured = v.upperCaptured();
-    if (this.fragOffset !== 0 || this.proto === IpProto.ESP) return;
+    if (this.fragOffset !== 0 || this.proto === IpProto.ESP || this.ipOnly) return;
     this.decodeL4(bytes, this.proto, true);
   }
 
@@ -298,7 +314,7 @@ export class PacketDecoder {
         this.icmpType = this.icmp4.type();
         this.icmpCode = this.icmp4.code();
         if (this.icmp4.isEcho()) this.sport = this.dport = this.icmp4.ident();
-        if (whole) this.l4Checksum = fold(sum(bytes, off, cap)) === 0xffff ? Verdict.Good : Verdict.Bad;
+        if (whole) this.l4Checksum = this.l4Sum(bytes, 0) === 0xffff ? Verdict.Good : Verdict.Bad;
         if (this.icmp4.innerLen > 0) this.decodeInner(bytes, this.icmp4.innerOff, this.icmp4.innerLen);
         return;
       }
@@ -327,8 +343,18 @@ export class PacketDecoder {
     let ph: number;
     if (v6) ph = pseudo6(bytes, this.srcOff, this.finalDestinationOffset(), proto, len);
     else ph = pseudo4(bytes, this.srcOff, this.dstOff, proto, len);
-    const total = fold(sum(bytes, this.l4Off, len, ph));
+    const total = this.l4Sum(bytes, ph);
     return total === 0xffff ? Verdict.Good : verdictOf(total, field, ph);
+  }
+
+  /**
+   * fold(acc + the sum of the whole upper layer, bytes[l4Off, l4Off + l4Len)): from
+   * {@link presum} when it covers that range (fold(acc + fold(x)) = fold(acc + x): both are the
+   * one's-complement sum), else summed here.
+   */
+  private l4Sum(bytes: Uint8Array, acc: number): number {
+    if (this.presumOff === this.l4Off && this.presumLen === this.l4Len && bytes === this.bytes) return fold(acc + this.presum);
+    return fold(sum(bytes, this.l4Off, this.l4Len, acc));
   }
 
   /** RFC 8200 §8.1: with a routing header, the pseudo-header holds the final destination. */
