@@ -23,6 +23,17 @@ describe('CLI bundle', () => {
     expect(text).toMatch(/from "\.\/errors\.js"/);
   });
 
+  it('analyze with its engine on a second thread: the worker script is found from the bundle, same report', () => {
+    const args = ['analyze', join(FIX, 'demo.pcapng'), '--profile', 'aws', '--json', '--no-progress'];
+    const env = (v: string) => ({ ...process.env, NAT64SCOPE_ENGINE_THREAD: v, NAT64SCOPE_THREAD_STATS: '1' });
+    const two = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: env('1') });
+    const one = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: env('0') });
+    expect(two.status, two.stderr).toBe(one.status);
+    expect(two.stderr).toMatch(/engine thread: main thread \d+ ms CPU, worker \d+ ms CPU/);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stdout).toContain('"findings"');
+  });
+
   const cases: string[][] = [
     ['--help'], ['--version'], ['translate', '--help'], ['dns64', '--help'], ['analyze', '--help'], ['golden', '--help'],
     ['trnslate', 'x'], ['translate'], ['translate', join(FIX, 'nope.pcap')],
