@@ -31,8 +31,8 @@ export async function dns64Bench({ N, RUNS, OUT, CLI, TSHARK, measure, median, e
   const secs = median(rows.map((r) => r.o.secs));
   const cpu = median(rows.map((r) => r.o.cpuSecs));
   const rate = (x) => (Number.isNaN(x) ? '?' : `${(x / 1000).toFixed(0)}k`);
-  console.log(`  nat64scope dns64 --json > /dev/null   ${secs.toFixed(3).padStart(8)} s   peak ${Math.max(...rows.map((r) => r.o.rssMb)).toFixed(0).padStart(5)} MB   ${rate(qps)} queries answered/s wall`);
-  console.log(`    CPU ${Number.isNaN(cpu) ? '?' : cpu.toFixed(2)} s (user + system) = ${rate(cpuQps)} queries answered per CPU-second (goal >= 300k/s) ${cpuQps >= 300000 ? 'ok' : 'MISSED'}`);
+  console.log(`  nat64scope dns64 --json > /dev/null   ${secs.toFixed(3).padStart(8)} s   peak ${Math.max(...rows.map((r) => r.o.rssMb)).toFixed(0).padStart(5)} MB   ${rate(qps)} queries answered/s wall (goal >= 300k/s) ${qps >= 300000 ? 'ok' : 'MISSED'}`);
+  console.log(`    CPU ${Number.isNaN(cpu) ? '?' : cpu.toFixed(2)} s (user + system) = ${rate(cpuQps)} queries answered per CPU-second (the same goal in CPU time, what a loaded machine still measures) ${cpuQps >= 300000 ? 'ok' : 'MISSED'}`);
   if (TSHARK) {
     const ts = median(rows.map((r) => r.t.secs));
     const ratio = median(rows.map((r) => r.t.secs / r.o.secs));
