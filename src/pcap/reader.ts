@@ -841,6 +841,11 @@ export interface ReadOptions extends Omit<ParserOptions, 'name'> {
    * keep), not until the next chunk.
    */
   prefetch?: boolean;
+  /**
+   * A file: read at most its first `limit` bytes (as if it ended there). Two readers of a file
+   * that may still grow (a capture being written) then see the same packets.
+   */
+  limit?: number;
   /** Tests: the prefetch chunk and headroom sizes (default 2 MiB and 512 KiB). */
   prefetchSizes?: { chunk: number; headroom: number };
   /** Name used in messages (default: the path, or `stdin`). */
@@ -879,22 +884,25 @@ export async function readCapture(input: string, onPacket: PacketCallback, opts:
   }
   try {
     let first = true;
+    let left = opts.limit ?? Infinity;
     for (;;) {
       const room = parser.reserve();
       const off = parser.fillOffset;
+      const want = Math.min(room, READ_CHUNK, left);
       let n: number;
       try {
-        n = opts.blocking
-          ? readSync(fh.fd, parser.buffer, off, Math.min(room, READ_CHUNK), null)
-          : (await fh.read(parser.buffer, off, Math.min(room, READ_CHUNK), null)).bytesRead;
+        n = want === 0 ? 0 : opts.blocking
+          ? readSync(fh.fd, parser.buffer, off, want, null)
+          : (await fh.read(parser.buffer, off, want, null)).bytesRead;
       } catch (err) {
         throw readError(err, name);
       }
+      left -= n;
       if (first) {
         first = false;
         if (isGzip(parser.buffer, off, n)) {
           parser.gzip = true;
-          await pumpGzip(fh.createReadStream({ start: 0, highWaterMark: READ_CHUNK, autoClose: false }), parser, name, opts.afterChunk);
+          await pumpGzip(fh.createReadStream({ start: 0, end: limitEnd(opts), highWaterMark: READ_CHUNK, autoClose: false }), parser, name, opts.afterChunk);
           break;
         }
       }
@@ -907,6 +915,11 @@ export async function readCapture(input: string, onPacket: PacketCallback, opts:
     await fh.close().catch(() => undefined);
   }
   return parser.end();
+}
+
+/** The last byte a gzip stream reads with {@link ReadOptions.limit} (undefined: to the end). */
+function limitEnd(opts: ReadOptions): number | undefined {
+  return opts.limit === undefined || !Number.isFinite(opts.limit) ? undefined : Math.max(0, opts.limit - 1);
 }
 
 /** Headroom before each prefetch buffer's data: where the previous chunk's unfinished record goes. */
@@ -924,9 +937,17 @@ async function readPrefetching(fh: FileHandle, parser: CaptureParser, name: stri
   const C = opts.prefetchSizes?.chunk ?? PREFETCH_CHUNK;
   const bufs = [allocBuffer(H + C), allocBuffer(H + C)];
   let cur = 0;
-  const read = (i: number): Promise<number> => fh.read(bufs[i], H, C, null).then((r) => r.bytesRead, (err: unknown) => {
-    throw readError(err, name);
-  });
+  let left = opts.limit ?? Infinity;
+  const read = (i: number): Promise<number> => {
+    const want = Math.min(C, left);
+    if (want === 0) return Promise.resolve(0);
+    return fh.read(bufs[i], H, want, null).then((r) => {
+      left -= r.bytesRead;
+      return r.bytesRead;
+    }, (err: unknown) => {
+      throw readError(err, name);
+    });
+  };
   let pending: Promise<number> | null = read(0);
   try {
     let first = true;
@@ -938,7 +959,7 @@ async function readPrefetching(fh: FileHandle, parser: CaptureParser, name: stri
         first = false;
         if (isGzip(b, H, n)) {
           parser.gzip = true;
-          await pumpGzip(fh.createReadStream({ start: 0, highWaterMark: READ_CHUNK, autoClose: false }), parser, name, opts.afterChunk);
+          await pumpGzip(fh.createReadStream({ start: 0, end: limitEnd(opts), highWaterMark: READ_CHUNK, autoClose: false }), parser, name, opts.afterChunk);
           break;
         }
       }

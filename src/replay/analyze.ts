@@ -625,11 +625,12 @@ export function findingsByPacket(fs: readonly Finding[]): Map<number, string[]> 
 
 /** Reads a capture and analyzes it (see the file header). */
 export async function analyzeCapture(input: string, config: EngineConfig, opts: AnalyzeOptions & Pick<ReadOptions, 'blocking'> & { engineThread?: boolean } = {}): Promise<AnalyzeResult> {
-  const thread = useEngineThread(input, opts) ? new EngineThread(input, config, opts.side ?? 'auto') : null;
+  // Both threads read the file as it is now (a capture still being written reads the same in both).
+  const thread = useEngineThread(input, opts) ? new EngineThread(input, fileSize(input), config, opts.side ?? 'auto') : null;
   try {
     const a = new CaptureAnalyzer(config, { ...opts, input: opts.input ?? (input === '-' ? 'stdin' : input) }, thread);
     if (thread !== null) await thread.ready();
-    const read = await readCapture(input, (p) => a.push(p), { onWarning: opts.onWarning, blocking: opts.blocking, afterChunk: opts.afterChunk });
+    const read = await readCapture(input, (p) => a.push(p), { onWarning: opts.onWarning, blocking: opts.blocking, afterChunk: opts.afterChunk, limit: thread?.limit });
     if (read.corrupt) {
       const e = new Error(`capture framing is broken after packet ${read.packets} (${input === '-' ? 'stdin' : input})`) as Error & { exitCode: number };
       e.exitCode = 3;
@@ -638,6 +639,15 @@ export async function analyzeCapture(input: string, config: EngineConfig, opts: 
     return a.finish(read);
   } finally {
     if (thread !== null) await thread.close();
+  }
+}
+
+/** The size of a file (Infinity when it cannot be told: the reader then says what is wrong). */
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return Infinity;
   }
 }
 

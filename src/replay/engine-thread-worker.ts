@@ -107,6 +107,7 @@ function run(): Promise<void> {
     wrote(sink.writeRecord(ring, mask, pos, n, fromTranslator, sumRel, sumLen, s));
   }, {
     blocking: true,
+    limit: data.limit,
     onWarning: () => undefined,
     afterChunk: () => {
       // As the CLI does on the main thread: the engine's spent sessions die old.

@@ -50,6 +50,8 @@ export const WAKE_WORDS = RING_WORDS >> 2;
 /** What the worker gets (workerData). */
 export interface EngineThreadData {
   input: string;
+  /** Bytes of the file both threads read (its size when analyze began: a growing file reads the same). */
+  limit: number;
   config: EngineConfig;
   side: 'none' | 'v6' | 'v4' | 'auto';
   ctl: SharedArrayBuffer;
@@ -122,14 +124,14 @@ export class EngineThread {
   private firstWaitMs = 0;
   private readonly started = performance.now();
 
-  constructor(input: string, config: EngineConfig, side: EngineThreadData['side']) {
+  constructor(input: string, readonly limit: number, config: EngineConfig, side: EngineThreadData['side']) {
     const ctl = new SharedArrayBuffer(CTL_WORDS * 4);
     const ring = new SharedArrayBuffer(RING_WORDS * 4);
     const msg = new SharedArrayBuffer(MSG_BYTES);
     this.ctl = new Int32Array(ctl);
     this.ring = new Int32Array(ring);
     this.msg = new Uint8Array(msg);
-    const data: EngineThreadData = { input, config, side, ctl, ring, msg };
+    const data: EngineThreadData = { input, limit, config, side, ctl, ring, msg };
     this.worker = spare ?? newWorker();
     spare = null;
     this.worker.ref();

@@ -6,7 +6,7 @@
  * thread relies on: the IP-only mode and the upper-layer sum computed elsewhere (presum).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { readdirSync, mkdtempSync, writeFileSync, rmSync, readFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAllPackets } from '../../src/pcap/reader.js';
@@ -122,6 +122,36 @@ describe('analyze with the engine on its own thread', () => {
     const path = join(dir, 'long.pcap');
     writePcap(path, base[0].linkType, list);
     await both(path, loadConfig({}), { flows: 'all' });
+  }, 120_000);
+
+  it('a capture that grows while it is analyzed (still being written): both threads read what it held at the start', async () => {
+    const base = await readAllPackets('fixtures/pcaps/demo.pcapng', { onWarning: () => undefined });
+    const list: { data: Uint8Array; sec: number; usec: number; origLen: number }[] = [];
+    const t0 = base[0].tsSec;
+    for (let r = 0; list.length < 30_000; r++) {
+      for (const p of base) list.push({ data: p.data.slice(p.offset, p.offset + p.caplen), sec: p.tsSec - t0 + 1_700_000_000 + r, usec: Math.floor(p.tsNsec / 1000), origLen: p.origLen });
+    }
+    const path = join(dir, 'growing.pcap');
+    writePcap(path, base[0].linkType, list);
+    const snapshot = join(dir, 'snapshot.pcap');
+    writePcap(snapshot, base[0].linkType, list);
+    const extra = readFileSync(path).subarray(24);
+    const rfc = loadConfig({});
+    const one = await analyzeCapture(snapshot, rfc, { engineThread: false, onWarning: () => undefined });
+    // analyze takes the file's size when called; then slices are appended while the threads read.
+    const running = analyzeCapture(path, rfc, { engineThread: true, onWarning: () => undefined });
+    let stop = false;
+    const appender = (async () => {
+      for (let i = 0; i < 40 && !stop; i++) {
+        appendFileSync(path, extra.subarray(0, 100_000 + i * 997));
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    const two = await running;
+    stop = true;
+    await appender;
+    expect(two.packets).toBe(list.length);
+    expect({ ...two, input: one.input }).toEqual(one);
   }, 120_000);
 
   it('fails as one thread does on a capture that cannot be read', async () => {

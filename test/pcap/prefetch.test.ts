@@ -93,6 +93,28 @@ describe('readCapture: prefetching reads', () => {
     await compare('empty.pcap', new Uint8Array(0));
     await compare('text.pcap', new TextEncoder().encode('hello, this is not a capture file\n'.repeat(100)));
   });
+  it('limit: the file read as if it ended after that many bytes, in every read loop', async () => {
+    const whole = bigPcap(7, 2000, 30_000);
+    const path = join(dir, 'limit.pcap');
+    writeFileSync(path, whole);
+    for (const cut of [0, 10, 24, 1000, 777_777, whole.length - 1, whole.length, whole.length + 5]) {
+      const part = join(dir, 'part.pcap');
+      writeFileSync(part, whole.subarray(0, cut));
+      const ref = await trace(part, { blocking: true, prefetch: false });
+      const name = (t: string[]) => t.map((l) => l.replaceAll('part.pcap', 'limit.pcap'));
+      for (const opts of [{ blocking: true, prefetch: false }, {}, { blocking: true }, { blocking: true, prefetchSizes: { chunk: 4096, headroom: 70_000 } }]) {
+        expect(await trace(path, { ...opts, limit: cut }), `${cut} ${JSON.stringify(opts)}`).toEqual(name(ref));
+      }
+    }
+    const gz = join(dir, 'limit.pcap.gz');
+    const packed = gzipSync(whole);
+    writeFileSync(gz, packed);
+    const partGz = join(dir, 'part.pcap.gz');
+    writeFileSync(partGz, packed.subarray(0, 5000));
+    const ref = (await trace(partGz, { blocking: true })).map((l) => l.replaceAll('part.pcap.gz', 'limit.pcap.gz'));
+    expect(await trace(gz, { blocking: true, limit: 5000 })).toEqual(ref);
+  });
+
   it('a callback that stops the read early', async () => {
     const path = join(dir, 'stop.pcap');
     writeFileSync(path, bigPcap(6, 5000, 3000));
