@@ -12,7 +12,7 @@
 // Options: --packets N (default 1000000), --big N (default 5000000, 0 to skip), --runs R (default 5),
 // --no-tshark (skip the slow tshark runs), --only packets|translate|dns64|analyze|live|aws-check|correlate|view|filter
 // (one benchmark; correlate: bench/correlate.mjs, issue 7, and aws-check are not part of the default run;
-// analyze: bench/analyze.mjs, --tshark-big to run tshark on the big capture too; filter: bench/filter.mjs),
+// analyze: bench/analyze.mjs, tshark on the 1M and the 5M capture (the goal is on 5M; --no-tshark-big skips that); filter: bench/filter.mjs),
 // --cpu-prof (translate: also profile one run with node --cpu-prof and print the top functions).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
