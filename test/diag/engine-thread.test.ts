@@ -53,6 +53,17 @@ function writePcap(path: string, linkType: number, packets: { data: Uint8Array; 
   writeFileSync(path, out);
 }
 
+/** The demo capture again and again, one second later each time, until `count` packets. */
+async function demoRepeated(count: number): Promise<{ linkType: number; list: { data: Uint8Array; sec: number; usec: number; origLen: number }[] }> {
+  const base = await readAllPackets('fixtures/pcaps/demo.pcapng', { onWarning: () => undefined });
+  const list: { data: Uint8Array; sec: number; usec: number; origLen: number }[] = [];
+  const t0 = base[0].tsSec;
+  for (let r = 0; list.length < count; r++) {
+    for (const p of base) list.push({ data: p.data.slice(p.offset, p.offset + p.caplen), sec: p.tsSec - t0 + 1_700_000_000 + r, usec: Math.floor(p.tsNsec / 1000), origLen: p.origLen });
+  }
+  return { linkType: base[0].linkType, list };
+}
+
 async function both(file: string, config: EngineConfig, opts: AnalyzeOptions = {}): Promise<void> {
   const one = await analyzeCapture(file, config, { ...opts, engineThread: false, onWarning: () => undefined });
   const two = await analyzeCapture(file, config, { ...opts, engineThread: true, onWarning: () => undefined });
@@ -113,28 +124,18 @@ describe('analyze with the engine on its own thread', () => {
   it('gives the same result when the ring between the threads wraps many times', async () => {
     // The demo capture again and again, one second later each time: some 60,000 packets, several
     // times the ring (the writer waits for room, the reader for records).
-    const base = await readAllPackets('fixtures/pcaps/demo.pcapng', { onWarning: () => undefined });
-    const list: { data: Uint8Array; sec: number; usec: number; origLen: number }[] = [];
-    const t0 = base[0].tsSec;
-    for (let r = 0; list.length < 60_000; r++) {
-      for (const p of base) list.push({ data: p.data.slice(p.offset, p.offset + p.caplen), sec: p.tsSec - t0 + 1_700_000_000 + r, usec: Math.floor(p.tsNsec / 1000), origLen: p.origLen });
-    }
+    const { linkType, list } = await demoRepeated(60_000);
     const path = join(dir, 'long.pcap');
-    writePcap(path, base[0].linkType, list);
+    writePcap(path, linkType, list);
     await both(path, loadConfig({}), { flows: 'all' });
   }, 120_000);
 
   it('a capture that grows while it is analyzed (still being written): both threads read what it held at the start', async () => {
-    const base = await readAllPackets('fixtures/pcaps/demo.pcapng', { onWarning: () => undefined });
-    const list: { data: Uint8Array; sec: number; usec: number; origLen: number }[] = [];
-    const t0 = base[0].tsSec;
-    for (let r = 0; list.length < 30_000; r++) {
-      for (const p of base) list.push({ data: p.data.slice(p.offset, p.offset + p.caplen), sec: p.tsSec - t0 + 1_700_000_000 + r, usec: Math.floor(p.tsNsec / 1000), origLen: p.origLen });
-    }
+    const { linkType, list } = await demoRepeated(30_000);
     const path = join(dir, 'growing.pcap');
-    writePcap(path, base[0].linkType, list);
+    writePcap(path, linkType, list);
     const snapshot = join(dir, 'snapshot.pcap');
-    writePcap(snapshot, base[0].linkType, list);
+    writePcap(snapshot, linkType, list);
     const extra = readFileSync(path).subarray(24);
     const rfc = loadConfig({});
     const one = await analyzeCapture(snapshot, rfc, { engineThread: false, onWarning: () => undefined });
