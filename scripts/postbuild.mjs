@@ -56,12 +56,13 @@ if (existsSync(input)) {
 // The CLI itself: dist/cli/main.js and every command it loads become one file (tsc's output is
 // kept as dist/cli/main.unbundled.js, the bundle's input). Node 20 has no module compile cache,
 // and resolving, reading and compiling ~150 small ES modules one by one costs about 70 ms of
-// start-up on every run of `translate`, `dns64`, `analyze` (README "How it stays fast").
+// start-up on every run of `translate`, `dns64`, `analyze` (README: Speed, "Start-up and reading").
 // Left out of the bundle, loaded from dist/ as before: `view` and `live` (the viewer's bundle
 // shares the project's modules with them: one copy of each class) and cli/errors.js (its
 // debug/found flags are shared by main() and whatever command runs). Each bundled module's
-// `import.meta.url` is rewritten to its own file's URL in dist/, so paths relative to a module
-// (package.json, the live capture child, worker scripts) stay what they were.
+// `import.meta.url` is rewritten to its own file's URL (in dist/ or node_modules/), so paths
+// relative to a module (package.json, the live capture child, worker scripts, yargs' locales)
+// stay what they were. NAT64SCOPE_BUNDLE_CLI=0 npm run build: no CLI bundle.
 const cliDir = fileURLToPath(new URL('../dist/cli/', import.meta.url));
 const mainJs = join(cliDir, 'main.js');
 const mainIn = join(cliDir, 'main.unbundled.js');

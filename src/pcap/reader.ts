@@ -830,9 +830,10 @@ export interface ReadOptions extends Omit<ParserOptions, 'name'> {
    */
   afterChunk?: () => Promise<void> | void | undefined;
   /**
-   * Read regular files with blocking reads straight into the parser's buffer: no thread-pool
-   * round trip per chunk (about 1.3x faster end to end on this machine), at the price of
-   * blocking the event loop for each 1 MiB read. For batch commands, not for the viewer.
+   * For batch commands, not for the viewer: regular files are read with the next chunk already
+   * on its way (see `prefetch`), or, with `prefetch: false`, by blocking reads straight into the
+   * parser's buffer (no thread-pool round trip per chunk, at the price of blocking the event
+   * loop for each 1 MiB read). Either is faster end to end than awaiting each read in turn.
    */
   blocking?: boolean;
   /**
