@@ -13,9 +13,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildPacket } from '../../src/wire/builder.js';
-import { encodeDns, type DnsMessageInput } from '../../src/wire/dns.js';
-import { writeCapture, SOA } from '../xlat/dns64/craft.js';
+import { writeCapture, SOA, q6, r4 } from '../xlat/dns64/craft.js';
 import { spawnSync } from 'node:child_process';
 import { runCli, CLI } from '../helpers/cli.js';
 import { translateCapture } from '../../src/replay/translate.js';
@@ -61,14 +59,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const link = { type: 'ethernet' as const, src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' };
-function q6(id: number, sport: number, name: string, type: string): Uint8Array {
-  return buildPacket({ link, ip: { v: 6, src: '2001:db8:64::a00:10', dst: '2001:db8:64::808:808' }, l4: { udp: { sport, dport: 53 } }, payload: encodeDns({ id, flags: ['RD'], questions: [{ name, type }] }) });
-}
-function r4(id: number, dport: number, name: string, type: string, m: Omit<DnsMessageInput, 'id' | 'questions'>): Uint8Array {
-  return buildPacket({ link: { type: 'ethernet', src: '02:00:00:00:00:02', dst: '02:00:00:00:00:01' }, ip: { v: 4, src: '8.8.8.8', dst: '10.0.0.16' }, l4: { udp: { sport: 53, dport } },
-    payload: encodeDns({ id, qr: true, flags: ['RD', 'RA'], questions: [{ name, type }], ...m }) });
-}
 
 const SIIT = ['--mode', 'siit', '--prefix', '2001:db8:64::/96'];
 const USUAL = { ...process.env, NAT64SCOPE_DNS64_SPECULATE: '0' };

@@ -9,7 +9,7 @@
  * time is not decoded again) must not keep stale data when a chain changed the entry between.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runDns64, type RunDns64Summary } from '../../src/replay/dns64.js';
@@ -19,6 +19,7 @@ import { loadConfig } from '../../src/xlat/config.js';
 import { encodeDns } from '../../src/wire/dns.js';
 import { buildPacket } from '../../src/wire/builder.js';
 import { exchange, writeCapture, SOA } from '../xlat/dns64/craft.js';
+import { wellFormedFixtureCaptures } from '../helpers/fixtures.js';
 
 let dir: string;
 beforeAll(() => {
@@ -60,15 +61,7 @@ const nodata = (pk: Uint8Array[], name: string) => pk.push(...exchange(name, 'AA
 
 describe('dns64 first pass read only when needed (lazy base) = always read', () => {
   it('every fixture capture, each compat mode', async () => {
-    const files: string[] = [];
-    const walk = (d: string): void => {
-      for (const f of readdirSync(d)) {
-        const p = join(d, f);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (/\.(pcap|pcapng)(\.gz)?$/.test(f) && !/malformed|truncated/.test(f)) files.push(p);
-      }
-    };
-    walk('fixtures');
+    const files = wellFormedFixtureCaptures();
     expect(files.length).toBeGreaterThan(10);
     for (const f of files) for (const c of ['rfc', 'bind', 'unbound'] as const) await same(f, c);
   }, 180_000);

@@ -32,3 +32,16 @@ export async function writeCapture(path: string, pkts: Uint8Array[]): Promise<vo
 }
 
 export const SOA = (ttl: number, minimum: number, zone = 'example.com') => ({ name: zone, type: 'SOA', ttl, data: `ns.${zone}. host.${zone}. 1 7200 3600 1209600 ${minimum}` });
+
+/**
+ * Through a NAT64 (translate's DNS64 tests): a query from an IPv6 client to a resolver behind
+ * 2001:db8:64::/96 over Ethernet, and the resolver's answer as it leaves the IPv4 side.
+ */
+const LINK6 = { type: 'ethernet' as const, src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' };
+export function q6(id: number, sport: number, name: string, type: string): Uint8Array {
+  return buildPacket({ link: LINK6, ip: { v: 6, src: '2001:db8:64::a00:10', dst: '2001:db8:64::808:808' }, l4: { udp: { sport, dport: 53 } }, payload: encodeDns({ id, flags: ['RD'], questions: [{ name, type }] }) });
+}
+export function r4(id: number, dport: number, name: string, type: string, m: Omit<DnsMessageInput, 'id' | 'questions'>): Uint8Array {
+  return buildPacket({ link: { type: 'ethernet', src: '02:00:00:00:00:02', dst: '02:00:00:00:00:01' }, ip: { v: 4, src: '8.8.8.8', dst: '10.0.0.16' }, l4: { udp: { sport: 53, dport } },
+    payload: encodeDns({ id, qr: true, flags: ['RD', 'RA'], questions: [{ name, type }], ...m }) });
+}

@@ -7,7 +7,7 @@
  * each compat mode. Also: the `--json` line built directly equals JSON.stringify of the object.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runDns64 } from '../../../src/replay/dns64.js';
@@ -19,6 +19,7 @@ import { jsonLine, jsonOf, textOf, LineCache } from '../../../cli/commands/dns64
 import { exchange, writeCapture, SOA } from './craft.js';
 import { buildPacket } from '../../../src/wire/builder.js';
 import { encodeDns } from '../../../src/wire/dns.js';
+import { wellFormedFixtureCaptures } from '../../helpers/fixtures.js';
 
 let dir: string;
 beforeAll(() => {
@@ -187,15 +188,7 @@ function repeats(): Uint8Array[] {
 
 describe('dns64 view-only path = full path (differential)', () => {
   it('every AAAA answer of every fixture capture, in each compat mode', async () => {
-    const files: string[] = [];
-    const walk = (d: string): void => {
-      for (const f of readdirSync(d)) {
-        const p = join(d, f);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (/\.(pcap|pcapng)(\.gz)?$/.test(f) && !/malformed|truncated/.test(f)) files.push(p);
-      }
-    };
-    walk('fixtures');
+    const files = wellFormedFixtureCaptures();
     expect(files.length).toBeGreaterThan(10);
     let hits = 0;
     for (const f of files) hits += await same(f);

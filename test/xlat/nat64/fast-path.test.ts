@@ -15,6 +15,7 @@ import { Nat64Engine } from '../../../src/xlat/nat64/nat64-engine.js';
 import { embedIpv4, WKP, type Prefix6 } from '../../../src/xlat/rfc6052.js';
 import { ipv6ToString } from '../../../src/wire/addr-text.js';
 import { config, Collect, at, u32, ip6 } from './helpers.js';
+import { mulberry } from '../../helpers/fixtures.js';
 
 /** A sink with emitSplit (what the capture writer has): records the joined packet. */
 class SplitCollect extends Collect implements XlatSink {
@@ -30,16 +31,6 @@ class SplitCollect extends Collect implements XlatSink {
   }
 }
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const POOL = '192.0.2.1';
 const CLIENTS = ['2001:db8::5', '2001:db8::6', '2001:db8:1::77'];

@@ -3,19 +3,10 @@
 // the node to the tail, across growth, compaction and moves between lists.
 import { describe, it, expect } from 'vitest';
 import { TimerList, type TimerNode } from '../../../src/xlat/nat64/timers.js';
+import { mulberry } from '../../helpers/fixtures.js';
 
 interface N extends TimerNode { id: number }
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('TimerList', () => {
   for (const seed of [1, 2, 3, 4]) {
