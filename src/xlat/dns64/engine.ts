@@ -17,6 +17,7 @@
  * and {@link Dns64Engine.decidePtr}; the reason codes in `reasons.ts`. Resolver compatibility
  * modes (`--dns64-compat bind|unbound`) change only the points listed in `compat.ts`.
  */
+import { NameTable } from './name-table.js';
 import { decodeDns, encodeDns, dnsWalkName, DnsView, DnsType, type DnsMessage, type DnsRr, type DnsMessageInput, type DnsRrInput } from '../../wire/dns.js';
 import { ipv4ToString, ipv6ToString, parseIpv4, parseIpv6 } from '../../wire/addr-text.js';
 import { embedIpv4, extractIpv4, inPrefix, WKP, type Prefix6 } from '../rfc6052.js';
@@ -103,8 +104,6 @@ interface AEntry {
 interface NameRec {
   /** The name lowercased, no trailing dot: the key of every table. */
   key: string;
-  /** The next record of the same hash. */
-  next: NameRec | null;
   /** Whether the record is in the table (only those keep bytes in the engine's ByteStore). */
   kept: boolean;
   /**
@@ -346,9 +345,8 @@ export class Dns64Engine {
   private readonly pending = new PendingTable();
   private readonly buf16 = new Uint8Array(16);
   private readonly view = new DnsView();
-  /** Name records by name hash ({@link firstRec}, chained on collisions); at most {@link MAX_SIGS}. */
-  private readonly recs = new Map<number, NameRec>();
-  private recCount = 0;
+  /** Name records by the name's wire bytes ({@link firstRec}); at most {@link MAX_SIGS}. */
+  private readonly names = new NameTable<NameRec>();
   /** Whether the name {@link firstRec} last read had capitals. */
   private upper = false;
   /**
@@ -815,19 +813,19 @@ export class Dns64Engine {
       p += l + 1;
     }
     this.upper = upper;
-    h &= 0x3fffffff; // a small integer: no boxed number as the map key
-    const head = this.recs.get(h);
-    for (let r = head ?? null; r !== null; r = r.next) if (sameKey(bytes, off + 12, r.key)) return r;
-    const rec: NameRec = { key: this.lowerName(bytes, off + 12, p), next: head ?? null, kept: false, aAt: 0, aLen: -1, aEntry: undefined, memo: null, mAt: 0, mLen: -1 };
-    if (this.recCount >= MAX_SIGS) return rec;
+    h &= 0x3fffffff; // a small integer
+    const names = this.names;
+    const found = names.find(h, bytes, off + 12, p);
+    if (found !== null) return found;
+    const rec: NameRec = { key: this.lowerName(bytes, off + 12, p), kept: false, aAt: 0, aLen: -1, aEntry: undefined, memo: null, mAt: 0, mLen: -1 };
+    if (names.size >= MAX_SIGS) return rec;
     rec.kept = true;
-    this.recs.set(h, rec);
-    this.recCount++;
+    names.add(h, bytes, off + 12, p, rec);
     return rec;
   }
 
   /** The bytes kept per name (A answers, remembered AAAA answers). */
-  private readonly store = new ByteStore(() => this.recs.values());
+  private readonly store = new ByteStore(this.names.recs);
 
   /** Keeps b[off .. off + len) as the record's A answer (`a`) or its memo's AAAA answer. */
   private keepBytes(rec: NameRec, a: boolean, b: Uint8Array, off: number, len: number): void {
@@ -1434,27 +1432,11 @@ function factsOf(resp: DnsMessage | null, m: DnsMessage): MsgFacts {
   return { id: m.id, qname: m.questions[0].name, cd: m.flags.includes('CD'), flagsWord: flagsWord(m), edns: resp?.edns ?? m.edns, additionals: resp ? resp.additionals : [] };
 }
 
-/** Whether the plain name at bytes[p..] (labels checked by the caller) lowercased is `key`. */
 /** A plain name character (letter, digit, '-', '_') -> its lowercase code; anything else -> 0. */
 const NAME_LC = new Uint8Array(256);
 for (let c = 0; c < 256; c++) {
   if (c >= 0x41 && c <= 0x5a) NAME_LC[c] = c | 0x20;
   else if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f) NAME_LC[c] = c;
-}
-
-function sameKey(bytes: Uint8Array, p: number, key: string): boolean {
-  let k = 0;
-  for (;;) {
-    const l = bytes[p];
-    if (l === 0) return k === key.length;
-    if (k > 0 && key.charCodeAt(k++) !== 0x2e) return false;
-    for (let i = p + 1; i <= p + l; i++) {
-      let c = bytes[i];
-      if (c >= 0x41 && c <= 0x5a) c |= 0x20;
-      if (key.charCodeAt(k++) !== c) return false;
-    }
-    p += l + 1;
-  }
 }
 
 /**
@@ -1474,7 +1456,7 @@ class ByteStore {
   private inBuf: Uint8Array | null = null;
   private inDv: DataView | null = null;
 
-  constructor(private readonly records: () => Iterable<NameRec>) {}
+  constructor(private readonly records: readonly NameRec[]) {}
 
   /** Whether b[off .. off + len) equals the stored bytes at `at`. */
   same(b: Uint8Array, off: number, at: number, len: number): boolean {
@@ -1502,18 +1484,16 @@ class ByteStore {
       while (need > size >>> 1) size *= 2;
       const nb = new Uint8Array(size);
       let top = 0;
-      for (const head of this.records()) {
-        for (let r: NameRec | null = head; r !== null; r = r.next) {
-          if (r.aLen >= 0) {
-            nb.set(this.buf.subarray(r.aAt, r.aAt + r.aLen), top);
-            r.aAt = top;
-            top += r.aLen;
-          }
-          if (r.mLen >= 0) {
-            nb.set(this.buf.subarray(r.mAt, r.mAt + r.mLen), top);
-            r.mAt = top;
-            top += r.mLen;
-          }
+      for (const r of this.records) {
+        if (r.aLen >= 0) {
+          nb.set(this.buf.subarray(r.aAt, r.aAt + r.aLen), top);
+          r.aAt = top;
+          top += r.aLen;
+        }
+        if (r.mLen >= 0) {
+          nb.set(this.buf.subarray(r.mAt, r.mAt + r.mLen), top);
+          r.mAt = top;
+          top += r.mLen;
         }
       }
       this.buf = nb;
