@@ -113,6 +113,9 @@ interface NameRec {
   aAt: number;
   aLen: number;
   aEntry: AEntry | undefined;
+  /** The A entry of the key as last looked up, and the engine's {@link Dns64Engine.aGen} then: still it while aGen is the same. */
+  aSeen: AEntry | undefined;
+  aSeenGen: number;
   /** The name's last remembered AAAA decision (fastAaaa), or null; the answer it was made from: its bytes after the id in the store. */
   memo: AaaaMemo | null;
   mAt: number;
@@ -338,6 +341,8 @@ export class Dns64Engine {
   readonly opts: Dns64Options;
   readonly behaviour: Dns64Behaviour;
   private readonly a = new Map<string, AEntry>();
+  /** Bumped at every change of {@link a}: an entry looked up at the same generation is still the entry ({@link aOfRec}). */
+  private aGen = 1;
   private readonly zoneAaaa = new Map<string, { name: string; addrs: string[]; ttl: number }>();
   private readonly cname = new Map<string, AliasEntry>();
   private readonly dname = new Map<string, AliasEntry>();
@@ -425,6 +430,7 @@ export class Dns64Engine {
       for (const [k, v] of base) if (!ours.has(k)) ours.set(k, v);
     };
     under(this.a, b.a);
+    this.aGen++;
     under(this.cname, b.cname);
     under(this.dname, b.dname);
     under(this.ptr, b.ptr);
@@ -484,6 +490,7 @@ export class Dns64Engine {
       }
     }
     for (const [k, e] of aGroups) this.a.set(k, e);
+    this.aGen++;
   }
 
   /**
@@ -589,7 +596,7 @@ export class Dns64Engine {
       // The same answer bytes as the decision remembered: the same parse, the same facts.
       const pnode = this.pending.find(clientPort, (b[off] << 8) | b[off + 1], key, DnsType.AAAA);
       if (pnode === null || pnode.doBit) return null;
-      if (pnode.flags === m.qflags && (m.entry === null || this.a.get(key) === m.entry)) return this.memoHit(m, n, pnode, tcp);
+      if (pnode.flags === m.qflags && (m.entry === null || this.aOfRec(rec) === m.entry)) return this.memoHit(m, n, pnode, tcp);
     }
     const v = this.view;
     if (v.reset(b, off, len) !== 0 || v.warning() !== 0) return null;
@@ -721,9 +728,18 @@ export class Dns64Engine {
   private learnA(bytes: Uint8Array, off: number, len: number): void {
     const rec = this.firstRec(bytes, off, len);
     if (rec !== null) {
-      if (rec.aLen === len - 2 && this.store.same(bytes, off + 2, rec.aAt, len - 2) && this.a.get(rec.key) === rec.aEntry) return;
+      if (rec.aLen === len - 2 && this.store.same(bytes, off + 2, rec.aAt, len - 2) && this.aOfRec(rec) === rec.aEntry) return;
     }
     this.learnFrom(rec, bytes, off, len);
+  }
+
+  /** `a.get(rec.key)`, without the lookup while {@link a} has not changed since the record's last one. */
+  private aOfRec(rec: NameRec): AEntry | undefined {
+    if (rec.aSeenGen === this.aGen) return rec.aSeen;
+    const e = this.a.get(rec.key);
+    rec.aSeen = e;
+    rec.aSeenGen = this.aGen;
+    return e;
   }
 
   /**
@@ -783,6 +799,7 @@ export class Dns64Engine {
     const name = this.upper ? this.firstName(b, off, len)! : rec.key;
     if (name.length === 0) return false;
     this.a.set(rec.key, { name, addrs, ttl, ad: (fl & 0x0020) !== 0, negative: false });
+    this.aGen++;
     return true;
   }
 
@@ -817,7 +834,7 @@ export class Dns64Engine {
     const names = this.names;
     const found = names.find(h, bytes, off + 12, p);
     if (found !== null) return found;
-    const rec: NameRec = { key: this.lowerName(bytes, off + 12, p), kept: false, aAt: 0, aLen: -1, aEntry: undefined, memo: null, mAt: 0, mLen: -1 };
+    const rec: NameRec = { key: this.lowerName(bytes, off + 12, p), kept: false, aAt: 0, aLen: -1, aEntry: undefined, aSeen: undefined, aSeenGen: 0, memo: null, mAt: 0, mLen: -1 };
     if (names.size >= MAX_SIGS) return rec;
     rec.kept = true;
     names.add(h, bytes, off + 12, p, rec);
@@ -952,6 +969,7 @@ export class Dns64Engine {
       else if (this.getA(endKey)?.negative ?? true) {
         this.a.set(endKey, { name: owner, addrs: [], ttl: negativeTtl(msg) ?? 0, ad, negative: true });
       }
+      this.aGen++;
     }
     let ptrs: Map<string, DnsRr[]> | null = null;
     for (const rr of msg.answers) {

@@ -183,6 +183,20 @@ function repeats(): Uint8Array[] {
   pk.push(...exchange('c.example.com', 'AAAA', { answers: [{ name: 'c.example.com', type: 'CNAME', ttl: 40, data: 'r.example.com' }], authorities: [SOA(900, 300)] }));
   nodata('c.example.com');
   nodata('c.example.com');
+  // A name's A entry replaced by another name's answer (a CNAME chain ending at it, learned by
+  // the full decoder): the remembered decision must not outlive it (the engine's A-table
+  // generation; leaving out its bump in learn() fails this).
+  A('t.example.com', ['93.184.216.20']);
+  nodata('t.example.com');
+  nodata('t.example.com');
+  pk.push(...exchange('alias.example.com', 'A', { answers: [
+    { name: 'alias.example.com', type: 'CNAME', ttl: 300, data: 't.example.com' },
+    { name: 't.example.com', type: 'A', ttl: 300, data: '93.184.216.21' },
+  ] }));
+  nodata('t.example.com');
+  nodata('t.example.com');
+  A('t.example.com', ['93.184.216.21']); // the same A answer as the one learned before the alias
+  nodata('t.example.com');
   return pk;
 }
 
