@@ -48,8 +48,8 @@ export class ByteLines {
     }
     const b = this.buf;
     let p = this.pos;
-    b.set(head, p);
-    p += head.length;
+    // (a few bytes: a loop costs less than the TypedArray.prototype.set call)
+    for (let i = 0; i < head.length; i++) b[p++] = head[i];
     if (n < 10) b[p++] = 0x30 + n;
     else if (n < 4294967296) {
       // Digits without a string: count them, then fill from the right.

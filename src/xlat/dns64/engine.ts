@@ -812,7 +812,7 @@ export class Dns64Engine {
   private firstRec(bytes: Uint8Array, off: number, len: number): NameRec | null {
     let p = off + 12;
     const end = off + len;
-    let h = 0x811c9dc5;
+    let h = 0x811c9dc5 | 0; // (as an int32: a small-integer register, not a heap number)
     let upper = false;
     for (;;) {
       if (p >= end) return null;
