@@ -88,6 +88,15 @@ if (existsSync(mainJs) && process.env.NAT64SCOPE_BUNDLE_CLI !== '0') {
         return left.has(resolve(dirname(importer), id));
       },
       plugins: [{
+        // string-width (yargs' help layout) makes an Intl.Segmenter when it is loaded: the first
+        // one loads ICU's break-iterator data, ~4 ms of every start-up, for help text that a
+        // run of translate or dns64 never lays out. Made on first use instead.
+        name: 'lazy-segmenter',
+        transform(code, id) {
+          if (!/[\\/]string-width[\\/]index\.js$/.test(id) || !code.includes('const segmenter = new Intl.Segmenter();')) return null;
+          return { code: code.replace('const segmenter = new Intl.Segmenter();', 'let segmenterMade;\nconst segmenter = { segment: (s) => (segmenterMade ??= new Intl.Segmenter()).segment(s) };'), map: null };
+        },
+      }, {
         name: 'module-url',
         transform(code, id) {
           if (!code.includes('import.meta.url') || !id.startsWith(rootDir)) return null;
