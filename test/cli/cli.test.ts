@@ -75,7 +75,7 @@ describe('nat64scope CLI', () => {
     writeFileSync(f, '<!DOCTYPE html>');
     const r = runCli(['packets', f, '--debug']);
     expect(r.status).toBe(3);
-    expect(r.stderr).toMatch(/at .*\.js:\d+/);
+    expect(r.stderr).toMatch(/at .*\.c?js:\d+/);
   });
   it('a bad --prefix is exit 2 naming the rule', () => {
     const r = runCli(['packets', 'fixtures/pcaps/demo.pcapng', '--prefix', '64:ff9b::/33']);
