@@ -124,14 +124,30 @@ if (existsSync(input)) {
 // bundle is then made again as CommonJS with a V8 code cache (codeCachedBundle, below), which
 // becomes the entry; the ES module bundle stays it only if that cannot be made.
 const cliDir = fileURLToPath(new URL('../dist/cli/', import.meta.url));
-// string-width (yargs' help layout) makes an Intl.Segmenter when it is loaded: the first one loads
-// ICU's break-iterator data, ~4 ms of every start-up, for help text that a run of translate or
-// dns64 never lays out. Made on first use instead.
+// string-width (yargs' help layout) makes an Intl.Segmenter when it is loaded (the first one loads
+// ICU's break-iterator data, ~4 ms of every start-up) and a /\p{RGI_Emoji}/v regular expression
+// (ICU's emoji sets, ~2 ms), for help text that a run of translate or dns64 never lays out. Made
+// on first use instead (both are only ever used through .segment() / .test()).
+const LAZY = [
+  ['const segmenter = new Intl.Segmenter();', 'let segmenterMade;\nconst segmenter = { segment: (s) => (segmenterMade ??= new Intl.Segmenter()).segment(s) };'],
+  ['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', 'let rgiEmojiMade;\nconst rgiEmojiRegex = { test: (s) => (rgiEmojiMade ??= /^\\p{RGI_Emoji}$/v).test(s) };'],
+  ['const spacingMarkRegex = /\\p{Spacing_Mark}/v;', 'let spacingMarkMade;\nconst spacingMarkRegex = { test: (s) => (spacingMarkMade ??= /\\p{Spacing_Mark}/v).test(s) };'],
+];
 const lazySegmenter = {
   name: 'lazy-segmenter',
   transform(code, id) {
-    if (!/[\\/]string-width[\\/]index\.js$/.test(id) || !code.includes('const segmenter = new Intl.Segmenter();')) return null;
-    return { code: code.replace('const segmenter = new Intl.Segmenter();', 'let segmenterMade;\nconst segmenter = { segment: (s) => (segmenterMade ??= new Intl.Segmenter()).segment(s) };'), map: null };
+    if (!/[\\/]string-width[\\/]index\.js$/.test(id)) return null;
+    let out = code;
+    // (only where the value is used the way the replacement supports: comments aside, every other
+    // mention of the name is a .test( or .segment( call)
+    const bare = code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    for (const [from, to] of LAZY) {
+      const name = from.split(' ')[1];
+      const uses = (bare.match(new RegExp(`\\b${name}\\b`, 'g')) ?? []).length;
+      const supported = (bare.match(new RegExp(`\\b${name}\\.(test|segment)\\(`, 'g')) ?? []).length;
+      if (out.includes(from) && uses === supported + 1) out = out.replace(from, to);
+    }
+    return out === code ? null : { code: out, map: null };
   },
 };
 const mainJs = join(cliDir, 'main.js');
