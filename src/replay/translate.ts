@@ -467,8 +467,8 @@ export class DnsLog {
   private cur = new Uint8Array(0);
   private used = 0;
   private bytes = 0;
-  /** Per packet: chunk, offset, caplen, link type, IP header offset from the packet start, number. */
-  private idx = new Float64Array(6 * 1024);
+  /** Per packet: chunk, offset, caplen, link type, IP header offset from the packet start, number (int32: the hook's offsets stay small integers). */
+  private idx = new Int32Array(6 * 1024);
   count = 0;
   /** False when the pass stopped at the bound (the log does not hold every DNS packet). */
   whole = true;
@@ -491,7 +491,8 @@ export class DnsLog {
 
   add(b: Uint8Array, off: number, caplen: number, linkType: number, ipOff: number, num: number): void {
     this.bytes += caplen;
-    if (this.bytes > this.max) {
+    // (num > int32: the index is an Int32Array, whose small integers keep the replay's calls monomorphic)
+    if (this.bytes > this.max || num > 0x7fffffff) {
       this.whole = false;
       throw new LogFull('DNS log full');
     }
@@ -511,7 +512,7 @@ export class DnsLog {
     }
     this.cur.set(b.subarray(off, off + caplen), this.used);
     if ((this.count + 1) * 6 > this.idx.length) {
-      const x = new Float64Array(this.idx.length * 2);
+      const x = new Int32Array(this.idx.length * 2);
       x.set(this.idx);
       this.idx = x;
     }
