@@ -124,9 +124,10 @@ function jsonTail(r: Dns64Result, m: Dns64Memo): Uint8Array {
 }
 
 /**
- * {@link jsonLine}'s bytes after `{"n":N`, written straight into bytes (no string built, made once
- * per remembered decision: once per name on a typical capture); null when a string needs JSON
- * escaping or is not ASCII (then the line is built as a string, the same bytes).
+ * {@link jsonLine}'s bytes after `{"n":N`, written straight into bytes as UTF-8 (no string built;
+ * made once per remembered decision: once per name on a typical capture); null when a string
+ * needs JSON escaping — a quote, a backslash, a control character, a surrogate — (then the line
+ * is built as a string: the same bytes).
  */
 class JsonTailWriter {
   private buf = new Uint8Array(4096);
