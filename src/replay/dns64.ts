@@ -355,6 +355,16 @@ export class Dns64Hook {
   /** The engine's answer behind {@link verdict} (null for a query or a packet it did not answer). */
   result: Dns64Result | null = null;
   rewrittenCount = 0;
+  /**
+   * Check mode ({@link checkOnly}): {@link packet} only says whether the packet's answer would be
+   * rewritten, the cheapest way — no rewrite message built (so the engine reuses remembered
+   * decisions), plain UDP packets read by the byte scan — and returns {@link WOULD_REWRITE} for
+   * every answer the engine decides to rewrite (a superset of the packets the usual call
+   * replaces: it also counts an answer that turns out not rewritable in its packet). Off: the
+   * usual call. {@link verdict} and {@link result} are not kept in check mode.
+   */
+  private checking = false;
+  private savedBuild = true;
 
   constructor(private readonly opts: Dns64Options, private readonly zone?: readonly ZoneRecord[]) {
     this.engine = new Dns64Engine(opts);
@@ -370,8 +380,24 @@ export class Dns64Hook {
     return h;
   }
 
-  /** Back to the state the constructor left (translate's second attempt; the engine's switches kept). */
+  /**
+   * Check mode on or off (translate's single read, src/replay/translate.ts DnsLog: the packets
+   * logged are replayed only to learn whether any answer would be rewritten). The engine makes
+   * the same decisions either way (test/xlat/dns64/fast-path.test.ts: results with and without
+   * messages built are the same but for the message).
+   */
+  checkOnly(on: boolean): void {
+    if (on === this.checking) return;
+    this.checking = on;
+    if (on) {
+      this.savedBuild = this.engine.buildMessages;
+      this.engine.buildMessages = false;
+    } else this.engine.buildMessages = this.savedBuild;
+  }
+
+  /** Back to the state the constructor left (translate's second attempt; the engine's switches kept, check mode off). */
   reset(): void {
+    this.checkOnly(false);
     const old = this.engine;
     this.engine = new Dns64Engine(this.opts);
     if (this.zone) this.engine.loadZone(this.zone);
@@ -405,6 +431,7 @@ export class Dns64Hook {
     this.verdict = null;
     this.result = null;
     if (!maybeDns(bytes, ipOff, off + caplen)) return null;
+    if (this.checking) return this.check(bytes, off, caplen, linkType, n);
     const dec = this.dec;
     dec.decode(bytes, off, caplen, linkType);
     if (dec.dnsCount === 0) {
@@ -443,11 +470,38 @@ export class Dns64Hook {
     return out;
   }
 
+  /**
+   * {@link packet} in check mode: the same messages to the engine (the byte scan finds exactly
+   * the message the decoder finds in a plain UDP packet; anything else is decoded, TCP reassembly
+   * state kept), {@link WOULD_REWRITE} when one is decided `rewrite`.
+   */
+  private check(bytes: Uint8Array, off: number, caplen: number, linkType: number, n: number): Uint8Array | null {
+    const scan = this.scan;
+    const s = scan.scan(bytes, off, caplen, linkType);
+    if (s === Scan.None) return null;
+    if (s === Scan.Udp) {
+      const r = this.engine.onMessage(bytes, scan.msgOff, scan.msgLen, n, scan.sport === DNS_PORT ? scan.dport : scan.sport, false);
+      return r !== null && r.action === 'rewrite' ? WOULD_REWRITE : null;
+    }
+    const dec = this.dec;
+    dec.decode(bytes, off, caplen, linkType);
+    const k = dec.dnsCount < 8 ? dec.dnsCount : 8;
+    let out: Uint8Array | null = null;
+    for (let i = 0; i < k; i++) {
+      const r = this.engine.onMessage(dec.dnsBufs[i], dec.dnsOffs[i], dec.dnsLens[i], n, clientPort(dec), dec.l4 === L4.TCP);
+      if (r !== null && r.action === 'rewrite') out = WOULD_REWRITE;
+    }
+    return out;
+  }
+
   /** Queries whose response never came (answered from A data; nothing to rewrite). */
   finish(): Dns64Result[] {
     return this.engine.finish();
   }
 }
+
+/** What {@link Dns64Hook.packet} returns in check mode for a packet whose answer would be rewritten. */
+export const WOULD_REWRITE = new Uint8Array(0);
 
 /** Cheap test: UDP or TCP with port 53 at the IP header at `ip` (extension headers: maybe). */
 export function maybeDns(b: Uint8Array, ip: number, end: number): boolean {

@@ -419,6 +419,8 @@ export async function translateCapture(opts: TranslateOptions): Promise<Translat
     // attempt is left: a temporary file, or the null device).
     const log = new DnsLog();
     log.probe = dns64.fresh();
+    // (both only learn whether an answer would be rewritten: the hook's cheap check mode)
+    log.probe.checkOnly(true);
     const first = await translatePass(opts, log, null, 0);
     if (first.summary) return first.summary;
     dns64.reset();
@@ -650,7 +652,7 @@ async function translatePass(opts: TranslateOptions, log: DnsLog | null, prescan
         if (opts.afterChunk) await opts.afterChunk();
       },
     });
-    if (log !== null && !log.replay(opts.dns64!)) {
+    if (log !== null && !replayChecked(log, opts.dns64!)) {
       // The hook replaces a packet: this output is not the capture's translation.
       if (writer) await writer.abort();
       return { summary: null, warnings };
@@ -693,6 +695,16 @@ async function translatePass(opts: TranslateOptions, log: DnsLog | null, prescan
     if (explain) await explain.abort();
     if (err instanceof LogFull) return { summary: null, warnings };
     throw err;
+  }
+}
+
+/** The log's replay through the hook in check mode (see Dns64Hook.checkOnly): true when nothing would be rewritten. */
+function replayChecked(log: DnsLog, hook: Dns64Hook): boolean {
+  hook.checkOnly(true);
+  try {
+    return log.replay(hook);
+  } finally {
+    hook.checkOnly(false);
   }
 }
 
