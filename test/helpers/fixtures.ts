@@ -16,14 +16,5 @@ export function wellFormedFixtureCaptures(root = 'fixtures'): string[] {
   return files;
 }
 
-/** Mulberry32: a seeded generator of floats in [0, 1). */
-export function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Mulberry32: a seeded generator of floats in [0, 1) (the fixture scripts' own, scripts/lib/timeline.ts). */
+export { prng as mulberry } from '../../scripts/lib/timeline.js';
