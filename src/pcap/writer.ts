@@ -240,16 +240,10 @@ abstract class BaseWriter {
 
 /** Number of decimal digits of a non-negative integer. */
 function decimalDigits(n: number): number {
-  if (n < 2147483648) {
-    // Integer compares (the common case: packet numbers).
-    if (n < 100000) return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : 5;
-    return n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
-  }
+  // One loop for every width (not a chain of compares): optimized code that met the numbers up
+  // to 99999 needs no new path for 100000 (a chain's new branch deoptimizes writeEthernet there).
   let d = 1;
-  while (n >= 10) {
-    n = Math.floor(n / 10);
-    d++;
-  }
+  for (let t = 10; t <= n; t *= 10) d++;
   return d;
 }
 
@@ -369,10 +363,12 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
   readonly format = 'pcapng' as const;
   private readonly defaultLinkType: number;
   private readonly ifLinks: number[] = [];
-  /** The last timestamp second and sec * 1e9 in 32-bit halves (see timestamp()). */
-  private tsBaseSec = -1;
-  private tsBaseHi = 0;
-  private tsBaseLo = 0;
+  /**
+   * The last timestamp second, and sec * 1e9 in 32-bit halves (see secondBase()). A Float64Array,
+   * not three fields: the halves are small integers for some seconds and not for others, and
+   * optimized code that saw only one kind would be thrown away at the first of the other.
+   */
+  private readonly tsBase = new Float64Array([-1, 0, 0]);
 
   constructor(path: string, fh: FileHandle | null, temp: string | null, opts: WriterOptions) {
     super(path, fh, temp, opts);
@@ -577,8 +573,11 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     commentNum: number,
   ): void {
     const total = 14 + headLen + len;
-    if (total > this.snaplen || this.finished || ifIndex >= this.ifLinks.length || commentNum < 0 || commentNum >= 2147483648 || tsSec !== this.tsBaseSec) {
-      // (also the first packet of each second: timestamp() caches it)
+    // (every call, not only at a new second: the path stays one that optimized code has seen)
+    this.secondBase(tsSec);
+    const tb = this.tsBase;
+    if (total > this.snaplen || this.finished || ifIndex >= this.ifLinks.length || commentNum < 0 || commentNum >= 2147483648 || tsSec !== tb[0]) {
+      // (a second that is not a whole positive number; see secondBase())
       const hv = this.headViews.of(head);
       for (let i = 0; i < 12; i += 4) hv.setInt32(headOff - 14 + i, link.getInt32(i));
       hv.setUint16(headOff - 2, etherType);
@@ -589,22 +588,19 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     const plen = commentPrefix.length;
     const clen = plen + digits;
     const blen = 32 + ((total + 3) & ~3) + 4 + ((clen + 3) & ~3) + 4;
-    if (this.pos + blen > this.buf.length) this.ensure(blen);
+    this.ensure(blen);
     const dv = this.dv;
     const b = this.buf;
     let p = this.pos;
     dv.setUint32(p, 6, true);
     dv.setUint32(p + 4, blen, true);
     dv.setUint32(p + 8, ifIndex, true);
-    // The timestamp: the second is the cached one (checked above); + nsec, at most one carry.
-    let lo = this.tsBaseLo + (tsNsec > 0 ? tsNsec : 0);
-    let hi = this.tsBaseHi;
-    if (lo >= 4294967296) {
-      lo -= 4294967296;
-      hi = (hi + 1) % 4294967296;
-    }
-    dv.setUint32(p + 12, hi, true);
-    dv.setUint32(p + 16, lo, true);
+    // The timestamp: the second is the cached one (checked above); + nsec, at most one carry
+    // (added without a branch of its own, for the same reason as in secondBase()).
+    const sum = tb[2] + (tsNsec > 0 ? tsNsec : 0);
+    const carry = sum >= 4294967296 ? 1 : 0;
+    dv.setUint32(p + 12, (tb[1] + carry) % 4294967296, true);
+    dv.setUint32(p + 16, sum - carry * 4294967296, true);
     dv.setUint32(p + 20, total, true);
     dv.setUint32(p + 24, total, true);
     dv.setInt32(p + 28, link.getInt32(0));
@@ -644,38 +640,42 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     this.packets++;
   }
 
-  /** ticks = tsSec * 1e9 + tsNsec, as two 32-bit halves, on 16-bit limbs (exact, no BigInt). */
-  private timestamp(tsSec: number, tsNsec: number): void {
+  /**
+   * tsBase for the second of `tsSec` (floor; 0 for anything not positive): sec * 1e9 as two 32-bit
+   * halves, on 16-bit limbs (exact, no BigInt), computed once per distinct second.
+   */
+  private secondBase(tsSec: number): void {
     const sec = tsSec > 0 ? Math.floor(tsSec) : 0;
-    if (sec !== this.tsBaseSec) {
-      // sec * 1e9 as two 32-bit halves, once per distinct second.
-      const s0 = sec % 65536;
-      const r1 = (sec - s0) / 65536;
-      const s1 = r1 % 65536;
-      const s2 = (r1 - s1) / 65536;
-      let t = s0 * 1e9;
-      const l0 = t % 65536;
-      let c = (t - l0) / 65536;
-      t = s1 * 1e9 + c;
-      const l1 = t % 65536;
-      c = (t - l1) / 65536;
-      t = s2 * 1e9 + c;
-      const l2 = t % 65536;
-      c = (t - l2) / 65536;
-      const l3 = c % 65536;
-      this.tsBaseSec = sec;
-      this.tsBaseHi = l2 + l3 * 65536;
-      this.tsBaseLo = l0 + l1 * 65536;
-    }
+    const tb = this.tsBase;
+    if (sec === tb[0]) return;
+    const s0 = sec % 65536;
+    const r1 = (sec - s0) / 65536;
+    const s1 = r1 % 65536;
+    const s2 = (r1 - s1) / 65536;
+    let t = s0 * 1e9;
+    const l0 = t % 65536;
+    let c = (t - l0) / 65536;
+    t = s1 * 1e9 + c;
+    const l1 = t % 65536;
+    c = (t - l1) / 65536;
+    t = s2 * 1e9 + c;
+    const l2 = t % 65536;
+    c = (t - l2) / 65536;
+    const l3 = c % 65536;
+    tb[0] = sec;
+    tb[1] = l2 + l3 * 65536;
+    tb[2] = l0 + l1 * 65536;
+  }
+
+  /** ticks = tsSec * 1e9 + tsNsec, as two 32-bit halves. */
+  private timestamp(tsSec: number, tsNsec: number): void {
+    this.secondBase(tsSec);
+    const tb = this.tsBase;
     // + nsec (< 2^32): at most one carry into the high half.
-    let lo = this.tsBaseLo + (tsNsec > 0 ? tsNsec : 0);
-    let hi = this.tsBaseHi;
-    if (lo >= 4294967296) {
-      lo -= 4294967296;
-      hi = (hi + 1) % 4294967296;
-    }
-    this.u32(hi);
-    this.u32(lo);
+    const sum = tb[2] + (tsNsec > 0 ? tsNsec : 0);
+    const carry = sum >= 4294967296 ? 1 : 0;
+    this.u32((tb[1] + carry) % 4294967296);
+    this.u32(sum - carry * 4294967296);
   }
 }
 

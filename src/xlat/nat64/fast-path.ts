@@ -213,7 +213,7 @@ export class FastPath {
       sport = (bytes[p] << 8) | bytes[p + 1];
       dport = (bytes[p + 2] << 8) | bytes[p + 3];
     } else if (ip === 17) {
-      if (bytes[p + 6] === 0 && bytes[p + 7] === 0) return false; // no checksum: computed by the general path
+      if ((bytes[p + 6] | bytes[p + 7]) === 0) return false; // no checksum: computed by the general path (one test, no branch optimized code may not have seen)
       proto = Proto.Udp;
       sport = (bytes[p] << 8) | bytes[p + 1];
       dport = (bytes[p + 2] << 8) | bytes[p + 3];
