@@ -19,7 +19,10 @@ export function ticksOf(c: Clock): Ticks {
 
 export function clockOf(t: Ticks, out: Clock = { sec: 0, nsec: 0 }): Clock {
   out.sec = Math.floor(t / TICKS_PER_SEC);
-  out.nsec = (t - out.sec * TICKS_PER_SEC) * 1000;
+  // (`| 0`: an integer below 1e9 either way, but stored as a small integer. Ignition's arithmetic
+  // on the large `t` yields a heap number, and storing one into `nsec` would change the field's
+  // representation: every clock object's map with it, deoptimizing the code that reads clocks.)
+  out.nsec = ((t - out.sec * TICKS_PER_SEC) * 1000) | 0;
   return out;
 }
 

@@ -2,7 +2,7 @@
 // squeezed out): it must hold its live nodes in exactly the order of a list where every arm moves
 // the node to the tail, across growth, compaction and moves between lists.
 import { describe, it, expect } from 'vitest';
-import { TimerList, type TimerNode } from '../../../src/xlat/nat64/timers.js';
+import { TimerList, clockOf, ticksOf, type TimerNode } from '../../../src/xlat/nat64/timers.js';
 import { mulberry } from '../../helpers/fixtures.js';
 
 interface N extends TimerNode { id: number }
@@ -63,3 +63,26 @@ describe('TimerList', () => {
     });
   }
 });
+
+describe('clockOf / ticksOf', () => {
+  it('round-trip whole microseconds exactly, across seconds, 2038 and large dates', () => {
+    const r = mulberry(11);
+    const secs = [0, 1, 59, 1795168800, 2147483647, 2147483648, 4102444800, 2 ** 33 + 5];
+    for (const sec of secs) {
+      for (const us of [0, 1, 999, 1000, 500000, 999999]) {
+        const t = sec * 1_000_000 + us;
+        const c = clockOf(t);
+        expect(c).toEqual({ sec, nsec: us * 1000 });
+        expect(ticksOf(c)).toBe(t);
+      }
+    }
+    for (let i = 0; i < 10000; i++) {
+      const sec = Math.floor(r() * 4e9);
+      const us = Math.floor(r() * 1e6);
+      const c = clockOf(sec * 1_000_000 + us, { sec: 0, nsec: 0 });
+      expect(c.sec).toBe(sec);
+      expect(c.nsec).toBe(us * 1000);
+    }
+  });
+});
+
