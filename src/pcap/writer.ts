@@ -574,6 +574,7 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
   ): void {
     const total = 14 + headLen + len;
     // (every call, not only at a new second: the path stays one that optimized code has seen)
+    if (this.warmEth > 0 && !this.finished) this.warmEthernet();
     this.secondBase(tsSec);
     const tb = this.tsBase;
     if (total > this.snaplen || this.finished || ifIndex >= this.ifLinks.length || commentNum < 0 || commentNum >= 2147483648 || tsSec !== tb[0]) {
@@ -638,6 +639,20 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     dv.setUint32(p + 4, blen, true);
     this.pos = p + 8;
     this.packets++;
+  }
+
+  /**
+   * The first calls of writeEthernet also run its rare paths (the base of a new second, the
+   * buffer's flush), whose results are the same: V8 records how a function's code runs only once
+   * it has run a few times, and optimized code that met a path with no record is thrown away there
+   * (at the run's first new second and first full buffer).
+   */
+  private warmEth = 64;
+  private warmEthernet(): void {
+    this.warmEth--;
+    this.tsBase[0] = -1;
+    // ensure()'s flush, through ensure() (n never more than the buffer: no growth).
+    if (this.pos > 0) this.ensure(this.buf.length - this.pos + 1);
   }
 
   /**
