@@ -573,8 +573,8 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     commentNum: number,
   ): void {
     const total = 14 + headLen + len;
-    // (every call, not only at a new second: the path stays one that optimized code has seen)
     if (this.warmEth > 0 && !this.finished) this.warmEthernet();
+    // (every call, not only at a new second: the path stays one that optimized code has seen)
     this.secondBase(tsSec);
     const tb = this.tsBase;
     if (total > this.snaplen || this.finished || ifIndex >= this.ifLinks.length || commentNum < 0 || commentNum >= 2147483648 || tsSec !== tb[0]) {

@@ -298,9 +298,10 @@ export class Nat64Engine implements Engine {
   }
 
   /**
-   * The first packets look at the timer lists (nothing is due yet, so nothing changes): V8 records
-   * how that code runs only once a function has run a few times, and code optimized without that
-   * record is thrown away at the run's first timer.
+   * The first packets look at the timer lists even when nothing can be due (fireUntil then fires
+   * nothing; what is due it would fire now anyway): V8 records how that code runs only once a
+   * function has run a few times, and code optimized without that record is thrown away at the
+   * run's first timer.
    */
   private warmTimers = 64;
 
