@@ -417,9 +417,11 @@ export class CaptureParser {
         case S_PCAP_HEADER:
           if (!this.pcapHeader()) return;
           break;
-        case S_PCAP:
-          this.parsePcap();
+        case S_PCAP: {
+          const need = this.parsePcap();
+          if (need >= 0) this.need = need;
           return;
+        }
         case S_PCAPNG:
           this.parsePcapng();
           return;
@@ -496,7 +498,13 @@ export class CaptureParser {
     this.onInterface?.(info);
   }
 
-  private parsePcap(): void {
+  /**
+   * The packet records from `pos`: returns the bytes the next record needs (the chunk ends in it),
+   * or -1 when it stopped otherwise. (The loop leaves by `return` alone, with no store after it:
+   * code V8 optimized in the middle of the first chunk's loop would otherwise meet that store
+   * unrecorded at the chunk's end, and be thrown away there.)
+   */
+  private parsePcap(): number {
     const b = this.buf;
     const end = this.end_;
     const le = this.le;
@@ -512,23 +520,18 @@ export class CaptureParser {
     pkt.ifIndex = 0;
     pkt.section = 0;
     for (;;) {
-      if (end - pos < hl) {
-        this.need = hl;
-        break;
-      }
+      // (this.pos is already pos: it is stored after each record)
+      if (end - pos < hl) return hl;
       const caplen = rd32(b, pos + 8, le);
       if (caplen > max) {
         this.pos = pos;
         this.corruptStop(
           `packet record ${this.packets + 1} at offset ${this.base + pos} claims ${caplen} captured bytes (more than ${max})`,
         );
-        return;
+        return -1;
       }
       const total = hl + caplen;
-      if (end - pos < total) {
-        this.need = total;
-        break;
-      }
+      if (end - pos < total) return total;
       const origLen = rd32(b, pos + 12, le);
       let sec = rd32(b, pos, le);
       let sub = rd32(b, pos + 4, le);
@@ -552,11 +555,10 @@ export class CaptureParser {
       this.pos = pos;
       if (cb(pkt) === false) {
         this.stop();
-        return;
+        return -1;
       }
-      if (this.state !== S_PCAP) return;
+      if (this.state !== S_PCAP) return -1;
     }
-    this.pos = pos;
   }
 
   private parsePcapng(): void {
