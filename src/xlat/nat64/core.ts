@@ -145,9 +145,9 @@ export class Nat64Core {
   /**
    * A lower bound of the earliest pending expiry (Infinity: none): arming lowers it, firing
    * recomputes it. Lets the engine skip looking at the timer lists for a packet when nothing can
-   * be due yet. (-Infinity at first: see Nat64Engine.warmTimers.)
+   * be due yet.
    */
-  nextDue = -Infinity;
+  nextDue = Infinity;
 
   /** New dynamic BIB entry for the IPv6 source of `st`; null when pool4 is exhausted. */
   allocateBib(proto: Proto, addr6: number, port6: number): BibEntry | null {

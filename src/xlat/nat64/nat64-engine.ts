@@ -83,6 +83,8 @@ export class Nat64Engine implements Engine {
 
   constructor(cfg: EngineConfig, opts: Nat64Options = {}) {
     this.core = new Nat64Core(cfg, opts);
+    // (the first packets look at the timer lists: see warmTimers)
+    this.core.nextDue = -Infinity;
     const translator = opts.translator ?? new HeaderTranslator(cfg);
     this.core.translator = translator;
     const fast = opts.fastPath !== false && translator instanceof HeaderTranslator ? new FastPath(this.core, translator) : null;
