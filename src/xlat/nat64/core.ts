@@ -13,7 +13,7 @@ import { Addr6Intern } from './addr6-intern.js';
 import { Pool4, Proto, protoIndex } from './pool4.js';
 import { Bib, type BibEntry } from './bib.js';
 import { Session, SessionTable, StoredSyn, SynQueue } from './session-table.js';
-import { TimerList, secondsToTicks, clockOf, type Ticks, type TimerNode } from './timers.js';
+import { TimerList, TimerNode, TimerStore, secondsToTicks, clockOf, type Ticks } from './timers.js';
 import { TcpState } from './tcp-state-machine.js';
 import { buildIcmp4Error, buildIcmp6Error, buildTcp6 } from './own-packets.js';
 import { PacketState } from './state.js';
@@ -45,16 +45,15 @@ export interface HeldFragment {
 }
 
 /** One fragmented datagram: its outgoing tuple once the first fragment went through, and fragments held until then. */
-export class FragEntry implements TimerNode {
-  tList: TimerList | null = null;
-  expires: Ticks = 0;
-  seq = 0;
+export class FragEntry extends TimerNode {
   ready = false;
   hairpin = false;
   readonly out4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
   readonly out6: Tuple6 = { src: new Uint8Array(16), dst: new Uint8Array(16), sport: -1, dport: -1 };
   readonly held: HeldFragment[] = [];
-  constructor(readonly key: string, readonly family: 4 | 6) {}
+  constructor(readonly key: string, readonly family: 4 | 6, store: TimerStore) {
+    super(store);
+  }
 }
 
 export class Nat64Core {
@@ -69,6 +68,8 @@ export class Nat64Core {
   /** IPv4 addresses of static BIB entries, per protocol (they accept IPv4 traffic outside pool4). */
   readonly staticAddrs: readonly [Set<number>, Set<number>, Set<number>] = [new Set(), new Set(), new Set()];
   readonly timers: TimerList[];
+  /** The timer state of every session, stored SYN and fragment entry, by id (timers.ts). */
+  readonly store = new TimerStore();
   readonly drops = new Map<number, number>();
   seq = 0;
   now: Ticks = 0;
@@ -95,16 +96,16 @@ export class Nat64Core {
 
   constructor(readonly cfg: EngineConfig, opts: Nat64Options) {
     this.pool4 = new Pool4(cfg.pool4);
-    this.sessions = new SessionTable(this.bibs, cfg.policy.maxConnectionsPerDestination !== null, cfg.filtering.addressDependent);
+    this.sessions = new SessionTable(this.bibs, this.store, cfg.policy.maxConnectionsPerDestination !== null, cfg.filtering.addressDependent);
     const t = cfg.timeouts;
     this.timers = [
-      new TimerList(TimerKind.Udp, secondsToTicks(t.udp)),
-      new TimerList(TimerKind.Icmp, secondsToTicks(t.icmp)),
-      new TimerList(TimerKind.TcpEst, secondsToTicks(t.tcpEstablished)),
-      new TimerList(TimerKind.TcpTrans, secondsToTicks(t.tcpTransitory)),
-      new TimerList(TimerKind.TcpIncomingSyn, secondsToTicks(t.tcpIncomingSyn)),
-      new TimerList(TimerKind.StoredSyn, secondsToTicks(t.tcpIncomingSyn)),
-      new TimerList(TimerKind.Fragment, secondsToTicks(t.fragment)),
+      new TimerList(TimerKind.Udp, secondsToTicks(t.udp), this.store),
+      new TimerList(TimerKind.Icmp, secondsToTicks(t.icmp), this.store),
+      new TimerList(TimerKind.TcpEst, secondsToTicks(t.tcpEstablished), this.store),
+      new TimerList(TimerKind.TcpTrans, secondsToTicks(t.tcpTransitory), this.store),
+      new TimerList(TimerKind.TcpIncomingSyn, secondsToTicks(t.tcpIncomingSyn), this.store),
+      new TimerList(TimerKind.StoredSyn, secondsToTicks(t.tcpIncomingSyn), this.store),
+      new TimerList(TimerKind.Fragment, secondsToTicks(t.fragment), this.store),
     ];
     this.probe = opts.probeOnEstablishedExpiry ?? true;
     this.maxStored = opts.maxStoredSyns ?? 64;
@@ -142,6 +143,14 @@ export class Nat64Core {
     if (e < this.nextDue) this.nextDue = e;
   }
 
+  /** arm() by timer id and slot (the fast path's: see TimerList.armSlot). */
+  armSlot(pg: Float64Array, at: number, id: number, kind: number): void {
+    const l = this.timers[kind];
+    l.armSlot(pg, at, id, this.now, this.seq++);
+    const e = this.now + l.timeout;
+    if (e < this.nextDue) this.nextDue = e;
+  }
+
   /**
    * A lower bound of the earliest pending expiry (Infinity: none): arming lowers it, firing
    * recomputes it. Lets the engine skip looking at the timer lists for a packet when nothing can
@@ -166,8 +175,9 @@ export class Nat64Core {
   /** Deletes a session, and its BIB entry when dynamic and left without sessions. */
   removeSession(s: Session): void {
     if (s.stored) this.storedCount--;
-    this.sessions.remove(s);
+    // (first: the cache rows are found by the session's timer id, which removal gives back)
     if (this.forget !== null) this.forget(s);
+    this.sessions.remove(s);
     const b = s.bib;
     if (!b.isStatic && b.sessionCount === 0) this.bibs[b.proto].remove(b);
   }
@@ -301,6 +311,7 @@ export class Nat64Core {
       case TimerKind.Fragment: {
         const f = node as FragEntry;
         this.frags.delete(f.key);
+        this.store.release(f);
         for (const h of f.held) {
           this.heldCount--;
           this.heldBytes -= h.bytes.length;

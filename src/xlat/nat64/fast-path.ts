@@ -29,13 +29,18 @@ import { ViewCache } from '../../wire/word-copy.js';
 import type { HeaderTranslator, Tuple4, Tuple6 } from '../siit/header-translator.js';
 import { Proto } from './pool4.js';
 import { TimerKind, type Nat64Core } from './core.js';
+import { SLOT_LAST_SEEN, SLOT_META, META_STATE_SHIFT, META_STORED, slotOf } from './timers.js';
 import type { Session } from './session-table.js';
 import { Action, Lifetime, TcpState, actionOf, lifetimeOf, nextState, tcpTransition, type TcpContext } from './tcp-state-machine.js';
 
 const CACHE_SLOTS = 1 << 15;
 const CACHE_MASK = CACHE_SLOTS - 1;
-const ROW6 = 12;
-const ROW4 = 9;
+/** Words per flow-cache row (64 bytes): see FastPath.k6 / k4. */
+const ROW6 = 16;
+const ROW4 = 16;
+/** The row's word holding the session's timer id (-1: an empty row). */
+const TID6 = 13;
+const TID4 = 9;
 
 /** Lifetime -> timer list (as filtering-and-updating's LIFETIME_TIMER). */
 const LIFETIME_TIMER = [-1, TimerKind.TcpEst, TimerKind.TcpTrans, TimerKind.TcpIncomingSyn];
@@ -53,15 +58,16 @@ export class FastPath {
   /**
    * The flow cache, one per side: direct-mapped, CACHE_SLOTS rows each; a row holds the key
    * (IPv6: source and destination words, ports, protocol; IPv4: source, destination, ports,
-   * protocol) and what the translation needs of the BIB entry (IPv4 address and port; IPv6
-   * address words and port), next to the session. A row is used only while its session is alive
-   * (Session.alive): a session's BIB entry and tuple never change, and while it is alive the
-   * general lookups find it for that key. A miss takes the general lookups and refills the row.
+   * protocol), what the translation needs of the BIB entry and session (IPv4 address and port
+   * and remote IPv4 address; IPv6 address words and port), and the session's timer id, by which
+   * its state is read and updated in the core's TimerStore: a hit touches no session object. A
+   * row is used only while its session is alive: a session's BIB entry and tuple never change,
+   * while it is alive the general lookups find it for that key, and its removal empties the row
+   * (forget(), before the id can go to another node). A miss takes the general lookups and
+   * refills the row.
    */
   private readonly k6 = new Int32Array(CACHE_SLOTS * ROW6);
-  private readonly s6: (Session | null)[] = new Array<Session | null>(CACHE_SLOTS).fill(null);
   private readonly k4 = new Int32Array(CACHE_SLOTS * ROW4);
-  private readonly s4: (Session | null)[] = new Array<Session | null>(CACHE_SLOTS).fill(null);
   private readonly inView = new ViewCache();
   private readonly ctx: TcpContext = { bibExists: true, addressDependent: false, dropExternal: false, hasStored: false };
   /** Outgoing IPv6 source and destination of the 4 -> 6 fast path, as eight words. */
@@ -79,6 +85,10 @@ export class FastPath {
     this.lim6 = Math.min(cfg.mtu.lowestIpv6Mtu, cfg.mtu.ipv6);
     this.dropIcmp6Info = cfg.filtering.dropIcmpv6Info;
     this.adf = cfg.filtering.addressDependent;
+    for (let i = 0; i < CACHE_SLOTS; i++) {
+      this.k6[i * ROW6 + TID6] = -1;
+      this.k4[i * ROW4 + TID4] = -1;
+    }
     const p = cfg.pool6?.bytes;
     if (p) {
       const word = (i: number): number => (p[i] << 24) | (p[i + 1] << 16) | (p[i + 2] << 8) | p[i + 3];
@@ -88,10 +98,12 @@ export class FastPath {
     }
   }
 
-  /** A session was removed: its cache rows no longer hold it (its memory can go). */
+  /** A session is being removed (its timer id still its own): its cache rows no longer hold it. */
   forget(s: Session): void {
-    if (s.slot6 >= 0 && this.s6[s.slot6] === s) this.s6[s.slot6] = null;
-    if (s.slot4 >= 0 && this.s4[s.slot4] === s) this.s4[s.slot4] = null;
+    const id = s.tid;
+    if (id < 0) return;
+    if (s.slot6 >= 0 && this.k6[s.slot6 * ROW6 + TID6] === id) this.k6[s.slot6 * ROW6 + TID6] = -1;
+    if (s.slot4 >= 0 && this.k4[s.slot4 * ROW4 + TID4] === id) this.k4[s.slot4 * ROW4 + TID4] = -1;
   }
 
   /** An IPv6 packet (version already checked): true when translated here. */
@@ -139,26 +151,28 @@ export class FastPath {
     const slot = (h ^ (h >>> 15)) & CACHE_MASK;
     const k = this.k6;
     const r = slot * ROW6;
-    let s = this.s6[slot];
+    let id = k[r + TID6];
     let addr4: number;
     let port4: number;
-    if (s !== null && s.alive && k[r] === a0 && k[r + 1] === a1 && k[r + 2] === a2 && k[r + 3] === a3 && k[r + 4] === a4 &&
+    let remote4: number;
+    if (id >= 0 && k[r] === a0 && k[r + 1] === a1 && k[r + 2] === a2 && k[r + 3] === a3 && k[r + 4] === a4 &&
       k[r + 5] === a5 && k[r + 6] === a6 && k[r + 7] === a7 && k[r + 8] === pk && k[r + 9] === proto) {
       addr4 = k[r + 10] >>> 0;
       port4 = k[r + 11];
+      remote4 = k[r + 12] >>> 0;
     } else {
       // filtering-and-updating's address checks (RFC 6146 §3.5, RFC 6052 §2.2) and lookups.
       if (inPrefix(bytes, off + 8, pool6) || !inPrefix(bytes, off + 24, pool6)) return false;
       if (pool6.len !== 96 && bytes[off + 32] !== 0) return false;
-      const remote4 = extractIpv4(bytes, off + 24, pool6.len);
-      const id = core.intern.find(bytes, off + 8);
-      if (id < 0) return false;
+      const y = extractIpv4(bytes, off + 24, pool6.len);
+      const x6 = core.intern.find(bytes, off + 8);
+      if (x6 < 0) return false;
       const table = core.bibs[proto];
-      const bib = table.find6(id, sport);
+      const bib = table.find6(x6, sport);
       if (bib === undefined) return false;
-      const found = table.session(bib, remote4, proto === Proto.Icmp ? 0 : dport);
+      const found = table.session(bib, y, proto === Proto.Icmp ? 0 : dport);
       if (found === undefined) return false;
-      s = found;
+      const s = found;
       if (s.fast6 !== 1) {
         if (s.fast6 === 2) return false;
         s.fast6 = this.sessionOk6(s, proto) ? 1 : 2;
@@ -166,21 +180,26 @@ export class FastPath {
       }
       addr4 = bib.addr4;
       port4 = bib.port4;
+      remote4 = s.remote4;
+      id = s.tid;
       k[r] = a0; k[r + 1] = a1; k[r + 2] = a2; k[r + 3] = a3; k[r + 4] = a4; k[r + 5] = a5; k[r + 6] = a6; k[r + 7] = a7;
       k[r + 8] = pk;
       k[r + 9] = proto;
       k[r + 10] = addr4 | 0;
       k[r + 11] = port4;
-      this.s6[slot] = s;
+      k[r + 12] = remote4 | 0;
+      k[r + TID6] = id;
       s.slot6 = slot;
     }
+    const pg = core.store.pages[id >> 10];
+    const at = slotOf(id);
     if (proto === Proto.Tcp) {
-      if (!this.tcp(s, true, bytes, u, false)) return false;
-    } else core.arm(s, proto === Proto.Udp ? TimerKind.Udp : TimerKind.Icmp);
-    s.lastSeen = core.now;
+      if (!this.tcp(pg, at, id, true, bytes, u, false)) return false;
+    } else core.armSlot(pg, at, id, proto === Proto.Udp ? TimerKind.Udp : TimerKind.Icmp);
+    pg[at + SLOT_LAST_SEEN] = core.now;
     const t = this.t4;
     t.src = addr4;
-    t.dst = s.remote4;
+    t.dst = remote4;
     t.sport = port4;
     t.dport = proto === Proto.Icmp ? port4 : dport;
     this.hits++;
@@ -233,10 +252,10 @@ export class FastPath {
     const slot = (h ^ (h >>> 16)) & CACHE_MASK;
     const k = this.k4;
     const r = slot * ROW4;
-    let s = this.s4[slot];
+    let id = k[r + TID4];
     const w = this.w6;
     let port6: number;
-    if (s !== null && s.alive && k[r] === s4 && k[r + 1] === d4 && k[r + 2] === pk && k[r + 3] === proto) {
+    if (id >= 0 && k[r] === s4 && k[r + 1] === d4 && k[r + 2] === pk && k[r + 3] === proto) {
       w[4] = k[r + 4];
       w[5] = k[r + 5];
       w[6] = k[r + 6];
@@ -250,7 +269,7 @@ export class FastPath {
       if (bib === undefined) return false;
       const found = table.session(bib, src4, proto === Proto.Icmp ? 0 : sport);
       if (found === undefined) return false;
-      s = found;
+      const s = found;
       if (s.fast4 !== 1) {
         if (s.fast4 === 2) return false;
         s.fast4 = core.ours4(proto, dst4) ? 1 : 2;
@@ -273,13 +292,16 @@ export class FastPath {
       k[r + 6] = w[6];
       k[r + 7] = w[7];
       k[r + 8] = port6;
-      this.s4[slot] = s;
+      id = s.tid;
+      k[r + TID4] = id;
       s.slot4 = slot;
     }
+    const pg = core.store.pages[id >> 10];
+    const at = slotOf(id);
     if (proto === Proto.Tcp) {
-      if (!this.tcp(s, false, bytes, p, this.adf)) return false;
-    } else core.arm(s, proto === Proto.Udp ? TimerKind.Udp : TimerKind.Icmp);
-    s.lastSeen = core.now;
+      if (!this.tcp(pg, at, id, false, bytes, p, this.adf)) return false;
+    } else core.armSlot(pg, at, id, proto === Proto.Udp ? TimerKind.Udp : TimerKind.Icmp);
+    pg[at + SLOT_LAST_SEEN] = core.now;
     // The outgoing source pool6(Y) (RFC 6052) as words.
     if (pool6.len === 96) {
       w[0] = this.p6w0;
@@ -305,14 +327,16 @@ export class FastPath {
    * (nothing changed) for what the general path must handle: a session idle past
    * policy.tcpIdleRst, one holding a stored V4 SYN, and segments the state machine drops.
    */
-  private tcp(s: Session, from6: boolean, b: Uint8Array, l4: number, adf: boolean): boolean {
+  private tcp(pg: Float64Array, at: number, id: number, from6: boolean, b: Uint8Array, l4: number, adf: boolean): boolean {
     const core = this.core;
-    if (s.stored !== null) return false;
-    if (core.idleRst >= 0 && core.now - s.lastSeen > core.idleRst && (from6 || s.state !== TcpState.V4Init)) return false;
+    const meta = pg[at + SLOT_META] | 0;
+    if ((meta & META_STORED) !== 0) return false;
+    const state = (meta >> META_STATE_SHIFT) & 0xf;
+    if (core.idleRst >= 0 && core.now - pg[at + SLOT_LAST_SEEN] > core.idleRst && (from6 || state !== TcpState.V4Init)) return false;
     const f = b[l4 + 13];
-    if (s.state === TcpState.Established && (f & 0x07) === 0) {
+    if (state === TcpState.Established && (f & 0x07) === 0) {
       // tcpTransition's ESTABLISHED case without FIN, SYN or RST: ESTABLISHED, TCP_EST, translate.
-      core.arm(s, TimerKind.TcpEst);
+      core.armSlot(pg, at, id, TimerKind.TcpEst);
       return true;
     }
     const ctx = this.ctx;
@@ -320,11 +344,12 @@ export class FastPath {
     ctx.addressDependent = adf;
     ctx.dropExternal = false;
     ctx.hasStored = false;
-    const t = tcpTransition(s.state, from6, b[l4 + 13] | ((b[l4 + 12] & 1) << 8), ctx);
+    const t = tcpTransition(state as TcpState, from6, b[l4 + 13] | ((b[l4 + 12] & 1) << 8), ctx);
     if (actionOf(t) !== Action.Translate) return false;
-    s.state = nextState(t);
+    const m = pg[at + SLOT_META] | 0;
+    pg[at + SLOT_META] = (m & ~(0xf << META_STATE_SHIFT)) | (nextState(t) << META_STATE_SHIFT);
     const lt = lifetimeOf(t);
-    if (lt !== Lifetime.Keep) core.arm(s, LIFETIME_TIMER[lt]);
+    if (lt !== Lifetime.Keep) core.armSlot(pg, at, id, LIFETIME_TIMER[lt]);
     return true;
   }
 

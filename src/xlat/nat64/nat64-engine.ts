@@ -374,7 +374,7 @@ export class Nat64Engine implements Engine {
     const key = core.fragKey();
     let e = core.frags.get(key);
     if (!e) {
-      e = new FragEntry(key, st.family);
+      e = new FragEntry(key, st.family, core.store);
       core.frags.set(key, e);
       core.arm(e, TimerKind.Fragment);
     }
@@ -415,7 +415,7 @@ export class Nat64Engine implements Engine {
       return core.drop(sink, Reason.FragmentBufferFull, st.n);
     }
     if (!e) {
-      e = new FragEntry(key, st.family);
+      e = new FragEntry(key, st.family, core.store);
       core.frags.set(key, e);
       core.arm(e, TimerKind.Fragment);
     }

@@ -9,20 +9,13 @@
  */
 import type { Bib, BibEntry } from './bib.js';
 import type { Proto } from './pool4.js';
-import type { TimerList, TimerNode, Ticks } from './timers.js';
+import { TimerNode, META_STATE_SHIFT, META_STORED, type TimerStore, type Ticks } from './timers.js';
 import { TcpState } from './tcp-state-machine.js';
 
-export class Session implements TimerNode {
-  tList: TimerList | null = null;
-  expires: Ticks = 0;
-  seq = 0;
-  /** TCP state (UDP and ICMP sessions stay ESTABLISHED). */
-  state: TcpState = TcpState.Established;
+export class Session extends TimerNode {
   /** The stored V4 SYN of a V4 INIT session under address-dependent filtering ("type 2"), or null. */
-  stored: Uint8Array | null = null;
+  private storedPkt: Uint8Array | null = null;
   storedN = -1;
-  /** Last packet translated for it (idle detection, policy.tcpIdleRst). */
-  lastSeen: Ticks = 0;
   /** Creation order (deterministic snapshots). */
   readonly created: number;
   /**
@@ -44,8 +37,38 @@ export class Session implements TimerNode {
     readonly remote4: number,
     readonly rport: number,
     created: number,
+    store: TimerStore,
   ) {
+    super(store);
     this.created = created;
+    this.state = TcpState.Established;
+  }
+
+  /** TCP state (UDP and ICMP sessions stay ESTABLISHED); in the store's slot (the fast path reads it by id). */
+  get state(): TcpState {
+    return (((this.pg[this.at + 3] | 0) >> META_STATE_SHIFT) & 0xf) as TcpState;
+  }
+  set state(v: TcpState) {
+    const m = this.pg[this.at + 3] | 0;
+    this.pg[this.at + 3] = (m & ~(0xf << META_STATE_SHIFT)) | (v << META_STATE_SHIFT);
+  }
+
+  /** The stored V4 SYN of a V4 INIT session under address-dependent filtering ("type 2"), or null. */
+  get stored(): Uint8Array | null {
+    return this.storedPkt;
+  }
+  set stored(p: Uint8Array | null) {
+    this.storedPkt = p;
+    const m = this.pg[this.at + 3] | 0;
+    this.pg[this.at + 3] = p === null ? m & ~META_STORED : m | META_STORED;
+  }
+
+  /** Last packet translated for it (idle detection, policy.tcpIdleRst). */
+  get lastSeen(): Ticks {
+    return this.pg[this.at + 2];
+  }
+  set lastSeen(t: Ticks) {
+    this.pg[this.at + 2] = t;
   }
 
   get proto(): Proto {
@@ -62,6 +85,7 @@ export class SessionTable {
 
   constructor(
     private readonly bibs: readonly [Bib, Bib, Bib],
+    private readonly store: TimerStore,
     private readonly trackDestinations: boolean,
     /** Keep per-remote-address counts (address-dependent filtering needs them). */
     private readonly trackRemotes: boolean,
@@ -78,7 +102,7 @@ export class SessionTable {
   }
 
   add(bib: BibEntry, remote4: number, rport: number): Session {
-    const s = new Session(bib, remote4, rport, this.created++);
+    const s = new Session(bib, remote4, rport, this.created++, this.store);
     const t = this.bibs[bib.proto];
     t.sessions.set(bib.seq, remote4, rport, s);
     bib.sessionCount++;
@@ -108,6 +132,7 @@ export class SessionTable {
     }
     if (s.tList) s.tList.remove(s);
     s.stored = null;
+    this.store.release(s);
     this.count--;
     if (this.trackDestinations) {
       const k = (s.remote4 * 65536 + s.rport) * 4 + bib.proto;
@@ -123,17 +148,17 @@ export class SessionTable {
 }
 
 /** A stored V4 SYN to a transport address no BIB entry holds ("type 1"). */
-export class StoredSyn implements TimerNode {
-  tList: TimerList | null = null;
-  expires: Ticks = 0;
-  seq = 0;
+export class StoredSyn extends TimerNode {
   constructor(
     /** Local (pool4) transport address X,x and remote Y,y keys. */
     readonly key4: number,
     readonly rkey: number,
     readonly packet: Uint8Array,
     readonly n: number,
-  ) {}
+    store: TimerStore,
+  ) {
+    super(store);
+  }
 }
 
 /** Type-1 stored SYNs, by remote transport address (Y,y). */
@@ -163,6 +188,7 @@ export class SynQueue {
     l.splice(i, 1);
     if (l.length === 0) this.byRemote.delete(s.rkey);
     if (s.tList) s.tList.remove(s);
+    s.store.release(s);
     this.count--;
   }
 }

@@ -2,19 +2,25 @@
 // squeezed out): it must hold its live nodes in exactly the order of a list where every arm moves
 // the node to the tail, across growth, compaction and moves between lists.
 import { describe, it, expect } from 'vitest';
-import { TimerList, clockOf, ticksOf, type TimerNode } from '../../../src/xlat/nat64/timers.js';
+import { TimerList, TimerNode, TimerStore, clockOf, ticksOf } from '../../../src/xlat/nat64/timers.js';
 import { mulberry } from '../../helpers/fixtures.js';
 
-interface N extends TimerNode { id: number }
+class N extends TimerNode {
+  constructor(store: TimerStore, readonly id: number) {
+    super(store);
+  }
+}
 
 
 describe('TimerList', () => {
   for (const seed of [1, 2, 3, 4]) {
     it(`matches a move-to-tail list under random arm / remove / pop (seed ${seed})`, () => {
       const r = mulberry(seed);
-      const lists = [new TimerList(0, 10), new TimerList(1, 25)];
+      const store = new TimerStore();
+      const lists = [new TimerList(0, 10, store), new TimerList(1, 25, store)];
       const model: N[][] = [[], []];
-      const nodes: N[] = Array.from({ length: 40 + seed * 60 }, (_, id) => ({ id, tList: null, expires: 0, seq: 0 }));
+      let made = 0;
+      const nodes: N[] = Array.from({ length: 40 + seed * 60 }, () => new N(store, made++));
       let seq = 0;
       let now = 0;
       for (let step = 0; step < 20000; step++) {
@@ -27,6 +33,18 @@ describe('TimerList', () => {
           model[k].push(node);
           lists[k].arm(node, now, seq++);
           expect(node.expires).toBe(now + lists[k].timeout);
+        } else if (x < 0.75) {
+          // The node goes (as a removed session): its id is given back and soon reused by a new
+          // node, while the lists still hold entries for it.
+          for (const m of model) { const i = m.indexOf(node); if (i >= 0) m.splice(i, 1); }
+          const k = node.tList === lists[0] ? 0 : node.tList === lists[1] ? 1 : -1;
+          if (k >= 0) lists[k].remove(node);
+          const e = node.expires;
+          store.release(node);
+          expect(node.tid).toBe(-1);
+          expect(node.tList).toBeNull();
+          expect(node.expires).toBe(e);
+          nodes[nodes.indexOf(node)] = new N(store, made++);
         } else if (x < 0.85) {
           const k = node.tList === lists[0] ? 0 : node.tList === lists[1] ? 1 : -1;
           if (k >= 0) {
@@ -60,6 +78,8 @@ describe('TimerList', () => {
         expect(got).toEqual(model[k].map((n) => n.id));
         expect(lists[k].size).toBe(0);
       }
+      expect(store.live).toBe(nodes.length);
+      expect(store.nodes.length).toBeLessThanOrEqual(nodes.length + 1);
     });
   }
 });

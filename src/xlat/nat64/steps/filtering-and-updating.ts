@@ -263,7 +263,7 @@ export function filteringAndUpdating4(core: Nat64Core, sink: XlatSink): number {
       const key4 = st.dst4 * 65536 + st.dport;
       const rkey = st.src4 * 65536 + rport;
       if (core.syns.find(key4, rkey)) return Reason.TcpStateDrop; // already pending
-      const so = new StoredSyn(key4, rkey, copyPacket(st.bytes, st.off, st.len), st.n);
+      const so = new StoredSyn(key4, rkey, copyPacket(st.bytes, st.off, st.len), st.n, core.store);
       core.syns.add(so);
       core.storedCount++;
       core.arm(so, TimerKind.StoredSyn);
