@@ -851,6 +851,13 @@ export interface ReadOptions extends Omit<ParserOptions, 'name'> {
   limit?: number;
   /** Tests: the prefetch chunk and headroom sizes (default 2 MiB and 512 KiB). */
   prefetchSizes?: { chunk: number; headroom: number };
+  /**
+   * The two prefetch buffers to use instead of new ones (each at least
+   * {@link PREFETCH_BUFFER_BYTES}; smaller ones are not used): a capture writer whose buffer
+   * shares their ArrayBuffer copies packets out of them with `copyWithin` (see
+   * WriterOptions.buffer).
+   */
+  prefetchBuffers?: readonly [Uint8Array, Uint8Array];
   /** Name used in messages (default: the path, or `stdin`). */
   name?: string;
 }
@@ -927,6 +934,8 @@ function limitEnd(opts: ReadOptions): number | undefined {
 
 /** Headroom before each prefetch buffer's data: where the previous chunk's unfinished record goes. */
 const PREFETCH_HEADROOM = 512 * 1024;
+/** The size of one prefetch buffer (headroom and chunk): see ReadOptions.prefetchBuffers. */
+export const PREFETCH_BUFFER_BYTES = PREFETCH_HEADROOM + 2 * 1024 * 1024;
 const PREFETCH_CHUNK = 2 * 1024 * 1024;
 
 /**
@@ -938,7 +947,8 @@ const PREFETCH_CHUNK = 2 * 1024 * 1024;
 async function readPrefetching(fh: FileHandle, parser: CaptureParser, name: string, opts: ReadOptions): Promise<ReadSummary> {
   const H = opts.prefetchSizes?.headroom ?? PREFETCH_HEADROOM;
   const C = opts.prefetchSizes?.chunk ?? PREFETCH_CHUNK;
-  const bufs = [allocBuffer(H + C), allocBuffer(H + C)];
+  const given = opts.prefetchBuffers;
+  const bufs = given && given[0].length >= H + C && given[1].length >= H + C ? [given[0], given[1]] : [allocBuffer(H + C), allocBuffer(H + C)];
   let cur = 0;
   let left = opts.limit ?? Infinity;
   const read = (i: number): Promise<number> => {

@@ -25,6 +25,13 @@ export interface WriterOptions {
   force?: boolean;
   /** Snapshot length written in the headers (default 262144); longer packets are cut to it. */
   snaplen?: number;
+  /**
+   * The output buffer to use (at least {@link WRITER_BUFFER_BYTES}; a smaller one is not used).
+   * Packet bytes that live in the same ArrayBuffer (the reader's prefetch buffers: see
+   * ReadOptions.prefetchBuffers) are copied with `copyWithin`, which allocates nothing; from
+   * anywhere else, with `set()` of a `subarray()`, one small object per packet.
+   */
+  buffer?: Uint8Array;
 }
 
 export interface CaptureWriter {
@@ -97,15 +104,21 @@ export interface CaptureWriter {
 }
 
 const BUFFER_SIZE = 256 * 1024;
+/** The output buffer's size (see WriterOptions.buffer). */
+export const WRITER_BUFFER_BYTES = BUFFER_SIZE;
 const DEFAULT_SNAPLEN = 262144;
 
 /** Buffered output to a file descriptor, with the temp-file-and-rename dance. */
 abstract class BaseWriter {
   readonly path: string;
   packets = 0;
-  protected buf: Buffer = Buffer.allocUnsafe(BUFFER_SIZE);
+  protected buf: Buffer;
   /** DataView of buf: 32-bit stores instead of four byte stores. */
-  protected dv: DataView = viewOf(this.buf);
+  protected dv: DataView;
+  /** All of buf's ArrayBuffer (copyIn's copyWithin), and the last source copyIn saw, with whether it shares it. */
+  private whole: Uint8Array;
+  private lastSrc: Uint8Array | null = null;
+  private lastShared = false;
   /** DataViews of the last head and comment prefix given to writeSplit. */
   protected readonly headViews = new Views();
   protected readonly prefixViews = new Views();
@@ -125,6 +138,10 @@ abstract class BaseWriter {
     this.temp = temp;
     this.force = opts.force ?? false;
     this.snaplen = opts.snaplen ?? DEFAULT_SNAPLEN;
+    const given = opts.buffer;
+    this.buf = given && given.length >= BUFFER_SIZE ? Buffer.from(given.buffer, given.byteOffset, given.length) : Buffer.allocUnsafe(BUFFER_SIZE);
+    this.dv = viewOf(this.buf);
+    this.whole = new Uint8Array(this.buf.buffer);
   }
 
   /** Room for `n` more bytes in the buffer. */
@@ -137,7 +154,21 @@ abstract class BaseWriter {
       while (size < n) size *= 2;
       this.buf = Buffer.allocUnsafe(size);
       this.dv = viewOf(this.buf);
+      this.whole = new Uint8Array(this.buf.buffer);
+      this.lastSrc = null;
     }
+  }
+
+  /** Copies src[off..off+len) to buf[p..): see WriterOptions.buffer. */
+  protected copyIn(src: Uint8Array, off: number, len: number, p: number): void {
+    if (src !== this.lastSrc) {
+      this.lastSrc = src;
+      this.lastShared = src.buffer === this.buf.buffer;
+    }
+    if (this.lastShared) {
+      const from = src.byteOffset + off;
+      this.whole.copyWithin(this.buf.byteOffset + p, from, from + len);
+    } else this.buf.set(src.subarray(off, off + len), p);
   }
 
   protected u32(v: number): void {
@@ -151,7 +182,8 @@ abstract class BaseWriter {
   }
 
   protected bytes(src: Uint8Array, off: number, len: number): void {
-    this.buf.set(len === src.length && off === 0 ? src : src.subarray(off, off + len), this.pos);
+    if (len === src.length && off === 0) this.buf.set(src, this.pos);
+    else this.copyIn(src, off, len, this.pos);
     this.pos += len;
   }
 
@@ -166,7 +198,7 @@ abstract class BaseWriter {
     if (rest > 0) {
       if (rest <= 32) for (let i = 0; i < rest; i++) b[p++] = bytes[off + i];
       else {
-        b.set(bytes.subarray(off, off + rest), p);
+        this.copyIn(bytes, off, rest, p);
         p += rest;
       }
     }
@@ -615,7 +647,7 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     for (; i < headLen; i++) b[p + i] = head[headOff + i];
     p += headLen;
     if (len > 32) {
-      b.set(bytes.subarray(off, off + len), p);
+      this.copyIn(bytes, off, len, p);
       p += len;
     } else for (let k = 0; k < len; k++) b[p++] = bytes[off + k];
     while (p & 3) b[p++] = 0;

@@ -4,8 +4,8 @@
  * the output holds every packet the translator emits, in order, each framed like its input
  * (Ethernet stays Ethernet with the EtherType changed, raw stays raw).
  */
-import { readCapture, type ReadSummary } from '../pcap/reader.js';
-import { openCaptureWriter, formatForPath, samePath, PcapngWriter, type CaptureWriter } from '../pcap/writer.js';
+import { readCapture, PREFETCH_BUFFER_BYTES, type ReadSummary } from '../pcap/reader.js';
+import { openCaptureWriter, formatForPath, samePath, PcapngWriter, WRITER_BUFFER_BYTES, type CaptureWriter } from '../pcap/writer.js';
 import type { CapturedPacket } from '../pcap/packet.js';
 import { LinkType } from '../pcap/linktype.js';
 import { LinkLocator, outputLinkType, writeLinkHeader } from '../wire/link.js';
@@ -584,7 +584,11 @@ async function translatePass(opts: TranslateOptions, log: DnsLog | null, prescan
   const keepHeld = (cur: number) => (about: number, h: HeldEmit): boolean =>
     about === cur ? chosen!.has(cur) : about > 0 ? chosen!.has(about) : select!.emitted(h.buf, 0, h.len, h.family);
   try {
-    if (out) writer = await openCaptureWriter(out, { format, force: opts.force ?? false });
+    // The reader's two prefetch buffers and the writer's buffer in one ArrayBuffer: a packet's
+    // bytes go to the output with copyWithin, allocating nothing (see WriterOptions.buffer).
+    const arena = opts.blocking ? new ArrayBuffer(2 * PREFETCH_BUFFER_BYTES + WRITER_BUFFER_BYTES) : null;
+    const readBuffers = arena ? [new Uint8Array(arena, 0, PREFETCH_BUFFER_BYTES), new Uint8Array(arena, PREFETCH_BUFFER_BYTES, PREFETCH_BUFFER_BYTES)] as const : undefined;
+    if (out) writer = await openCaptureWriter(out, { format, force: opts.force ?? false, buffer: arena ? new Uint8Array(arena, 2 * PREFETCH_BUFFER_BYTES, WRITER_BUFFER_BYTES) : undefined });
     if (opts.explain) explain = await ExplainWriter.open(opts.explain, opts.force ?? false);
     const pending: string[] = [];
     // The hook consulted per packet (none while speculating: the log keeps its packets).
@@ -644,6 +648,7 @@ async function translatePass(opts: TranslateOptions, log: DnsLog | null, prescan
     }, {
       onWarning,
       blocking: opts.blocking,
+      prefetchBuffers: readBuffers,
       afterChunk: async () => {
         if (explain) {
           for (const l of pending) await explain.line(l);

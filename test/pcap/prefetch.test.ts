@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCapture, type ReadOptions } from '../../src/pcap/reader.js';
+import { readCapture, PREFETCH_BUFFER_BYTES, type ReadOptions } from '../../src/pcap/reader.js';
 import { concatBytes, custom, epb, idb, isb, opt, pcapFile, prng, randomBytes, shb } from '../helpers/pcap-craft.js';
 
 let dir = '';
@@ -92,6 +92,29 @@ describe('readCapture: prefetching reads', () => {
     await compare('c.pcap.gz', gzipSync(bigPcap(5, 500, 10_000)));
     await compare('empty.pcap', new Uint8Array(0));
     await compare('text.pcap', new TextEncoder().encode('hello, this is not a capture file\n'.repeat(100)));
+  });
+  it('prefetchBuffers: given buffers of the right size are the ones read into (same packets); smaller ones are not used', async () => {
+    const path = join(dir, 'given.pcap');
+    writeFileSync(path, bigPcap(6, 3000, 60_000));
+    const ref = await trace(path, { blocking: true, prefetch: false });
+    const arena = new ArrayBuffer(2 * PREFETCH_BUFFER_BYTES + 64);
+    const given = [new Uint8Array(arena, 64, PREFETCH_BUFFER_BYTES), new Uint8Array(arena, 64 + PREFETCH_BUFFER_BYTES, PREFETCH_BUFFER_BYTES)] as const;
+    let inArena = 0;
+    let n = 0;
+    await readCapture(path, (p) => {
+      n++;
+      if (p.data.buffer === arena) inArena++;
+    }, { blocking: true, prefetchBuffers: given });
+    expect(n).toBe(3000);
+    expect(inArena).toBeGreaterThan(2900); // (the rest: records the copying fallback assembled)
+    expect(await trace(path, { blocking: true, prefetchBuffers: given })).toEqual(ref);
+    const small = [new Uint8Array(1000), new Uint8Array(1000)] as const;
+    let inSmall = 0;
+    await readCapture(path, (p) => {
+      if (p.data.buffer === small[0].buffer || p.data.buffer === small[1].buffer) inSmall++;
+    }, { blocking: true, prefetchBuffers: small });
+    expect(inSmall).toBe(0);
+    expect(await trace(path, { blocking: true, prefetchBuffers: small })).toEqual(ref);
   });
   it('limit: the file read as if it ended after that many bytes, in every read loop', async () => {
     const whole = bigPcap(7, 2000, 30_000);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCapture, readAllPackets, readCapture } from '../../src/pcap/reader.js';
-import { CaptureWriteError, openCaptureWriter, PcapngWriter, PcapWriter, samePath, formatForPath } from '../../src/pcap/writer.js';
+import { CaptureWriteError, openCaptureWriter, PcapngWriter, PcapWriter, samePath, formatForPath, WRITER_BUFFER_BYTES } from '../../src/pcap/writer.js';
 import { concatBytes, epb, idb, opt, packetSigs, pcapFile, prng, randomBytes, shb, spb, pb, nrb, isb, dsb } from '../helpers/pcap-craft.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nat64scope-pcapw-'));
@@ -219,6 +219,44 @@ describe('pcapng writer', () => {
     const ba = readFileSync(a);
     expect(ba.length).toBeGreaterThan(100_000);
     expect(ba.equals(readFileSync(b))).toBe(true);
+  });
+
+  it('a buffer shared with the packet bytes (one ArrayBuffer: copyWithin) writes the bytes a writer of its own writes', async () => {
+    for (const format of ['pcapng', 'pcap'] as const) {
+      const a = join(dir, `arena-a.${format}`);
+      const b = join(dir, `arena-b.${format}`);
+      // The source region first, the writer's buffer after it (as translate's reader and writer).
+      const arena = new ArrayBuffer((1 << 20) + WRITER_BUFFER_BYTES);
+      const src = new Uint8Array(arena, 0, 1 << 20);
+      const wa = await openCaptureWriter(a, { format, linkType: 1, buffer: new Uint8Array(arena, 1 << 20, WRITER_BUFFER_BYTES) });
+      const wb = await openCaptureWriter(b, { format, linkType: 1 });
+      const x = prng(11);
+      const r = (): number => x() / 4294967296;
+      const head = new Uint8Array(64).map(() => Math.floor(r() * 256));
+      const lv = new DataView(head.buffer);
+      const prefix = new Uint8Array(Buffer.from('translated from #', 'latin1'));
+      let at = 1;
+      // Enough bytes to flush the shared buffer many times over; payloads at odd offsets.
+      for (let i = 0; i < 3000; i++) {
+        const len = [33, 700, 1440, 1500, 64][i % 5];
+        if (at + len > src.length) at = 1 + (i % 7);
+        for (let k = 0; k < len; k++) src[at + k] = Math.floor(r() * 256);
+        const body = i % 3 === 0 ? src : src.subarray(at - 1); // (also a view at an offset of its own)
+        const off = i % 3 === 0 ? at : 1;
+        for (const w of [wa, wb]) {
+          if (format === 'pcapng') {
+            if (i === 0) w.addInterface(1, 'ipv6');
+            (w as PcapngWriter).writeEthernet(lv, 0x0800, head, 14, 20, body, off, len, 1_700_000_000 + i, i * 1000, 0, prefix, i + 1);
+          } else w.write(body, off, len, 1_700_000_000 + i, i * 1000);
+        }
+        at += len + (i & 3);
+      }
+      await wa.close();
+      await wb.close();
+      const ba = readFileSync(a);
+      expect(ba.length).toBeGreaterThan(2_000_000);
+      expect(ba.equals(readFileSync(b))).toBe(true);
+    }
   });
 
   it('writeParts on classic pcap writes the same bytes as write() of the joined frame', async () => {
