@@ -632,7 +632,7 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     // (added without a branch of its own, for the same reason as in secondBase()).
     const sum = tb[2] + (tsNsec > 0 ? tsNsec : 0);
     const carry = sum >= 4294967296 ? 1 : 0;
-    dv.setUint32(p + 12, (tb[1] + carry) % 4294967296, true);
+    dv.setUint32(p + 12, (tb[1] + carry) >>> 0, true); // (mod 2^32 of an integer: `%` on a double would be x87 fprem)
     dv.setUint32(p + 16, sum - carry * 4294967296, true);
     dv.setUint32(p + 20, total, true);
     dv.setUint32(p + 24, total, true);
@@ -721,7 +721,7 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     // + nsec (< 2^32): at most one carry into the high half.
     const sum = tb[2] + (tsNsec > 0 ? tsNsec : 0);
     const carry = sum >= 4294967296 ? 1 : 0;
-    this.u32((tb[1] + carry) % 4294967296);
+    this.u32((tb[1] + carry) >>> 0);
     this.u32(sum - carry * 4294967296);
   }
 }
