@@ -48,14 +48,20 @@ export const META_STORED = 0x100;
 /**
  * The timer state of every node (session, stored SYN, fragment entry), by a small integer id, in
  * pages of Float64Array: per id [expires, seq, lastSeen, meta], 32 bytes, one cache line. The
- * lists keep ids, and judge their entries stale from these pages alone, and the fast path reads
- * and re-arms a session by id (fast-path.ts): neither touches the node objects. Ids are reused
+ * lists keep ids, and judge their entries stale by the dense `marks`, and the fast path reads and
+ * re-arms a session by id (fast-path.ts): neither touches the node objects. Ids are reused
  * once a node is released; a released node keeps a private copy of its slot.
  */
 export class TimerStore {
   readonly pages: Float64Array[] = [];
   /** Node by id (null: free). */
   readonly nodes: (TimerNode | null)[] = [];
+  /**
+   * Per id, seq * 16 + its list's tag while it is on a list, else 0: what the lists judge their
+   * entries by, dense (8 bytes an id), so that skipping and squeezing out stale entries reads
+   * no slot.
+   */
+  marks = new Float64Array(1024);
   private free = new Int32Array(64);
   private freeCount = 0;
   /** The lists by kind (meta's list + 1 -> lists[meta - 1]). */
@@ -73,6 +79,12 @@ export class TimerStore {
       if (id >> PAGE_SHIFT >= this.pages.length) this.pages.push(new Float64Array(PAGE_IDS * SLOT));
     }
     this.nodes[id] = node;
+    if (id >= this.marks.length) {
+      const m = new Float64Array(this.marks.length * 2);
+      m.set(this.marks);
+      this.marks = m;
+    }
+    this.marks[id] = 0;
     const pg = this.pages[id >> PAGE_SHIFT];
     const at = (id & (PAGE_IDS - 1)) * SLOT;
     pg[at] = 0;
@@ -103,6 +115,7 @@ export class TimerStore {
     if (l !== 0) this.lists[l - 1].size--;
     own[3] = meta & ~META_LIST; // (on no list)
     pg[at + 3] = 0;
+    this.marks[id] = 0;
     node.tid = -1;
     node.pg = own;
     node.at = 0;
@@ -159,13 +172,14 @@ const EMPTY_SLOT = new Float64Array(SLOT);
 /**
  * Nodes in arming order. (Re)arming appends an entry (id, seq) to a ring buffer instead of
  * unlinking the node from a linked list: the node's older entries go stale (their seq is no
- * longer the id's), and so do the entries of a removed node (its slot says it is on no list, or
+ * longer the id's), and so do the entries of a removed node (its mark says it is on no list, or
  * the id went to another node, armed with a higher seq). Stale entries are skipped at the head,
  * and squeezed out in place when the ring is full (it doubles only when more than half of it is
  * live), so it holds at most about four entries per live node and is never reallocated in steady
  * state. The live entries are in exactly the order a linked list moved-to-tail on every arm would
- * hold them — but arming touches no other node, and judging entries reads only the store's dense
- * pages, never the node objects: on the translate hot path, cache misses fewer per packet.
+ * hold them — but arming touches no other node, and judging entries reads only the store's
+ * marks (8 bytes an id), never a node object or slot: on the translate hot path, cache misses
+ * fewer per packet.
  */
 export class TimerList {
   private ids = new Int32Array(64);
@@ -187,9 +201,7 @@ export class TimerList {
 
   /** Whether ring entry (id, seq) is live. */
   private liveEntry(id: number, seq: number): boolean {
-    const pg = this.store.pages[id >> PAGE_SHIFT];
-    const at = (id & (PAGE_IDS - 1)) * SLOT;
-    return pg[at + 1] === seq && ((pg[at + 3] | 0) & META_LIST) === this.tag;
+    return this.store.marks[id] === seq * 16 + this.tag;
   }
 
   /** The id of the node that fires first (earliest armed), or -1. */
@@ -229,6 +241,7 @@ export class TimerList {
     }
     pg[at] = now + this.timeout;
     pg[at + 1] = seq;
+    this.store.marks[id] = seq * 16 + this.tag;
     if (this.count === this.ids.length) {
       this.compact();
       if (this.count * 2 > this.ids.length) this.grow();
@@ -245,6 +258,7 @@ export class TimerList {
     const meta = pg[at + 3] | 0;
     if ((meta & META_LIST) !== this.tag) return;
     pg[at + 3] = meta & ~META_LIST;
+    if (node.tid >= 0) this.store.marks[node.tid] = 0;
     this.size--;
   }
 
