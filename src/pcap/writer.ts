@@ -104,6 +104,7 @@ export interface CaptureWriter {
 }
 
 const BUFFER_SIZE = 256 * 1024;
+const copyWithin = Uint8Array.prototype.copyWithin;
 /** The output buffer's size (see WriterOptions.buffer). */
 export const WRITER_BUFFER_BYTES = BUFFER_SIZE;
 const DEFAULT_SNAPLEN = 262144;
@@ -119,6 +120,9 @@ abstract class BaseWriter {
   private whole: Uint8Array;
   private lastSrc: Uint8Array | null = null;
   private lastShared = false;
+  private lastSrcBase = 0;
+  /** buf.byteOffset. */
+  private bufBase = 0;
   /** DataViews of the last head and comment prefix given to writeSplit. */
   protected readonly headViews = new Views();
   protected readonly prefixViews = new Views();
@@ -142,6 +146,7 @@ abstract class BaseWriter {
     this.buf = given && given.length >= BUFFER_SIZE ? Buffer.from(given.buffer, given.byteOffset, given.length) : Buffer.allocUnsafe(BUFFER_SIZE);
     this.dv = viewOf(this.buf);
     this.whole = new Uint8Array(this.buf.buffer);
+    this.bufBase = this.buf.byteOffset;
   }
 
   /** Room for `n` more bytes in the buffer. */
@@ -155,19 +160,25 @@ abstract class BaseWriter {
       this.buf = Buffer.allocUnsafe(size);
       this.dv = viewOf(this.buf);
       this.whole = new Uint8Array(this.buf.buffer);
+      this.bufBase = this.buf.byteOffset;
       this.lastSrc = null;
     }
   }
 
-  /** Copies src[off..off+len) to buf[p..): see WriterOptions.buffer. */
+  /**
+   * Copies src[off..off+len) to buf[p..): see WriterOptions.buffer. (The byte offsets are kept
+   * and copyWithin is called through a constant: `byteOffset` of a Buffer and a method loaded
+   * from a typed array are generic property loads in optimized code, one call each per packet.)
+   */
   protected copyIn(src: Uint8Array, off: number, len: number, p: number): void {
     if (src !== this.lastSrc) {
       this.lastSrc = src;
       this.lastShared = src.buffer === this.buf.buffer;
+      this.lastSrcBase = src.byteOffset;
     }
     if (this.lastShared) {
-      const from = src.byteOffset + off;
-      this.whole.copyWithin(this.buf.byteOffset + p, from, from + len);
+      const from = this.lastSrcBase + off;
+      copyWithin.call(this.whole, this.bufBase + p, from, from + len);
     } else this.buf.set(src.subarray(off, off + len), p);
   }
 
