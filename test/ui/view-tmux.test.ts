@@ -175,8 +175,12 @@ describe.skipIf(!HAVE_TMUX)('view --filter in tmux', () => {
   });
 });
 
-describe.skipIf(HAVE_TMUX)('view in tmux', () => {
-  it('needs tmux (apt-get install tmux): skipped', () => {
-    expect(HAVE_TMUX).toBe(false);
+// Without tmux, one test says so (the suites above are skipped); with it, nothing is registered
+// here (no "skipped" in the counts of a run where everything ran).
+if (!HAVE_TMUX) {
+  describe('view in tmux', () => {
+    it('needs tmux (apt-get install tmux): the tmux suites are skipped', () => {
+      expect(HAVE_TMUX).toBe(false);
+    });
   });
-});
+}
