@@ -4,7 +4,7 @@
  * the output holds every packet the translator emits, in order, each framed like its input
  * (Ethernet stays Ethernet with the EtherType changed, raw stays raw).
  */
-import { readCapture, PREFETCH_BUFFER_BYTES, type ReadSummary } from '../pcap/reader.js';
+import { readCapture, PREFETCH_BUFFER_BYTES, type LookaheadCallback, type ReadSummary } from '../pcap/reader.js';
 import { openCaptureWriter, formatForPath, samePath, PcapngWriter, WRITER_BUFFER_BYTES, type CaptureWriter } from '../pcap/writer.js';
 import type { CapturedPacket } from '../pcap/packet.js';
 import { LinkType } from '../pcap/linktype.js';
@@ -649,6 +649,7 @@ async function translatePass(opts: TranslateOptions, log: DnsLog | null, prescan
       onWarning,
       blocking: opts.blocking,
       prefetchBuffers: readBuffers,
+      lookahead: lookaheadOf(engine),
       afterChunk: async () => {
         if (explain) {
           for (const l of pending) await explain.line(l);
@@ -701,6 +702,35 @@ async function translatePass(opts: TranslateOptions, log: DnsLog | null, prescan
     if (err instanceof LogFull) return { summary: null, warnings };
     throw err;
   }
+}
+
+/**
+ * The reader's lookahead for `engine` (ParserOptions.lookahead): each batch of coming records
+ * becomes the IP packets in them (Ethernet without VLAN tags, raw IP; others are left out),
+ * which engine.touch() loads the flow state of.
+ */
+function lookaheadOf(engine: Engine): LookaheadCallback | undefined {
+  if (engine.touch === undefined || process.env.NAT64SCOPE_LOOKAHEAD === '0') return undefined;
+  return (d: Uint8Array, recs: Int32Array, count: number, linkType: number): void => {
+    const eth = linkType === LinkType.ETHERNET;
+    if (!eth && linkType !== LinkType.RAW && linkType !== LinkType.IPV4 && linkType !== LinkType.IPV6) return;
+    let n = 0;
+    for (let i = 0; i < count; i++) {
+      let o = recs[2 * i];
+      let len = recs[2 * i + 1];
+      if (eth) {
+        if (len < 34) continue;
+        const et = (d[o + 12] << 8) | d[o + 13];
+        if (et !== EtherType.IPV6 && et !== EtherType.IPV4) continue;
+        o += 14;
+        len -= 14;
+      }
+      recs[2 * n] = o;
+      recs[2 * n + 1] = len;
+      n++;
+    }
+    if (n > 0) engine.touch!(d, recs, n);
+  };
 }
 
 /** The log's replay through the hook in check mode (see Dns64Hook.checkOnly): true when nothing would be rewritten. */

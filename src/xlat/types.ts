@@ -81,4 +81,11 @@ export interface Engine {
    * (its mapping is unknown) is reported with sink.drop and true.
    */
   reconstruct(bytes: Uint8Array, off: number, len: number, now: Clock, n: number, sink: XlatSink): boolean;
+  /**
+   * Optional: loads (reads only) what process() of each IP packet bytes[pkts[2i] ..
+   * pkts[2i] + pkts[2i+1]), i < count, will need, a batch ahead of them
+   * (ParserOptions.lookahead), so that their cache misses overlap one another. No effect on
+   * anything process() does.
+   */
+  touch?(bytes: Uint8Array, pkts: Int32Array, count: number): void;
 }

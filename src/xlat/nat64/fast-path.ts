@@ -42,8 +42,31 @@ const ROW4 = 16;
 const TID6 = 13;
 const TID4 = 9;
 
+/** A packet {@link FastPath.touch} finds no row for. */
+const NO_ROW = 0x7fffffff;
+
 /** Lifetime -> timer list (as filtering-and-updating's LIFETIME_TIMER). */
 const LIFETIME_TIMER = [-1, TimerKind.TcpEst, TimerKind.TcpTrans, TimerKind.TcpIncomingSyn];
+
+/** The IPv6 flow cache's row of a flow (the IPv6 destination's middle words are not hashed). */
+function slot6(a0: number, a1: number, a2: number, a3: number, a6: number, a7: number, proto: number, pk: number): number {
+  let h = Math.imul(a0 ^ proto, 0x9e3779b1);
+  h = Math.imul(h ^ a1 ^ (h >>> 15), 0x85ebca77);
+  h = Math.imul(h ^ a2 ^ (h >>> 13), 0xc2b2ae3d);
+  h = Math.imul(h ^ a3 ^ (h >>> 16), 0x27d4eb2f);
+  h = Math.imul(h ^ a6 ^ (h >>> 15), 0x165667b1);
+  h = Math.imul(h ^ a7 ^ (h >>> 13), 0x9e3779b1);
+  h = Math.imul(h ^ pk ^ (h >>> 16), 0x85ebca77);
+  return (h ^ (h >>> 15)) & CACHE_MASK;
+}
+
+/** The IPv4 flow cache's row of a flow. */
+function slot4(s4: number, d4: number, proto: number, pk: number): number {
+  let h = Math.imul(s4 ^ proto, 0x9e3779b1);
+  h = Math.imul(h ^ d4 ^ (h >>> 15), 0x85ebca77);
+  h = Math.imul(h ^ pk ^ (h >>> 13), 0xc2b2ae3d);
+  return (h ^ (h >>> 16)) & CACHE_MASK;
+}
 
 export class FastPath {
   /** Packets translated by the fast path (tests check that it is taken). */
@@ -106,6 +129,68 @@ export class FastPath {
     if (s.slot4 >= 0 && this.k4[s.slot4 * ROW4 + TID4] === id) this.k4[s.slot4 * ROW4 + TID4] = -1;
   }
 
+  /** Sum of what {@link touch} loaded (kept, so that the loads are not optimized away). */
+  touched = 0;
+  /** {@link touch}'s rows (IPv6 side: the row's index; IPv4 side: -1 - index; none: a large number). */
+  private readonly pend = new Int32Array(64);
+
+  /**
+   * For a batch of coming IP packets (pkts[2i], pkts[2i+1]: offset and length; ParserOptions
+   * lookahead): finds each one's flow cache row, then loads the rows, then their sessions'
+   * timer slots, each in a loop of independent loads, so the processor overlaps the cache misses
+   * of the whole batch (the packets themselves, one at a time, each wait for theirs). Reads only.
+   */
+  touch(bytes: Uint8Array, pkts: Int32Array, count: number): void {
+    const pend = this.pend;
+    const iv = this.inView.of(bytes);
+    const n = count < 64 ? count : 64;
+    for (let i = 0; i < n; i++) {
+      pend[i] = NO_ROW;
+      const off = pkts[2 * i];
+      const len = pkts[2 * i + 1];
+      if (len < 28) continue;
+      const v = bytes[off] >> 4;
+      if (v === 6) {
+        if (len < 48) continue;
+        const nh = bytes[off + 6];
+        const u = off + 40;
+        const proto = nh === 6 ? Proto.Tcp : nh === 17 ? Proto.Udp : nh === 58 ? Proto.Icmp : -1;
+        if (proto < 0) continue;
+        let pk: number;
+        if (proto === Proto.Icmp) {
+          const ident = (bytes[u + 4] << 8) | bytes[u + 5];
+          pk = (ident << 16) | ident;
+        } else pk = iv.getInt32(u);
+        pend[i] = slot6(iv.getInt32(off + 8), iv.getInt32(off + 12), iv.getInt32(off + 16), iv.getInt32(off + 20), iv.getInt32(off + 32), iv.getInt32(off + 36), proto, pk) * ROW6;
+      } else if (v === 4) {
+        const ip = bytes[off + 9];
+        const p = off + ((bytes[off] & 0x0f) << 2);
+        if (p + 8 > off + len) continue;
+        const proto = ip === 6 ? Proto.Tcp : ip === 17 ? Proto.Udp : ip === 1 ? Proto.Icmp : -1;
+        if (proto < 0) continue;
+        let pk: number;
+        if (proto === Proto.Icmp) {
+          const ident = (bytes[p + 4] << 8) | bytes[p + 5];
+          pk = (ident << 16) | ident;
+        } else pk = iv.getInt32(p);
+        pend[i] = -1 - slot4(iv.getInt32(off + 12), iv.getInt32(off + 16), proto, pk) * ROW4;
+      }
+    }
+    const k6 = this.k6;
+    const k4 = this.k4;
+    for (let i = 0; i < n; i++) {
+      const r = pend[i];
+      pend[i] = r === NO_ROW ? -1 : r >= 0 ? k6[r + TID6] : k4[-1 - r + TID4];
+    }
+    const pages = this.core.store.pages;
+    let t = 0;
+    for (let i = 0; i < n; i++) {
+      const id = pend[i];
+      if (id >= 0) t += pages[id >> 10][slotOf(id) + SLOT_META];
+    }
+    this.touched += t;
+  }
+
   /** An IPv6 packet (version already checked): true when translated here. */
   try6(bytes: Uint8Array, off: number, len: number, n: number, sink: XlatSink): boolean {
     if (len < 48) return false;
@@ -141,14 +226,7 @@ export class FastPath {
     const a0 = iv.getInt32(off + 8), a1 = iv.getInt32(off + 12), a2 = iv.getInt32(off + 16), a3 = iv.getInt32(off + 20);
     const a4 = iv.getInt32(off + 24), a5 = iv.getInt32(off + 28), a6 = iv.getInt32(off + 32), a7 = iv.getInt32(off + 36);
     const pk = (sport << 16) | dport;
-    let h = Math.imul(a0 ^ proto, 0x9e3779b1);
-    h = Math.imul(h ^ a1 ^ (h >>> 15), 0x85ebca77);
-    h = Math.imul(h ^ a2 ^ (h >>> 13), 0xc2b2ae3d);
-    h = Math.imul(h ^ a3 ^ (h >>> 16), 0x27d4eb2f);
-    h = Math.imul(h ^ a6 ^ (h >>> 15), 0x165667b1);
-    h = Math.imul(h ^ a7 ^ (h >>> 13), 0x9e3779b1);
-    h = Math.imul(h ^ pk ^ (h >>> 16), 0x85ebca77);
-    const slot = (h ^ (h >>> 15)) & CACHE_MASK;
+    const slot = slot6(a0, a1, a2, a3, a6, a7, proto, pk);
     const k = this.k6;
     const r = slot * ROW6;
     let id = k[r + TID6];
@@ -246,10 +324,7 @@ export class FastPath {
     const s4 = iv.getInt32(off + 12);
     const d4 = iv.getInt32(off + 16);
     const pk = (sport << 16) | dport;
-    let h = Math.imul(s4 ^ proto, 0x9e3779b1);
-    h = Math.imul(h ^ d4 ^ (h >>> 15), 0x85ebca77);
-    h = Math.imul(h ^ pk ^ (h >>> 13), 0xc2b2ae3d);
-    const slot = (h ^ (h >>> 16)) & CACHE_MASK;
+    const slot = slot4(s4, d4, proto, pk);
     const k = this.k4;
     const r = slot * ROW4;
     let id = k[r + TID4];

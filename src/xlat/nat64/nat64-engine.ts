@@ -103,6 +103,10 @@ export class Nat64Engine implements Engine {
     } else this.core.drop(sink, Reason.NotIp, n);
   }
 
+  touch(bytes: Uint8Array, pkts: Int32Array, count: number): void {
+    if (this.fast !== null) this.fast.touch(bytes, pkts, count);
+  }
+
   advance(now: Clock, sink: XlatSink): void {
     this.advanceTo(ticksOf(now), sink);
   }
