@@ -129,10 +129,6 @@ export class TimerStore {
     this.live--;
   }
 
-  /** The page of id `id` (its slot at (id & 1023) * SLOT). */
-  page(id: number): Float64Array {
-    return this.pages[id >> PAGE_SHIFT];
-  }
 }
 
 /** The slot of id `id` in its page. */
@@ -226,7 +222,16 @@ export class TimerList {
 
   /** (Re)arms `node` to expire `timeout` after `now`: it moves to the tail. */
   arm(node: TimerNode, now: Ticks, seq: number): void {
-    if (node.tid < 0) this.store.alloc(node);
+    if (node.tid < 0) {
+      // A released node armed again: a new id, with what its private slot held.
+      const own = node.pg;
+      const at = node.at;
+      const last = own[at + 2];
+      const meta = own[at + 3];
+      this.store.alloc(node);
+      node.pg[node.at + 2] = last;
+      node.pg[node.at + 3] = meta;
+    }
     this.armSlot(node.pg, node.at, node.tid, now, seq);
   }
 

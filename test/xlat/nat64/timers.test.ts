@@ -84,6 +84,29 @@ describe('TimerList', () => {
   }
 });
 
+describe('TimerStore', () => {
+  it('a released node keeps its state, and armed again gets a new id with that state', () => {
+    const store = new TimerStore();
+    const l = new TimerList(0, 10, store);
+    const a = new TimerNode(store);
+    const b = new TimerNode(store);
+    l.arm(a, 5, 1);
+    a.pg[a.at + 2] = 123; // (lastSeen)
+    a.pg[a.at + 3] = (a.pg[a.at + 3] | 0) | (3 << 4); // (a TCP state)
+    l.remove(a);
+    store.release(a);
+    expect([a.tid, a.expires, a.seq, a.tList]).toEqual([-1, 15, 1, null]);
+    const c = new TimerNode(store); // (takes a's id)
+    expect(c.tid).toBe(0);
+    l.arm(a, 20, 2);
+    expect(a.tid).toBe(2);
+    expect([a.expires, a.seq, a.pg[a.at + 2], ((a.pg[a.at + 3] | 0) >> 4) & 15, a.tList]).toEqual([30, 2, 123, 3, l]);
+    expect(l.head).toBe(a);
+    expect(store.live).toBe(3);
+    void b;
+  });
+});
+
 describe('clockOf / ticksOf', () => {
   it('round-trip whole microseconds exactly, across seconds, 2038 and large dates', () => {
     const r = mulberry(11);
