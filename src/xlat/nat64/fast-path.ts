@@ -260,6 +260,10 @@ export class FastPath {
       port4 = bib.port4;
       remote4 = s.remote4;
       id = s.tid;
+      // One row per side and session: a session reached by another key too (a pool6 suffix that
+      // differs; RFC 6052 ignores it) leaves its older row, which forget() could not find.
+      const old = s.slot6;
+      if (old >= 0 && old !== slot && k[old * ROW6 + TID6] === id) k[old * ROW6 + TID6] = -1;
       k[r] = a0; k[r + 1] = a1; k[r + 2] = a2; k[r + 3] = a3; k[r + 4] = a4; k[r + 5] = a5; k[r + 6] = a6; k[r + 7] = a7;
       k[r + 8] = pk;
       k[r + 9] = proto;
@@ -368,6 +372,8 @@ export class FastPath {
       k[r + 7] = w[7];
       k[r + 8] = port6;
       id = s.tid;
+      const old = s.slot4;
+      if (old >= 0 && old !== slot && k[old * ROW4 + TID4] === id) k[old * ROW4 + TID4] = -1;
       k[r + TID4] = id;
       s.slot4 = slot;
     }

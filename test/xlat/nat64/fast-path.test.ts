@@ -193,6 +193,35 @@ describe('NAT64 fast path: the flow cache never answers for a session that is go
     expect(e.fast!.hits).toBe(1);
   });
 
+  it('a session reached by two IPv6 keys (pool6 /64, suffix bytes differing) leaves no row behind when it goes', () => {
+    // RFC 6052: the suffix is ignored when extracting; two destinations that differ only there are
+    // the same session, and fill two flow cache rows. When the session expires its timer id goes
+    // to the next session: a row still holding that id would translate the old flow onto it.
+    const cfg = config({ pool6: { bytes: ip6('2001:db8:64::'), len: 64 } });
+    const fast = new Nat64Engine(cfg);
+    const slow = new Nat64Engine(cfg, { fastPath: false });
+    const dst = (suffix: number) => { const b = new Uint8Array(16); embedIpv4(b, 0, cfg.pool6!, u32(S)); b[15] = suffix; return ipv6ToString(b, 0); };
+    const pkt = (src: string, sport: number, suffix: number) => buildIp({ ip: { v: 6, src, dst: dst(suffix) }, l4: { udp: { sport, dport: 53 } }, payload: 'q' });
+    const steps: [Uint8Array, number][] = [
+      [pkt(C, 5000, 0), 100], [pkt(C, 5000, 0), 101], [pkt(C, 5000, 7), 102], [pkt(C, 5000, 7), 103],
+      // past UDP_DEFAULT: the session expires; another flow's session takes its id
+      [pkt('2001:db8::9', 6000, 0), 1000], [pkt('2001:db8::9', 6000, 0), 1001],
+      // the first flow again, by its first key: a new session (the general path), not the old row
+      [pkt(C, 5000, 0), 1002], [pkt(C, 5000, 0), 1003], [pkt(C, 5000, 7), 1004],
+    ];
+    let n = 0;
+    for (const [p, t] of steps) {
+      const kf = new Collect();
+      const ks = new Collect();
+      fast.process(p, 0, p.length, at(t), ++n, kf);
+      slow.process(p, 0, p.length, at(t), n, ks);
+      expect(kf.emitted, `packet ${n}`).toEqual(ks.emitted);
+      expect(kf.drops, `packet ${n}`).toEqual(ks.drops);
+    }
+    expect(fast.sessions()).toEqual(slow.sessions());
+    expect(fast.fast!.hits).toBeGreaterThan(2);
+  });
+
   it('a flow that comes back after its session expired gets a new session, refreshed by later packets', () => {
     const e = new Nat64Engine(config());
     const k = new Collect();
