@@ -60,6 +60,13 @@ function slot6(a0: number, a1: number, a2: number, a3: number, a6: number, a7: n
   return (h ^ (h >>> 15)) & CACHE_MASK;
 }
 
+/** The flow key's ports word of the transport header at l4 (an ICMP echo: its identifier, twice), as try6/try4 make it. */
+function portsKey(bytes: Uint8Array, iv: DataView, l4: number, proto: number): number {
+  if (proto !== Proto.Icmp) return iv.getInt32(l4);
+  const ident = (bytes[l4 + 4] << 8) | bytes[l4 + 5];
+  return (ident << 16) | ident;
+}
+
 /** The IPv4 flow cache's row of a flow. */
 function slot4(s4: number, d4: number, proto: number, pk: number): number {
   let h = Math.imul(s4 ^ proto, 0x9e3779b1);
@@ -156,11 +163,7 @@ export class FastPath {
         const u = off + 40;
         const proto = nh === 6 ? Proto.Tcp : nh === 17 ? Proto.Udp : nh === 58 ? Proto.Icmp : -1;
         if (proto < 0) continue;
-        let pk: number;
-        if (proto === Proto.Icmp) {
-          const ident = (bytes[u + 4] << 8) | bytes[u + 5];
-          pk = (ident << 16) | ident;
-        } else pk = iv.getInt32(u);
+        const pk = portsKey(bytes, iv, u, proto);
         pend[i] = slot6(iv.getInt32(off + 8), iv.getInt32(off + 12), iv.getInt32(off + 16), iv.getInt32(off + 20), iv.getInt32(off + 32), iv.getInt32(off + 36), proto, pk) * ROW6;
       } else if (v === 4) {
         const ip = bytes[off + 9];
@@ -168,11 +171,7 @@ export class FastPath {
         if (p + 8 > off + len) continue;
         const proto = ip === 6 ? Proto.Tcp : ip === 17 ? Proto.Udp : ip === 1 ? Proto.Icmp : -1;
         if (proto < 0) continue;
-        let pk: number;
-        if (proto === Proto.Icmp) {
-          const ident = (bytes[p + 4] << 8) | bytes[p + 5];
-          pk = (ident << 16) | ident;
-        } else pk = iv.getInt32(p);
+        const pk = portsKey(bytes, iv, p, proto);
         pend[i] = -1 - slot4(iv.getInt32(off + 12), iv.getInt32(off + 16), proto, pk) * ROW4;
       }
     }
