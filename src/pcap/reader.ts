@@ -77,8 +77,10 @@ export interface ParserOptions {
    * {@link lookaheadDepth} records (as far as the bytes already read go) whenever the records
    * given last time have all been delivered: each record once, in batches. A consumer whose
    * per-packet work misses the cache (a flow table) loads what a whole batch will need in one
-   * loop of independent loads, which the processor overlaps. It must only read: the packet
-   * callback still sees every packet, in order.
+   * loop of independent loads, which the processor overlaps. With it, the parser also reads the
+   * next 32 KiB of input a cache line at a time, so that the records' bytes are in the cache
+   * when the walk to the next records and the packet callbacks read them. It must only read:
+   * the packet callback still sees every packet, in order.
    */
   lookahead?: LookaheadCallback;
   /** Records per lookahead batch (default 16, at most 64). */
@@ -987,9 +989,9 @@ function limitEnd(opts: ReadOptions): number | undefined {
 
 /** Headroom before each prefetch buffer's data: where the previous chunk's unfinished record goes. */
 const PREFETCH_HEADROOM = 512 * 1024;
-/** The size of one prefetch buffer (headroom and chunk): see ReadOptions.prefetchBuffers. */
-export const PREFETCH_BUFFER_BYTES = PREFETCH_HEADROOM + 2 * 1024 * 1024;
 const PREFETCH_CHUNK = 2 * 1024 * 1024;
+/** The size of one prefetch buffer (headroom and chunk): see ReadOptions.prefetchBuffers. */
+export const PREFETCH_BUFFER_BYTES = PREFETCH_HEADROOM + PREFETCH_CHUNK;
 
 /**
  * A regular file for a batch command: each chunk is read by the thread pool while the parser
