@@ -25,8 +25,6 @@ export class Session extends TimerNode {
    */
   fast6 = 0;
   fast4 = 0;
-  /** False once removed from its table (the fast path's flow cache may still hold it). */
-  alive = true;
   /** Its rows in the fast path's flow cache, or -1 (fast-path.ts). */
   slot6 = -1;
   slot4 = -1;
@@ -123,7 +121,6 @@ export class SessionTable {
     const t = this.bibs[bib.proto];
     if (t.sessions.get(bib.seq, s.remote4, s.rport) !== s) return;
     t.sessions.delete(bib.seq, s.remote4, s.rport);
-    s.alive = false;
     bib.sessionCount--;
     if (this.trackRemotes) {
       const c = (t.remotes.get(bib.seq, s.remote4, 0) ?? 1) - 1;
