@@ -281,8 +281,13 @@ abstract class BaseWriter {
   protected beforeClose(): void {}
 }
 
+/** An enhanced packet block's length for `total` captured bytes and a comment of `clen` bytes. */
+export function epbLength(total: number, clen: number): number {
+  return 32 + ((total + 3) & ~3) + 4 + ((clen + 3) & ~3) + 4;
+}
+
 /** Number of decimal digits of a non-negative integer. */
-function decimalDigits(n: number): number {
+export function decimalDigits(n: number): number {
   // One loop for every width (not a chain of compares): optimized code that met the numbers up
   // to 99999 needs no new path for 100000 (a chain's new branch deoptimizes writeEthernet there).
   let d = 1;
@@ -616,12 +621,8 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     commentNum: number,
   ): void {
     const total = 14 + headLen + len;
-    if (this.warmEth > 0 && !this.finished) this.warmEthernet();
-    // (every call, not only at a new second: the path stays one that optimized code has seen)
-    this.secondBase(tsSec);
-    const tb = this.tsBase;
-    if (total > this.snaplen || this.finished || ifIndex >= this.ifLinks.length || commentNum < 0 || commentNum >= 2147483648 || tsSec !== tb[0]) {
-      // (a second that is not a whole positive number; see secondBase())
+    if (!this.epbFits(total, ifIndex, commentNum) || !(tsSec >= 0 && Math.floor(tsSec) === tsSec)) {
+      // (a second that is not a whole number >= 0: see secondBase())
       const hv = this.headViews.of(head);
       for (let i = 0; i < 12; i += 4) hv.setInt32(headOff - 14 + i, link.getInt32(i));
       hv.setUint16(headOff - 2, etherType);
@@ -629,29 +630,15 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
       return;
     }
     const digits = decimalDigits(commentNum);
-    const plen = commentPrefix.length;
-    const clen = plen + digits;
-    const blen = 32 + ((total + 3) & ~3) + 4 + ((clen + 3) & ~3) + 4;
-    this.ensure(blen);
+    const blen = epbLength(total, commentPrefix.length + digits);
+    let p = this.epbBegin(blen, ifIndex, tsSec, tsNsec, total);
     const dv = this.dv;
     const b = this.buf;
-    let p = this.pos;
-    dv.setUint32(p, 6, true);
-    dv.setUint32(p + 4, blen, true);
-    dv.setUint32(p + 8, ifIndex, true);
-    // The timestamp: the second is the cached one (checked above); + nsec, at most one carry
-    // (added without a branch of its own, for the same reason as in secondBase()).
-    const sum = tb[2] + (tsNsec > 0 ? tsNsec : 0);
-    const carry = sum >= 4294967296 ? 1 : 0;
-    dv.setUint32(p + 12, (tb[1] + carry) >>> 0, true); // (mod 2^32 of an integer: `%` on a double would be x87 fprem)
-    dv.setUint32(p + 16, sum - carry * 4294967296, true);
-    dv.setUint32(p + 20, total, true);
-    dv.setUint32(p + 24, total, true);
-    dv.setInt32(p + 28, link.getInt32(0));
-    dv.setInt32(p + 32, link.getInt32(4));
-    dv.setInt32(p + 36, link.getInt32(8));
-    dv.setUint16(p + 40, etherType);
-    p += 42;
+    dv.setInt32(p, link.getInt32(0));
+    dv.setInt32(p + 4, link.getInt32(4));
+    dv.setInt32(p + 8, link.getInt32(8));
+    dv.setUint16(p + 12, etherType);
+    p += 14;
     const hv = this.headViews.of(head);
     let i = 0;
     for (; i + 4 <= headLen; i += 4) dv.setInt32(p + i, hv.getInt32(headOff + i));
@@ -661,12 +648,57 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
       this.copyIn(bytes, off, len, p);
       p += len;
     } else for (let k = 0; k < len; k++) b[p++] = bytes[off + k];
+    this.epbEnd(p, commentPrefix, commentNum, digits, blen);
+  }
+
+  /**
+   * Whether {@link epbBegin} and {@link epbEnd} may write an enhanced packet block of `total`
+   * captured bytes on `ifIndex` with comment number `commentNum` (what writeEthernet checks before
+   * its one-call path): the rest take writeSplit.
+   */
+  epbFits(total: number, ifIndex: number, commentNum: number): boolean {
+    return total <= this.snaplen && !this.finished && ifIndex < this.ifLinks.length && commentNum >= 0 && commentNum < 2147483648;
+  }
+
+  /**
+   * The start of an enhanced packet block of `blen` bytes (epbLength) in the buffer, for a caller
+   * that writes the packet's `total` bytes in place at the position returned, through
+   * {@link recordBuffer} / {@link recordView}, then calls {@link epbEnd} (translate's batch path;
+   * writeEthernet). Only for what {@link epbFits} accepts.
+   */
+  epbBegin(blen: number, ifIndex: number, tsSec: number, tsNsec: number, total: number): number {
+    if (this.warmEth > 0 && !this.finished) this.warmEthernet();
+    // (every call, not only at a new second: the path stays one that optimized code has seen)
+    this.secondBase(tsSec);
+    const tb = this.tsBase;
+    this.ensure(blen);
+    const dv = this.dv;
+    const p = this.pos;
+    dv.setUint32(p, 6, true);
+    dv.setUint32(p + 4, blen, true);
+    dv.setUint32(p + 8, ifIndex, true);
+    // The timestamp: the second is the cached one (tsSec a whole number >= 0, as a capture's); +
+    // nsec, at most one carry (added without a branch of its own, as in secondBase()).
+    const sum = tb[2] + (tsNsec > 0 ? tsNsec : 0);
+    const carry = sum >= 4294967296 ? 1 : 0;
+    dv.setUint32(p + 12, (tb[1] + carry) >>> 0, true); // (mod 2^32 of an integer: `%` on a double would be x87 fprem)
+    dv.setUint32(p + 16, sum - carry * 4294967296, true);
+    dv.setUint32(p + 20, total, true);
+    dv.setUint32(p + 24, total, true);
+    return p + 28;
+  }
+
+  /** The end of {@link epbBegin}'s block: the packet's bytes end at `p`; the comment `commentPrefix` + `commentNum` (`digits` long). */
+  epbEnd(p: number, commentPrefix: Uint8Array, commentNum: number, digits: number, blen: number): void {
+    const dv = this.dv;
+    const b = this.buf;
+    const plen = commentPrefix.length;
     while (p & 3) b[p++] = 0;
     dv.setUint16(p, 1, true);
-    dv.setUint16(p + 2, clen, true);
+    dv.setUint16(p + 2, plen + digits, true);
     p += 4;
     const pv = this.prefixViews.of(commentPrefix);
-    i = 0;
+    let i = 0;
     for (; i + 4 <= plen; i += 4) dv.setInt32(p + i, pv.getInt32(i));
     for (; i < plen; i++) b[p + i] = commentPrefix[i];
     p += plen;
@@ -682,6 +714,19 @@ export class PcapngWriter extends BaseWriter implements CaptureWriter {
     dv.setUint32(p + 4, blen, true);
     this.pos = p + 8;
     this.packets++;
+  }
+
+  /** The buffer {@link epbBegin}'s position is in (valid until the next write), and its DataView. */
+  get recordBuffer(): Uint8Array {
+    return this.buf;
+  }
+  get recordView(): DataView {
+    return this.dv;
+  }
+
+  /** Copies src[off..off+len) to the buffer at p (a packet's payload, in place of an epbBegin record). */
+  copyPayload(src: Uint8Array, off: number, len: number, p: number): void {
+    this.copyIn(src, off, len, p);
   }
 
   /**

@@ -43,7 +43,7 @@ const TID6 = 13;
 const TID4 = 9;
 
 /** A packet {@link FastPath.touch} finds no row for. */
-const NO_ROW = 0x7fffffff;
+export const NO_ROW = 0x7fffffff;
 
 /** Lifetime -> timer list (as filtering-and-updating's LIFETIME_TIMER). */
 const LIFETIME_TIMER = [-1, TimerKind.TcpEst, TimerKind.TcpTrans, TimerKind.TcpIncomingSyn];
@@ -78,8 +78,8 @@ function slot4(s4: number, d4: number, proto: number, pk: number): number {
 export class FastPath {
   /** Packets translated by the fast path (tests check that it is taken). */
   hits = 0;
-  private readonly t4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
-  private readonly t6: Tuple6 = { src: new Uint8Array(16), dst: new Uint8Array(16), sport: -1, dport: -1 };
+  readonly t4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
+  readonly t6: Tuple6 = { src: new Uint8Array(16), dst: new Uint8Array(16), sport: -1, dport: -1 };
   private readonly mtu4: number;
   private readonly mtu6: number;
   private readonly lim6: number;
@@ -101,7 +101,7 @@ export class FastPath {
   private readonly inView = new ViewCache();
   private readonly ctx: TcpContext = { bibExists: true, addressDependent: false, dropExternal: false, hasStored: false };
   /** Outgoing IPv6 source and destination of the 4 -> 6 fast path, as eight words. */
-  private readonly w6 = new Int32Array(8);
+  readonly w6 = new Int32Array(8);
   private readonly embed = new Uint8Array(16);
   /** The first three words of a /96 pool6. */
   private readonly p6w0: number = 0;
@@ -151,30 +151,46 @@ export class FastPath {
     const pend = this.pend;
     const iv = this.inView.of(bytes);
     const n = count < 64 ? count : 64;
-    for (let i = 0; i < n; i++) {
-      pend[i] = NO_ROW;
-      const off = pkts[2 * i];
-      const len = pkts[2 * i + 1];
-      if (len < 28) continue;
-      const v = bytes[off] >> 4;
-      if (v === 6) {
-        if (len < 48) continue;
-        const nh = bytes[off + 6];
-        const u = off + 40;
-        const proto = nh === 6 ? Proto.Tcp : nh === 17 ? Proto.Udp : nh === 58 ? Proto.Icmp : -1;
-        if (proto < 0) continue;
-        const pk = portsKey(bytes, iv, u, proto);
-        pend[i] = slot6(iv.getInt32(off + 8), iv.getInt32(off + 12), iv.getInt32(off + 16), iv.getInt32(off + 20), iv.getInt32(off + 32), iv.getInt32(off + 36), proto, pk) * ROW6;
-      } else if (v === 4) {
-        const ip = bytes[off + 9];
-        const p = off + ((bytes[off] & 0x0f) << 2);
-        if (p + 8 > off + len) continue;
-        const proto = ip === 6 ? Proto.Tcp : ip === 17 ? Proto.Udp : ip === 1 ? Proto.Icmp : -1;
-        if (proto < 0) continue;
-        const pk = portsKey(bytes, iv, p, proto);
-        pend[i] = -1 - slot4(iv.getInt32(off + 12), iv.getInt32(off + 16), proto, pk) * ROW4;
-      }
+    for (let i = 0; i < n; i++) pend[i] = this.rowOf(bytes, iv, pkts[2 * i], pkts[2 * i + 1]);
+    this.loadRows(pend, n);
+  }
+
+  /**
+   * The flow cache row of the IP packet at bytes[off..off+len) (iv: bytes' DataView), as try6 /
+   * try4 will look it up: IPv6: the row's first word's index; IPv4: -1 - that index; NO_ROW for
+   * a packet the fast path does not take.
+   */
+  rowOf(bytes: Uint8Array, iv: DataView, off: number, len: number): number {
+    if (len < 28) return NO_ROW;
+    const v = bytes[off] >> 4;
+    if (v === 6) {
+      if (len < 48) return NO_ROW;
+      const nh = bytes[off + 6];
+      const u = off + 40;
+      const proto = nh === 6 ? Proto.Tcp : nh === 17 ? Proto.Udp : nh === 58 ? Proto.Icmp : -1;
+      if (proto < 0) return NO_ROW;
+      const pk = portsKey(bytes, iv, u, proto);
+      return slot6(iv.getInt32(off + 8), iv.getInt32(off + 12), iv.getInt32(off + 16), iv.getInt32(off + 20), iv.getInt32(off + 32), iv.getInt32(off + 36), proto, pk) * ROW6;
     }
+    if (v === 4) {
+      const ip = bytes[off + 9];
+      const p = off + ((bytes[off] & 0x0f) << 2);
+      if (p + 8 > off + len) return NO_ROW;
+      const proto = ip === 6 ? Proto.Tcp : ip === 17 ? Proto.Udp : ip === 1 ? Proto.Icmp : -1;
+      if (proto < 0) return NO_ROW;
+      const pk = portsKey(bytes, iv, p, proto);
+      return -1 - slot4(iv.getInt32(off + 12), iv.getInt32(off + 16), proto, pk) * ROW4;
+    }
+    return NO_ROW;
+  }
+
+  /**
+   * Loads the rows `pend[0..n)` (rowOf's) and then their sessions' timer slots, each in a loop of
+   * independent loads, so that the processor overlaps the cache misses of the whole batch (the
+   * packets themselves, one at a time, each wait for theirs). Reads only; `pend` is left holding
+   * the rows' timer ids (-1: none).
+   */
+  loadRows(pend: Int32Array, n: number): void {
     const k6 = this.k6;
     const k4 = this.k4;
     for (let i = 0; i < n; i++) {
@@ -190,8 +206,26 @@ export class FastPath {
     this.touched += t;
   }
 
+  /** hit6's results: the packet's payload length, next header and decremented hop limit. */
+  pl = 0;
+  nh = 0;
+  hop = 0;
+
   /** An IPv6 packet (version already checked): true when translated here. */
   try6(bytes: Uint8Array, off: number, len: number, n: number, sink: XlatSink): boolean {
+    if (!this.hit6(bytes, off, len, -1)) return false;
+    this.hits++;
+    this.xlat.fastTo4(bytes, off, this.pl, this.nh, this.hop, this.t4, n, sink);
+    return true;
+  }
+
+  /**
+   * try6 up to the translation: when the fast path takes the IPv6 packet, its session's state is
+   * updated (as filtering-and-updating would), the outgoing tuple is in {@link t4} and
+   * pl / nh / hop are set, and it returns true; otherwise it changes nothing (but the flow cache)
+   * and returns false. `row`: rowOf's (>= 0) when known, else -1.
+   */
+  hit6(bytes: Uint8Array, off: number, len: number, row: number): boolean {
     if (len < 48) return false;
     const core = this.core;
     const pool6 = core.cfg.pool6;
@@ -225,7 +259,7 @@ export class FastPath {
     const a0 = iv.getInt32(off + 8), a1 = iv.getInt32(off + 12), a2 = iv.getInt32(off + 16), a3 = iv.getInt32(off + 20);
     const a4 = iv.getInt32(off + 24), a5 = iv.getInt32(off + 28), a6 = iv.getInt32(off + 32), a7 = iv.getInt32(off + 36);
     const pk = (sport << 16) | dport;
-    const slot = slot6(a0, a1, a2, a3, a6, a7, proto, pk);
+    const slot = row >= 0 ? row / ROW6 : slot6(a0, a1, a2, a3, a6, a7, proto, pk);
     const k = this.k6;
     const r = slot * ROW6;
     let id = k[r + TID6];
@@ -283,13 +317,30 @@ export class FastPath {
     t.dst = remote4;
     t.sport = port4;
     t.dport = proto === Proto.Icmp ? port4 : dport;
-    this.hits++;
-    this.xlat.fastTo4(bytes, off, pl, nh, hop - 1, t, n, sink);
+    this.pl = pl;
+    this.nh = nh;
+    this.hop = hop - 1;
     return true;
   }
 
+  /** hit4's results: the packet's payload length, protocol and decremented TTL. */
+  plen = 0;
+  ip = 0;
+  ttl = 0;
+
   /** An IPv4 packet (version already checked): true when translated here. */
   try4(bytes: Uint8Array, off: number, len: number, n: number, sink: XlatSink): boolean {
+    if (!this.hit4(bytes, off, len, 0)) return false;
+    this.hits++;
+    this.xlat.fastTo6(bytes, off, this.plen, this.ip, this.ttl, this.w6, this.t6, n, sink);
+    return true;
+  }
+
+  /**
+   * try4 up to the translation (as hit6): the outgoing addresses in {@link w6}, ports in
+   * {@link t6}, plen / ip / ttl set. `row`: rowOf's (-1 - index) when known, else 0.
+   */
+  hit4(bytes: Uint8Array, off: number, len: number, row: number): boolean {
     if (len < 28 || bytes[off] !== 0x45) return false;
     const core = this.core;
     const pool6 = core.cfg.pool6;
@@ -327,7 +378,7 @@ export class FastPath {
     const s4 = iv.getInt32(off + 12);
     const d4 = iv.getInt32(off + 16);
     const pk = (sport << 16) | dport;
-    const slot = slot4(s4, d4, proto, pk);
+    const slot = row < 0 ? (-1 - row) / ROW4 : slot4(s4, d4, proto, pk);
     const k = this.k4;
     const r = slot * ROW4;
     let id = k[r + TID4];
@@ -396,8 +447,9 @@ export class FastPath {
     const t = this.t6;
     t.sport = proto === Proto.Icmp ? port6 : sport;
     t.dport = port6;
-    this.hits++;
-    this.xlat.fastTo6(bytes, off, plen, ip, ttl - 1, w, t, n, sink);
+    this.plen = plen;
+    this.ip = ip;
+    this.ttl = ttl - 1;
     return true;
   }
 

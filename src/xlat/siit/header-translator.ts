@@ -317,9 +317,33 @@ export class HeaderTranslator {
    */
   fastTo4(bytes: Uint8Array, off: number, ulen: number, proto6: number, hop: number, t: Tuple4, n: number, sink: XlatSink): void {
     const o = this.out;
-    const ov = this.outView;
-    const iv = this.inView.of(bytes);
     const H = SPLIT_HEADROOM;
+    const u = off + 40;
+    const k = this.fastHead4(bytes, off, ulen, proto6, hop, t, this.outView, H);
+    if (proto6 === 58) {
+      copy(bytes, u, ulen, o, H + 20);
+      let oldAddr = 0;
+      for (let i = off + 8; i < off + 40; i += 2) oldAddr += (bytes[i] << 8) | bytes[i + 1];
+      this.l4to4(o, H + 20, ulen, 58, true, t, oldAddr, sumAddr4(t.src) + sumAddr4(t.dst), pseudo6(bytes, off + 8, off + 24, 58, ulen), false);
+      sink.emit(o, H, 20 + ulen, 4, EmitKind.Translated, n);
+      return;
+    }
+    if (sink.emitSplit !== undefined) {
+      sink.emitSplit(o, H, 20 + k, bytes, u + k, ulen - k, 4, EmitKind.Translated, n);
+    } else {
+      copy(bytes, u + k, ulen - k, o, H + 20 + k);
+      sink.emit(o, H, 20 + ulen, 4, EmitKind.Translated, n);
+    }
+  }
+
+  /**
+   * {@link fastTo4}'s headers, written at ov[at..): the IPv4 header (as ipv4Header()), its
+   * checksum summed from the field values; for TCP / UDP also the start of the transport header
+   * that changes (fastL4: ports and checksum). Returns the transport bytes written (0 for ICMPv6:
+   * the caller translates the message). The rest of the packet is bytes[off + 40 + k ..) as it is.
+   */
+  fastHead4(bytes: Uint8Array, off: number, ulen: number, proto6: number, hop: number, t: Tuple4, ov: DataView, at: number): number {
+    const iv = this.inView.of(bytes);
     const u = off + 40;
     const tot = 20 + ulen;
     const proto4 = proto6 === 58 ? 1 : proto6;
@@ -328,33 +352,20 @@ export class HeaderTranslator {
     const id = this.ident(src, dst, proto4, bytes, u, ulen);
     const tos = this.overrideTos >= 0 ? this.overrideTos : ((bytes[off] & 0x0f) << 4) | (bytes[off + 1] >> 4);
     const flags = tot > DF_LIMIT ? 0x4000 : 0;
-    // The IPv4 header (as ipv4Header()), its checksum summed from the field values.
-    const hc = ~fold32((0x4500 | tos) + tot + id + flags + ((hop << 8) | proto4) + sumAddr4(src) + sumAddr4(dst)) & 0xffff;
-    ov.setInt32(H, 0x45000000 | (tos << 16) | tot);
-    ov.setInt32(H + 4, (id << 16) | flags);
-    ov.setInt32(H + 8, (hop << 24) | (proto4 << 16) | hc);
-    ov.setUint32(H + 12, src);
-    ov.setUint32(H + 16, dst);
+    const newAddr = sumAddr4(src) + sumAddr4(dst);
+    const hc = ~fold32((0x4500 | tos) + tot + id + flags + ((hop << 8) | proto4) + newAddr) & 0xffff;
+    ov.setInt32(at, 0x45000000 | (tos << 16) | tot);
+    ov.setInt32(at + 4, (id << 16) | flags);
+    ov.setInt32(at + 8, (hop << 24) | (proto4 << 16) | hc);
+    ov.setUint32(at + 12, src);
+    ov.setUint32(at + 16, dst);
+    if (proto6 === 58) return 0;
     let oldAddr = 0;
     for (let i = off + 8; i < off + 40; i += 4) {
       const w = iv.getUint32(i);
       oldAddr += (w >>> 16) + (w & 0xffff);
     }
-    const newAddr = sumAddr4(src) + sumAddr4(dst);
-    if (proto6 === 58) {
-      copy(bytes, u, ulen, o, H + 20);
-      this.l4to4(o, H + 20, ulen, 58, true, t, oldAddr, newAddr, pseudo6(bytes, off + 8, off + 24, 58, ulen), false);
-      sink.emit(o, H, tot, 4, EmitKind.Translated, n);
-      return;
-    }
-    // The start of the transport header that changes (as l4to4): ports and checksum.
-    const k = this.fastL4(iv, u, ov, H + 20, proto6, t.sport, t.dport, oldAddr, newAddr);
-    if (sink.emitSplit !== undefined) {
-      sink.emitSplit(o, H, 20 + k, bytes, u + k, ulen - k, 4, EmitKind.Translated, n);
-    } else {
-      copy(bytes, u + k, ulen - k, o, H + 20 + k);
-      sink.emit(o, H, tot, 4, EmitKind.Translated, n);
-    }
+    return this.fastL4(iv, u, ov, at + 20, proto6, t.sport, t.dport, oldAddr, newAddr);
   }
 
   /**
@@ -717,34 +728,46 @@ export class HeaderTranslator {
    */
   fastTo6(bytes: Uint8Array, off: number, plen: number, proto4: number, ttl: number, w6: Int32Array, t: Tuple6, n: number, sink: XlatSink): void {
     const o = this.out;
-    const ov = this.outView;
-    const iv = this.inView.of(bytes);
     const H = SPLIT_HEADROOM;
     const p = off + 20;
-    const nh = proto4 === 1 ? 58 : proto4;
-    const tc = this.zeroizeTc ? 0 : bytes[off + 1];
-    ov.setInt32(H, 0x60000000 | (tc << 20));
-    ov.setInt32(H + 4, (plen << 16) | (nh << 8) | ttl);
-    let newAddr = 0;
-    for (let i = 0; i < 8; i++) {
-      const w = w6[i];
-      ov.setInt32(H + 8 + i * 4, w);
-      newAddr += (w >>> 16) + (w & 0xffff);
-    }
-    const oldAddr = sumAddr4(iv.getUint32(off + 12)) + sumAddr4(iv.getUint32(off + 16));
+    const k = this.fastHead6(bytes, off, plen, proto4, ttl, w6, t, this.outView, H);
     if (proto4 === 1) {
       copy(bytes, p, plen, o, H + 40);
+      let newAddr = 0;
+      for (let i = 0; i < 8; i++) newAddr += (w6[i] >>> 16) + (w6[i] & 0xffff);
+      const oldAddr = sumAddr4(rd32(bytes, off + 12)) + sumAddr4(rd32(bytes, off + 16));
       this.l4to6(o, H + 40, plen, 1, true, t, oldAddr, newAddr, pseudo6(o, H + 8, H + 24, 58, plen), false);
       sink.emit(o, H, 40 + plen, 6, EmitKind.Translated, n);
       return;
     }
-    const k = this.fastL4(iv, p, ov, H + 40, proto4, t.sport, t.dport, oldAddr, newAddr);
     if (sink.emitSplit !== undefined) {
       sink.emitSplit(o, H, 40 + k, bytes, p + k, plen - k, 6, EmitKind.Translated, n);
     } else {
       copy(bytes, p + k, plen - k, o, H + 40 + k);
       sink.emit(o, H, 40 + plen, 6, EmitKind.Translated, n);
     }
+  }
+
+  /**
+   * {@link fastTo6}'s headers, written at ov[at..): the IPv6 header, and for TCP / UDP the start
+   * of the transport header that changes (fastL4). Returns the transport bytes written (0 for
+   * ICMP: the caller translates the message). The rest is bytes[off + 20 + k ..) as it is.
+   */
+  fastHead6(bytes: Uint8Array, off: number, plen: number, proto4: number, ttl: number, w6: Int32Array, t: Tuple6, ov: DataView, at: number): number {
+    const iv = this.inView.of(bytes);
+    const nh = proto4 === 1 ? 58 : proto4;
+    const tc = this.zeroizeTc ? 0 : bytes[off + 1];
+    ov.setInt32(at, 0x60000000 | (tc << 20));
+    ov.setInt32(at + 4, (plen << 16) | (nh << 8) | ttl);
+    let newAddr = 0;
+    for (let i = 0; i < 8; i++) {
+      const w = w6[i];
+      ov.setInt32(at + 8 + i * 4, w);
+      newAddr += (w >>> 16) + (w & 0xffff);
+    }
+    if (proto4 === 1) return 0;
+    const oldAddr = sumAddr4(iv.getUint32(off + 12)) + sumAddr4(iv.getUint32(off + 16));
+    return this.fastL4(iv, off + 20, ov, at + 40, proto4, t.sport, t.dport, oldAddr, newAddr);
   }
 
   /** Transport fix-ups 4 -> 6 on o[at..at+avail). */
