@@ -85,6 +85,31 @@ export interface ParserOptions {
   lookahead?: LookaheadCallback;
   /** Records per lookahead batch (default 16, at most 64). */
   lookaheadDepth?: number;
+  /**
+   * Classic pcap: a consumer offered the records before their packet callbacks, which takes over
+   * a run of them (see RecordBatch). The packet callback gets the rest, in order. Like the
+   * lookahead, the parser then reads the input ahead a cache line at a time.
+   */
+  batch?: RecordBatch;
+}
+
+/**
+ * ParserOptions.batch: a consumer that handles runs of classic pcap records itself, without a
+ * packet callback each (translate's batch path).
+ */
+export interface RecordBatch {
+  /**
+   * Offered the records at data[pos..end) (record headers included; byte order little-endian
+   * when `le`; sub-second timestamps in nanoseconds when `nano`, else microseconds; link type
+   * `linkType`), consumes whole records from the first on, each exactly as the packet callback
+   * would have, stopping at any it leaves to the callback; returns how many it consumed, with
+   * {@link end} set to the position after them and {@link bytes} to their captured bytes. It only
+   * consumes records with caplen at most their origLen, `snaplen` (when not 0) and `max`: nothing
+   * the parser would warn about.
+   */
+  records(data: Uint8Array, pos: number, end: number, le: boolean, nano: boolean, linkType: number, snaplen: number, max: number): number;
+  end: number;
+  bytes: number;
 }
 
 export type PacketCallback = (p: CapturedPacket) => void | boolean;
@@ -162,6 +187,7 @@ export class CaptureParser {
   private readonly onPacket: PacketCallback;
   private readonly lookahead: LookaheadCallback | null;
   private readonly lookaheadDepth: number;
+  private readonly batch: RecordBatch | null;
   private readonly aheadRecs = new Int32Array(128);
   /** Sum of the bytes the lookahead touched (kept, so that the loads are not optimized away). */
   streamTouched = 0;
@@ -210,6 +236,7 @@ export class CaptureParser {
     this.onPacket = onPacket;
     this.lookahead = opts.lookahead ?? null;
     this.lookaheadDepth = Math.max(1, Math.min(64, opts.lookaheadDepth ?? 16));
+    this.batch = opts.batch ?? null;
     this.onWarning = opts.onWarning;
     this.onInterface = opts.onInterface;
     this.maxRecord = opts.maxRecord ?? 262144;
@@ -551,7 +578,26 @@ export class CaptureParser {
     pkt.linkType = this.linkType;
     pkt.ifIndex = 0;
     pkt.section = 0;
+    const batch = this.batch;
     for (;;) {
+      if (batch !== null) {
+        // The bytes ahead, a cache line at a time (as for the lookahead, below).
+        if (tp < pos + 16384) {
+          if (tp < pos) tp = pos;
+          const stop = end < pos + 32768 ? end : pos + 32768;
+          let t = 0;
+          for (let q = tp; q < stop; q += 64) t += b[q];
+          this.streamTouched += t;
+          tp = stop;
+        }
+        const k = batch.records(b, pos, end, le, nano, lt, snaplen, max);
+        if (k > 0) {
+          this.packets += k;
+          this.bytes += batch.bytes;
+          pos = batch.end;
+          this.pos = pos;
+        }
+      }
       // (this.pos is already pos: it is stored after each record)
       if (end - pos < hl) return hl;
       const caplen = rd32(b, pos + 8, le);

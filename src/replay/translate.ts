@@ -15,6 +15,8 @@ import { ViewCache, copyWords, viewOf } from '../wire/word-copy.js';
 import type { EngineConfig } from '../xlat/config-types.js';
 import { reasonId, reasonText, Reason } from '../diag/reasons.js';
 import { createEngine } from '../xlat/engine.js';
+import { Nat64Engine } from '../xlat/nat64/nat64-engine.js';
+import { TranslateBatch, batchEnabled } from './translate-batch.js';
 import { maybeDns, type Dns64Hook } from './dns64.js';
 import { DnsScan, Scan } from './dns-scan.js';
 import { lstat, open, type FileHandle } from 'node:fs/promises';
@@ -86,6 +88,8 @@ export interface TranslateSummary {
   written?: number;
   /** How many times the input was read (DNS64's pre-pass, a second attempt: see DnsLog). */
   inputReads: number;
+  /** Input packets the batch path translated (translate-batch.ts; tests check that it is taken). */
+  batched: number;
 }
 
 export class UsageError extends Error {
@@ -128,7 +132,7 @@ function commentPrefix(kind: EmitKind, about: number, bytes: Uint8Array, off: nu
 
 const ascii = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 /** Comment prefixes of the common kinds, pre-encoded (indexed by EmitKind). */
-const FAST_PREFIX: (Uint8Array | null)[] = [];
+export const FAST_PREFIX: (Uint8Array | null)[] = [];
 FAST_PREFIX[EmitKind.Translated] = ascii('translated from #');
 FAST_PREFIX[EmitKind.Hairpinned] = ascii('hairpinned from #');
 FAST_PREFIX[EmitKind.Reconstructed] = ascii('reconstructed from #');
@@ -206,6 +210,33 @@ export class CaptureSink implements XlatSink {
     this.lastIfLt[f] = lt;
     this.lastIf[f] = i;
     return i;
+  }
+
+  /**
+   * The interface a translated packet of `family` from an Ethernet input goes out on, when the
+   * batch path (translate-batch.ts) may write it as emitSplit would (pcapng with comments through
+   * writeEthernet, no filter) and the interface is already in the file; else -1 (the packet takes
+   * the callback, which adds the interface where the one-packet path adds it).
+   */
+  batchIface(family: 4 | 6): number {
+    if (this.ng === null || this.selecting) return -1;
+    if (!this.ifIndex.has(outputLinkType(LinkType.ETHERNET, family) * 8 + family) || this.linkType !== LinkType.ETHERNET) return -1;
+    return this.iface(family);
+  }
+
+  /** `k` packets translated by the batch path (what count() and emitSplit() count for each). */
+  countBatch(k: number): void {
+    this.packetsOut += k;
+    this.translated += k;
+    this.written += k;
+    this.curEmits = 1;
+    this.curKinds = 1 << EmitKind.Translated;
+    this.curDrop = 0;
+  }
+
+  /** The pcapng writer batchIface() answers for. */
+  get batchWriter(): PcapngWriter | null {
+    return this.ng;
   }
 
   private count(kind: EmitKind): void {
@@ -603,14 +634,21 @@ async function translatePass(opts: TranslateOptions, log: DnsLog | null, prescan
         if (pre.locate(p.data, p.offset, p.caplen, p.linkType) !== 0) dns64.prescan(p.data, p.offset, p.caplen, p.linkType, pre.ipOff);
       }, { blocking: opts.blocking, onWarning: () => undefined });
     }
+    // The batch path (translate-batch.ts) for what needs no per-packet view: no filter, no
+    // --explain, no renumbering, no --side; a NAT64 engine with its fast path.
+    const fast = engine instanceof Nat64Engine ? engine.fast : null;
+    const batch = fast !== null && batchEnabled() && !select && !explain && !numbers && side === 'none' && format === 'pcapng' && writer !== null
+      ? new TranslateBatch(fast, log !== null || dns64 !== null, FAST_PREFIX[EmitKind.Translated]!)
+      : null;
     read = await readCapture(opts.input, (p: CapturedPacket) => {
-      n++;
+      n = batch === null ? n + 1 : ++batch.number;
       if (sink === null) {
         // Classic pcap holds one link type: raw IP families become RAW for both sides.
         if (format === 'pcap') pcapLinkType = p.linkType === LinkType.IPV4 || p.linkType === LinkType.IPV6 ? LinkType.RAW : outputLinkType(p.linkType, 6);
         sink = new CaptureSink(writer, format === 'pcapng', pcapLinkType);
         sink.selecting = select !== null;
         sink.clock = clock;
+        if (batch !== null) batch.sink = sink;
       }
       const s: CaptureSink = sink;
       clock.sec = p.tsSec;
@@ -649,7 +687,8 @@ async function translatePass(opts: TranslateOptions, log: DnsLog | null, prescan
       onWarning,
       blocking: opts.blocking,
       prefetchBuffers: readBuffers,
-      lookahead: lookaheadOf(engine),
+      lookahead: batch === null ? lookaheadOf(engine) : undefined,
+      batch: batch ?? undefined,
       afterChunk: async () => {
         if (explain) {
           for (const l of pending) await explain.line(l);
@@ -658,6 +697,7 @@ async function translatePass(opts: TranslateOptions, log: DnsLog | null, prescan
         if (opts.afterChunk) await opts.afterChunk();
       },
     });
+    if (batch !== null) n = batch.number;
     if (log !== null && !replayChecked(log, opts.dns64!)) {
       // The hook replaces a packet: this output is not the capture's translation.
       if (writer) await writer.abort();
@@ -693,6 +733,7 @@ async function translatePass(opts: TranslateOptions, log: DnsLog | null, prescan
         dropped: s.dropped,
         ...(select ? { selected, written: s.written } : {}),
         inputReads,
+        batched: batch?.taken ?? 0,
       },
     };
   } catch (err) {

@@ -108,7 +108,7 @@ export class FastPath {
   private readonly p6w1: number = 0;
   private readonly p6w2: number = 0;
 
-  constructor(private readonly core: Nat64Core, private readonly xlat: HeaderTranslator) {
+  constructor(private readonly core: Nat64Core, readonly xlat: HeaderTranslator) {
     const cfg = core.cfg;
     this.mtu4 = cfg.mtu.ipv4;
     this.mtu6 = cfg.mtu.ipv6;
@@ -204,6 +204,20 @@ export class FastPath {
       if (id >= 0) t += pages[id >> 10][slotOf(id) + SLOT_META];
     }
     this.touched += t;
+  }
+
+  /**
+   * The engine's clock moved to `t` (ticks) for a packet, as Nat64Engine.process does first, when
+   * no timer can be due by then; false (nothing changed) when one may be: the packet must go
+   * through process(), which fires it.
+   */
+  advance(t: number): boolean {
+    const core = this.core;
+    if (t > core.now) {
+      if (t >= core.nextDue) return false;
+      core.now = t;
+    }
+    return true;
   }
 
   /** hit6's results: the packet's payload length, next header and decremented hop limit. */
