@@ -520,7 +520,7 @@ export class DnsLog {
    * time only: the decision on the output is {@link replay}'s.
    */
   probe: Dns64Hook | null = null;
-  static readonly PROBE = 4096;
+  static readonly PROBE = 256;
 
   add(b: Uint8Array, off: number, caplen: number, linkType: number, ipOff: number, num: number): void {
     this.bytes += caplen;
