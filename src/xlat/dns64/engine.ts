@@ -595,16 +595,18 @@ export class Dns64Engine {
     if (m !== null && rec.mLen === len - 2 && this.store.same(b, off + 2, rec.mAt, len - 2)) {
       // The same answer bytes as the decision remembered: the same parse, the same facts.
       const pnode = this.pending.find(clientPort, (b[off] << 8) | b[off + 1], key, DnsType.AAAA);
-      if (pnode === null || pnode.doBit) return null;
-      if (pnode.flags === m.qflags && (m.entry === null || this.aOfRec(rec) === m.entry)) return this.memoHit(m, n, pnode, tcp);
+      if (pnode !== null && pnode.doBit) return null;
+      if (pnode !== null && pnode.flags === m.qflags && (m.entry === null || this.aOfRec(rec) === m.entry)) return this.memoHit(m, n, pnode, tcp);
     }
     const v = this.view;
     if (v.reset(b, off, len) !== 0 || v.warning() !== 0) return null;
     const fl = v.flags();
     if ((fl & 0x0230) !== 0 || v.rcode() !== 0 || v.firstQuestionClass() !== 1) return null; // TC, AD, CD
     if (key === IPV4ONLY) return null;
+    // The query (none: an answer whose query the capture does not hold, or holds on the other side
+    // of a NAT64 with another client port; decideAaaa then takes the DO bit from the answer).
     const pnode = this.pending.find(clientPort, v.id(), key, DnsType.AAAA);
-    if (pnode === null || pnode.doBit) return null;
+    if (pnode === null ? v.ednsDo() : pnode.doBit) return null;
     const an = v.anCount();
     const ns = v.nsCount();
     const hasEdns = v.hasEdns();
@@ -658,22 +660,22 @@ export class Dns64Engine {
     // only set maxSize and tcp). The same inputs as this name's last decision: the same result
     // (its arrays and strings shared), nothing recomputed.
     const direct = an === 0 && memoOn ? this.getA(key) : undefined;
-    if (direct !== undefined && m !== null && m.entry === direct && m.plain === plain && m.neg === neg && m.negMin === negMin
+    if (direct !== undefined && m !== null && pnode !== null && m.entry === direct && m.plain === plain && m.neg === neg && m.negMin === negMin
       && m.qflags === pnode.flags && m.fl === fl) {
       if (rec.kept) this.keepBytes(rec, false, b, off + 2, len - 2);
       return this.memoHit(m, n, pnode, tcp);
     }
     const bh = this.behaviour;
-    const query = queryOf(pnode);
-    this.pending.remove(pnode);
-    let maxSize = tcp ? 65535 : query.udpSize;
+    const query = pnode === null ? null : queryOf(pnode);
+    if (pnode !== null) this.pending.remove(pnode);
+    let maxSize = tcp ? 65535 : query !== null ? query.udpSize : 512;
     if (!tcp && bh.udpCap && maxSize > bh.udpCap) maxSize = bh.udpCap;
     const answers: Dns64Rr[] = [];
     for (let i = 0, p = off + ansStart; i < an; i++, p += 28) answers.push({ name: plain, type: 'AAAA', ttl: u32(b, p + 6), data: ipv6ToString(b, p + 12) });
     const resolver = an > 0 ? `NOERROR, ${an} AAAA` : negMin !== null ? `NOERROR, no answer (negative TTL ${negMin})` : 'NOERROR, no answer';
     const result: Dns64Result = {
       n, name: plain, qtype: 'AAAA', rcode: 0, flags: flagList(fl), answers, synthesized: false, reason: Dns64Reason.NoAData, detail: '',
-      resolver, action: 'keep', message: null, maxSize, tcp, queryN: query.n,
+      resolver, action: 'keep', message: null, maxSize, tcp, queryN: query !== null ? query.n : 0,
     };
     this.fastHits++;
     let r: Dns64Result;
@@ -685,7 +687,8 @@ export class Dns64Engine {
         query, this.resolveA(plain), neg, false, 0, 0, [], false, false);
     }
     // Remembered for the name: native AAAA (no A data read) by their bytes; NODATA with the name's own A entry.
-    if (memoOn) {
+    // (Not a decision without a query: a memo is reused for a query's flags.)
+    if (memoOn && query !== null) {
       rec.memo = an > 0 || direct !== undefined
         ? { entry: an > 0 ? null : direct!, plain, neg, negMin, qflags: query.flags, fl, r, json: null, text: null }
         : null;
