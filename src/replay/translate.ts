@@ -708,7 +708,8 @@ async function translatePass(opts: TranslateOptions, log: DnsLog | null, prescan
     s.selecting = select !== null;
     if (opts.drain !== false) {
       s.setInput(new Uint8Array(0), 0, 0, LinkType.RAW, 6);
-      engine.drain(s);
+      // (final: the engine is dropped after it)
+      engine.drain(s, true);
       if (select) s.release(keepHeld(0));
     }
     if (read.corrupt) {

@@ -71,8 +71,12 @@ export interface Engine {
   process(bytes: Uint8Array, off: number, len: number, now: Clock, n: number, sink: XlatSink): void;
   /** Advance the clock with no packet (fires due timers). */
   advance(now: Clock, sink: XlatSink): void;
-  /** End of input: advance until every pending timer has fired (SPEC §4 drain). */
-  drain(sink: XlatSink): void;
+  /**
+   * End of input: advance until every pending timer has fired (SPEC §4 drain). `final`: the
+   * engine is dropped afterwards, so the drain may leave the bookkeeping only later packets would
+   * see (the tables' entries for the sessions it ends); what it emits and drops is the same.
+   */
+  drain(sink: XlatSink, final?: boolean): void;
   /**
    * SPEC §4 `--side`: when the packet is one that came *out of* the translator (IPv6 from a pool6
    * source, IPv4 from a pool4 / EAM source), emit what the translator received (kind

@@ -172,9 +172,17 @@ export class Nat64Core {
     return s;
   }
 
+  /**
+   * Set by a final drain (Engine.drain): no packet comes after it, so a session it ends is left in
+   * the tables (BIB, sessions, flow cache, its timer slot): what no packet looks up any more. The
+   * drain itself never looks a session up by its tuple; it only fires timers.
+   */
+  final = false;
+
   /** Deletes a session, and its BIB entry when dynamic and left without sessions. */
   removeSession(s: Session): void {
     if (s.stored) this.storedCount--;
+    if (this.final) return;
     // (first: the cache rows are found by the session's timer id, which removal gives back)
     if (this.forget !== null) this.forget(s);
     this.sessions.remove(s);

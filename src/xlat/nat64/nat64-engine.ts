@@ -111,9 +111,10 @@ export class Nat64Engine implements Engine {
     this.advanceTo(ticksOf(now), sink);
   }
 
-  drain(sink: XlatSink): void {
+  drain(sink: XlatSink, final = false): void {
     // Every timer, in (expiry, arming) order, including those armed while draining (an expired
     // ESTABLISHED session goes to TRANS): what stepping from expiry to expiry would fire.
+    this.core.final = final;
     this.core.fireUntil(Infinity, sink);
     this.core.nextDue = Infinity;
   }

@@ -118,7 +118,7 @@ export class SiitEngine implements Engine {
     // Stateless: no timers.
   }
 
-  drain(_sink: XlatSink): void {
+  drain(_sink: XlatSink, _final?: boolean): void {
     // Stateless: nothing pending.
   }
 
