@@ -115,10 +115,9 @@ export class FastPath {
     this.lim6 = Math.min(cfg.mtu.lowestIpv6Mtu, cfg.mtu.ipv6);
     this.dropIcmp6Info = cfg.filtering.dropIcmpv6Info;
     this.adf = cfg.filtering.addressDependent;
-    for (let i = 0; i < CACHE_SLOTS; i++) {
-      this.k6[i * ROW6 + TID6] = -1;
-      this.k4[i * ROW4 + TID4] = -1;
-    }
+    // Every row empty (its timer id word -1; the other words are only read when it is not).
+    this.k6.fill(-1);
+    this.k4.fill(-1);
     const p = cfg.pool6?.bytes;
     if (p) {
       const word = (i: number): number => (p[i] << 24) | (p[i + 1] << 16) | (p[i + 2] << 8) | p[i + 3];
