@@ -14,5 +14,10 @@ export function fullGc(): (() => void) | null {
     return typeof gc === 'function' ? (gc as () => void) : null;
   } catch {
     return null;
+  } finally {
+    // The flag back as it was: V8 accepts a code cache only under the flags it was made with
+    // (the CLI's, made at the end of a run: scripts/postbuild.mjs), and the function taken above
+    // stays usable.
+    setFlagsFromString('--no-expose-gc');
   }
 }

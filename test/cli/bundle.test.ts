@@ -40,6 +40,14 @@ describe('CLI bundle', () => {
     const lines = used.stderr.split('\n').filter((l) => l.startsWith('code cache: '));
     expect(lines.length).toBeGreaterThan(3);
     expect(lines.filter((l) => !l.endsWith(' used')), used.stderr).toEqual([]);
+    // The other commands too: translate and analyze set V8 flags at run time (--expose-gc for
+    // their full collections), which must not leave V8 rejecting the caches made at the end of a run.
+    for (const other of [['translate', join(FIX, 'demo.pcapng'), '-w', '/dev/null', '--no-progress'], ['analyze', join(FIX, 'demo.pcapng'), '--json'], ['packets', join(FIX, 'demo.pcapng'), '--json']]) {
+      const r = spawnSync(process.execPath, [CLI, ...other], { encoding: 'utf8', env: { ...process.env, NAT64SCOPE_CODE_CACHE_REPORT: '1' } });
+      const ls = r.stderr.split('\n').filter((l) => l.startsWith('code cache: '));
+      expect(ls.length, other[0]).toBeGreaterThan(3);
+      expect(ls.filter((l) => !l.endsWith(' used')), `${other[0]}: ${r.stderr}`).toEqual([]);
+    }
     const off = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NAT64SCOPE_CODE_CACHE: '0', NAT64SCOPE_CODE_CACHE_REPORT: '1' } });
     expect(off.stderr.split('\n').filter((l) => l.startsWith('code cache: ')).every((l) => l.endsWith(' none'))).toBe(true);
     expect(off.stdout).toBe(used.stdout);
