@@ -581,15 +581,7 @@ export class CaptureParser {
     const batch = this.batch;
     for (;;) {
       if (batch !== null) {
-        // The bytes ahead, a cache line at a time (as for the lookahead, below).
-        if (tp < pos + 16384) {
-          if (tp < pos) tp = pos;
-          const stop = end < pos + 32768 ? end : pos + 32768;
-          let t = 0;
-          for (let q = tp; q < stop; q += 64) t += b[q];
-          this.streamTouched += t;
-          tp = stop;
-        }
+        tp = this.touchAhead(b, pos, tp, end);
         const k = batch.records(b, pos, end, le, nano, lt, snaplen, max);
         if (k > 0) {
           this.packets += k;
@@ -633,16 +625,7 @@ export class CaptureParser {
       this.pos = pos;
       if (ahead !== null && ap <= pos) {
         ap = pos;
-        // The bytes ahead, a cache line at a time in one loop of independent loads (the records'
-        // walk below is a chain of dependent loads, each missing the cache on fresh input).
-        if (tp < ap + 16384) {
-          if (tp < ap) tp = ap;
-          const stop = end < ap + 32768 ? end : ap + 32768;
-          let t = 0;
-          for (let q = tp; q < stop; q += 64) t += b[q];
-          this.streamTouched += t;
-          tp = stop;
-        }
+        tp = this.touchAhead(b, ap, tp, end);
         let k = 0;
         while (k < depth && end - ap >= hl) {
           const cl = rd32(b, ap + 8, le);
@@ -660,6 +643,22 @@ export class CaptureParser {
       }
       if (this.state !== S_PCAP) return -1;
     }
+  }
+
+  /**
+   * The lookahead's and the batch's read of the input ahead of `at`: when less than 16 KiB past
+   * it has been touched (up to `tp`), the next bytes up to 32 KiB past it, a cache line at a time
+   * in one loop of independent loads (the records' walk is a chain of dependent loads, each
+   * missing the cache on fresh input). Returns how far the input has been touched.
+   */
+  private touchAhead(b: Uint8Array, at: number, tp: number, end: number): number {
+    if (tp >= at + 16384) return tp;
+    if (tp < at) tp = at;
+    const stop = end < at + 32768 ? end : at + 32768;
+    let t = 0;
+    for (let q = tp; q < stop; q += 64) t += b[q];
+    this.streamTouched += t;
+    return stop;
   }
 
   private parsePcapng(): void {

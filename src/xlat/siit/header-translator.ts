@@ -328,11 +328,21 @@ export class HeaderTranslator {
       sink.emit(o, H, 20 + ulen, 4, EmitKind.Translated, n);
       return;
     }
+    this.emitFast(20 + k, bytes, u + k, ulen - k, 4, n, sink);
+  }
+
+  /**
+   * A fast path's translation: the headers out[SPLIT_HEADROOM..+headLen) then bytes[off..+len),
+   * to the sink in two parts (XlatSink.emitSplit), or joined when it takes only whole packets.
+   */
+  private emitFast(headLen: number, bytes: Uint8Array, off: number, len: number, family: 4 | 6, n: number, sink: XlatSink): void {
+    const o = this.out;
+    const H = SPLIT_HEADROOM;
     if (sink.emitSplit !== undefined) {
-      sink.emitSplit(o, H, 20 + k, bytes, u + k, ulen - k, 4, EmitKind.Translated, n);
+      sink.emitSplit(o, H, headLen, bytes, off, len, family, EmitKind.Translated, n);
     } else {
-      copy(bytes, u + k, ulen - k, o, H + 20 + k);
-      sink.emit(o, H, 20 + ulen, 4, EmitKind.Translated, n);
+      copy(bytes, off, len, o, H + headLen);
+      sink.emit(o, H, headLen + len, family, EmitKind.Translated, n);
     }
   }
 
@@ -740,12 +750,7 @@ export class HeaderTranslator {
       sink.emit(o, H, 40 + plen, 6, EmitKind.Translated, n);
       return;
     }
-    if (sink.emitSplit !== undefined) {
-      sink.emitSplit(o, H, 40 + k, bytes, p + k, plen - k, 6, EmitKind.Translated, n);
-    } else {
-      copy(bytes, p + k, plen - k, o, H + 40 + k);
-      sink.emit(o, H, 40 + plen, 6, EmitKind.Translated, n);
-    }
+    this.emitFast(40 + k, bytes, p + k, plen - k, 6, n, sink);
   }
 
   /**
