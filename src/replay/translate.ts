@@ -132,7 +132,7 @@ function commentPrefix(kind: EmitKind, about: number, bytes: Uint8Array, off: nu
 
 const ascii = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 /** Comment prefixes of the common kinds, pre-encoded (indexed by EmitKind). */
-export const FAST_PREFIX: (Uint8Array | null)[] = [];
+const FAST_PREFIX: (Uint8Array | null)[] = [];
 FAST_PREFIX[EmitKind.Translated] = ascii('translated from #');
 FAST_PREFIX[EmitKind.Hairpinned] = ascii('hairpinned from #');
 FAST_PREFIX[EmitKind.Reconstructed] = ascii('reconstructed from #');
