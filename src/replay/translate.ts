@@ -327,6 +327,17 @@ export class CaptureSink implements XlatSink {
     this.written++;
     // Errors (and timer packets) go back towards the sender, on the side they came from.
     const reverse = kind === EmitKind.IcmpError || kind === EmitKind.Deferred;
+    const ng = this.ng;
+    if (ng !== null && !reverse && about >= 0 && this.linkType === LinkType.ETHERNET && this.linkLen === 14) {
+      // A whole packet of the general pipeline, translated, hairpinned or rebuilt, through the
+      // one-call record the fast path uses (its code is hot long before this one's would be).
+      const prefix = FAST_PREFIX[kind];
+      const ifIndex = this.iface(family);
+      if (prefix && ng.epbFits(14 + len, ifIndex, about) && sec >= 0 && Math.floor(sec) === sec) {
+        ng.writeEthernet(this.linkView, family === 4 ? EtherType.IPV4 : EtherType.IPV6, bytes, off, len, bytes, off + len, 0, sec, nsec, ifIndex, prefix, about);
+        return;
+      }
+    }
     const outLinkType = this.pcapLinkType ?? outputLinkType(this.linkType, family);
     let h = 0;
     if (outLinkType !== LinkType.RAW && outLinkType !== LinkType.IPV4 && outLinkType !== LinkType.IPV6) {
