@@ -272,15 +272,7 @@ export class CaptureSink implements XlatSink {
     }
     this.count(kind);
     this.written++;
-    const ng = this.ng;
-    if (ng !== null && this.linkType === LinkType.ETHERNET && this.linkLen === 14 && about >= 0) {
-      // pcapng, Ethernet in and out (outputLinkType keeps it), a translated packet: one call.
-      const prefix = FAST_PREFIX[kind];
-      if (prefix) {
-        ng.writeEthernet(this.linkView, family === 4 ? EtherType.IPV4 : EtherType.IPV6, head, headOff, headLen, bytes, off, len, this.clock.sec, this.clock.nsec, this.iface(family), prefix, about);
-        return;
-      }
-    }
+    if (this.oneCall(head, headOff, headLen, bytes, off, len, family, kind, about, this.clock.sec, this.clock.nsec)) return;
     const outLinkType = this.pcapLinkType ?? outputLinkType(this.linkType, family);
     let h = 0;
     if (outLinkType !== LinkType.RAW && outLinkType !== LinkType.IPV4 && outLinkType !== LinkType.IPV6) {
@@ -327,17 +319,9 @@ export class CaptureSink implements XlatSink {
     this.written++;
     // Errors (and timer packets) go back towards the sender, on the side they came from.
     const reverse = kind === EmitKind.IcmpError || kind === EmitKind.Deferred;
-    const ng = this.ng;
-    if (ng !== null && !reverse && about >= 0 && this.linkType === LinkType.ETHERNET && this.linkLen === 14) {
-      // A whole packet of the general pipeline, translated, hairpinned or rebuilt, through the
-      // one-call record the fast path uses (its code is hot long before this one's would be).
-      const prefix = FAST_PREFIX[kind];
-      const ifIndex = this.iface(family);
-      if (prefix && ng.epbFits(14 + len, ifIndex, about) && sec >= 0 && Math.floor(sec) === sec) {
-        ng.writeEthernet(this.linkView, family === 4 ? EtherType.IPV4 : EtherType.IPV6, bytes, off, len, bytes, off + len, 0, sec, nsec, ifIndex, prefix, about);
-        return;
-      }
-    }
+    // A whole packet of the general pipeline, translated, hairpinned or rebuilt: the same one-call
+    // record as the fast path's (its code is hot long before this one's would be).
+    if (this.oneCall(bytes, off, len, bytes, off + len, 0, family, kind, about, sec, nsec)) return;
     const outLinkType = this.pcapLinkType ?? outputLinkType(this.linkType, family);
     let h = 0;
     if (outLinkType !== LinkType.RAW && outLinkType !== LinkType.IPV4 && outLinkType !== LinkType.IPV6) {
@@ -351,6 +335,24 @@ export class CaptureSink implements XlatSink {
       if (prefix === null) prefix = this.slowPrefix(commentPrefix(kind, about, bytes, off, family));
     }
     this.writer.writeParts(this.frame, h, bytes, off, len, sec, nsec, this.iface(family), prefix, about);
+  }
+
+  /**
+   * The pcapng writer's one-call record (writeEthernet) of head[headOff..+headLen) then
+   * bytes[off..+len), when it applies: pcapng with comments, Ethernet in and out (outputLinkType
+   * keeps it) with the input's addresses, a packet of a kind with a pre-encoded comment (not an
+   * error or a timer packet, which go back), within the snapshot length, at a whole second. False
+   * (nothing written) otherwise: the caller writes it in two parts.
+   */
+  private oneCall(head: Uint8Array, headOff: number, headLen: number, bytes: Uint8Array, off: number, len: number, family: 4 | 6, kind: EmitKind, about: number, sec: number, nsec: number): boolean {
+    const ng = this.ng;
+    if (ng === null || about < 0 || this.linkType !== LinkType.ETHERNET || this.linkLen !== 14) return false;
+    const prefix = FAST_PREFIX[kind];
+    if (!prefix) return false;
+    const ifIndex = this.iface(family);
+    if (!ng.epbFits(14 + headLen + len, ifIndex, about) || !(sec >= 0 && Math.floor(sec) === sec)) return false;
+    ng.writeEthernet(this.linkView, family === 4 ? EtherType.IPV4 : EtherType.IPV6, head, headOff, headLen, bytes, off, len, sec, nsec, ifIndex, prefix, about);
+    return true;
   }
 
   /** Encoded comment prefixes of the rarer kinds (generated packets), cached by text. */
