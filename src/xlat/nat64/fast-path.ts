@@ -78,6 +78,8 @@ function slot4(s4: number, d4: number, proto: number, pk: number): number {
 export class FastPath {
   /** Packets translated by the fast path (tests check that it is taken). */
   hits = 0;
+  /** Flow cache misses that took the table lookups (tests: rows written ahead by learn6 save them). */
+  lookups = 0;
   readonly t4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
   readonly t6: Tuple6 = { src: new Uint8Array(16), dst: new Uint8Array(16), sport: -1, dport: -1 };
   private readonly mtu4: number;
@@ -286,6 +288,7 @@ export class FastPath {
       remote4 = k[r + 12] >>> 0;
     } else {
       // filtering-and-updating's address checks (RFC 6146 §3.5, RFC 6052 §2.2) and lookups.
+      this.lookups++;
       if (inPrefix(bytes, off + 8, pool6) || !inPrefix(bytes, off + 24, pool6)) return false;
       if (pool6.len !== 96 && bytes[off + 32] !== 0) return false;
       const y = extractIpv4(bytes, off + 24, pool6.len);
@@ -297,27 +300,11 @@ export class FastPath {
       const found = table.session(bib, y, proto === Proto.Icmp ? 0 : dport);
       if (found === undefined) return false;
       const s = found;
-      if (s.fast6 !== 1) {
-        if (s.fast6 === 2) return false;
-        s.fast6 = this.sessionOk6(s, proto) ? 1 : 2;
-        if (s.fast6 === 2) return false;
-      }
+      if (!this.fill6(s, proto, slot, a0, a1, a2, a3, a4, a5, a6, a7, pk)) return false;
       addr4 = bib.addr4;
       port4 = bib.port4;
       remote4 = s.remote4;
       id = s.tid;
-      // One row per side and session: a session reached by another key too (a pool6 suffix that
-      // differs; RFC 6052 ignores it) leaves its older row, which forget() could not find.
-      const old = s.slot6;
-      if (old >= 0 && old !== slot && k[old * ROW6 + TID6] === id) k[old * ROW6 + TID6] = -1;
-      k[r] = a0; k[r + 1] = a1; k[r + 2] = a2; k[r + 3] = a3; k[r + 4] = a4; k[r + 5] = a5; k[r + 6] = a6; k[r + 7] = a7;
-      k[r + 8] = pk;
-      k[r + 9] = proto;
-      k[r + 10] = addr4 | 0;
-      k[r + 11] = port4;
-      k[r + 12] = remote4 | 0;
-      k[r + TID6] = id;
-      s.slot6 = slot;
     }
     const pg = core.store.pages[id >> 10];
     const at = slotOf(id);
@@ -334,6 +321,103 @@ export class FastPath {
     this.nh = nh;
     this.hop = hop - 1;
     return true;
+  }
+
+  /**
+   * Session `s` (protocol `proto`) in IPv6 row `slot` under the key a0..a7, pk: the lookups' and
+   * the session's checks (Session.fast6) passed, the row written; false when the session may not
+   * take the fast path. One row per side and session: a session reached by another key too (a
+   * pool6 suffix that differs; RFC 6052 ignores it) leaves its older row, which forget() could
+   * not find.
+   */
+  private fill6(s: Session, proto: number, slot: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number, pk: number): boolean {
+    if (s.fast6 !== 1) {
+      if (s.fast6 === 2) return false;
+      s.fast6 = this.sessionOk6(s, proto) ? 1 : 2;
+      if (s.fast6 === 2) return false;
+    }
+    const k = this.k6;
+    const r = slot * ROW6;
+    const id = s.tid;
+    const old = s.slot6;
+    if (old >= 0 && old !== slot && k[old * ROW6 + TID6] === id) k[old * ROW6 + TID6] = -1;
+    const bib = s.bib;
+    k[r] = a0; k[r + 1] = a1; k[r + 2] = a2; k[r + 3] = a3; k[r + 4] = a4; k[r + 5] = a5; k[r + 6] = a6; k[r + 7] = a7;
+    k[r + 8] = pk;
+    k[r + 9] = proto;
+    k[r + 10] = bib.addr4 | 0;
+    k[r + 11] = bib.port4;
+    k[r + 12] = s.remote4 | 0;
+    k[r + TID6] = id;
+    s.slot6 = slot;
+    return true;
+  }
+
+  /** {@link fill6} for the IPv4 side: row `slot` under the key s4, d4, pk (Session.fast4: pool4 ownership). */
+  private fill4(s: Session, proto: number, slot: number, s4: number, d4: number, pk: number): boolean {
+    if (s.fast4 !== 1) {
+      if (s.fast4 === 2) return false;
+      s.fast4 = this.core.ours4(proto, d4 >>> 0) ? 1 : 2;
+      if (s.fast4 === 2) return false;
+    }
+    const k = this.k4;
+    const r = slot * ROW4;
+    const id = s.tid;
+    const bib = s.bib;
+    // X' from the intern table.
+    const words = this.core.intern.addressWords();
+    const a = bib.addr6 * 4;
+    k[r] = s4;
+    k[r + 1] = d4;
+    k[r + 2] = pk;
+    k[r + 3] = proto;
+    k[r + 4] = words[a] | 0;
+    k[r + 5] = words[a + 1] | 0;
+    k[r + 6] = words[a + 2] | 0;
+    k[r + 7] = words[a + 3] | 0;
+    k[r + 8] = bib.port6;
+    const old = s.slot4;
+    if (old >= 0 && old !== slot && k[old * ROW4 + TID4] === id) k[old * ROW4 + TID4] = -1;
+    k[r + TID4] = id;
+    s.slot4 = slot;
+    return true;
+  }
+
+  /**
+   * The general path has just handled the IPv6 TCP / UDP packet at bytes[off..) of session `s`
+   * (a new session, most often): its rows are written now, on both sides, as the fast path's
+   * lookups would write them for the session's next packets — which then need no lookup. Rows
+   * are a cache: what the fast path does with a row is what it does after the lookups.
+   */
+  learn6(bytes: Uint8Array, off: number, len: number, s: Session): void {
+    if (len < 48 || s.tid < 0) return;
+    const pool6 = this.core.cfg.pool6;
+    if (pool6 === null) return;
+    const nh = bytes[off + 6];
+    if (nh !== 6 && nh !== 17) return;
+    // (hit6's address checks: rows only for keys hit6 would look up)
+    if (inPrefix(bytes, off + 8, pool6) || !inPrefix(bytes, off + 24, pool6)) return;
+    if (pool6.len !== 96 && bytes[off + 32] !== 0) return;
+    const proto = nh === 6 ? Proto.Tcp : Proto.Udp;
+    const iv = this.inView.of(bytes);
+    const a0 = iv.getInt32(off + 8), a1 = iv.getInt32(off + 12), a2 = iv.getInt32(off + 16), a3 = iv.getInt32(off + 20);
+    const a4 = iv.getInt32(off + 24), a5 = iv.getInt32(off + 28), a6 = iv.getInt32(off + 32), a7 = iv.getInt32(off + 36);
+    const pk = iv.getInt32(off + 40);
+    const slot = slot6(a0, a1, a2, a3, a6, a7, proto, pk);
+    const k6 = this.k6;
+    const r = slot * ROW6;
+    if (k6[r + TID6] !== s.tid || k6[r + 8] !== pk || k6[r] !== a0 || k6[r + 1] !== a1 || k6[r + 2] !== a2 || k6[r + 3] !== a3 || k6[r + 4] !== a4 || k6[r + 5] !== a5 || k6[r + 6] !== a6 || k6[r + 7] !== a7 || k6[r + 9] !== proto) {
+      if (!this.fill6(s, proto, slot, a0, a1, a2, a3, a4, a5, a6, a7, pk)) return;
+    }
+    // The replies: from the remote Y,y to X,x4.
+    const s4 = s.remote4 | 0;
+    const d4 = s.bib.addr4 | 0;
+    const pk4 = (s.rport << 16) | s.bib.port4;
+    const slot4v = slot4(s4, d4, proto, pk4);
+    const k4 = this.k4;
+    const r4 = slot4v * ROW4;
+    if (k4[r4 + TID4] === s.tid && k4[r4] === s4 && k4[r4 + 1] === d4 && k4[r4 + 2] === pk4 && k4[r4 + 3] === proto) return;
+    this.fill4(s, proto, slot4v, s4, d4, pk4);
   }
 
   /** hit4's results: the packet's payload length, protocol and decremented TTL. */
@@ -404,6 +488,7 @@ export class FastPath {
       w[7] = k[r + 7];
       port6 = k[r + 8];
     } else {
+      this.lookups++;
       const src4 = s4 >>> 0;
       const dst4 = d4 >>> 0;
       const table = core.bibs[proto];
@@ -412,33 +497,13 @@ export class FastPath {
       const found = table.session(bib, src4, proto === Proto.Icmp ? 0 : sport);
       if (found === undefined) return false;
       const s = found;
-      if (s.fast4 !== 1) {
-        if (s.fast4 === 2) return false;
-        s.fast4 = core.ours4(proto, dst4) ? 1 : 2;
-        if (s.fast4 === 2) return false;
-      }
-      // X' from the intern table.
-      const words = core.intern.addressWords();
-      const a = bib.addr6 * 4;
-      w[4] = words[a] | 0;
-      w[5] = words[a + 1] | 0;
-      w[6] = words[a + 2] | 0;
-      w[7] = words[a + 3] | 0;
-      port6 = bib.port6;
-      k[r] = s4;
-      k[r + 1] = d4;
-      k[r + 2] = pk;
-      k[r + 3] = proto;
-      k[r + 4] = w[4];
-      k[r + 5] = w[5];
-      k[r + 6] = w[6];
-      k[r + 7] = w[7];
-      k[r + 8] = port6;
+      if (!this.fill4(s, proto, slot, s4, d4, pk)) return false;
+      w[4] = k[r + 4];
+      w[5] = k[r + 5];
+      w[6] = k[r + 6];
+      w[7] = k[r + 7];
+      port6 = k[r + 8];
       id = s.tid;
-      const old = s.slot4;
-      if (old >= 0 && old !== slot && k[old * ROW4 + TID4] === id) k[old * ROW4 + TID4] = -1;
-      k[r + TID4] = id;
-      s.slot4 = slot;
     }
     const pg = core.store.pages[id >> 10];
     const at = slotOf(id);

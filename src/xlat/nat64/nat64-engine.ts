@@ -329,6 +329,8 @@ export class Nat64Engine implements Engine {
     const frag = st.fragment ? this.fragmentReady(hairpin) : null;
     this.send4(hairpin, sink);
     if (frag) this.release(frag, sink);
+    // The session's flow cache rows, for its next packets on either side.
+    if (!st.fragment && !hairpin && this.fast !== null && st.session !== null) this.fast.learn6(bytes, off, len, st.session);
   }
 
   /** translating-the-packet (6 -> 4), then handling-hairpinning when the destination is ours. */

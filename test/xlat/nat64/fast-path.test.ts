@@ -184,7 +184,7 @@ describe('NAT64 fast path: the flow cache never answers for a session that is go
     k.clear();
     e.process(udp4(port), 0, udp4(port).length, at(101), 2, k);
     expect(k.emitted).toHaveLength(1);
-    expect(e.fast!.hits).toBe(1); // the reply went through the fast path (and filled the IPv4 cache row)
+    expect(e.fast!.hits).toBe(1); // the reply went through the fast path (the row the query's session wrote)
     k.clear();
     // UDP lifetime 300 s: at 402 s the session and its BIB entry are gone.
     e.process(udp4(port), 0, udp4(port).length, at(402), 3, k);
@@ -269,6 +269,44 @@ describe('NAT64 fast path: the flow cache never answers for a session that is go
     expect(f.k.drops).toEqual(s.k.drops);
     expect(f.k.drops).toEqual([[Reason.TcpStateDrop, 7]]);
     expect(f.hits).toBe(5); // everything but the SYN and the segment after expiry
+  });
+
+  it('the packet that makes a session writes its rows on both sides: the next packets take no lookup', () => {
+    // FastPath.learn6: what the first lookups of the session's next packets would write. UDP and
+    // TCP, both directions; the output is the general path's (the differential tests above run
+    // the same through every configuration).
+    for (const proto of ['udp', 'tcp'] as const) {
+      const run = (fastPath: boolean) => {
+        const e = new Nat64Engine(config(), { fastPath });
+        const k = new Collect();
+        const l4 = (sport: number, dport: number, flags: number) => proto === 'udp' ? { udp: { sport, dport } } : { tcp: { srcPort: sport, dstPort: dport, flags, seq: 1, ack: 1 } };
+        const out = (flags: number) => buildIp({ ip: { v: 6, src: C, dst: S6 }, l4: l4(40000, 80, flags), payload: 'x' });
+        let b = out(TcpFlag.SYN);
+        e.process(b, 0, b.length, at(10), 1, k);
+        const port = portOf(k);
+        const back = (flags: number) => buildIp({ ip: { v: 4, src: S, dst: POOL }, l4: l4(80, port, flags), payload: 'y' });
+        const lookups = e.fast?.lookups ?? 0;
+        let n = 1;
+        b = back(TcpFlag.SYN | TcpFlag.ACK);
+        e.process(b, 0, b.length, at(10.1), ++n, k);
+        for (let i = 0; i < 4; i++) {
+          b = out(TcpFlag.ACK);
+          e.process(b, 0, b.length, at(11 + i), ++n, k);
+          b = back(TcpFlag.ACK);
+          e.process(b, 0, b.length, at(11.5 + i), ++n, k);
+        }
+        return { k, lookups, after: (e.fast?.lookups ?? 0) - lookups, hits: e.fast?.hits ?? 0 };
+      };
+      const f = run(true);
+      const s = run(false);
+      expect(f.k.emitted, proto).toEqual(s.k.emitted);
+      expect(f.k.drops, proto).toEqual(s.k.drops);
+      // The session's first packet looked it up (and found nothing); none after it did.
+      expect(f.lookups, proto).toBe(1);
+      expect(f.after, proto).toBe(0);
+      // Every packet after the first through the fast path.
+      expect(f.hits, proto).toBe(9);
+    }
   });
 
   it('an idle connection (policy.tcpIdleRst) is answered with the RST by the general path, not translated', () => {
