@@ -74,7 +74,8 @@ export interface Engine {
   /**
    * End of input: advance until every pending timer has fired (SPEC §4 drain). `final`: the
    * engine is dropped afterwards, so the drain may leave the bookkeeping only later packets would
-   * see (the tables' entries for the sessions it ends); what it emits and drops is the same.
+   * see (the tables' entries for the sessions it ends, and the expiries that only end sessions);
+   * what it emits and drops is the same, in the same order, at the same timer clocks.
    */
   drain(sink: XlatSink, final?: boolean): void;
   /**

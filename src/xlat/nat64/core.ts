@@ -68,6 +68,14 @@ export class Nat64Core {
   /** IPv4 addresses of static BIB entries, per protocol (they accept IPv4 traffic outside pool4). */
   readonly staticAddrs: readonly [Set<number>, Set<number>, Set<number>] = [new Set(), new Set(), new Set()];
   readonly timers: TimerList[];
+  /**
+   * The lists a final drain fires (Engine.drain(sink, true)): those whose expiries emit or drop
+   * something, or arm another timer (ESTABLISHED -> TRANS, with its probe). A UDP, ICMP or TRANS
+   * expiry only removes a session, which a final drain does not do (see {@link final}): firing
+   * them would change nothing but the clock, which each fire sets from its own expiry. The
+   * observable fires keep their order (expiry, then the arming sequence, across lists).
+   */
+  readonly finalTimers: readonly TimerList[];
   /** The timer state of every session, stored SYN and fragment entry, by id (timers.ts). */
   readonly store = new TimerStore();
   readonly drops = new Map<number, number>();
@@ -107,6 +115,8 @@ export class Nat64Core {
       new TimerList(TimerKind.StoredSyn, secondsToTicks(t.tcpIncomingSyn), this.store),
       new TimerList(TimerKind.Fragment, secondsToTicks(t.fragment), this.store),
     ];
+    const l = this.timers;
+    this.finalTimers = [l[TimerKind.TcpEst], l[TimerKind.TcpIncomingSyn], l[TimerKind.StoredSyn], l[TimerKind.Fragment]];
     this.probe = opts.probeOnEstablishedExpiry ?? true;
     this.maxStored = opts.maxStoredSyns ?? 64;
     this.maxHeld = opts.maxHeldFragments ?? 64;
@@ -240,12 +250,14 @@ export class Nat64Core {
     sink.emit(this.out, 0, len, 6, EmitKind.Deferred, -1);
   }
 
-  /** Fires every timer due at or before `until`, in order. */
-  fireUntil(until: Ticks, sink: XlatSink): void {
+  /**
+   * Fires every timer due at or before `until`, in order (of the lists `timers`: all of them but
+   * for a final drain, see {@link finalTimers}).
+   */
+  fireUntil(until: Ticks, sink: XlatSink, timers: readonly TimerList[] = this.timers): void {
     for (;;) {
       let best: TimerList | null = null;
       let b: TimerNode | null = null;
-      const timers = this.timers;
       for (let i = 0; i < timers.length; i++) {
         const l = timers[i];
         const h = l.head;

@@ -113,9 +113,10 @@ export class Nat64Engine implements Engine {
 
   drain(sink: XlatSink, final = false): void {
     // Every timer, in (expiry, arming) order, including those armed while draining (an expired
-    // ESTABLISHED session goes to TRANS): what stepping from expiry to expiry would fire.
+    // ESTABLISHED session goes to TRANS): what stepping from expiry to expiry would fire. A final
+    // drain fires only the timers whose expiry shows (core.finalTimers).
     this.core.final = final;
-    this.core.fireUntil(Infinity, sink);
+    this.core.fireUntil(Infinity, sink, final ? this.core.finalTimers : this.core.timers);
     this.core.nextDue = Infinity;
   }
 
