@@ -78,9 +78,9 @@ describe('NAT64 final drain', () => {
   }
 
   it('every kind of timer pending at the end, expiries interleaved: the same emits and drops, in order', () => {
-    // A final drain fires only the timers whose expiry shows (stored SYNs, held fragments, V4
-    // INIT and ESTABLISHED sessions); UDP, ICMP and TRANS expiries, interleaved with them in
-    // time, only end sessions. The order and the clocks of what shows must not change.
+    // A final drain fires only the timers whose expiry shows (here: ESTABLISHED sessions, stored
+    // SYNs, held fragments); UDP, ICMP and TRANS expiries, interleaved with them in time, only
+    // end sessions. The order and the clocks of what shows must not change.
     const C = '2001:db8::5';
     const S = '198.51.100.7';
     const S6 = '64:ff9b::c633:6407';
