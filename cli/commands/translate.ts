@@ -2,7 +2,7 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { stat } from 'node:fs/promises';
 import { getHeapStatistics } from 'node:v8';
-import { fullGc } from '../../src/replay/gc.js';
+import { fullGc, holdNewSpace } from '../../src/replay/gc.js';
 import { translateCapture, summaryText, type TranslateSummary } from '../../src/replay/translate.js';
 import { reasonId } from '../../src/diag/reasons.js';
 import { engineOptions, resolveEngineConfigAuto, resolveDns64, type EngineOptionArgs } from '../engine-options.js';
@@ -73,6 +73,7 @@ export async function handler(argv: ArgumentsCamelCase<TranslateArgs>): Promise<
     if (progress) progress();
   };
   let summary: TranslateSummary;
+  const releaseNewSpace = holdNewSpace();
   try {
     summary = await translateCapture({
       input,
@@ -89,6 +90,7 @@ export async function handler(argv: ArgumentsCamelCase<TranslateArgs>): Promise<
       dns64,
     });
   } finally {
+    releaseNewSpace();
     if (progress) process.stderr.write('\r\x1b[K');
   }
   if (argv.json) {
