@@ -54,6 +54,31 @@ function measure(cmd, argv) {
   return { secs, cpuSecs, rssMb: m ? Number(m[1]) / 1024 : NaN, stdout: r.stdout, stderr: (r.stderr ?? '').replace(/^__RSS__ .*\n?/m, '') };
 }
 
+/**
+ * NODE_EXTRA_CA_CERTS (set machine-wide on some hosts, this one among them) makes every Node
+ * process read and parse a CA bundle before its first line of JavaScript: work no command here
+ * needs (none opens a TLS connection). The bench drops it from its own environment, which every
+ * command it runs inherits (ours and Node peers such as pcap-parser alike), and says so with what
+ * it costs a Node start here (median of 5 `node -e 0` each way). Returns that line, or null when
+ * the variable is not set.
+ */
+function dropCaCerts() {
+  const value = process.env.NODE_EXTRA_CA_CERTS;
+  if (value === undefined) return null;
+  const without = { ...process.env };
+  delete without.NODE_EXTRA_CA_CERTS;
+  const start = (env) => median(Array.from({ length: 5 }, () => {
+    const t0 = process.hrtime.bigint();
+    spawnSync(process.execPath, ['-e', '0'], { env });
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  }));
+  const withIt = start(process.env);
+  const withoutIt = start(without);
+  delete process.env.NODE_EXTRA_CA_CERTS;
+  return `NODE_EXTRA_CA_CERTS=${value} is set here: left out of the measured commands' environment `
+    + `(a Node start, node -e 0, takes ${withIt.toFixed(0)} ms with it, ${withoutIt.toFixed(0)} ms without; README: Speed)`;
+}
+
 function median(xs) { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }
 
 function bench(label, cmd, argv, runs) {
@@ -258,6 +283,10 @@ async function translateBench() {
   }
 }
 
+{
+  const note = dropCaCerts();
+  if (note) console.log(note);
+}
 if (ONLY === null || ONLY === 'packets') await packetsBench();
 if (ONLY === null || ONLY === 'translate') await translateBench();
 if (ONLY === null || ONLY === 'dns64') await dns64Bench({ N, RUNS, OUT, CLI, TSHARK, measure, median, ensure });
