@@ -226,7 +226,9 @@ class PendingNode implements PendingQuery {
   chain: PendingNode | null = null;
 }
 
-const PENDING_BITS = 17;
+/** The bucket array's size, as bits: it starts small and doubles as queries wait (at most one per bucket on average). */
+const PENDING_MIN_BITS = 10;
+const PENDING_MAX_BITS = 17;
 
 /** A plain copy of a query's fields (what {@link PendingTable.take} and {@link PendingTable.inOrder} hand out). */
 function queryOf(e: PendingQuery): PendingQuery {
@@ -235,26 +237,41 @@ function queryOf(e: PendingQuery): PendingQuery {
 
 /**
  * Queries awaiting their response, by (client port, id, name key, qtype), in insertion order: a
- * fixed bucket array indexed by a hash of port and id, chains for collisions, a list for the
- * order, and nodes that hold the query's fields and are reused (nothing allocated per query once
- * the table has grown). Behaves as a Map keyed by those four: adding an existing key replaces the
+ * bucket array indexed by a hash of port and id (doubled, up to 2^17 buckets, when the queries
+ * outnumber the buckets: a table of 2^17 from the start is 1 MiB to fill and fault in before the
+ * first packet), chains for collisions, a list for the order, and nodes that hold the query's
+ * fields and are reused (nothing allocated per query once the table has grown). Behaves as a Map keyed by those four: adding an existing key replaces the
  * query in its place; beyond {@link MAX_PENDING} the oldest is dropped first.
  */
 export class PendingTable {
-  private readonly buckets: Array<PendingNode | null> = new Array<PendingNode | null>(1 << PENDING_BITS).fill(null);
+  private buckets: Array<PendingNode | null> = new Array<PendingNode | null>(1 << PENDING_MIN_BITS).fill(null);
+  /** 32 - log2(buckets.length): slot()'s shift. */
+  private shift = 32 - PENDING_MIN_BITS;
   private first: PendingNode | null = null;
   private last: PendingNode | null = null;
   /** Removed nodes, linked by `next`. */
   private free: PendingNode | null = null;
   size = 0;
 
-  private static slot(port: number, id: number): number {
-    return Math.imul(((port & 0xffff) << 16) | (id & 0xffff), 0x9e3779b1) >>> (32 - PENDING_BITS);
+  private slot(port: number, id: number): number {
+    return Math.imul(((port & 0xffff) << 16) | (id & 0xffff), 0x9e3779b1) >>> this.shift;
+  }
+
+  /** Twice the buckets, every node chained again (in list order: a chain's order does not matter, keys are unique). */
+  private grow(): void {
+    this.shift--;
+    const buckets = new Array<PendingNode | null>(1 << (32 - this.shift)).fill(null);
+    this.buckets = buckets;
+    for (let e = this.first; e !== null; e = e.next) {
+      const s = this.slot(e.port, e.id);
+      e.chain = buckets[s];
+      buckets[s] = e;
+    }
   }
 
   /** The node of that key (its fields are the query's), or null. */
   find(port: number, id: number, key: string, qt: number): PendingNode | null {
-    let e = this.buckets[PendingTable.slot(port, id)];
+    let e = this.buckets[this.slot(port, id)];
     while (e !== null) {
       if (e.port === port && e.id === id && e.qt === qt && e.key === key) return e;
       e = e.chain;
@@ -274,7 +291,8 @@ export class PendingTable {
       e = this.free;
       if (e !== null) this.free = e.next;
       else e = new PendingNode();
-      const s = PendingTable.slot(port, id);
+      if (this.size >= this.buckets.length && this.shift > 32 - PENDING_MAX_BITS) this.grow();
+      const s = this.slot(port, id);
       e.port = port;
       e.key = key;
       e.qt = qt;
@@ -307,7 +325,7 @@ export class PendingTable {
   }
 
   remove(e: PendingNode): void {
-    const s = PendingTable.slot(e.port, e.id);
+    const s = this.slot(e.port, e.id);
     let c = this.buckets[s]!;
     if (c === e) this.buckets[s] = e.chain;
     else {

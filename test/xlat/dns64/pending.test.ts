@@ -63,6 +63,34 @@ describe('PendingTable = a Map keyed by port/id/name/qtype', () => {
     expect(t.inOrder().map((q) => q.n)).toEqual([...ref.m.values()].map((q) => q.n));
   });
 
+  it('the bucket array doubles as queries wait (1024 buckets at first): lookups and takes across each doubling', () => {
+    const r = rng(11);
+    const t = new PendingTable();
+    const ref = new Reference();
+    const live: Array<[number, number, string]> = [];
+    let n = 0;
+    // Mostly adds (up to ~9000 waiting: three doublings), takes of waiting and of unknown keys.
+    for (let i = 0; i < 30000; i++) {
+      if (r() < 0.7 || live.length === 0) {
+        const port = 1024 + Math.floor(r() * 60000);
+        const id = Math.floor(r() * 65536);
+        const key = `h${Math.floor(r() * 50)}.example`;
+        const q: Q = { n: ++n, name: key, qtype: 'AAAA', flags: 0, doBit: false, udpSize: 512, tcp: false, id };
+        t.add(port, key, 28, q);
+        ref.add(port, key, 28, q);
+        live.push([port, id, key]);
+      } else {
+        const [port, id, key] = live.splice(Math.floor(r() * live.length), 1)[0];
+        expect(t.take(port, id, key, 28)).toStrictEqual(ref.take(port, id, key, 28));
+        expect(t.take(port ^ 1, id, key, 28)).toStrictEqual(ref.take(port ^ 1, id, key, 28));
+      }
+    }
+    expect(t.size).toBe(ref.m.size);
+    expect(t.size).toBeGreaterThan(4096);
+    for (const [port, id, key] of live.slice(0, 2000)) expect(t.find(port, id, key, 28)?.n).toBe(ref.m.get(`${port}/${id}/${key}/28`)?.n);
+    expect(t.inOrder().map((q) => q.n)).toEqual([...ref.m.values()].map((q) => q.n));
+  });
+
   it(`beyond ${MAX_PENDING} queries the oldest goes first, also when the key added is the oldest`, () => {
     const t = new PendingTable();
     const ref = new Reference();
