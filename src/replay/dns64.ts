@@ -395,6 +395,24 @@ export class Dns64Hook {
     } else this.engine.buildMessages = this.savedBuild;
   }
 
+  /**
+   * The A-data pre-pass made only if the engine needs it (its lazy base, as {@link runDns64}
+   * makes it for a plain file: Dns64Engine.setLazyBase): `prescan` feeds a fresh hook (this one's
+   * options and switches) every packet of the pre-pass when the engine first looks up something
+   * it has not learned itself; a capture whose every AAAA answer comes after the A answers it
+   * needs never has it made. False, nothing deferred, for a hook with a zone (whose pre-pass loads
+   * the zone first): the caller makes the pre-pass itself.
+   */
+  deferPrescan(prescan: (h: Dns64Hook) => void): boolean {
+    if (this.zone) return false;
+    this.engine.setLazyBase(() => {
+      const h = this.fresh();
+      prescan(h);
+      return h.engine;
+    }, false);
+    return true;
+  }
+
   /** Back to the state the constructor left (translate's second attempt; the engine's switches kept, check mode off). */
   reset(): void {
     this.checkOnly(false);

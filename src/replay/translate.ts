@@ -583,9 +583,13 @@ export class DnsLog {
     }
   }
 
-  /** The usual hook calls (pre-pass, then each packet); false as soon as one replaces a packet. */
+  /**
+   * The usual hook calls (pre-pass, then each packet); false as soon as one replaces a packet.
+   * The pre-pass is made only if a packet needs it (Dns64Hook.deferPrescan: on the bench capture,
+   * where every A answer comes before its AAAA answer, it never is: ~25 ms of cold code saved).
+   */
   replay(hook: Dns64Hook): boolean {
-    this.prescan(hook);
+    if (!hook.deferPrescan((h) => this.prescan(h))) this.prescan(hook);
     const x = this.idx;
     for (let k = 0; k < this.count; k++) {
       const i = k * 6;
