@@ -25,11 +25,11 @@ export function fullGc(): (() => void) | null {
 /**
  * Keeps V8's new space at the size it has (1 MiB a semi-space at a process's start, 2 MiB once
  * the CLI has loaded) until the returned function is called, which gives V8 back its default
- * growth (translate; view holds it for good: smallYoungGeneration). On this kind of machine the first touch of a
- * page costs ~10 us (a minor fault through the hypervisor), and on a pass that keeps tens of
- * thousands of sessions V8 grows the new space to 16 MiB a semi-space: ~6,500 more faults on the
- * main thread, more than the extra scavenges of a small new space cost (README: Speed).
- * NAT64SCOPE_V8_SEMI_SPACE_GROWTH=1 keeps V8's default.
+ * growth (translate; view holds it for good: smallYoungGeneration). On this kind of machine the
+ * first touch of a page costs ~10 us (a minor fault through the hypervisor), and on a pass that
+ * keeps tens of thousands of sessions V8 grows the new space to 16 MiB a semi-space: ~6,500 more
+ * faults on the main thread, more than the extra scavenges of a small new space cost (README:
+ * Speed). NAT64SCOPE_V8_SEMI_SPACE_GROWTH=1 keeps V8's default.
  */
 export function holdNewSpace(): () => void {
   if (process.env.NAT64SCOPE_V8_SEMI_SPACE_GROWTH === '1') return () => undefined;

@@ -1435,10 +1435,10 @@ export { fullGc } from './gc.js';
 /**
  * `view` only (a process-wide V8 setting, made before the capture is opened): the young
  * generation stays at its first size (two 1 MiB semi-spaces) instead of growing to 2 x 16 MiB
- * ({@link holdNewSpace}, never released: view writes no code cache). Measured on the 5M-packet
- * bench capture: that young generation was ~30 MB of the peak RSS; kept small, the peak drops by
- * that and the indexing pass costs the same CPU (the engines and the model allocate little per
- * packet, so scavenges stay cheap). README: How it stays fast.
+ * ({@link holdNewSpace}, never released: no code cache is made from a view run). Measured on the
+ * 5M-packet bench capture: that young generation was ~30 MB of the peak RSS; kept small, the
+ * peak drops by that and the indexing pass costs the same CPU (the engines and the model
+ * allocate little per packet, so scavenges stay cheap). README: How it stays fast.
  */
 export function smallYoungGeneration(): void {
   holdNewSpace();

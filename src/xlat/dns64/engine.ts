@@ -240,8 +240,9 @@ function queryOf(e: PendingQuery): PendingQuery {
  * bucket array indexed by a hash of port and id (doubled, up to 2^17 buckets, when the queries
  * outnumber the buckets: a table of 2^17 from the start is 1 MiB to fill and fault in before the
  * first packet), chains for collisions, a list for the order, and nodes that hold the query's
- * fields and are reused (nothing allocated per query once the table has grown). Behaves as a Map keyed by those four: adding an existing key replaces the
- * query in its place; beyond {@link MAX_PENDING} the oldest is dropped first.
+ * fields and are reused (nothing allocated per query once the table has grown). Behaves as a Map
+ * keyed by those four: adding an existing key replaces the query in its place; beyond
+ * {@link MAX_PENDING} the oldest is dropped first.
  */
 export class PendingTable {
   private buckets: Array<PendingNode | null> = new Array<PendingNode | null>(1 << PENDING_MIN_BITS).fill(null);
