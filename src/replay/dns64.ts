@@ -413,6 +413,19 @@ export class Dns64Hook {
     return true;
   }
 
+  /**
+   * Takes `other`'s engine and counts (a hook made by {@link fresh} that had this one's calls
+   * instead of it: translate's DnsLog.follow), leaving `other` unusable.
+   */
+  adopt(other: Dns64Hook): void {
+    other.checkOnly(false);
+    this.checkOnly(false);
+    this.engine = other.engine;
+    this.rewrittenCount = other.rewrittenCount;
+    this.verdict = null;
+    this.result = null;
+  }
+
   /** Back to the state the constructor left (translate's second attempt; the engine's switches kept, check mode off). */
   reset(): void {
     this.checkOnly(false);

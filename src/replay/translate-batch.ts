@@ -76,7 +76,10 @@ export class TranslateBatch implements RecordBatch {
     let taken = 0;
     let bytes = 0;
     let p = pos;
-    for (;;) {
+    // Where the batch stops (the one call of stop() below: every exit shares its feedback, so that
+    // the optimized loop is not thrown away the first time it leaves by a path not yet seen).
+    let at = pos;
+    batch: for (;;) {
       // A group of whole records: each one's flow cache row, then the rows and their sessions'
       // slots loaded in loops of independent loads (FastPath.touch's overlap of cache misses).
       let g = 0;
@@ -93,17 +96,26 @@ export class TranslateBatch implements RecordBatch {
         q += 16 + cl;
         g++;
       }
-      if (g === 0) break;
+      if (g === 0) {
+        at = p;
+        break;
+      }
       fast.loadRows(pend, g);
       for (let i = 0; i < g; i++) {
         const r = recs[i];
         const row = rows[i];
         const cl = iv.getUint32(r + 8, true);
-        if (row === NO_ROW || cl > iv.getUint32(r + 12, true) || (snaplen > 0 && cl > snaplen)) return this.stop(r, taken, bytes);
+        if (row === NO_ROW || cl > iv.getUint32(r + 12, true) || (snaplen > 0 && cl > snaplen)) {
+          at = r;
+          break batch;
+        }
         const sec = iv.getUint32(r, true);
         let sub = iv.getUint32(r + 4, true);
         if (!nano) sub *= 1000;
-        if (sub >= 1000000000) return this.stop(r, taken, bytes);
+        if (sub >= 1000000000) {
+          at = r;
+          break batch;
+        }
         const ip = r + 30;
         const num = this.number + taken + 1;
         let total: number;
@@ -111,20 +123,38 @@ export class TranslateBatch implements RecordBatch {
         if (row >= 0) {
           // IPv6 -> IPv4: TCP / UDP (ICMPv6 echo goes the usual way).
           const nh = b[ip + 6];
-          if ((nh !== 6 && nh !== 17) || if4 < 0) return this.stop(r, taken, bytes);
-          if (this.dnsWatched && (((b[ip + 40] << 8) | b[ip + 41]) === DNS_PORT || ((b[ip + 42] << 8) | b[ip + 43]) === DNS_PORT)) return this.stop(r, taken, bytes);
+          if ((nh !== 6 && nh !== 17) || if4 < 0) {
+            at = r;
+            break batch;
+          }
+          if (this.dnsWatched && (((b[ip + 40] << 8) | b[ip + 41]) === DNS_PORT || ((b[ip + 42] << 8) | b[ip + 43]) === DNS_PORT)) {
+            at = r;
+            break batch;
+          }
           total = 14 + 20 + ((b[ip + 4] << 8) | b[ip + 5]);
           ifIndex = if4;
         } else {
           const pr = b[ip + 9];
-          if ((pr !== 6 && pr !== 17) || if6 < 0 || b[ip] !== 0x45) return this.stop(r, taken, bytes);
-          if (this.dnsWatched && (((b[ip + 20] << 8) | b[ip + 21]) === DNS_PORT || ((b[ip + 22] << 8) | b[ip + 23]) === DNS_PORT)) return this.stop(r, taken, bytes);
+          if ((pr !== 6 && pr !== 17) || if6 < 0 || b[ip] !== 0x45) {
+            at = r;
+            break batch;
+          }
+          if (this.dnsWatched && (((b[ip + 20] << 8) | b[ip + 21]) === DNS_PORT || ((b[ip + 22] << 8) | b[ip + 23]) === DNS_PORT)) {
+            at = r;
+            break batch;
+          }
           total = 14 + 40 + ((b[ip + 2] << 8) | b[ip + 3]) - 20;
           ifIndex = if6;
         }
         // What writeEthernet's one-call record needs, and the clock (ticksOf), before any state changes.
-        if (!w.epbFits(total, ifIndex, num) || !fast.advance(sec * TICKS_PER_SEC + Math.floor(sub / 1000))) return this.stop(r, taken, bytes);
-        if (row >= 0 ? !fast.hit6(b, ip, cl - 14, row) : !fast.hit4(b, ip, cl - 14, row)) return this.stop(r, taken, bytes);
+        if (!w.epbFits(total, ifIndex, num) || !fast.advance(sec * TICKS_PER_SEC + Math.floor(sub / 1000))) {
+          at = r;
+          break batch;
+        }
+        if (row >= 0 ? !fast.hit6(b, ip, cl - 14, row) : !fast.hit4(b, ip, cl - 14, row)) {
+          at = r;
+          break batch;
+        }
         fast.hits++;
         this.write(w, b, iv, r, ip, row >= 0, total, ifIndex, sec, sub, num);
         taken++;
@@ -132,7 +162,7 @@ export class TranslateBatch implements RecordBatch {
       }
       p = q;
     }
-    return this.stop(p, taken, bytes);
+    return this.stop(at, taken, bytes);
   }
 
   private stop(at: number, taken: number, bytes: number): number {

@@ -27,6 +27,7 @@ let XLAT: string;
 let REWRITE: string;
 let CUT: string;
 let EARLY: string;
+let LATE: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'xlat-dns64-once-'));
   XLAT = join(dir, 'xlat.pcap');
@@ -45,6 +46,23 @@ beforeAll(async () => {
   // The A answer first: the probe (the first logged packets, one pass) sees the rewrite at once.
   EARLY = join(dir, 'early.pcapng');
   await writeCapture(EARLY, [
+    q6(2, 5002, 'www.example.com', 'A'),
+    r4(2, 5002, 'www.example.com', 'A', { answers: [{ name: 'www.example.com', type: 'A', ttl: 300, data: '93.184.216.34' }] }),
+    q6(1, 5001, 'www.example.com', 'AAAA'),
+    r4(1, 5001, 'www.example.com', 'AAAA', { authorities: [SOA(3600, 120)] }),
+    q6(3, 5003, 'v6.example.com', 'AAAA'),
+    r4(3, 5003, 'v6.example.com', 'AAAA', { answers: [{ name: 'v6.example.com', type: 'AAAA', ttl: 300, data: '2001:db8::6' }] }),
+  ]);
+  // The same rewrite after the probe's first 256 logged packets (native AAAA answers before it):
+  // the check that follows the log sees it as it comes.
+  const filler = [];
+  for (let i = 0; i < 150; i++) {
+    const name = `v6-${i}.example.net`;
+    filler.push(q6(100 + i, 6000 + i, name, 'AAAA'), r4(100 + i, 6000 + i, name, 'AAAA', { answers: [{ name, type: 'AAAA', ttl: 300, data: `2001:db8::${(i + 1).toString(16)}` }] }));
+  }
+  LATE = join(dir, 'late.pcapng');
+  await writeCapture(LATE, [
+    ...filler,
     q6(2, 5002, 'www.example.com', 'A'),
     r4(2, 5002, 'www.example.com', 'A', { answers: [{ name: 'www.example.com', type: 'A', ttl: 300, data: '93.184.216.34' }] }),
     q6(1, 5001, 'www.example.com', 'AAAA'),
@@ -76,12 +94,12 @@ function both(name: string, args: string[], env: NodeJS.ProcessEnv = process.env
 }
 
 /** translateCapture's reads of the file and DNS64 counts; `prePass`: whether the hook's engine had the A-data pre-pass made (not still deferred). */
-async function reads(input: string, args: { mode?: string; prefix?: string; pool4?: string[] }, output: string): Promise<{ reads: number; rewritten: number; answered: number; prePass: boolean }> {
+async function reads(input: string, args: { mode?: string; prefix?: string; pool4?: string[] }, output: string): Promise<{ reads: number; rewritten: number; answered: number; prePass: boolean; check: string | undefined }> {
   const config = resolveEngineConfig(args);
   const d = resolveDns64(args, config);
   const dns64 = new Dns64Hook(d.options, d.zone);
   const s = await translateCapture({ input, output, config, dns64, force: true });
-  return { reads: s.inputReads, rewritten: dns64.rewrittenCount, answered: dns64.engine.answered, prePass: !dns64.engine.baseDeferred };
+  return { reads: s.inputReads, rewritten: dns64.rewrittenCount, answered: dns64.engine.answered, prePass: !dns64.engine.baseDeferred, check: s.dns64Check };
 }
 
 describe('translate with DNS64: one read of the file unless an answer is rewritten', () => {
@@ -91,8 +109,12 @@ describe('translate with DNS64: one read of the file unless an answer is rewritt
     expect(r.once.length).toBeGreaterThan(3_000_000);
     expect(r.once.equals(r.usual)).toBe(true);
     // One read, and no A-data pre-pass over the logged packets either: every A answer comes
-    // before its AAAA answer, so the replay's lookups all find what the engine learned itself.
-    expect(await reads(XLAT, { pool4: [XLAT_POOL4] }, join(dir, 'x.pcapng'))).toMatchObject({ reads: 1, rewritten: 0, prePass: false });
+    // before its AAAA answer, so the check's lookups all find what the engine learned itself;
+    // the check ran as the packets came (nothing replayed at the end), and the hook holds what
+    // the replay would have left (the summary's counts above are the usual run's).
+    const x = await reads(XLAT, { pool4: [XLAT_POOL4] }, join(dir, 'x.pcapng'));
+    expect(x).toMatchObject({ reads: 1, rewritten: 0, prePass: false, check: 'followed' });
+    expect(x.answered).toBeGreaterThan(50);
     expect((await reads(XLAT, { pool4: [XLAT_POOL4] }, '/dev/null')).reads).toBe(1);
   });
 
@@ -101,9 +123,10 @@ describe('translate with DNS64: one read of the file unless an answer is rewritt
     expect(r.stderr).toContain('dns64: 2 AAAA/PTR answers, 1 rewritten');
     expect(r.once.equals(r.usual)).toBe(true);
     const x = await reads(REWRITE, { mode: 'siit', prefix: '2001:db8:64::/96' }, join(dir, 'r.pcapng'));
-    // The speculative pass (its replay needs the A data of a later packet: the pre-pass over the
-    // log is made then, and finds the rewrite), then the main pass (its pre-pass from the log).
-    expect(x).toEqual({ reads: 2, rewritten: 1, answered: 2, prePass: true });
+    // The speculative pass (its check needs the A data of a later packet: not followed past it;
+    // replayed at the end, where the pre-pass over the log is made and finds the rewrite), then
+    // the main pass (its pre-pass from the log).
+    expect(x).toEqual({ reads: 2, rewritten: 1, answered: 2, prePass: true, check: undefined });
     // To the null device: started again too, the same summary.
     const n1 = runCli(['translate', REWRITE, ...SIIT, '-w', '/dev/null']);
     const n2 = runCli(['translate', REWRITE, ...SIIT, '-w', '/dev/null'], { env: USUAL });
@@ -117,7 +140,17 @@ describe('translate with DNS64: one read of the file unless an answer is rewritt
     expect(r.once.equals(r.usual)).toBe(true);
     // The stopped attempt, then the file pre-pass and the main pass (the log is not whole).
     const x = await reads(EARLY, { mode: 'siit', prefix: '2001:db8:64::/96' }, join(dir, 'e.pcapng'));
-    expect(x).toEqual({ reads: 3, rewritten: 1, answered: 2, prePass: true });
+    expect(x).toEqual({ reads: 3, rewritten: 1, answered: 2, prePass: true, check: undefined });
+  });
+
+  it('an answer rewritten past the probe: the followed check stops the first attempt there, the same bytes', async () => {
+    const r = both('late', [LATE, ...SIIT]);
+    expect(r.stderr).toContain('dns64: 152 AAAA/PTR answers, 1 rewritten');
+    expect(r.once.equals(r.usual)).toBe(true);
+    // Stopped at the rewrite (the log not whole: the usual way's file pre-pass follows), not at
+    // the end (a whole log: 2 reads, its pre-pass from the log).
+    const x = await reads(LATE, { mode: 'siit', prefix: '2001:db8:64::/96' }, join(dir, 'l.pcapng'));
+    expect(x).toEqual({ reads: 3, rewritten: 1, answered: 152, prePass: true, check: undefined });
   });
 
   it('the log bound crossed: the usual way from the start (file pre-pass), the same bytes', async () => {
