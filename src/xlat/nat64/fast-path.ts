@@ -194,15 +194,30 @@ export class FastPath {
   loadRows(pend: Int32Array, n: number): void {
     const k6 = this.k6;
     const k4 = this.k4;
-    for (let i = 0; i < n; i++) {
-      const r = pend[i];
-      pend[i] = r === NO_ROW ? -1 : r >= 0 ? k6[r + TID6] : k4[-1 - r + TID4];
-    }
-    const pages = this.core.store.pages;
+    // A row's first word too: a row is 64 bytes, but the array's data need not start on a cache
+    // line (a large calloc block begins 16 bytes into its page), so a row can span two lines, and
+    // the key compared first would miss again in hit6 / hit4.
     let t = 0;
     for (let i = 0; i < n; i++) {
+      const r = pend[i];
+      if (r === NO_ROW) pend[i] = -1;
+      else if (r >= 0) {
+        t += k6[r];
+        pend[i] = k6[r + TID6];
+      } else {
+        t += k4[-1 - r];
+        pend[i] = k4[-1 - r + TID4];
+      }
+    }
+    const pages = this.core.store.pages;
+    for (let i = 0; i < n; i++) {
       const id = pend[i];
-      if (id >= 0) t += pages[id >> 10][slotOf(id) + SLOT_META];
+      if (id >= 0) {
+        // (both ends of the 32-byte slot, for the same reason)
+        const pg = pages[id >> 10];
+        const at = slotOf(id);
+        t += pg[at] + pg[at + SLOT_META];
+      }
     }
     this.touched += t;
   }
