@@ -28,6 +28,7 @@ let REWRITE: string;
 let CUT: string;
 let EARLY: string;
 let LATE: string;
+let LATE_SHORT: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'xlat-dns64-once-'));
   XLAT = join(dir, 'xlat.pcap');
@@ -53,23 +54,25 @@ beforeAll(async () => {
     q6(3, 5003, 'v6.example.com', 'AAAA'),
     r4(3, 5003, 'v6.example.com', 'AAAA', { answers: [{ name: 'v6.example.com', type: 'AAAA', ttl: 300, data: '2001:db8::6' }] }),
   ]);
-  // The same rewrite after the probe's first 256 logged packets (native AAAA answers before it):
-  // the check that follows the log sees it as it comes.
+  // The same rewrite after the probe's first 256 logged packets (native AAAA answers around it):
+  // the check that follows the log sees it in its first burst (4096 packets), during the pass.
   const filler = [];
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 2100; i++) {
     const name = `v6-${i}.example.net`;
     filler.push(q6(100 + i, 6000 + i, name, 'AAAA'), r4(100 + i, 6000 + i, name, 'AAAA', { answers: [{ name, type: 'AAAA', ttl: 300, data: `2001:db8::${(i + 1).toString(16)}` }] }));
   }
   LATE = join(dir, 'late.pcapng');
-  await writeCapture(LATE, [
-    ...filler,
+  const LATE_TAIL = [
     q6(2, 5002, 'www.example.com', 'A'),
     r4(2, 5002, 'www.example.com', 'A', { answers: [{ name: 'www.example.com', type: 'A', ttl: 300, data: '93.184.216.34' }] }),
     q6(1, 5001, 'www.example.com', 'AAAA'),
     r4(1, 5001, 'www.example.com', 'AAAA', { authorities: [SOA(3600, 120)] }),
     q6(3, 5003, 'v6.example.com', 'AAAA'),
     r4(3, 5003, 'v6.example.com', 'AAAA', { answers: [{ name: 'v6.example.com', type: 'AAAA', ttl: 300, data: '2001:db8::6' }] }),
-  ]);
+  ];
+  await writeCapture(LATE, [...filler.slice(0, 300), ...LATE_TAIL, ...filler.slice(300)]);
+  LATE_SHORT = join(dir, 'late-short.pcapng');
+  await writeCapture(LATE_SHORT, [...filler.slice(0, 300), ...LATE_TAIL]);
   // The same capture cut in the middle of its last block: a reader warning.
   const whole = readFileSync(REWRITE);
   CUT = join(dir, 'cut.pcapng');
@@ -143,14 +146,20 @@ describe('translate with DNS64: one read of the file unless an answer is rewritt
     expect(x).toEqual({ reads: 3, rewritten: 1, answered: 2, prePass: true, check: undefined });
   });
 
-  it('an answer rewritten past the probe: the followed check stops the first attempt there, the same bytes', async () => {
+  it('an answer rewritten past the probe: the followed check stops the first attempt at its next burst, the same bytes', async () => {
     const r = both('late', [LATE, ...SIIT]);
-    expect(r.stderr).toContain('dns64: 152 AAAA/PTR answers, 1 rewritten');
+    expect(r.stderr).toContain('dns64: 2102 AAAA/PTR answers, 1 rewritten');
     expect(r.once.equals(r.usual)).toBe(true);
-    // Stopped at the rewrite (the log not whole: the usual way's file pre-pass follows), not at
-    // the end (a whole log: 2 reads, its pre-pass from the log).
+    // Stopped at the burst after the rewrite (the log not whole: the usual way's file pre-pass
+    // follows), not at the end (a whole log: 2 reads, its pre-pass from the log).
     const x = await reads(LATE, { mode: 'siit', prefix: '2001:db8:64::/96' }, join(dir, 'l.pcapng'));
-    expect(x).toEqual({ reads: 3, rewritten: 1, answered: 152, prePass: true, check: undefined });
+    expect(x).toEqual({ reads: 3, rewritten: 1, answered: 2102, prePass: true, check: undefined });
+    // The same rewrite past the probe in a capture shorter than a burst: found by the last burst,
+    // at the end (the log whole: its pre-pass from the log).
+    const y = await reads(LATE_SHORT, { mode: 'siit', prefix: '2001:db8:64::/96' }, join(dir, 'l2.pcapng'));
+    expect(y).toEqual({ reads: 2, rewritten: 1, answered: 152, prePass: true, check: undefined });
+    const r2 = both('late-short', [LATE_SHORT, ...SIIT]);
+    expect(r2.once.equals(r2.usual)).toBe(true);
   });
 
   it('the log bound crossed: the usual way from the start (file pre-pass), the same bytes', async () => {
