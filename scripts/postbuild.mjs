@@ -27,7 +27,7 @@ const rootDir = fileURLToPath(new URL('../', import.meta.url));
  *   asks for transparent huge pages (madvise mode, the usual kernel default) for the large
  *   allocations, the typed-array tables of the NAT64 state and the capture buffers: a fault per
  *   2 MiB instead of per 4 KiB the first time each is touched. Ignored by other C libraries.
- * README: "How it stays fast". `node dist/cli/main.js` runs the same program without them.
+ * README: Speed, session 11. `node dist/cli/main.js` runs the same program without them.
  */
 const LAUNCHER = `#!/bin/sh
 ':' //; exec env GLIBC_TUNABLES="\${GLIBC_TUNABLES-glibc.malloc.hugetlb=1}" NODE_OPTIONS="--v8-pool-size=0 \${NODE_OPTIONS-}" node "$0" "$@"

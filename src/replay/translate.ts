@@ -505,9 +505,10 @@ class BaseNeeded extends Error {}
  * whole capture, then the main pass, which consults the DNS64 hook on every packet before the
  * translator. Both hook calls do nothing for a packet that is not DNS by {@link Dns64Hook.prescan}'s
  * byte scan and not by {@link maybeDns} (the log's condition, {@link DnsLog.wanted}). So the
- * main pass can run with the hook left out, logging those packets only; at the end, the hook
- * gets exactly the calls the usual way makes, in the same order (prescan of every logged packet,
- * then packet() of each) and ends in the same state. When none of those calls replaces a packet,
+ * main pass can run with the hook left out, logging those packets only; the hook then gets
+ * exactly the calls the usual way makes, in the same order (prescan of every logged packet, then
+ * packet() of each) and ends in the same state: at the end ({@link replay}), or in bursts during
+ * the pass while the pre-pass is not needed ({@link follow}). When none of those calls replaces a packet,
  * the packets translated were the ones the usual way translates: the output is the same, byte for
  * byte. When one does, the output is dropped and the capture is translated again the usual way
  * (the pre-pass from the log). Packets borrow the reader's buffer, so they are copied here:
@@ -563,8 +564,8 @@ export class DnsLog {
    * capture, which the pass cannot give it yet: the hook is then dropped and replay() runs at the
    * end as before. Otherwise the end has only the last burst left ({@link settle}), and an answer
    * it would rewrite stops the pass at the burst that sees it. On the bench capture, ~20k logged
-   * DNS packets: five bursts run through the engine's warm code during the pass instead of all of
-   * them through cold code at the end (~60 ms). In bursts, not one at a time: the engine's code
+   * DNS packets: four bursts during the pass and the rest at the end, through the engine's warm
+   * code, instead of all of them through cold code at the end (~60 ms). In bursts, not one at a time: the engine's code
    * runs often enough to be optimized early, and not while the pass's own code is being compiled
    * (a packet at a time, interleaved with the rest, it ran unoptimized for most of the pass).
    * A hook with a zone (its pre-pass loads the zone first) is not followed.

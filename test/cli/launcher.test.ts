@@ -4,7 +4,7 @@
 // JavaScript. Run here as a user runs the installed command: executed directly, not `node main.js`.
 import { describe, it, expect, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, chmodSync, copyFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, chmodSync, copyFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { CLI } from '../helpers/cli.js';
@@ -43,8 +43,7 @@ describe('the nat64scope command (dist/cli/main.js run directly)', () => {
     expect(missing.code).toBe(3);
     expect(missing.err).toContain(`no such * file "x".pcap`);
     const dir = join(tmp, 'dir with spaces $HOME');
-    rmSync(dir, { recursive: true, force: true });
-    spawnSync('mkdir', ['-p', dir]);
+    mkdirSync(dir, { recursive: true });
     const copy = join(dir, 'demo capture.pcapng');
     copyFileSync(DEMO, copy);
     const direct = exec(['packets', copy, '--json'], clean());
@@ -74,7 +73,7 @@ describe('the nat64scope command (dist/cli/main.js run directly)', () => {
   it('finds node on PATH as `#!/usr/bin/env node` did, and hands it exactly the script and its arguments', () => {
     // A stand-in `node` first on PATH records what it was given.
     const bin = join(tmp, 'bin');
-    spawnSync('mkdir', ['-p', bin]);
+    mkdirSync(bin, { recursive: true });
     const stub = join(bin, 'node');
     writeFileSync(stub, '#!/bin/sh\nfor a in "$@"; do printf "[%s]" "$a"; done\nprintf "\\n%s\\n%s\\n" "$NODE_OPTIONS" "$GLIBC_TUNABLES"\n');
     chmodSync(stub, 0o755);

@@ -1,8 +1,9 @@
 /**
  * `translate` with DNS64 reads a file once when no DNS answer is rewritten (src/replay/translate.ts
  * DnsLog): the main pass runs with the hook left out, the DNS packets logged, and the hook gets
- * its usual calls (pre-pass, then each packet) at the end; when one of them rewrites, the output
- * is dropped and the capture translated again the usual way. Whichever way it goes, the output,
+ * its usual calls (pre-pass, then each packet) at the end, or in bursts during the pass while the
+ * pre-pass is not needed (DnsLog.follow); when one of them rewrites, the output is dropped and the
+ * capture translated again the usual way. Whichever way it goes, the output,
  * the summary and the warnings must be those of the usual two-pass run
  * (NAT64SCOPE_DNS64_SPECULATE=0): checked on a capture like the benchmark's (no rewrite: one
  * read), on a capture with a rewrite (second attempt, pre-pass from the log), with the log's bound
@@ -105,6 +106,18 @@ async function reads(input: string, args: { mode?: string; prefix?: string; pool
   return { reads: s.inputReads, rewritten: dns64.rewrittenCount, answered: dns64.engine.answered, prePass: !dns64.engine.baseDeferred, check: s.dns64Check };
 }
 
+/**
+ * A capture with one rewritten answer among `answered`: the once-read run's bytes and summary are
+ * the usual run's, and translateCapture read the file `readCount` times.
+ */
+async function rewritten(name: string, input: string, answered: number, readCount: number): Promise<void> {
+  const r = both(name, [input, ...SIIT]);
+  expect(r.stderr).toContain(`dns64: ${answered} AAAA/PTR answers, 1 rewritten`);
+  expect(r.once.equals(r.usual)).toBe(true);
+  const x = await reads(input, { mode: 'siit', prefix: '2001:db8:64::/96' }, join(dir, `${name}.reads.pcapng`));
+  expect(x).toEqual({ reads: readCount, rewritten: 1, answered, prePass: true, check: undefined });
+}
+
 describe('translate with DNS64: one read of the file unless an answer is rewritten', () => {
   it('benchmark-like capture (no rewrite): one read, the same bytes as the usual two passes', async () => {
     const r = both('xlat', [XLAT, '--pool4', XLAT_POOL4]);
@@ -122,14 +135,10 @@ describe('translate with DNS64: one read of the file unless an answer is rewritt
   });
 
   it('a rewritten answer: the output is started again, the same bytes and summary as the usual way', async () => {
-    const r = both('rewrite', [REWRITE, ...SIIT]);
-    expect(r.stderr).toContain('dns64: 2 AAAA/PTR answers, 1 rewritten');
-    expect(r.once.equals(r.usual)).toBe(true);
-    const x = await reads(REWRITE, { mode: 'siit', prefix: '2001:db8:64::/96' }, join(dir, 'r.pcapng'));
     // The speculative pass (its check needs the A data of a later packet: not followed past it;
     // replayed at the end, where the pre-pass over the log is made and finds the rewrite), then
     // the main pass (its pre-pass from the log).
-    expect(x).toEqual({ reads: 2, rewritten: 1, answered: 2, prePass: true, check: undefined });
+    await rewritten('rewrite', REWRITE, 2, 2);
     // To the null device: started again too, the same summary.
     const n1 = runCli(['translate', REWRITE, ...SIIT, '-w', '/dev/null']);
     const n2 = runCli(['translate', REWRITE, ...SIIT, '-w', '/dev/null'], { env: USUAL });
@@ -138,28 +147,17 @@ describe('translate with DNS64: one read of the file unless an answer is rewritt
   });
 
   it('an answer rewritten by the probe (A data already seen): the first attempt stops there, the usual way runs, the same bytes', async () => {
-    const r = both('early', [EARLY, ...SIIT]);
-    expect(r.stderr).toContain('dns64: 2 AAAA/PTR answers, 1 rewritten');
-    expect(r.once.equals(r.usual)).toBe(true);
     // The stopped attempt, then the file pre-pass and the main pass (the log is not whole).
-    const x = await reads(EARLY, { mode: 'siit', prefix: '2001:db8:64::/96' }, join(dir, 'e.pcapng'));
-    expect(x).toEqual({ reads: 3, rewritten: 1, answered: 2, prePass: true, check: undefined });
+    await rewritten('early', EARLY, 2, 3);
   });
 
   it('an answer rewritten past the probe: the followed check stops the first attempt at its next burst, the same bytes', async () => {
-    const r = both('late', [LATE, ...SIIT]);
-    expect(r.stderr).toContain('dns64: 2102 AAAA/PTR answers, 1 rewritten');
-    expect(r.once.equals(r.usual)).toBe(true);
     // Stopped at the burst after the rewrite (the log not whole: the usual way's file pre-pass
     // follows), not at the end (a whole log: 2 reads, its pre-pass from the log).
-    const x = await reads(LATE, { mode: 'siit', prefix: '2001:db8:64::/96' }, join(dir, 'l.pcapng'));
-    expect(x).toEqual({ reads: 3, rewritten: 1, answered: 2102, prePass: true, check: undefined });
+    await rewritten('late', LATE, 2102, 3);
     // The same rewrite past the probe in a capture shorter than a burst: found by the last burst,
     // at the end (the log whole: its pre-pass from the log).
-    const y = await reads(LATE_SHORT, { mode: 'siit', prefix: '2001:db8:64::/96' }, join(dir, 'l2.pcapng'));
-    expect(y).toEqual({ reads: 2, rewritten: 1, answered: 152, prePass: true, check: undefined });
-    const r2 = both('late-short', [LATE_SHORT, ...SIIT]);
-    expect(r2.once.equals(r2.usual)).toBe(true);
+    await rewritten('late-short', LATE_SHORT, 152, 2);
   });
 
   it('the log bound crossed: the usual way from the start (file pre-pass), the same bytes', async () => {
