@@ -47,23 +47,7 @@ beforeAll(async () => {
   ]);
   // The A answer first: the probe (the first logged packets, one pass) sees the rewrite at once.
   EARLY = join(dir, 'early.pcapng');
-  await writeCapture(EARLY, [
-    q6(2, 5002, 'www.example.com', 'A'),
-    r4(2, 5002, 'www.example.com', 'A', { answers: [{ name: 'www.example.com', type: 'A', ttl: 300, data: '93.184.216.34' }] }),
-    q6(1, 5001, 'www.example.com', 'AAAA'),
-    r4(1, 5001, 'www.example.com', 'AAAA', { authorities: [SOA(3600, 120)] }),
-    q6(3, 5003, 'v6.example.com', 'AAAA'),
-    r4(3, 5003, 'v6.example.com', 'AAAA', { answers: [{ name: 'v6.example.com', type: 'AAAA', ttl: 300, data: '2001:db8::6' }] }),
-  ]);
-  // The same rewrite after the probe's first 256 logged packets (native AAAA answers around it):
-  // the check that follows the log sees it in its first burst (4096 packets), during the pass.
-  const filler = [];
-  for (let i = 0; i < 2100; i++) {
-    const name = `v6-${i}.example.net`;
-    filler.push(q6(100 + i, 6000 + i, name, 'AAAA'), r4(100 + i, 6000 + i, name, 'AAAA', { answers: [{ name, type: 'AAAA', ttl: 300, data: `2001:db8::${(i + 1).toString(16)}` }] }));
-  }
-  LATE = join(dir, 'late.pcapng');
-  const LATE_TAIL = [
+  const aFirst = [
     q6(2, 5002, 'www.example.com', 'A'),
     r4(2, 5002, 'www.example.com', 'A', { answers: [{ name: 'www.example.com', type: 'A', ttl: 300, data: '93.184.216.34' }] }),
     q6(1, 5001, 'www.example.com', 'AAAA'),
@@ -71,9 +55,18 @@ beforeAll(async () => {
     q6(3, 5003, 'v6.example.com', 'AAAA'),
     r4(3, 5003, 'v6.example.com', 'AAAA', { answers: [{ name: 'v6.example.com', type: 'AAAA', ttl: 300, data: '2001:db8::6' }] }),
   ];
-  await writeCapture(LATE, [...filler.slice(0, 300), ...LATE_TAIL, ...filler.slice(300)]);
+  await writeCapture(EARLY, aFirst);
+  // EARLY's packets after the probe's first 256 logged packets (native AAAA answers around them):
+  // the check that follows the log sees it in its first burst (4096 packets), during the pass.
+  const filler = [];
+  for (let i = 0; i < 2100; i++) {
+    const name = `v6-${i}.example.net`;
+    filler.push(q6(100 + i, 6000 + i, name, 'AAAA'), r4(100 + i, 6000 + i, name, 'AAAA', { answers: [{ name, type: 'AAAA', ttl: 300, data: `2001:db8::${(i + 1).toString(16)}` }] }));
+  }
+  LATE = join(dir, 'late.pcapng');
+  await writeCapture(LATE, [...filler.slice(0, 300), ...aFirst, ...filler.slice(300)]);
   LATE_SHORT = join(dir, 'late-short.pcapng');
-  await writeCapture(LATE_SHORT, [...filler.slice(0, 300), ...LATE_TAIL]);
+  await writeCapture(LATE_SHORT, [...filler.slice(0, 300), ...aFirst]);
   // The same capture cut in the middle of its last block: a reader warning.
   const whole = readFileSync(REWRITE);
   CUT = join(dir, 'cut.pcapng');
