@@ -3,52 +3,123 @@
  * identifiers), each mapping an IPv6 transport address (X',x) to an IPv4 transport address
  * (X,x) both ways in O(1), and holding the sessions of its entries (RFC 6146 §3.2).
  *
- * Keys are integer triples in {@link KeyTable}s (no allocation per lookup): IPv6 side
- * (interned address id, port), IPv4 side (address, port), sessions (entry, remote address Y,
- * remote port y; ICMP: y = 0). Static entries (cfg.bib) never expire; a dynamic entry lives as
- * long as it has sessions (RFC 6146 §3.5.1: "the BIB entry is deleted when its last session is").
+ * An entry is a small integer, the same for the three protocols' entries ({@link BibEntries});
+ * its fields live in typed arrays, not in an object per entry: a long capture keeps tens of
+ * thousands of entries and sessions, which as objects the garbage collector would copy and trace
+ * over and over (README: Speed). Keys are integer triples in {@link KeyTable}s (no allocation per
+ * lookup): IPv6 side (interned address id, port), IPv4 side (address, port), sessions (entry,
+ * remote address Y, remote port y; ICMP: y = 0). Static entries (cfg.bib) never expire; a dynamic
+ * entry lives as long as it has sessions (RFC 6146 §3.5.1: "the BIB entry is deleted when its
+ * last session is").
  */
-import type { Session } from './session-table.js';
 import type { Proto, UsedSet } from './pool4.js';
 import { KeyTable } from './key-table.js';
 
-export class BibEntry {
-  /** Sessions of this mapping (they live in the Bib's session table). */
-  sessionCount = 0;
+/** No BIB entry (what lookups return when there is none). */
+export const NO_BIB = -1;
 
-  constructor(
-    readonly proto: Proto,
-    /** Interned IPv6 address id, port (ICMP: identifier). */
-    readonly addr6: number,
-    readonly port6: number,
-    readonly addr4: number,
-    readonly port4: number,
-    readonly isStatic: boolean,
-    /** Creation order within its Bib: deterministic snapshots, and the session key. */
-    readonly seq: number,
-  ) {}
+/**
+ * The fields of every BIB entry of the three protocols, by entry id. Ids are reused once an
+ * entry is removed; `seq` keeps each protocol's creation order (snapshots).
+ */
+export class BibEntries {
+  /** Protocol (Proto). */
+  proto = new Uint8Array(64);
+  /** Interned IPv6 address id, port (ICMP: identifier). */
+  addr6 = new Int32Array(64);
+  port6 = new Int32Array(64);
+  /** IPv4 address (as a signed word: read through {@link addr4Of}) and port. */
+  addr4 = new Int32Array(64);
+  port4 = new Int32Array(64);
+  /** 1 for a static entry (cfg.bib). */
+  isStatic = new Uint8Array(64);
+  /** Creation order within its protocol's Bib. */
+  seq = new Float64Array(64);
+  /** Sessions of the entry (they live in its Bib's session table). */
+  sessionCount = new Int32Array(64);
+  private free = new Int32Array(64);
+  private freeCount = 0;
+  private next = 0;
+
+  /** IPv4 address of entry `e`, unsigned. */
+  addr4Of(e: number): number {
+    return this.addr4[e] >>> 0;
+  }
+
+  alloc(proto: number, addr6: number, port6: number, addr4: number, port4: number, isStatic: boolean, seq: number): number {
+    let e: number;
+    if (this.freeCount > 0) e = this.free[--this.freeCount];
+    else {
+      e = this.next++;
+      if (e === this.proto.length) this.grow();
+    }
+    this.proto[e] = proto;
+    this.addr6[e] = addr6;
+    this.port6[e] = port6;
+    this.addr4[e] = addr4 | 0;
+    this.port4[e] = port4;
+    this.isStatic[e] = isStatic ? 1 : 0;
+    this.seq[e] = seq;
+    this.sessionCount[e] = 0;
+    return e;
+  }
+
+  release(e: number): void {
+    if (this.freeCount === this.free.length) {
+      const f = new Int32Array(this.free.length * 2);
+      f.set(this.free);
+      this.free = f;
+    }
+    this.free[this.freeCount++] = e;
+  }
+
+  private grow(): void {
+    const c = this.proto.length * 2;
+    const u8 = (a: Uint8Array): Uint8Array<ArrayBuffer> => {
+      const b = new Uint8Array(c);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array): Int32Array<ArrayBuffer> => {
+      const b = new Int32Array(c);
+      b.set(a);
+      return b;
+    };
+    this.proto = u8(this.proto);
+    this.addr6 = i32(this.addr6);
+    this.port6 = i32(this.port6);
+    this.addr4 = i32(this.addr4);
+    this.port4 = i32(this.port4);
+    this.isStatic = u8(this.isStatic);
+    const seq = new Float64Array(c);
+    seq.set(this.seq);
+    this.seq = seq;
+    this.sessionCount = i32(this.sessionCount);
+  }
 }
 
 export class Bib implements UsedSet {
-  private readonly by6 = new KeyTable<BibEntry>();
-  private readonly by4 = new KeyTable<BibEntry>();
-  /** Sessions by (entry seq, Y, y). */
-  readonly sessions = new KeyTable<Session>();
-  /** Sessions per (entry seq, remote address Y): address-dependent filtering (RFC 6146 §3.5.1). */
-  readonly remotes = new KeyTable<number>();
+  private readonly by6 = new KeyTable();
+  private readonly by4 = new KeyTable();
+  /** Sessions (ids: session-table.ts) by (entry, Y, y). */
+  readonly sessions = new KeyTable();
+  /** Sessions per (entry, remote address Y): address-dependent filtering (RFC 6146 §3.5.1). */
+  readonly remotes = new KeyTable();
   private seq = 0;
 
-  constructor(readonly proto: Proto) {}
+  constructor(readonly proto: Proto, readonly entries: BibEntries) {}
 
   get size(): number {
     return this.by6.size;
   }
 
-  find6(addr6: number, port6: number): BibEntry | undefined {
+  /** The entry of IPv6 transport address (X',x), or NO_BIB. */
+  find6(addr6: number, port6: number): number {
     return this.by6.get(addr6, port6, 0);
   }
 
-  find4(addr4: number, port4: number): BibEntry | undefined {
+  /** The entry of IPv4 transport address (X,x), or NO_BIB. */
+  find4(addr4: number, port4: number): number {
     return this.by4.get(addr4, port4, 0);
   }
 
@@ -57,35 +128,43 @@ export class Bib implements UsedSet {
     return this.by4.has(addr4, port4, 0);
   }
 
-  /** The session of `e` with the remote end (Y,y). */
-  session(e: BibEntry, remote4: number, rport: number): Session | undefined {
-    return this.sessions.get(e.seq, remote4, rport);
+  /** The session of entry `e` with the remote end (Y,y), or -1. */
+  session(e: number, remote4: number, rport: number): number {
+    return this.sessions.get(e, remote4, rport);
   }
 
-  /** True when `e` has a session with remote address Y (any port). */
-  hasRemote(e: BibEntry, remote4: number): boolean {
-    return this.remotes.has(e.seq, remote4, 0);
+  /** True when entry `e` has a session with remote address Y (any port). */
+  hasRemote(e: number, remote4: number): boolean {
+    return this.remotes.has(e, remote4, 0);
   }
 
   /**
-   * Adds a mapping; returns it, or null when either side is taken (a static entry that collides
-   * with another is ignored, as Jool refuses it).
+   * Adds a mapping; returns its entry, or NO_BIB when either side is taken (a static entry that
+   * collides with another is ignored, as Jool refuses it).
    */
-  add(addr6: number, port6: number, addr4: number, port4: number, isStatic: boolean): BibEntry | null {
-    if (this.by6.has(addr6, port6, 0) || this.by4.has(addr4, port4, 0)) return null;
-    const e = new BibEntry(this.proto, addr6, port6, addr4, port4, isStatic, this.seq++);
+  add(addr6: number, port6: number, addr4: number, port4: number, isStatic: boolean): number {
+    if (this.by6.has(addr6, port6, 0) || this.by4.has(addr4, port4, 0)) return NO_BIB;
+    const e = this.entries.alloc(this.proto, addr6, port6, addr4, port4, isStatic, this.seq++);
     this.by6.set(addr6, port6, 0, e);
     this.by4.set(addr4, port4, 0, e);
     return e;
   }
 
-  remove(e: BibEntry): void {
-    if (this.by6.get(e.addr6, e.port6, 0) === e) this.by6.delete(e.addr6, e.port6, 0);
-    if (this.by4.get(e.addr4, e.port4, 0) === e) this.by4.delete(e.addr4, e.port4, 0);
+  remove(e: number): void {
+    const x = this.entries;
+    const addr6 = x.addr6[e];
+    const port6 = x.port6[e];
+    const addr4 = x.addr4[e];
+    const port4 = x.port4[e];
+    if (this.by6.get(addr6, port6, 0) !== e) return; // (not in this Bib any more)
+    this.by6.delete(addr6, port6, 0);
+    if (this.by4.get(addr4, port4, 0) === e) this.by4.delete(addr4, port4, 0);
+    x.release(e);
   }
 
   /** Every entry in creation order (snapshots). */
-  entries(): BibEntry[] {
-    return this.by6.values().sort((a, b) => a.seq - b.seq);
+  list(): number[] {
+    const seq = this.entries.seq;
+    return this.by6.values().sort((a, b) => seq[a] - seq[b]);
   }
 }

@@ -11,9 +11,9 @@ import { TcpFlag } from '../../wire/tcp.js';
 import { embedIpv4 } from '../rfc6052.js';
 import { Addr6Intern } from './addr6-intern.js';
 import { Pool4, Proto, protoIndex } from './pool4.js';
-import { Bib, type BibEntry } from './bib.js';
-import { Session, SessionTable, StoredSyn, SynQueue } from './session-table.js';
-import { TimerList, TimerNode, TimerStore, secondsToTicks, clockOf, type Ticks } from './timers.js';
+import { Bib, BibEntries, NO_BIB } from './bib.js';
+import { SessionTable, StoredSyn, SynQueue } from './session-table.js';
+import { TimerList, TimerNode, TimerStore, secondsToTicks, clockOf, slotOf, type Ticks } from './timers.js';
 import { TcpState } from './tcp-state-machine.js';
 import { buildIcmp4Error, buildIcmp6Error, buildTcp6 } from './own-packets.js';
 import { PacketState } from './state.js';
@@ -59,7 +59,9 @@ export class FragEntry extends TimerNode {
 export class Nat64Core {
   readonly intern = new Addr6Intern();
   readonly pool4: Pool4;
-  readonly bibs: readonly [Bib, Bib, Bib] = [new Bib(Proto.Tcp), new Bib(Proto.Udp), new Bib(Proto.Icmp)];
+  /** The fields of every BIB entry (bib.ts); the Bibs index them. */
+  readonly entries = new BibEntries();
+  readonly bibs: readonly [Bib, Bib, Bib] = [new Bib(Proto.Tcp, this.entries), new Bib(Proto.Udp, this.entries), new Bib(Proto.Icmp, this.entries)];
   readonly sessions: SessionTable;
   readonly syns = new SynQueue();
   readonly frags = new Map<string, FragEntry>();
@@ -98,13 +100,13 @@ export class Nat64Core {
   readonly maxHeldBytes: number;
   translator!: Translator;
   /** Called with every session removed (the fast path drops it from its flow cache). */
-  forget: ((s: Session) => void) | null = null;
+  forget: ((s: number) => void) | null = null;
   readonly dropFrag: readonly [boolean, boolean, boolean];
   readonly idleRst: Ticks;
 
   constructor(readonly cfg: EngineConfig, opts: Nat64Options) {
     this.pool4 = new Pool4(cfg.pool4);
-    this.sessions = new SessionTable(this.bibs, this.store, cfg.policy.maxConnectionsPerDestination !== null, cfg.filtering.addressDependent);
+    this.sessions = new SessionTable(this.bibs, this.entries, this.store, cfg.policy.maxConnectionsPerDestination !== null, cfg.filtering.addressDependent);
     const t = cfg.timeouts;
     this.timers = [
       new TimerList(TimerKind.Udp, secondsToTicks(t.udp), this.store),
@@ -127,7 +129,7 @@ export class Nat64Core {
     for (const e of cfg.bib) {
       const p = protoIndex(e.protocol);
       const id = this.intern.intern(e.ipv6, 0);
-      if (this.bibs[p].add(id, e.port6, e.ipv4 >>> 0, e.port4, true)) this.staticAddrs[p].add(e.ipv4 >>> 0);
+      if (this.bibs[p].add(id, e.port6, e.ipv4 >>> 0, e.port4, true) !== NO_BIB) this.staticAddrs[p].add(e.ipv4 >>> 0);
     }
   }
 
@@ -153,6 +155,11 @@ export class Nat64Core {
     if (e < this.nextDue) this.nextDue = e;
   }
 
+  /** arm() for session `s` (its timer id). */
+  armSession(s: number, kind: number): void {
+    this.armSlot(this.store.pages[s >> 10], slotOf(s), s, kind);
+  }
+
   /** arm() by timer id and slot (the fast path's: see TimerList.armSlot). */
   armSlot(pg: Float64Array, at: number, id: number, kind: number): void {
     const l = this.timers[kind];
@@ -168,17 +175,18 @@ export class Nat64Core {
    */
   nextDue = Infinity;
 
-  /** New dynamic BIB entry for the IPv6 source of `st`; null when pool4 is exhausted. */
-  allocateBib(proto: Proto, addr6: number, port6: number): BibEntry | null {
+  /** New dynamic BIB entry for the IPv6 source of `st`; NO_BIB when pool4 is exhausted. */
+  allocateBib(proto: Proto, addr6: number, port6: number): number {
     const bib = this.bibs[proto];
     const k = this.pool4.allocate(proto, this.intern.hashOf(addr6), port6, bib);
-    if (k < 0) return null;
+    if (k < 0) return NO_BIB;
     return bib.add(addr6, port6, Math.floor(k / 65536), k % 65536, false);
   }
 
-  newSession(bib: BibEntry, remote4: number, rport: number): Session {
-    const s = this.sessions.add(bib, remote4, rport);
-    s.lastSeen = this.now;
+  /** A new session of BIB entry `e` with (Y,y), last seen now. */
+  newSession(e: number, remote4: number, rport: number): number {
+    const s = this.sessions.add(e, remote4, rport);
+    this.sessions.setLastSeen(s, this.now);
     return s;
   }
 
@@ -190,14 +198,16 @@ export class Nat64Core {
   final = false;
 
   /** Deletes a session, and its BIB entry when dynamic and left without sessions. */
-  removeSession(s: Session): void {
-    if (s.stored) this.storedCount--;
+  removeSession(s: number): void {
+    const t = this.sessions;
+    if (t.stored(s)) this.storedCount--;
     if (this.final) return;
     // (first: the cache rows are found by the session's timer id, which removal gives back)
     if (this.forget !== null) this.forget(s);
-    this.sessions.remove(s);
-    const b = s.bib;
-    if (!b.isStatic && b.sessionCount === 0) this.bibs[b.proto].remove(b);
+    const e = t.bib[s];
+    t.remove(s);
+    const x = this.entries;
+    if (x.isStatic[e] === 0 && x.sessionCount[e] === 0) this.bibs[x.proto[e]].remove(e);
   }
 
   removeStoredSyn(s: StoredSyn): void {
@@ -239,14 +249,16 @@ export class Nat64Core {
   }
 
   /** RFC 6146 §3.5.2.2 probe of an expired ESTABLISHED session, to its IPv6 end. */
-  probeSession(sink: XlatSink, s: Session): void {
+  probeSession(sink: XlatSink, s: number): void {
     const pool6 = this.cfg.pool6;
     if (!pool6) return;
+    const t = this.sessions;
+    const e = t.bib[s];
     const remote = this.scratch16;
-    embedIpv4(remote, 0, pool6, s.remote4);
+    embedIpv4(remote, 0, pool6, t.remote4(s));
     const local = this.probeLocal;
-    this.intern.copyTo(s.bib.addr6, local, 0);
-    const len = buildTcp6(this.out, remote, 0, local, 0, s.rport, s.bib.port6, 0, 0, TcpFlag.ACK);
+    this.intern.copyTo(this.entries.addr6[e], local, 0);
+    const len = buildTcp6(this.out, remote, 0, local, 0, t.rport[s], this.entries.port6[e], 0, 0, TcpFlag.ACK);
     sink.emit(this.out, 0, len, 6, EmitKind.Deferred, -1);
   }
 
@@ -255,25 +267,32 @@ export class Nat64Core {
    * for a final drain, see {@link finalTimers}).
    */
   fireUntil(until: Ticks, sink: XlatSink, timers: readonly TimerList[] = this.timers): void {
+    const store = this.store;
     for (;;) {
       let best: TimerList | null = null;
-      let b: TimerNode | null = null;
+      let bid = -1;
+      let bExp = 0;
+      let bSeq = 0;
       for (let i = 0; i < timers.length; i++) {
         const l = timers[i];
-        const h = l.head;
-        if (!h || h.expires > until) continue;
-        if (!b || h.expires < b.expires || (h.expires === b.expires && h.seq < b.seq)) {
+        const h = l.headId();
+        if (h < 0) continue;
+        const exp = store.expiresOf(h);
+        if (exp > until) continue;
+        const seq = store.seqOf(h);
+        if (bid < 0 || exp < bExp || (exp === bExp && seq < bSeq)) {
           best = l;
-          b = h;
+          bid = h;
+          bExp = exp;
+          bSeq = seq;
         }
       }
-      if (!best || !b) return;
-      const node = b;
-      if (node.expires > this.now) this.now = node.expires;
-      best.remove(node);
+      if (best === null) return;
+      if (bExp > this.now) this.now = bExp;
+      best.removeId(bid);
       const saved = sink.clock;
-      if (saved) sink.clock = clockOf(node.expires, this.timerClock);
-      this.expire(best.kind, node, sink);
+      if (saved) sink.clock = clockOf(bExp, this.timerClock);
+      this.expire(best.kind, bid, sink);
       if (saved) sink.clock = saved;
     }
   }
@@ -284,44 +303,49 @@ export class Nat64Core {
   /** The earliest pending expiry, or -1. */
   nextExpiry(): Ticks {
     let t = -1;
-    for (const l of this.timers) if (l.head && (t < 0 || l.head.expires < t)) t = l.head.expires;
+    for (const l of this.timers) {
+      const h = l.headId();
+      if (h < 0) continue;
+      const e = this.store.expiresOf(h);
+      if (t < 0 || e < t) t = e;
+    }
     return t;
   }
 
-  private expire(kind: number, node: TimerNode, sink: XlatSink): void {
+  /** Timer `id` of list `kind` fired (a session's id for the session lists, else a node's). */
+  private expire(kind: number, id: number, sink: XlatSink): void {
+    const t = this.sessions;
     switch (kind) {
       case TimerKind.Udp:
       case TimerKind.Icmp:
       case TimerKind.TcpTrans:
-        this.removeSession(node as Session);
+        this.removeSession(id);
         return;
       case TimerKind.TcpEst: {
-        const s = node as Session;
-        if (s.state === TcpState.Established) {
-          if (this.probe) this.probeSession(sink, s);
-          s.state = TcpState.Trans;
-          this.arm(s, TimerKind.TcpTrans);
+        if (t.state(id) === TcpState.Established) {
+          if (this.probe) this.probeSession(sink, id);
+          t.setState(id, TcpState.Trans);
+          this.armSession(id, TimerKind.TcpTrans);
           return;
         }
-        this.removeSession(s);
+        this.removeSession(id);
         return;
       }
       case TimerKind.TcpIncomingSyn: {
-        const s = node as Session;
-        if (s.stored && s.state === TcpState.V4Init) {
-          const pkt = s.stored;
-          const n = s.storedN;
-          this.removeSession(s);
+        const pkt = t.stored(id);
+        if (pkt !== null && t.state(id) === TcpState.V4Init) {
+          const n = t.storedN[id];
+          this.removeSession(id);
           this.drops.set(Reason.SimultaneousOpenExpired, (this.drops.get(Reason.SimultaneousOpenExpired) ?? 0) + 1);
           sink.drop(Reason.SimultaneousOpenExpired, n);
           this.icmp4ErrorAbout(sink, pkt, 3, 3, EmitKind.Deferred, n);
           return;
         }
-        this.removeSession(s);
+        this.removeSession(id);
         return;
       }
       case TimerKind.StoredSyn: {
-        const s = node as StoredSyn;
+        const s = this.store.nodes[id] as StoredSyn;
         this.removeStoredSyn(s);
         this.drops.set(Reason.SimultaneousOpenExpired, (this.drops.get(Reason.SimultaneousOpenExpired) ?? 0) + 1);
         sink.drop(Reason.SimultaneousOpenExpired, s.n);
@@ -329,7 +353,7 @@ export class Nat64Core {
         return;
       }
       case TimerKind.Fragment: {
-        const f = node as FragEntry;
+        const f = this.store.nodes[id] as FragEntry;
         this.frags.delete(f.key);
         this.store.release(f);
         for (const h of f.held) {

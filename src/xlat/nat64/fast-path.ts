@@ -16,7 +16,7 @@
  *   source must already be interned, the BIB entry and the session must exist);
  * - the checks that depend only on the session's tuple and the configuration (pool6 prefixes,
  *   the well-known-prefix rule, denylist4, hairpinning, pool4 ownership) passed: computed once
- *   per session and side (Session.fast6 / fast4) — nothing in them can change while it lives.
+ *   per session and side (SessionTable.fast) — nothing in them can change while it lives.
  *
  * Anything else returns false and takes the general path, which stays the reference: the fast
  * path is only ever a shortcut to the result the general path would give (tested by running
@@ -30,7 +30,8 @@ import type { HeaderTranslator, Tuple4, Tuple6 } from '../siit/header-translator
 import { Proto } from './pool4.js';
 import { TimerKind, type Nat64Core } from './core.js';
 import { SLOT_LAST_SEEN, SLOT_META, META_STATE_SHIFT, META_STORED, slotOf } from './timers.js';
-import type { Session } from './session-table.js';
+import { NO_BIB } from './bib.js';
+import { NO_SESSION } from './session-table.js';
 import { Action, Lifetime, TcpState, actionOf, lifetimeOf, nextState, tcpTransition, type TcpContext } from './tcp-state-machine.js';
 
 const CACHE_SLOTS = 1 << 15;
@@ -92,7 +93,7 @@ export class FastPath {
    * (IPv6: source and destination words, ports, protocol; IPv4: source, destination, ports,
    * protocol), what the translation needs of the BIB entry and session (IPv4 address and port
    * and remote IPv4 address; IPv6 address words and port), and the session's timer id, by which
-   * its state is read and updated in the core's TimerStore: a hit touches no session object. A
+   * its state is read and updated in the core's TimerStore: a hit reads no session table. A
    * row is used only while its session is alive: a session's BIB entry and tuple never change,
    * while it is alive the general lookups find it for that key, and its removal empties the row
    * (forget(), before the id can go to another node). A miss takes the general lookups and
@@ -129,12 +130,13 @@ export class FastPath {
     }
   }
 
-  /** A session is being removed (its timer id still its own): its cache rows no longer hold it. */
-  forget(s: Session): void {
-    const id = s.tid;
-    if (id < 0) return;
-    if (s.slot6 >= 0 && this.k6[s.slot6 * ROW6 + TID6] === id) this.k6[s.slot6 * ROW6 + TID6] = -1;
-    if (s.slot4 >= 0 && this.k4[s.slot4 * ROW4 + TID4] === id) this.k4[s.slot4 * ROW4 + TID4] = -1;
+  /** Session `s` (its timer id) is being removed: its cache rows no longer hold it. */
+  forget(s: number): void {
+    const t = this.core.sessions;
+    const slot6 = t.slot6[s];
+    const slot4 = t.slot4[s];
+    if (slot6 >= 0 && this.k6[slot6 * ROW6 + TID6] === s) this.k6[slot6 * ROW6 + TID6] = -1;
+    if (slot4 >= 0 && this.k4[slot4 * ROW4 + TID4] === s) this.k4[slot4 * ROW4 + TID4] = -1;
   }
 
   /** Sum of what {@link touch} loaded (kept, so that the loads are not optimized away). */
@@ -311,15 +313,14 @@ export class FastPath {
       if (x6 < 0) return false;
       const table = core.bibs[proto];
       const bib = table.find6(x6, sport);
-      if (bib === undefined) return false;
-      const found = table.session(bib, y, proto === Proto.Icmp ? 0 : dport);
-      if (found === undefined) return false;
-      const s = found;
+      if (bib === NO_BIB) return false;
+      const s = table.session(bib, y, proto === Proto.Icmp ? 0 : dport);
+      if (s === NO_SESSION) return false;
       if (!this.fill6(s, proto, slot, a0, a1, a2, a3, a4, a5, a6, a7, pk)) return false;
-      addr4 = bib.addr4;
-      port4 = bib.port4;
-      remote4 = s.remote4;
-      id = s.tid;
+      addr4 = k[r + 10] >>> 0;
+      port4 = k[r + 11];
+      remote4 = k[r + 12] >>> 0;
+      id = s;
     }
     const pg = core.store.pages[id >> 10];
     const at = slotOf(id);
@@ -340,48 +341,56 @@ export class FastPath {
 
   /**
    * Session `s` (protocol `proto`) in IPv6 row `slot` under the key a0..a7, pk: the lookups' and
-   * the session's checks (Session.fast6) passed, the row written; false when the session may not
+   * the session's checks (SessionTable.fast) passed, the row written; false when the session may not
    * take the fast path. One row per side and session: a session reached by another key too (a
    * pool6 suffix that differs; RFC 6052 ignores it) leaves its older row, which forget() could
    * not find.
    */
-  private fill6(s: Session, proto: number, slot: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number, pk: number): boolean {
-    if (s.fast6 !== 1) {
-      if (s.fast6 === 2) return false;
-      s.fast6 = this.sessionOk6(s, proto) ? 1 : 2;
-      if (s.fast6 === 2) return false;
+  private fill6(s: number, proto: number, slot: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number, pk: number): boolean {
+    const t = this.core.sessions;
+    const f = t.fast[s];
+    let f6 = f & 3;
+    if (f6 !== 1) {
+      if (f6 === 2) return false;
+      f6 = this.sessionOk6(s, proto) ? 1 : 2;
+      t.fast[s] = (f & ~3) | f6;
+      if (f6 === 2) return false;
     }
     const k = this.k6;
     const r = slot * ROW6;
-    const id = s.tid;
-    const old = s.slot6;
-    if (old >= 0 && old !== slot && k[old * ROW6 + TID6] === id) k[old * ROW6 + TID6] = -1;
-    const bib = s.bib;
+    const old = t.slot6[s];
+    if (old >= 0 && old !== slot && k[old * ROW6 + TID6] === s) k[old * ROW6 + TID6] = -1;
+    const x = this.core.entries;
+    const e = t.bib[s];
     k[r] = a0; k[r + 1] = a1; k[r + 2] = a2; k[r + 3] = a3; k[r + 4] = a4; k[r + 5] = a5; k[r + 6] = a6; k[r + 7] = a7;
     k[r + 8] = pk;
     k[r + 9] = proto;
-    k[r + 10] = bib.addr4 | 0;
-    k[r + 11] = bib.port4;
-    k[r + 12] = s.remote4 | 0;
-    k[r + TID6] = id;
-    s.slot6 = slot;
+    k[r + 10] = x.addr4[e];
+    k[r + 11] = x.port4[e];
+    k[r + 12] = t.remote[s];
+    k[r + TID6] = s;
+    t.slot6[s] = slot;
     return true;
   }
 
-  /** {@link fill6} for the IPv4 side: row `slot` under the key s4, d4, pk (Session.fast4: pool4 ownership). */
-  private fill4(s: Session, proto: number, slot: number, s4: number, d4: number, pk: number): boolean {
-    if (s.fast4 !== 1) {
-      if (s.fast4 === 2) return false;
-      s.fast4 = this.core.ours4(proto, d4 >>> 0) ? 1 : 2;
-      if (s.fast4 === 2) return false;
+  /** {@link fill6} for the IPv4 side: row `slot` under the key s4, d4, pk (SessionTable.fast: pool4 ownership). */
+  private fill4(s: number, proto: number, slot: number, s4: number, d4: number, pk: number): boolean {
+    const t = this.core.sessions;
+    const f = t.fast[s];
+    let f4 = (f >> 2) & 3;
+    if (f4 !== 1) {
+      if (f4 === 2) return false;
+      f4 = this.core.ours4(proto, d4 >>> 0) ? 1 : 2;
+      t.fast[s] = (f & 3) | (f4 << 2);
+      if (f4 === 2) return false;
     }
     const k = this.k4;
     const r = slot * ROW4;
-    const id = s.tid;
-    const bib = s.bib;
+    const x = this.core.entries;
+    const e = t.bib[s];
     // X' from the intern table.
     const words = this.core.intern.addressWords();
-    const a = bib.addr6 * 4;
+    const a = x.addr6[e] * 4;
     k[r] = s4;
     k[r + 1] = d4;
     k[r + 2] = pk;
@@ -390,11 +399,11 @@ export class FastPath {
     k[r + 5] = words[a + 1] | 0;
     k[r + 6] = words[a + 2] | 0;
     k[r + 7] = words[a + 3] | 0;
-    k[r + 8] = bib.port6;
-    const old = s.slot4;
-    if (old >= 0 && old !== slot && k[old * ROW4 + TID4] === id) k[old * ROW4 + TID4] = -1;
-    k[r + TID4] = id;
-    s.slot4 = slot;
+    k[r + 8] = x.port6[e];
+    const old = t.slot4[s];
+    if (old >= 0 && old !== slot && k[old * ROW4 + TID4] === s) k[old * ROW4 + TID4] = -1;
+    k[r + TID4] = s;
+    t.slot4[s] = slot;
     return true;
   }
 
@@ -404,8 +413,8 @@ export class FastPath {
    * lookups would write them for the session's next packets — which then need no lookup. Rows
    * are a cache: what the fast path does with a row is what it does after the lookups.
    */
-  learn6(bytes: Uint8Array, off: number, len: number, s: Session): void {
-    if (len < 48 || s.tid < 0) return;
+  learn6(bytes: Uint8Array, off: number, len: number, s: number): void {
+    if (len < 48 || s < 0) return;
     const pool6 = this.core.cfg.pool6;
     if (pool6 === null) return;
     const nh = bytes[off + 6];
@@ -421,17 +430,19 @@ export class FastPath {
     const slot = slot6(a0, a1, a2, a3, a6, a7, proto, pk);
     const k6 = this.k6;
     const r = slot * ROW6;
-    if (k6[r + TID6] !== s.tid || k6[r + 8] !== pk || k6[r] !== a0 || k6[r + 1] !== a1 || k6[r + 2] !== a2 || k6[r + 3] !== a3 || k6[r + 4] !== a4 || k6[r + 5] !== a5 || k6[r + 6] !== a6 || k6[r + 7] !== a7 || k6[r + 9] !== proto) {
+    if (k6[r + TID6] !== s || k6[r + 8] !== pk || k6[r] !== a0 || k6[r + 1] !== a1 || k6[r + 2] !== a2 || k6[r + 3] !== a3 || k6[r + 4] !== a4 || k6[r + 5] !== a5 || k6[r + 6] !== a6 || k6[r + 7] !== a7 || k6[r + 9] !== proto) {
       if (!this.fill6(s, proto, slot, a0, a1, a2, a3, a4, a5, a6, a7, pk)) return;
     }
     // The replies: from the remote Y,y to X,x4.
-    const s4 = s.remote4 | 0;
-    const d4 = s.bib.addr4 | 0;
-    const pk4 = (s.rport << 16) | s.bib.port4;
+    const t = this.core.sessions;
+    const e = t.bib[s];
+    const s4 = t.remote[s];
+    const d4 = this.core.entries.addr4[e];
+    const pk4 = (t.rport[s] << 16) | this.core.entries.port4[e];
     const slot4v = slot4(s4, d4, proto, pk4);
     const k4 = this.k4;
     const r4 = slot4v * ROW4;
-    if (k4[r4 + TID4] === s.tid && k4[r4] === s4 && k4[r4 + 1] === d4 && k4[r4 + 2] === pk4 && k4[r4 + 3] === proto) return;
+    if (k4[r4 + TID4] === s && k4[r4] === s4 && k4[r4 + 1] === d4 && k4[r4 + 2] === pk4 && k4[r4 + 3] === proto) return;
     this.fill4(s, proto, slot4v, s4, d4, pk4);
   }
 
@@ -508,17 +519,16 @@ export class FastPath {
       const dst4 = d4 >>> 0;
       const table = core.bibs[proto];
       const bib = table.find4(dst4, dport);
-      if (bib === undefined) return false;
-      const found = table.session(bib, src4, proto === Proto.Icmp ? 0 : sport);
-      if (found === undefined) return false;
-      const s = found;
+      if (bib === NO_BIB) return false;
+      const s = table.session(bib, src4, proto === Proto.Icmp ? 0 : sport);
+      if (s === NO_SESSION) return false;
       if (!this.fill4(s, proto, slot, s4, d4, pk)) return false;
       w[4] = k[r + 4];
       w[5] = k[r + 5];
       w[6] = k[r + 6];
       w[7] = k[r + 7];
       port6 = k[r + 8];
-      id = s.tid;
+      id = s;
     }
     const pg = core.store.pages[id >> 10];
     const at = slotOf(id);
@@ -583,11 +593,11 @@ export class FastPath {
    * the well-known-prefix rule, denylist4, and hairpinning (a destination of ours goes the
    * general way).
    */
-  private sessionOk6(s: Session, proto: number): boolean {
+  private sessionOk6(s: number, proto: number): boolean {
     const core = this.core;
     const cfg = core.cfg;
     const pool6 = cfg.pool6!;
-    const y = s.remote4;
+    const y = core.sessions.remote4(s);
     if (cfg.strictWellKnownPrefix && pool6.len === 96 && inPrefix(pool6.bytes, 0, WKP) && !isGlobalIpv4(y)) return false;
     for (const p of cfg.denylist4) {
       if (p.len === 0) return false;

@@ -1,138 +1,136 @@
 /**
- * An open-addressing hash table from three 32-bit integers to a value: the NAT64 tables' index
- * (BIB by IPv6 or IPv4 transport address, sessions by BIB entry and remote transport address).
+ * An open-addressing hash table from three 32-bit integers to a non-negative integer: the NAT64
+ * tables' index (BIB entry by IPv6 or IPv4 transport address, session by BIB entry and remote
+ * transport address, sessions per remote address).
  *
  * Why not a Map: the natural number keys (`addr * 65536 + port`) leave V8's small-integer range,
  * so every lookup boxes a heap number and hashes it; per-BIB-entry Maps cost ~100 bytes each.
- * Here keys live in one Int32Array, lookups allocate nothing, and deletion shifts the probe chain
- * back (no tombstones), so the table never degrades however many entries come and go.
+ * Here a slot is four words of one Int32Array, the key and the value + 1 (0: a free slot), so a
+ * probe reads one cache line, lookups allocate nothing, the garbage collector has nothing to trace
+ * (the values are ids into typed arrays: bib.ts, session-table.ts), and deletion shifts the probe
+ * chain back (no tombstones), so the table never degrades however many entries come and go.
  */
 
 const MIN_CAPACITY = 64;
+/** Words per slot: a, b, c, value + 1. */
+const W = 4;
 
-export class KeyTable<V> {
-  /** Keys, 3 per slot; a slot is free when its value is undefined. */
-  private keys: Int32Array;
-  private vals: (V | undefined)[];
+export class KeyTable {
+  private slots: Int32Array;
   private mask: number;
   size = 0;
 
   constructor(capacity = MIN_CAPACITY) {
     let c = MIN_CAPACITY;
     while (c < capacity * 2) c *= 2;
-    this.keys = new Int32Array(c * 3);
-    this.vals = new Array<V | undefined>(c).fill(undefined);
+    this.slots = new Int32Array(c * W);
     this.mask = c - 1;
   }
 
-  get(a: number, b: number, c: number): V | undefined {
+  /** The value of key (a, b, c), or -1. */
+  get(a: number, b: number, c: number): number {
     a |= 0;
     b |= 0;
     c |= 0;
-    const keys = this.keys;
-    const vals = this.vals;
+    const s = this.slots;
     const mask = this.mask;
     let i = slotOf(a, b, c) & mask;
     for (;;) {
-      const v = vals[i];
-      if (v === undefined) return undefined;
-      const k = i * 3;
-      if (keys[k] === a && keys[k + 1] === b && keys[k + 2] === c) return v;
+      const k = i * W;
+      const v = s[k + 3];
+      if (v === 0) return -1;
+      if (s[k] === a && s[k + 1] === b && s[k + 2] === c) return v - 1;
       i = (i + 1) & mask;
     }
   }
 
   has(a: number, b: number, c: number): boolean {
-    return this.get(a, b, c) !== undefined;
+    return this.get(a, b, c) >= 0;
   }
 
-  /** Inserts or replaces. `v` must not be undefined. */
-  set(a: number, b: number, c: number, v: V): void {
+  /** Inserts or replaces. `v` must be in [0, 2^31 - 1). */
+  set(a: number, b: number, c: number, v: number): void {
     a |= 0;
     b |= 0;
     c |= 0;
-    if ((this.size + 1) * 2 > this.vals.length) this.grow();
-    const keys = this.keys;
-    const vals = this.vals;
+    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
+    const s = this.slots;
     const mask = this.mask;
     let i = slotOf(a, b, c) & mask;
     for (;;) {
-      const k = i * 3;
-      if (vals[i] === undefined) {
-        keys[k] = a;
-        keys[k + 1] = b;
-        keys[k + 2] = c;
-        vals[i] = v;
+      const k = i * W;
+      if (s[k + 3] === 0) {
+        s[k] = a;
+        s[k + 1] = b;
+        s[k + 2] = c;
+        s[k + 3] = v + 1;
         this.size++;
         return;
       }
-      if (keys[k] === a && keys[k + 1] === b && keys[k + 2] === c) {
-        vals[i] = v;
+      if (s[k] === a && s[k + 1] === b && s[k + 2] === c) {
+        s[k + 3] = v + 1;
         return;
       }
       i = (i + 1) & mask;
     }
   }
 
-  /** Removes the entry; returns its value (undefined when there was none). */
-  delete(a: number, b: number, c: number): V | undefined {
+  /** Removes the entry; returns its value (-1 when there was none). */
+  delete(a: number, b: number, c: number): number {
     a |= 0;
     b |= 0;
     c |= 0;
-    const keys = this.keys;
-    const vals = this.vals;
+    const s = this.slots;
     const mask = this.mask;
     let i = slotOf(a, b, c) & mask;
     for (;;) {
-      const v = vals[i];
-      if (v === undefined) return undefined;
-      const k = i * 3;
-      if (keys[k] === a && keys[k + 1] === b && keys[k + 2] === c) break;
+      const k = i * W;
+      if (s[k + 3] === 0) return -1;
+      if (s[k] === a && s[k + 1] === b && s[k + 2] === c) break;
       i = (i + 1) & mask;
     }
-    const removed = vals[i];
+    const removed = s[i * W + 3] - 1;
     // Backward-shift deletion (Knuth 6.4 algorithm R): move later members of the probe chain
     // into the hole when their home slot does not lie cyclically in (hole, their slot].
     let hole = i;
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
-      const v = vals[j];
-      if (v === undefined) break;
-      const kj = j * 3;
-      const home = slotOf(keys[kj], keys[kj + 1], keys[kj + 2]) & mask;
+      const kj = j * W;
+      const v = s[kj + 3];
+      if (v === 0) break;
+      const home = slotOf(s[kj], s[kj + 1], s[kj + 2]) & mask;
       const inRange = hole <= j ? hole < home && home <= j : hole < home || home <= j;
       if (inRange) continue;
-      const kh = hole * 3;
-      keys[kh] = keys[kj];
-      keys[kh + 1] = keys[kj + 1];
-      keys[kh + 2] = keys[kj + 2];
-      vals[hole] = v;
+      const kh = hole * W;
+      s[kh] = s[kj];
+      s[kh + 1] = s[kj + 1];
+      s[kh + 2] = s[kj + 2];
+      s[kh + 3] = v;
       hole = j;
     }
-    vals[hole] = undefined;
+    s[hole * W + 3] = 0;
     this.size--;
     return removed;
   }
 
   /** Every value, in slot order (callers that need an order sort). */
-  values(): V[] {
-    const out: V[] = [];
-    for (const v of this.vals) if (v !== undefined) out.push(v);
+  values(): number[] {
+    const out: number[] = [];
+    const s = this.slots;
+    for (let k = 3; k < s.length; k += W) if (s[k] !== 0) out.push(s[k] - 1);
     return out;
   }
 
   private grow(): void {
-    const oldKeys = this.keys;
-    const oldVals = this.vals;
-    const c = oldVals.length * 2;
-    this.keys = new Int32Array(c * 3);
-    this.vals = new Array<V | undefined>(c).fill(undefined);
+    const old = this.slots;
+    const c = (this.mask + 1) * 2;
+    this.slots = new Int32Array(c * W);
     this.mask = c - 1;
     this.size = 0;
-    for (let i = 0; i < oldVals.length; i++) {
-      const v = oldVals[i];
-      if (v !== undefined) this.set(oldKeys[i * 3], oldKeys[i * 3 + 1], oldKeys[i * 3 + 2], v);
+    for (let k = 0; k < old.length; k += W) {
+      const v = old[k + 3];
+      if (v !== 0) this.set(old[k], old[k + 1], old[k + 2], v - 1);
     }
   }
 }

@@ -39,8 +39,8 @@ import type { Tuple4, Tuple6 } from './translator.js';
 import { HeaderTranslator } from '../siit/header-translator.js';
 import { FragEntry, Nat64Core, TimerKind, type Nat64Options } from './core.js';
 import { PROTO_NAMES, Proto } from './pool4.js';
+import { NO_BIB } from './bib.js';
 import { TCP_STATE_NAMES } from './tcp-state-machine.js';
-import type { Session } from './session-table.js';
 import { clockOf, ticksOf } from './timers.js';
 import { determineIncomingTuple4, determineIncomingTuple6 } from './steps/determine-incoming-tuple.js';
 import { STOLEN, filteringAndUpdating4, filteringAndUpdating6 } from './steps/filtering-and-updating.js';
@@ -177,22 +177,24 @@ export class Nat64Engine implements Engine {
     let r: number;
     if (v6) {
       const id = core.intern.find(bytes, off + 24);
-      const bib = id < 0 ? undefined : core.bibs[p].find6(id, dport);
-      if (!bib) return this.cannot(sink, n);
+      const bib = id < 0 ? NO_BIB : core.bibs[p].find6(id, dport);
+      if (bib === NO_BIB) return this.cannot(sink, n);
+      const x = core.entries;
       const t = this.r4;
       t.src = extractIpv4(bytes, off + 8, pool6.len);
-      t.dst = bib.addr4;
-      t.sport = p === Proto.Icmp ? bib.port4 : sport;
-      t.dport = bib.port4;
+      t.dst = x.addr4Of(bib);
+      t.sport = p === Proto.Icmp ? x.port4[bib] : sport;
+      t.dport = x.port4[bib];
       r = core.translator.to4(this.recBuf, 0, l, t, null, n, rs, EmitKind.Reconstructed);
     } else {
       const bib = core.bibs[p].find4(rd32(bytes, off + 12), sport);
-      if (!bib) return this.cannot(sink, n);
+      if (bib === NO_BIB) return this.cannot(sink, n);
+      const x = core.entries;
       const t = this.r6;
-      core.intern.copyTo(bib.addr6, t.src, 0);
+      core.intern.copyTo(x.addr6[bib], t.src, 0);
       embedIpv4(t.dst, 0, pool6, rd32(bytes, off + 16));
-      t.sport = bib.port6;
-      t.dport = p === Proto.Icmp ? bib.port6 : dport;
+      t.sport = x.port6[bib];
+      t.dport = p === Proto.Icmp ? x.port6[bib] : dport;
       r = core.translator.to6(this.recBuf, 0, l, t, null, n, rs, EmitKind.Reconstructed);
     }
     if (r !== 0 || rs.len === 0) {
@@ -236,22 +238,24 @@ export class Nat64Engine implements Engine {
       x = (bytes[u + 4] << 8) | bytes[u + 5];
     } else return this.cannot(sink, n);
     const id = core.intern.find(bytes, q + 8);
-    const bib = id < 0 ? undefined : core.bibs[p].find6(id, x);
-    if (!bib) return this.cannot(sink, n);
+    const bib = id < 0 ? NO_BIB : core.bibs[p].find6(id, x);
+    if (bib === NO_BIB) return this.cannot(sink, n);
+    const addr4 = core.entries.addr4Of(bib);
+    const port4 = core.entries.port4[bib];
     const rs = this.recSink;
     rs.target = sink;
     rs.len = 0;
     const l = copyWithHopsRaised(bytes, off, len, this.recBuf);
     const t = this.r4;
     t.src = extractIpv4(bytes, off + 8, pool6.len);
-    t.dst = bib.addr4;
+    t.dst = addr4;
     t.sport = -1;
     t.dport = -1;
     const it = this.rInner4;
-    it.src = bib.addr4;
+    it.src = addr4;
     it.dst = extractIpv4(bytes, q + 24, pool6.len);
-    it.sport = bib.port4;
-    it.dport = p === Proto.Icmp ? bib.port4 : -1;
+    it.sport = port4;
+    it.dport = p === Proto.Icmp ? port4 : -1;
     rs.hold = true;
     // The quoted packet is kept whole: the IPv4 error the translator received was at least as
     // long as what it sent on (an IPv6 error quotes up to 1280 bytes, an IPv4 one is cut at 576).
@@ -331,7 +335,7 @@ export class Nat64Engine implements Engine {
     this.send4(hairpin, sink);
     if (frag) this.release(frag, sink);
     // The session's flow cache rows, for its next packets on either side.
-    if (!st.fragment && !hairpin && this.fast !== null && st.session !== null) this.fast.learn6(bytes, off, len, st.session);
+    if (!st.fragment && !hairpin && this.fast !== null && st.session >= 0) this.fast.learn6(bytes, off, len, st.session);
   }
 
   /** translating-the-packet (6 -> 4), then handling-hairpinning when the destination is ours. */
@@ -456,9 +460,10 @@ export class Nat64Engine implements Engine {
     const core = this.core;
     for (const bib of core.bibs) {
       if (out.length >= first) break;
-      for (const e of bib.entries()) {
+      const x = core.entries;
+      for (const e of bib.list()) {
         if (out.length >= first) break;
-        out.push({ protocol: PROTO_NAMES[e.proto], ipv6: core.intern.bytes(e.addr6), port6: e.port6, ipv4: e.addr4, port4: e.port4, isStatic: e.isStatic, sessions: e.sessionCount });
+        out.push({ protocol: PROTO_NAMES[x.proto[e]], ipv6: core.intern.bytes(x.addr6[e]), port6: x.port6[e], ipv4: x.addr4Of(e), port4: x.port4[e], isStatic: x.isStatic[e] === 1, sessions: x.sessionCount[e] });
       }
     }
     return out;
@@ -471,11 +476,12 @@ export class Nat64Engine implements Engine {
    */
   sessions(last = Number.POSITIVE_INFINITY): SessionSnapshot[] {
     const core = this.core;
-    const parts: Session[][] = [];
+    const parts: number[][] = [];
+    const created = core.sessions.created;
     let want = last;
     for (let i = core.bibs.length - 1; i >= 0 && want > 0; i--) {
       const all = core.bibs[i].sessions.values();
-      all.sort((a, b) => a.created - b.created);
+      all.sort((a, b) => created[a] - created[b]);
       const take = all.length <= want ? all : all.slice(all.length - want);
       want -= take.length;
       parts.unshift(take);
@@ -496,20 +502,24 @@ export class Nat64Engine implements Engine {
     return { bib, sessions };
   }
 
-  private sessionSnapshot(s: Session): SessionSnapshot {
+  private sessionSnapshot(s: number): SessionSnapshot {
     const core = this.core;
     const pool6 = core.cfg.pool6;
-    const e = s.bib;
-    const icmp = e.proto === Proto.Icmp;
+    const t = core.sessions;
+    const x = core.entries;
+    const e = t.bib[s];
+    const icmp = x.proto[e] === Proto.Icmp;
+    const remote4 = t.remote4(s);
+    const rport = t.rport[s];
     const dst6 = new Uint8Array(16);
-    if (pool6) embedIpv4(dst6, 0, pool6, s.remote4);
+    if (pool6) embedIpv4(dst6, 0, pool6, remote4);
     return {
-      protocol: PROTO_NAMES[e.proto],
-      v6: { src: core.intern.bytes(e.addr6), sport: e.port6, dst: dst6, dport: icmp ? e.port6 : s.rport },
-      v4: { src: e.addr4, sport: e.port4, dst: s.remote4, dport: icmp ? e.port4 : s.rport },
-      state: TCP_STATE_NAMES[s.state],
-      expires: clockOf(s.expires),
-      lastSeen: clockOf(s.lastSeen),
+      protocol: PROTO_NAMES[x.proto[e]],
+      v6: { src: core.intern.bytes(x.addr6[e]), sport: x.port6[e], dst: dst6, dport: icmp ? x.port6[e] : rport },
+      v4: { src: x.addr4Of(e), sport: x.port4[e], dst: remote4, dport: icmp ? x.port4[e] : rport },
+      state: TCP_STATE_NAMES[t.state(s)],
+      expires: clockOf(t.expires(s)),
+      lastSeen: clockOf(t.lastSeen(s)),
     };
   }
 

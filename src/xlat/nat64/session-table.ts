@@ -7,90 +7,112 @@
  * Also the stored "type 1" V4 SYNs (RFC 6146 §3.5.2.2 CLOSED state, a V4 SYN to a pool4 transport
  * address no BIB entry holds): kept TCP_INCOMING_SYN seconds waiting for a simultaneous-open V6 SYN.
  */
-import type { Bib, BibEntry } from './bib.js';
+import type { Bib, BibEntries } from './bib.js';
 import type { Proto } from './pool4.js';
-import { TimerNode, META_STATE_SHIFT, META_STORED, type TimerStore, type Ticks } from './timers.js';
+import { TimerNode, META_STATE_SHIFT, META_STORED, slotOf, type TimerStore, type Ticks } from './timers.js';
 import { TcpState } from './tcp-state-machine.js';
 
-export class Session extends TimerNode {
-  /** The stored V4 SYN of a V4 INIT session under address-dependent filtering ("type 2"), or null. */
-  private storedPkt: Uint8Array | null = null;
-  storedN = -1;
-  /** Creation order (deterministic snapshots). */
-  readonly created: number;
-  /**
-   * Fast path (fast-path.ts): whether the per-packet checks that depend only on this session's
-   * tuple and the configuration let a packet of it through, per side: 0 not yet known, 1 yes,
-   * 2 no (the slow path decides). Nothing in them can change while the session lives.
-   */
-  fast6 = 0;
-  fast4 = 0;
-  /** Its rows in the fast path's flow cache, or -1 (fast-path.ts). */
-  slot6 = -1;
-  slot4 = -1;
+/** No session (what lookups return when there is none). */
+export const NO_SESSION = -1;
 
-  constructor(
-    readonly bib: BibEntry,
-    /** Remote IPv4 address Y and port y (ICMP: 0). */
-    readonly remote4: number,
-    readonly rport: number,
-    created: number,
-    store: TimerStore,
-  ) {
-    super(store);
-    this.created = created;
-    this.state = TcpState.Established;
-  }
-
-  /** TCP state (UDP and ICMP sessions stay ESTABLISHED); in the store's slot (the fast path reads it by id). */
-  get state(): TcpState {
-    return (((this.pg[this.at + 3] | 0) >> META_STATE_SHIFT) & 0xf) as TcpState;
-  }
-  set state(v: TcpState) {
-    const m = this.pg[this.at + 3] | 0;
-    this.pg[this.at + 3] = (m & ~(0xf << META_STATE_SHIFT)) | (v << META_STATE_SHIFT);
-  }
-
-  /** The stored V4 SYN of a V4 INIT session under address-dependent filtering ("type 2"), or null. */
-  get stored(): Uint8Array | null {
-    return this.storedPkt;
-  }
-  set stored(p: Uint8Array | null) {
-    this.storedPkt = p;
-    const m = this.pg[this.at + 3] | 0;
-    this.pg[this.at + 3] = p === null ? m & ~META_STORED : m | META_STORED;
-  }
-
-  /** Last packet translated for it (idle detection, policy.tcpIdleRst). */
-  get lastSeen(): Ticks {
-    return this.pg[this.at + 2];
-  }
-  set lastSeen(t: Ticks) {
-    this.pg[this.at + 2] = t;
-  }
-
-  get proto(): Proto {
-    return this.bib.proto;
-  }
-}
-
-/** Sessions of all protocols (each Bib indexes its entries' sessions; this counts and orders them). */
+/**
+ * Sessions of all protocols. A session is a small integer, its timer id (TimerStore.allocId):
+ * its timer state, TCP state and last-seen time are in the store's slot, its other fields in the
+ * typed arrays here, by id — no object per session (each Bib indexes its entries' sessions;
+ * this table counts and orders them). Ids are reused once a session is removed.
+ */
 export class SessionTable {
-  private created = 0;
+  private made = 0;
   count = 0;
   /** Per-destination connection counts: key (Y*65536+y)*4+proto -> (pool address X -> count). */
   readonly perDestination = new Map<number, Map<number, number>>();
+  /** Per id: its BIB entry; remote IPv4 address Y (a signed word: see remote4) and port y (ICMP: 0). */
+  bib = new Int32Array(1024);
+  remote = new Int32Array(1024);
+  rport = new Int32Array(1024);
+  /** Per id: creation order (deterministic snapshots). */
+  created = new Float64Array(1024);
+  /**
+   * Per id, fast path (fast-path.ts): whether the per-packet checks that depend only on the
+   * session's tuple and the configuration let a packet of it through, per side (bits 0-1 IPv6,
+   * 2-3 IPv4): 0 not yet known, 1 yes, 2 no (the slow path decides). Nothing in them can change
+   * while it lives.
+   */
+  fast = new Uint8Array(1024);
+  /** Per id: its rows in the fast path's flow cache, or -1 (fast-path.ts). */
+  slot6 = new Int32Array(1024);
+  slot4 = new Int32Array(1024);
+  /** Per id: the packet number of its stored V4 SYN (see stored). */
+  storedN = new Float64Array(1024);
+  /** The stored V4 SYN of a V4 INIT session under address-dependent filtering ("type 2"), by id. */
+  private readonly storedPkts = new Map<number, Uint8Array>();
 
   constructor(
     private readonly bibs: readonly [Bib, Bib, Bib],
+    private readonly entries: BibEntries,
     private readonly store: TimerStore,
     private readonly trackDestinations: boolean,
     /** Keep per-remote-address counts (address-dependent filtering needs them). */
     private readonly trackRemotes: boolean,
   ) {}
 
-  find(bib: BibEntry, remote4: number, rport: number): Session | undefined {
-    return this.bibs[bib.proto].session(bib, remote4, rport);
+  /** Remote IPv4 address Y of session `s`. */
+  remote4(s: number): number {
+    return this.remote[s] >>> 0;
+  }
+
+  proto(s: number): Proto {
+    return this.entries.proto[this.bib[s]] as Proto;
+  }
+
+  /** TCP state (UDP and ICMP sessions stay ESTABLISHED); in the store's slot (the fast path reads it by id). */
+  state(s: number): TcpState {
+    const pg = this.store.pages[s >> 10];
+    return (((pg[slotOf(s) + 3] | 0) >> META_STATE_SHIFT) & 0xf) as TcpState;
+  }
+
+  setState(s: number, v: TcpState): void {
+    const pg = this.store.pages[s >> 10];
+    const at = slotOf(s) + 3;
+    const m = pg[at] | 0;
+    pg[at] = (m & ~(0xf << META_STATE_SHIFT)) | (v << META_STATE_SHIFT);
+  }
+
+  /** The stored V4 SYN of a V4 INIT session under address-dependent filtering ("type 2"), or null. */
+  stored(s: number): Uint8Array | null {
+    const pg = this.store.pages[s >> 10];
+    return ((pg[slotOf(s) + 3] | 0) & META_STORED) === 0 ? null : this.storedPkts.get(s) ?? null;
+  }
+
+  setStored(s: number, p: Uint8Array | null): void {
+    const pg = this.store.pages[s >> 10];
+    const at = slotOf(s) + 3;
+    const m = pg[at] | 0;
+    if (p === null) {
+      if ((m & META_STORED) !== 0) this.storedPkts.delete(s);
+      pg[at] = m & ~META_STORED;
+    } else {
+      this.storedPkts.set(s, p);
+      pg[at] = m | META_STORED;
+    }
+  }
+
+  /** Last packet translated for it (idle detection, policy.tcpIdleRst). */
+  lastSeen(s: number): Ticks {
+    return this.store.pages[s >> 10][slotOf(s) + 2];
+  }
+
+  setLastSeen(s: number, t: Ticks): void {
+    this.store.pages[s >> 10][slotOf(s) + 2] = t;
+  }
+
+  expires(s: number): Ticks {
+    return this.store.expiresOf(s);
+  }
+
+  /** The session of BIB entry `e` (protocol `proto`) with (Y,y), or NO_SESSION. */
+  find(proto: Proto, e: number, remote4: number, rport: number): number {
+    return this.bibs[proto].session(e, remote4, rport);
   }
 
   /** Sessions to (Y,y,proto) from pool address X (policy.maxConnectionsPerDestination). */
@@ -99,48 +121,90 @@ export class SessionTable {
     return m?.get(addr4) ?? 0;
   }
 
-  add(bib: BibEntry, remote4: number, rport: number): Session {
-    const s = new Session(bib, remote4, rport, this.created++, this.store);
-    const t = this.bibs[bib.proto];
-    t.sessions.set(bib.seq, remote4, rport, s);
-    bib.sessionCount++;
-    if (this.trackRemotes) t.remotes.set(bib.seq, remote4, 0, (t.remotes.get(bib.seq, remote4, 0) ?? 0) + 1);
+  /** A new session of BIB entry `e` with (Y,y): ESTABLISHED, on no timer list. */
+  add(e: number, remote4: number, rport: number): number {
+    const x = this.entries;
+    const proto = x.proto[e] as Proto;
+    const s = this.store.allocId();
+    if (s >= this.bib.length) this.grow();
+    this.bib[s] = e;
+    this.remote[s] = remote4 | 0;
+    this.rport[s] = rport;
+    this.created[s] = this.made++;
+    this.fast[s] = 0;
+    this.slot6[s] = -1;
+    this.slot4[s] = -1;
+    this.storedN[s] = -1;
+    this.setState(s, TcpState.Established);
+    const t = this.bibs[proto];
+    t.sessions.set(e, remote4, rport, s);
+    x.sessionCount[e]++;
+    if (this.trackRemotes) t.remotes.set(e, remote4, 0, Math.max(t.remotes.get(e, remote4, 0), 0) + 1);
     this.count++;
     if (this.trackDestinations) {
-      const k = (remote4 * 65536 + rport) * 4 + bib.proto;
+      const k = (remote4 * 65536 + rport) * 4 + proto;
       let m = this.perDestination.get(k);
       if (!m) this.perDestination.set(k, (m = new Map()));
-      m.set(bib.addr4, (m.get(bib.addr4) ?? 0) + 1);
+      const a4 = x.addr4Of(e);
+      m.set(a4, (m.get(a4) ?? 0) + 1);
     }
     return s;
   }
 
   /** Removes the session (and its timer); the caller removes an emptied dynamic BIB entry. */
-  remove(s: Session): void {
-    const bib = s.bib;
-    const t = this.bibs[bib.proto];
-    if (t.sessions.get(bib.seq, s.remote4, s.rport) !== s) return;
-    t.sessions.delete(bib.seq, s.remote4, s.rport);
-    bib.sessionCount--;
+  remove(s: number): void {
+    const x = this.entries;
+    const e = this.bib[s];
+    const proto = x.proto[e] as Proto;
+    const remote4 = this.remote4(s);
+    const rport = this.rport[s];
+    const t = this.bibs[proto];
+    if (t.sessions.get(e, remote4, rport) !== s) return;
+    t.sessions.delete(e, remote4, rport);
+    x.sessionCount[e]--;
     if (this.trackRemotes) {
-      const c = (t.remotes.get(bib.seq, s.remote4, 0) ?? 1) - 1;
-      if (c > 0) t.remotes.set(bib.seq, s.remote4, 0, c);
-      else t.remotes.delete(bib.seq, s.remote4, 0);
+      const c = t.remotes.get(e, remote4, 0) - 1;
+      if (c > 0) t.remotes.set(e, remote4, 0, c);
+      else t.remotes.delete(e, remote4, 0);
     }
-    if (s.tList) s.tList.remove(s);
-    s.stored = null;
-    this.store.release(s);
+    this.setStored(s, null);
+    this.store.releaseId(s);
     this.count--;
     if (this.trackDestinations) {
-      const k = (s.remote4 * 65536 + s.rport) * 4 + bib.proto;
+      const k = (remote4 * 65536 + rport) * 4 + proto;
       const m = this.perDestination.get(k);
+      const a4 = x.addr4Of(e);
       if (m) {
-        const n = (m.get(bib.addr4) ?? 1) - 1;
-        if (n > 0) m.set(bib.addr4, n);
-        else m.delete(bib.addr4);
+        const n = (m.get(a4) ?? 1) - 1;
+        if (n > 0) m.set(a4, n);
+        else m.delete(a4);
         if (m.size === 0) this.perDestination.delete(k);
       }
     }
+  }
+
+  private grow(): void {
+    const c = Math.max(this.bib.length * 2, this.store.capacity);
+    const i32 = (a: Int32Array): Int32Array<ArrayBuffer> => {
+      const b = new Int32Array(c);
+      b.set(a);
+      return b;
+    };
+    const f64 = (a: Float64Array): Float64Array<ArrayBuffer> => {
+      const b = new Float64Array(c);
+      b.set(a);
+      return b;
+    };
+    this.bib = i32(this.bib);
+    this.remote = i32(this.remote);
+    this.rport = i32(this.rport);
+    this.created = f64(this.created);
+    const fast = new Uint8Array(c);
+    fast.set(this.fast);
+    this.fast = fast;
+    this.slot6 = i32(this.slot6);
+    this.slot4 = i32(this.slot4);
+    this.storedN = f64(this.storedN);
   }
 }
 

@@ -2,8 +2,6 @@
  * The per-pipeline translation state (Jool's `struct xlation`): one object, reset per packet, that
  * the steps read and fill. Fixed shape; no allocation per packet.
  */
-import type { BibEntry } from './bib.js';
-import type { Session } from './session-table.js';
 import type { Tuple4, Tuple6 } from './translator.js';
 
 export class PacketState {
@@ -43,9 +41,9 @@ export class PacketState {
   firstFragment = false;
   fragId = 0;
   ipProto = 0;
-  /** Filled by filtering-and-updating. */
-  bib: BibEntry | null = null;
-  session: Session | null = null;
+  /** Filled by filtering-and-updating: the BIB entry (bib.ts; -1 none) and session (session-table.ts; -1 none). */
+  bib = -1;
+  session = -1;
   /** Remote IPv4 address (Y) of the flow. */
   remote4 = 0;
   /** Second pass of a hairpinned packet (RFC 6146 §3.8). */
@@ -78,8 +76,8 @@ export class PacketState {
     this.firstFragment = false;
     this.fragId = 0;
     this.ipProto = 0;
-    this.bib = null;
-    this.session = null;
+    this.bib = -1;
+    this.session = -1;
     this.remote4 = 0;
     this.hairpin = false;
     this.hasInner = false;

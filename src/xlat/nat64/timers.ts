@@ -54,7 +54,7 @@ export const META_STORED = 0x100;
  */
 export class TimerStore {
   readonly pages: Float64Array[] = [];
-  /** Node by id (null: free). */
+  /** Node by id (null: free, or a session's id: {@link allocId}). */
   readonly nodes: (TimerNode | null)[] = [];
   /**
    * Per id, seq * 16 + its list's tag while it is on a list, else 0: what the lists judge their
@@ -71,6 +71,18 @@ export class TimerStore {
 
   /** A new id for `node`, its slot zeroed; sets node.tid, node.pg and node.at. */
   alloc(node: TimerNode): void {
+    const id = this.allocId();
+    this.nodes[id] = node;
+    node.tid = id;
+    node.pg = this.pages[id >> PAGE_SHIFT];
+    node.at = (id & (PAGE_IDS - 1)) * SLOT;
+  }
+
+  /**
+   * A new id with no node object (a session: session-table.ts keeps its fields by id), its slot
+   * zeroed; {@link releaseId} gives it back.
+   */
+  allocId(): number {
     let id: number;
     if (this.freeCount > 0) id = this.free[--this.freeCount];
     else {
@@ -78,7 +90,6 @@ export class TimerStore {
       this.nodes.push(null);
       if (id >> PAGE_SHIFT >= this.pages.length) this.pages.push(new Float64Array(PAGE_IDS * SLOT));
     }
-    this.nodes[id] = node;
     if (id >= this.marks.length) {
       const m = new Float64Array(this.marks.length * 2);
       m.set(this.marks);
@@ -91,10 +102,23 @@ export class TimerStore {
     pg[at + 1] = 0;
     pg[at + 2] = 0;
     pg[at + 3] = 0;
-    node.tid = id;
-    node.pg = pg;
-    node.at = at;
     this.live++;
+    return id;
+  }
+
+  /** Ids ever handed out (ids are below it). */
+  get capacity(): number {
+    return this.nodes.length;
+  }
+
+  /** Expiry of id `id` (its slot's). */
+  expiresOf(id: number): Ticks {
+    return this.pages[id >> PAGE_SHIFT][(id & (PAGE_IDS - 1)) * SLOT];
+  }
+
+  /** Arming sequence number of id `id`. */
+  seqOf(id: number): number {
+    return this.pages[id >> PAGE_SHIFT][(id & (PAGE_IDS - 1)) * SLOT + 1];
   }
 
   /**
@@ -110,15 +134,21 @@ export class TimerStore {
     own[0] = pg[at];
     own[1] = pg[at + 1];
     own[2] = pg[at + 2];
-    const meta = pg[at + 3] | 0;
-    const l = meta & META_LIST;
-    if (l !== 0) this.lists[l - 1].size--;
-    own[3] = meta & ~META_LIST; // (on no list)
-    pg[at + 3] = 0;
-    this.marks[id] = 0;
+    own[3] = (pg[at + 3] | 0) & ~META_LIST; // (on no list)
+    this.releaseId(id);
     node.tid = -1;
     node.pg = own;
     node.at = 0;
+  }
+
+  /** Gives id `id` back (taken off its list): its slot's contents are gone. */
+  releaseId(id: number): void {
+    const pg = this.pages[id >> PAGE_SHIFT];
+    const at = (id & (PAGE_IDS - 1)) * SLOT;
+    const l = (pg[at + 3] | 0) & META_LIST;
+    if (l !== 0) this.lists[l - 1].size--;
+    pg[at + 3] = 0;
+    this.marks[id] = 0;
     this.nodes[id] = null;
     if (this.freeCount === this.free.length) {
       const f = new Int32Array(this.free.length * 2);
@@ -128,7 +158,6 @@ export class TimerStore {
     this.free[this.freeCount++] = id;
     this.live--;
   }
-
 }
 
 /** The slot of id `id` in its page. */
@@ -214,7 +243,7 @@ export class TimerList {
     return -1;
   }
 
-  /** The node that fires first (earliest armed), or null. */
+  /** The node that fires first (earliest armed), or null (also when that id is a session's: see headId). */
   get head(): TimerNode | null {
     const id = this.headId();
     return id < 0 ? null : this.store.nodes[id];
@@ -267,6 +296,17 @@ export class TimerList {
     this.size--;
   }
 
+  /** remove() by id (a session's: it has no node object). */
+  removeId(id: number): void {
+    const pg = this.store.pages[id >> PAGE_SHIFT];
+    const at = (id & (PAGE_IDS - 1)) * SLOT;
+    const meta = pg[at + 3] | 0;
+    if ((meta & META_LIST) !== this.tag) return;
+    pg[at + 3] = meta & ~META_LIST;
+    this.store.marks[id] = 0;
+    this.size--;
+  }
+
   /** Squeezes the stale entries out, in place, keeping the live ones in order. */
   private compact(): void {
     const ids = this.ids;
@@ -300,16 +340,4 @@ export class TimerList {
     this.mask = cap - 1;
     this.first = 0;
   }
-}
-
-/** The list whose head fires first (earliest expiry, then lowest sequence), or null. */
-export function earliest(lists: readonly TimerList[]): TimerList | null {
-  let best: TimerList | null = null;
-  for (let i = 0; i < lists.length; i++) {
-    const h = lists[i].head;
-    if (!h) continue;
-    const b = best?.head;
-    if (!b || h.expires < b.expires || (h.expires === b.expires && h.seq < b.seq)) best = lists[i];
-  }
-  return best;
 }

@@ -14,26 +14,29 @@ import type { Nat64Core } from '../core.js';
 
 export function computeOutgoingTuple4(core: Nat64Core): void {
   const st = core.st;
-  const bib = st.bib!;
+  const x = core.entries;
+  const e = st.bib;
+  const addr4 = x.addr4Of(e);
+  const port4 = x.port4[e];
   const o = st.out4;
-  o.src = bib.addr4;
+  o.src = addr4;
   o.dst = st.remote4;
   if (st.icmpError) {
     o.dst = core.cfg.pool6 ? extractOuterDst(core) : st.remote4;
     o.sport = o.dport = -1;
     const i = st.in4;
     i.src = st.remote4;
-    i.dst = bib.addr4;
-    i.sport = st.proto === Proto.Icmp ? bib.port4 : st.innerSport;
-    i.dport = bib.port4;
+    i.dst = addr4;
+    i.sport = st.proto === Proto.Icmp ? port4 : st.innerSport;
+    i.dport = port4;
     return;
   }
   if (st.fragment && !st.firstFragment) {
     o.sport = o.dport = -1;
   } else if (st.proto === Proto.Icmp) {
-    o.sport = o.dport = bib.port4;
+    o.sport = o.dport = port4;
   } else {
-    o.sport = bib.port4;
+    o.sport = port4;
     o.dport = st.dport;
   }
 }
@@ -45,27 +48,30 @@ function extractOuterDst(core: Nat64Core): number {
 
 export function computeOutgoingTuple6(core: Nat64Core): void {
   const st = core.st;
-  const bib = st.bib!;
+  const x = core.entries;
+  const e = st.bib;
+  const addr6 = x.addr6[e];
+  const port6 = x.port6[e];
   const pool6 = core.cfg.pool6!;
   const o = st.out6;
-  core.intern.copyTo(bib.addr6, o.dst, 0);
+  core.intern.copyTo(addr6, o.dst, 0);
   if (st.icmpError) {
     embedIpv4(o.src, 0, pool6, st.src4);
     o.sport = o.dport = -1;
     const i = st.in6;
-    core.intern.copyTo(bib.addr6, i.src, 0);
+    core.intern.copyTo(addr6, i.src, 0);
     embedIpv4(i.dst, 0, pool6, st.remote4);
-    i.sport = bib.port6;
-    i.dport = st.proto === Proto.Icmp ? bib.port6 : st.innerDport;
+    i.sport = port6;
+    i.dport = st.proto === Proto.Icmp ? port6 : st.innerDport;
     return;
   }
   embedIpv4(o.src, 0, pool6, st.remote4);
   if (st.fragment && !st.firstFragment) {
     o.sport = o.dport = -1;
   } else if (st.proto === Proto.Icmp) {
-    o.sport = o.dport = bib.port6;
+    o.sport = o.dport = port6;
   } else {
     o.sport = st.sport;
-    o.dport = bib.port6;
+    o.dport = port6;
   }
 }

@@ -14,8 +14,8 @@ import { extractIpv4, inPrefix, WKP } from '../../rfc6052.js';
 import { isGlobalIpv4 } from '../../special-purpose.js';
 import { TcpFlag } from '../../../wire/tcp.js';
 import { Proto } from '../pool4.js';
-import type { BibEntry } from '../bib.js';
-import { StoredSyn, type Session } from '../session-table.js';
+import { NO_BIB } from '../bib.js';
+import { NO_SESSION, StoredSyn } from '../session-table.js';
 import { TimerKind, type Nat64Core } from '../core.js';
 import { Action, Lifetime, TcpState, actionOf, lifetimeOf, nextState, tcpTransition, type TcpContext } from '../tcp-state-machine.js';
 
@@ -42,20 +42,21 @@ function inDenylist(core: Nat64Core, a: number): boolean {
   return false;
 }
 
-/** Refreshes a UDP / ICMP session: lifetime restarts (RFC 6146 §3.5.1, §3.5.3). */
-function touchSimple(core: Nat64Core, s: Session): void {
-  s.lastSeen = core.now;
-  core.arm(s, s.proto === Proto.Udp ? TimerKind.Udp : TimerKind.Icmp);
+/** Refreshes UDP / ICMP session `s` (protocol `proto`): lifetime restarts (RFC 6146 §3.5.1, §3.5.3). */
+function touchSimple(core: Nat64Core, s: number, proto: number): void {
+  core.sessions.setLastSeen(s, core.now);
+  core.armSession(s, proto === Proto.Udp ? TimerKind.Udp : TimerKind.Icmp);
 }
 
-function applyLifetime(core: Nat64Core, s: Session, lt: number): void {
-  if (lt !== Lifetime.Keep) core.arm(s, LIFETIME_TIMER[lt]);
+function applyLifetime(core: Nat64Core, s: number, lt: number): void {
+  if (lt !== Lifetime.Keep) core.armSession(s, LIFETIME_TIMER[lt]);
 }
 
-/** policy.maxConnectionsPerDestination: room for one more session to (Y,y) from the BIB's address? */
-function roomFor(core: Nat64Core, bib: BibEntry, remote4: number, rport: number): boolean {
+/** policy.maxConnectionsPerDestination: room for one more session to (Y,y) from BIB entry `e`'s address? */
+function roomFor(core: Nat64Core, e: number, remote4: number, rport: number): boolean {
   const max = core.cfg.policy.maxConnectionsPerDestination;
-  return max === null || core.sessions.destinationCount(bib.proto, bib.addr4, remote4, rport) < max;
+  const x = core.entries;
+  return max === null || core.sessions.destinationCount(x.proto[e] as Proto, x.addr4Of(e), remote4, rport) < max;
 }
 
 /** IPv6 side. */
@@ -84,9 +85,9 @@ export function filteringAndUpdating6(core: Nat64Core, sink: XlatSink): number {
     const y = extractIpv4(b, st.innerSrc6Off, pool6.len);
     const table = core.bibs[st.proto];
     const bib = table.find6(id, st.innerDport);
-    if (!bib) return Reason.NoSessionForIcmpError;
+    if (bib === NO_BIB) return Reason.NoSessionForIcmpError;
     st.bib = bib;
-    st.session = table.session(bib, y, st.proto === Proto.Icmp ? 0 : st.innerSport) ?? null;
+    st.session = table.session(bib, y, st.proto === Proto.Icmp ? 0 : st.innerSport);
     st.remote4 = y;
     return 0;
   }
@@ -95,46 +96,49 @@ export function filteringAndUpdating6(core: Nat64Core, sink: XlatSink): number {
   if (st.proto === Proto.Icmp && core.cfg.filtering.dropIcmpv6Info) return Reason.Icmpv6InfoFiltered;
   const addr6 = core.intern.intern(b, st.src6Off);
   const table = core.bibs[st.proto];
-  let bib = table.find6(addr6, st.sport) ?? null;
+  const sessions = core.sessions;
+  let bib = table.find6(addr6, st.sport);
   const rport = st.proto === Proto.Icmp ? 0 : st.dport;
 
   if (st.proto !== Proto.Tcp) {
     // §3.5.1 (UDP), §3.5.3 (ICMP query).
-    if (!bib) {
+    if (bib === NO_BIB) {
       bib = core.allocateBib(st.proto as Proto, addr6, st.sport);
-      if (!bib) return exhausted(core, sink);
+      if (bib === NO_BIB) return exhausted(core, sink);
     }
     let s = table.session(bib, st.remote4, rport);
-    if (!s) {
+    if (s === NO_SESSION) {
       if (!roomFor(core, bib, st.remote4, rport)) return dropEmptyBib(core, bib, Reason.ConnectionLimit);
       s = core.newSession(bib, st.remote4, rport);
     }
-    touchSimple(core, s);
+    touchSimple(core, s, st.proto);
     st.bib = bib;
     st.session = s;
     return 0;
   }
 
   // §3.5.2 TCP.
-  let s = bib ? table.session(bib, st.remote4, rport) : undefined;
-  if (s && core.idleRst >= 0 && core.now - s.lastSeen > core.idleRst) {
+  const s = bib !== NO_BIB ? table.session(bib, st.remote4, rport) : NO_SESSION;
+  if (s !== NO_SESSION && core.idleRst >= 0 && core.now - sessions.lastSeen(s) > core.idleRst) {
     // AWS NAT gateway: the connection timed out while idle; the gateway answers the inside host
     // with a RST and forgets the connection.
     core.removeSession(s);
     core.rstToSender6(sink);
     return Reason.TcpIdleRst;
   }
-  if (s) {
-    const t = tcpTransition(s.state, true, st.tcpFlags, ctx(true, false, false, s.stored !== null));
+  if (s !== NO_SESSION) {
+    const stored = sessions.stored(s);
+    const state = sessions.state(s);
+    const t = tcpTransition(state, true, st.tcpFlags, ctx(true, false, false, stored !== null));
     if (actionOf(t) === Action.Drop) return Reason.TcpStateDrop;
-    if (s.state === TcpState.V4Init && s.stored) {
+    if (state === TcpState.V4Init && stored) {
       // Simultaneous open: the stored V4 SYN is no longer needed.
-      s.stored = null;
+      sessions.setStored(s, null);
       core.storedCount--;
     }
-    s.state = nextState(t);
+    sessions.setState(s, nextState(t));
     applyLifetime(core, s, lifetimeOf(t));
-    s.lastSeen = core.now;
+    sessions.setLastSeen(s, core.now);
     st.bib = bib;
     st.session = s;
     return 0;
@@ -142,12 +146,12 @@ export function filteringAndUpdating6(core: Nat64Core, sink: XlatSink): number {
   // CLOSED.
   const syn = (st.tcpFlags & TcpFlag.SYN) !== 0;
   if (!syn) {
-    if (!bib) return Reason.TcpStateDrop;
+    if (bib === NO_BIB) return Reason.TcpStateDrop;
     st.bib = bib; // translated with the BIB entry, no session (RFC 6146 §3.5.2.2 CLOSED)
     return 0;
   }
   let upgraded = false;
-  if (!bib) {
+  if (bib === NO_BIB) {
     // A V4 SYN stored for this remote end, to a transport address pool4 can give: simultaneous
     // open (Jool's upgrade_pktqueue_session); the new mapping takes that address.
     const l = core.syns.byRemote.get(st.remote4 * 65536 + rport);
@@ -155,7 +159,7 @@ export function filteringAndUpdating6(core: Nat64Core, sink: XlatSink): number {
       for (const so of l) {
         const a4 = Math.floor(so.key4 / 65536);
         const p4 = so.key4 % 65536;
-        if (!table.find4(a4, p4) && core.pool4.containsTransport(Proto.Tcp, a4, p4)) {
+        if (table.find4(a4, p4) === NO_BIB && core.pool4.containsTransport(Proto.Tcp, a4, p4)) {
           bib = table.add(addr6, st.sport, a4, p4, false);
           core.removeStoredSyn(so);
           upgraded = true;
@@ -163,27 +167,28 @@ export function filteringAndUpdating6(core: Nat64Core, sink: XlatSink): number {
         }
       }
     }
-    if (!bib) bib = core.allocateBib(Proto.Tcp, addr6, st.sport);
-    if (!bib) return exhausted(core, sink);
+    if (bib === NO_BIB) bib = core.allocateBib(Proto.Tcp, addr6, st.sport);
+    if (bib === NO_BIB) return exhausted(core, sink);
   }
   if (!roomFor(core, bib, st.remote4, rport)) return dropEmptyBib(core, bib, Reason.ConnectionLimit);
-  s = core.newSession(bib, st.remote4, rport);
+  const n = core.newSession(bib, st.remote4, rport);
   if (upgraded) {
     // As if the session had been V4 INIT all along: V4 INIT + V6 SYN -> ESTABLISHED.
-    s.state = TcpState.Established;
-    core.arm(s, TimerKind.TcpEst);
+    sessions.setState(n, TcpState.Established);
+    core.armSession(n, TimerKind.TcpEst);
   } else {
     const t = tcpTransition(TcpState.Closed, true, st.tcpFlags, ctx(true, false, false, false));
-    s.state = nextState(t);
-    applyLifetime(core, s, lifetimeOf(t));
+    sessions.setState(n, nextState(t));
+    applyLifetime(core, n, lifetimeOf(t));
   }
   st.bib = bib;
-  st.session = s;
+  st.session = n;
   return 0;
 }
 
-function dropEmptyBib(core: Nat64Core, bib: BibEntry, reason: number): number {
-  if (!bib.isStatic && bib.sessionCount === 0) core.bibs[bib.proto].remove(bib);
+function dropEmptyBib(core: Nat64Core, e: number, reason: number): number {
+  const x = core.entries;
+  if (x.isStatic[e] === 0 && x.sessionCount[e] === 0) core.bibs[x.proto[e]].remove(e);
   return reason;
 }
 
@@ -202,55 +207,56 @@ export function filteringAndUpdating4(core: Nat64Core, sink: XlatSink): number {
   if (st.icmpError) {
     // The inner packet went from X,x to Y,y.
     const bib = table.find4(st.innerSrc4, st.innerSport);
-    if (!bib) return Reason.NoSessionForIcmpError;
+    if (bib === NO_BIB) return Reason.NoSessionForIcmpError;
     st.bib = bib;
     st.remote4 = st.innerDst4;
-    st.session = table.session(bib, st.innerDst4, st.proto === Proto.Icmp ? 0 : st.innerDport) ?? null;
+    st.session = table.session(bib, st.innerDst4, st.proto === Proto.Icmp ? 0 : st.innerDport);
     return 0;
   }
 
   st.remote4 = st.src4;
-  let bib = table.find4(st.dst4, st.dport) ?? null;
+  const sessions = core.sessions;
+  let bib = table.find4(st.dst4, st.dport);
   const rport = st.proto === Proto.Icmp ? 0 : st.sport;
   const adf = core.cfg.filtering.addressDependent;
 
   if (st.proto !== Proto.Tcp) {
-    if (!bib) return Reason.NoBibEntry;
+    if (bib === NO_BIB) return Reason.NoBibEntry;
     let s = table.session(bib, st.src4, rport);
-    if (!s) {
+    if (s === NO_SESSION) {
       if (adf && !table.hasRemote(bib, st.src4)) return Reason.AddressDependentFiltering;
       s = core.newSession(bib, st.src4, rport);
     }
-    touchSimple(core, s);
+    touchSimple(core, s, st.proto);
     st.bib = bib;
     st.session = s;
     return 0;
   }
 
-  let s = bib ? table.session(bib, st.src4, rport) : undefined;
-  if (s && core.idleRst >= 0 && s.state !== TcpState.V4Init && core.now - s.lastSeen > core.idleRst) {
+  let s = bib !== NO_BIB ? table.session(bib, st.src4, rport) : NO_SESSION;
+  if (s !== NO_SESSION && core.idleRst >= 0 && sessions.state(s) !== TcpState.V4Init && core.now - sessions.lastSeen(s) > core.idleRst) {
     // Timed out while idle (AWS): the gateway has forgotten it; go on as if it never existed.
     core.removeSession(s);
-    s = undefined;
-    bib = table.find4(st.dst4, st.dport) ?? null;
+    s = NO_SESSION;
+    bib = table.find4(st.dst4, st.dport);
   }
-  if (s) {
-    const t = tcpTransition(s.state, false, st.tcpFlags, ctx(true, adf, false, s.stored !== null));
+  if (s !== NO_SESSION) {
+    const t = tcpTransition(sessions.state(s), false, st.tcpFlags, ctx(true, adf, false, sessions.stored(s) !== null));
     if (actionOf(t) === Action.Drop) return Reason.TcpStateDrop;
-    s.state = nextState(t);
+    sessions.setState(s, nextState(t));
     applyLifetime(core, s, lifetimeOf(t));
-    s.lastSeen = core.now;
+    sessions.setLastSeen(s, core.now);
     st.bib = bib;
     st.session = s;
     return 0;
   }
   // CLOSED.
   const syn = (st.tcpFlags & TcpFlag.SYN) !== 0;
-  const t = tcpTransition(TcpState.Closed, false, st.tcpFlags, ctx(bib !== null, adf, core.cfg.filtering.dropExternallyInitiatedTcp, false));
+  const t = tcpTransition(TcpState.Closed, false, st.tcpFlags, ctx(bib !== NO_BIB, adf, core.cfg.filtering.dropExternallyInitiatedTcp, false));
   const action = actionOf(t);
   if (action === Action.Drop) {
     if (syn) return Reason.ExternallyInitiatedTcp;
-    return bib ? Reason.AddressDependentFiltering : Reason.NoBibEntry;
+    return bib !== NO_BIB ? Reason.AddressDependentFiltering : Reason.NoBibEntry;
   }
   if (action === Action.Store) {
     if (core.storedCount >= core.maxStored) {
@@ -258,7 +264,7 @@ export function filteringAndUpdating4(core: Nat64Core, sink: XlatSink): number {
       core.icmp4ErrorAbout(sink, copyPacket(st.bytes, st.off, st.len), 3, 3, EmitKind.IcmpError, st.n);
       return Reason.SimultaneousOpenExpired;
     }
-    if (!bib) {
+    if (bib === NO_BIB) {
       // Type 1: no BIB entry. Kept TCP_INCOMING_SYN seconds for a simultaneous-open V6 SYN.
       const key4 = st.dst4 * 65536 + st.dport;
       const rkey = st.src4 * 65536 + rport;
@@ -271,18 +277,18 @@ export function filteringAndUpdating4(core: Nat64Core, sink: XlatSink): number {
     }
     // Type 2: BIB entry, address-dependent filtering.
     s = core.newSession(bib, st.src4, rport);
-    s.state = TcpState.V4Init;
-    s.stored = copyPacket(st.bytes, st.off, st.len);
-    s.storedN = st.n;
+    sessions.setState(s, TcpState.V4Init);
+    sessions.setStored(s, copyPacket(st.bytes, st.off, st.len));
+    sessions.storedN[s] = st.n;
     core.storedCount++;
-    core.arm(s, TimerKind.TcpIncomingSyn);
+    core.armSession(s, TimerKind.TcpIncomingSyn);
     return STOLEN;
   }
   // Translate.
   st.bib = bib;
   if (nextState(t) === TcpState.Closed) return 0; // non-SYN with a BIB entry: no session
-  s = core.newSession(bib!, st.src4, rport);
-  s.state = nextState(t);
+  s = core.newSession(bib, st.src4, rport);
+  sessions.setState(s, nextState(t));
   applyLifetime(core, s, lifetimeOf(t));
   st.session = s;
   return 0;
