@@ -11,7 +11,9 @@
  * - the engine's clock moved to the packet's time only when no timer can be due by then (else the
  *   packet goes the usual way, which fires them);
  * - a TCP or UDP packet the fast path takes (FastPath.hit6 / hit4: the session's state updated as
- *   filtering-and-updating would), not to or from port 53 while DNS64 watches the capture;
+ *   filtering-and-updating would), or the first packet of a new IPv6-side flow it can make the
+ *   session of (FastPath.create6: as filtering-and-updating makes it), not to or from port 53
+ *   while DNS64 watches the capture;
  * - the record written as writeEthernet writes it (the input's addresses, the family's EtherType,
  *   the translated headers from fastHead4 / fastHead6, the payload copied from the input, the
  *   comment `translated from #N`), on an interface already in the file.
@@ -151,11 +153,11 @@ export class TranslateBatch implements RecordBatch {
           at = r;
           break batch;
         }
-        if (row >= 0 ? !fast.hit6(b, ip, cl - 14, row) : !fast.hit4(b, ip, cl - 14, row)) {
+        if (row >= 0 ? fast.hit6(b, ip, cl - 14, row) : fast.hit4(b, ip, cl - 14, row)) fast.hits++;
+        else if (row < 0 || !fast.create6(b, ip, cl - 14)) {
           at = r;
           break batch;
         }
-        fast.hits++;
         this.write(w, b, iv, r, ip, row >= 0, total, ifIndex, sec, sub, num);
         taken++;
         bytes += cl;

@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { readAllPackets } from '../../src/pcap/reader.js';
 import { translateCapture, type TranslateSummary } from '../../src/replay/translate.js';
 import { resolveEngineConfig, resolveDns64 } from '../../cli/engine-options.js';
+import type { EngineConfig } from '../../src/xlat/config-types.js';
+import { Reason } from '../../src/diag/reasons.js';
 import { Dns64Hook } from '../../src/replay/dns64.js';
 import { pcapFile, prng, type PcapRecord, type PcapFileOptions } from '../helpers/pcap-craft.js';
 // @ts-expect-error -- the benchmark's generator is plain ESM JavaScript (no types)
@@ -31,13 +33,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Run { bytes: Buffer; summary: TranslateSummary; warnings: string[]; answered: number }
 
-async function run(input: string, name: string, env: Record<string, string>, withDns64 = false): Promise<Run> {
+/** Changes to the configuration of a run (the bench's: profile rfc, --pool4 XLAT_POOL4). */
+type Tweak = (c: EngineConfig) => EngineConfig;
+
+async function run(input: string, name: string, env: Record<string, string>, withDns64 = false, tweak: Tweak = (c) => c): Promise<Run> {
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
     const output = join(dir, `${name}.pcapng`);
     const warnings: string[] = [];
-    const config = resolveEngineConfig({ pool4: [XLAT_POOL4] });
+    const config = tweak(resolveEngineConfig({ pool4: [XLAT_POOL4] }));
     const d = resolveDns64({ pool4: [XLAT_POOL4] }, config);
     const dns64 = withDns64 ? new Dns64Hook(d.options, d.zone) : null;
     const summary = await translateCapture({ input, output, config, force: true, blocking: true, onWarning: (m) => warnings.push(m), dns64 });
@@ -57,10 +62,10 @@ function comparable(s: TranslateSummary): unknown {
 }
 
 /** Batch path, one-packet path and general pipeline on `file`: identical; returns the batch's count. */
-async function same(file: string, name: string, withDns64 = false): Promise<{ batched: number; packets: number; summary: TranslateSummary; answered: number }> {
-  const b = await run(file, `${name}.batch`, {}, withDns64);
-  const one = await run(file, `${name}.one`, { NAT64SCOPE_BATCH: '0' }, withDns64);
-  const slow = await run(file, `${name}.slow`, { NAT64SCOPE_FASTPATH: '0' }, withDns64);
+async function same(file: string, name: string, withDns64 = false, tweak?: Tweak): Promise<{ batched: number; packets: number; summary: TranslateSummary; answered: number }> {
+  const b = await run(file, `${name}.batch`, {}, withDns64, tweak);
+  const one = await run(file, `${name}.one`, { NAT64SCOPE_BATCH: '0' }, withDns64, tweak);
+  const slow = await run(file, `${name}.slow`, { NAT64SCOPE_FASTPATH: '0' }, withDns64, tweak);
   expect(b.answered).toBe(one.answered);
   expect(b.answered).toBe(slow.answered);
   expect(one.summary.batched).toBe(0);
@@ -83,7 +88,7 @@ describe('translate: the batch path writes what the one-packet path writes', () 
   it('benchmark-like capture: most packets batched, timers fire between batches', async () => {
     const r = await same(XLAT, 'plain');
     expect(r.packets).toBe(20000);
-    // TCP and UDP of established sessions (not DNS, not ICMP echo, not a session's first packets).
+    // TCP and UDP of established sessions and new flows' first IPv6 packets (not DNS, not ICMP echo).
     expect(r.batched).toBeGreaterThan(0.7 * r.packets);
     expect(r.batched).toBeLessThan(r.packets);
     // Sessions closed and expired mid-capture: timers fired between batched packets.
@@ -157,5 +162,57 @@ describe('translate: the batch path writes what the one-packet path writes', () 
     expect(r.batched).toBeGreaterThan(0.5 * r.packets);
     expect(r.summary.dropped).toBeGreaterThan(100); // the ARP frames, at least
     expect(r.summary.read.warnings.join('\n')).toMatch(/snapshot length|original length/);
+  });
+});
+
+/** Ethernet + IPv6 TCP with SYN and without ACK (a new flow's first packet from the IPv6 side). */
+function isSyn6(d: Uint8Array): boolean {
+  return d.length >= 14 + 40 + 20 && d[12] === 0x86 && d[13] === 0xdd && d[14 + 6] === 6 && (d[14 + 40 + 13] & 0x12) === 0x02;
+}
+
+/** The IPv4 address a record's IPv6 destination embeds (pool6 a /96). */
+function remote4(d: Uint8Array): number {
+  return ((d[14 + 36] << 24) | (d[14 + 37] << 16) | (d[14 + 38] << 8) | d[14 + 39]) >>> 0;
+}
+
+describe('translate: new flows in the batch path (FastPath.create6)', () => {
+  let syns = '';
+  let remotes: number[] = [];
+  beforeAll(() => {
+    const only = records.filter((r) => isSyn6(r.data));
+    syns = write('syns', { le: true, snaplen: 262144 }, only);
+    remotes = [...new Set(only.map((r) => remote4(r.data)))];
+  });
+
+  it('a capture of SYNs only: each makes its session in the batch path, the same bytes as the other paths', async () => {
+    const r = await same(syns, 'syns');
+    expect(r.packets).toBeGreaterThan(300);
+    // (all but the first packets, which look at the timer lists: Nat64Engine.warmTimers)
+    expect(r.batched).toBeGreaterThan(r.packets - 80);
+    expect(r.summary.dropped).toBe(0);
+  });
+
+  it('pool4 runs out: the general path answers with ICMPv6 1/3, create6 makes what it still can', async () => {
+    const tiny: Tweak = (c) => ({ ...c, pool4: [{ ...c.pool4[0], prefix: { addr: c.pool4[0].prefix.addr, len: 32 }, portMin: 1024, portMax: 2523 }] });
+    const r = await same(syns, 'syns-tiny', false, tiny);
+    expect(r.summary.drops.get(Reason.Pool4Exhausted) ?? 0).toBeGreaterThan(10);
+    expect(r.summary.icmpErrors).toBeGreaterThan(10);
+    expect(r.batched).toBeGreaterThan(500);
+  });
+
+  it('denylist4, hairpinning and a per-destination limit: left to the general path, the same output', async () => {
+    const deny: Tweak = (c) => ({ ...c, denylist4: remotes.slice(0, 20).map((a) => ({ addr: a, len: 32 })) });
+    const d = await same(syns, 'syns-deny', false, deny);
+    expect(d.summary.drops.get(Reason.Denylisted4) ?? 0).toBeGreaterThan(0);
+    expect(d.batched).toBeGreaterThan(0);
+    const ours = remotes[3];
+    const hair: Tweak = (c) => ({ ...c, pool4: [...c.pool4, { ...c.pool4[0], prefix: { addr: ours, len: 32 } }] });
+    const h = await same(syns, 'syns-hairpin', false, hair);
+    // (the hairpinned SYNs reach pool4 with no BIB entry: stored, then ICMP 3/3; the other SYNs batched)
+    expect(h.summary.drops.get(Reason.SimultaneousOpenExpired) ?? 0).toBeGreaterThan(0);
+    expect(h.batched).toBeGreaterThan(h.packets / 2);
+    const limit: Tweak = (c) => ({ ...c, policy: { ...c.policy, maxConnectionsPerDestination: 1 } });
+    const l = await same(XLAT, 'limit', false, limit);
+    expect(l.summary.drops.get(Reason.ConnectionLimit) ?? 0).toBeGreaterThan(0);
   });
 });

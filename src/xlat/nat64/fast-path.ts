@@ -339,6 +339,90 @@ export class FastPath {
     return true;
   }
 
+  /** Sessions {@link create6} made (tests check that it is taken). */
+  created = 0;
+
+  /**
+   * The first packet of a new flow on the IPv6 side, a TCP SYN or a UDP datagram of the kind
+   * hit6 takes, which no session has yet (hit6 has just returned false for it): the session made
+   * as filtering-and-updating makes it (the source interned, its BIB entry found or allocated from
+   * pool4, the session created, its TCP state and lifetime from the CLOSED transition or its UDP
+   * lifetime started), both flow cache rows written as Nat64Engine.run6's learn6 writes them, and
+   * the outgoing tuple in {@link t4} (pl / nh / hop set) as hit6 leaves them: the translation is
+   * the one the general path makes (compute-outgoing-tuple, RFC 7915 without options or
+   * fragmentation, no hairpin). False, with nothing changed, for anything the general path decides
+   * otherwise: a drop (pool6 prefixes, the well-known-prefix rule, denylist4, pool4 exhausted), a
+   * hairpin, a segment without SYN, a V4 SYN stored for the same remote end (the simultaneous
+   * open the general path may complete), a per-destination connection limit, an existing session.
+   */
+  create6(bytes: Uint8Array, off: number, len: number): boolean {
+    if (len < 48) return false;
+    const core = this.core;
+    const cfg = core.cfg;
+    const pool6 = cfg.pool6;
+    if (pool6 === null || cfg.policy.maxConnectionsPerDestination !== null) return false;
+    const pl = (bytes[off + 4] << 8) | bytes[off + 5];
+    if (pl < 8 || pl > len - 40) return false;
+    const hop = bytes[off + 7];
+    if (hop <= 1 || 20 + pl > this.mtu4) return false;
+    const nh = bytes[off + 6];
+    const u = off + 40;
+    let proto: number;
+    if (nh === 6) {
+      if (pl < 20 || (bytes[u + 13] & 0x02) === 0) return false;
+      proto = Proto.Tcp;
+    } else if (nh === 17) proto = Proto.Udp;
+    else return false;
+    const sport = (bytes[u] << 8) | bytes[u + 1];
+    const dport = (bytes[u + 2] << 8) | bytes[u + 3];
+    // filtering-and-updating6's checks, before anything changes.
+    if (inPrefix(bytes, off + 8, pool6) || !inPrefix(bytes, off + 24, pool6)) return false;
+    if (pool6.len !== 96 && bytes[off + 32] !== 0) return false;
+    const y = extractIpv4(bytes, off + 24, pool6.len);
+    if (!this.remoteOk6(y, proto)) return false;
+    const table = core.bibs[proto];
+    const known = core.intern.find(bytes, off + 8);
+    let bib = known < 0 ? NO_BIB : table.find6(known, sport);
+    if (bib !== NO_BIB && table.session(bib, y, dport) !== NO_SESSION) return false;
+    // (a V4 SYN stored for this remote end: the general path may upgrade it to the new mapping)
+    if (bib === NO_BIB && proto === Proto.Tcp && core.syns.count > 0 && core.syns.byRemote.has(y * 65536 + dport)) return false;
+    // Its changes, in filtering-and-updating6's order.
+    const addr6 = core.intern.intern(bytes, off + 8);
+    if (bib === NO_BIB) {
+      bib = core.allocateBib(proto as Proto, addr6, sport);
+      if (bib === NO_BIB) return false; // (pool4 exhausted: the general path answers)
+    }
+    const s = core.newSession(bib, y, dport);
+    const sessions = core.sessions;
+    if (proto === Proto.Tcp) {
+      const ctx = this.ctx;
+      ctx.bibExists = true;
+      ctx.addressDependent = false;
+      ctx.dropExternal = false;
+      ctx.hasStored = false;
+      const t = tcpTransition(TcpState.Closed, true, bytes[u + 13] | ((bytes[u + 12] & 1) << 8), ctx);
+      sessions.setState(s, nextState(t));
+      const lt = lifetimeOf(t);
+      if (lt !== Lifetime.Keep) core.armSession(s, LIFETIME_TIMER[lt]);
+    } else {
+      sessions.setLastSeen(s, core.now);
+      core.armSession(s, TimerKind.Udp);
+    }
+    this.created++;
+    const x = core.entries;
+    const port4 = x.port4[bib];
+    const t4 = this.t4;
+    t4.src = x.addr4Of(bib);
+    t4.dst = y;
+    t4.sport = port4;
+    t4.dport = dport;
+    this.pl = pl;
+    this.nh = nh;
+    this.hop = hop - 1;
+    this.learn6(bytes, off, len, s);
+    return true;
+  }
+
   /**
    * Session `s` (protocol `proto`) in IPv6 row `slot` under the key a0..a7, pk: the lookups' and
    * the session's checks (SessionTable.fast) passed, the row written; false when the session may not
@@ -594,10 +678,14 @@ export class FastPath {
    * general way).
    */
   private sessionOk6(s: number, proto: number): boolean {
+    return this.remoteOk6(this.core.sessions.remote4(s), proto);
+  }
+
+  /** {@link sessionOk6} for remote IPv4 address `y`. */
+  private remoteOk6(y: number, proto: number): boolean {
     const core = this.core;
     const cfg = core.cfg;
     const pool6 = cfg.pool6!;
-    const y = core.sessions.remote4(s);
     if (cfg.strictWellKnownPrefix && pool6.len === 96 && inPrefix(pool6.bytes, 0, WKP) && !isGlobalIpv4(y)) return false;
     for (const p of cfg.denylist4) {
       if (p.len === 0) return false;
