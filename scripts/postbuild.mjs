@@ -46,11 +46,14 @@ const CLI_LOADER = `${LAUNCHER}${BUNDLE_MARK}
 // The CLI is main.bundle.cjs and its chunk-*.cjs (scripts/postbuild.mjs: codeCachedBundle). Each
 // of those files is compiled by vm.Script with its cache from code-cache/ (the bytecode of the
 // functions a run used), not parsed and compiled function by function as an ES module would be.
+// (the built-in modules through require, not import: an ES module import of node:fs makes its
+// namespace, which reads every export, and its lazy ReadStream loads all of node:stream, ~5 ms)
 import Module from 'node:module';
-import vm from 'node:vm';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+const requireHere = Module.createRequire(import.meta.url);
+const vm = requireHere('node:vm');
+const { readFileSync, writeFileSync } = requireHere('node:fs');
+const { basename, dirname, join } = requireHere('node:path');
+const { fileURLToPath } = requireHere('node:url');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cacheDir = join(here, 'code-cache');
@@ -94,7 +97,7 @@ if (write) {
     }
   });
 }
-Module.createRequire(import.meta.url)('./main.bundle.cjs');
+requireHere('./main.bundle.cjs');
 `;
 
 const entry = new URL('../dist/cli/main.js', import.meta.url);
@@ -177,6 +180,23 @@ const lazySegmenter = {
     return out === code ? null : { code: out, map: null };
   },
 };
+// yargs' platform shim imports node:assert (~3 ms of every start-up: the module and its
+// AssertionError machinery) for two checks of its own invariants; it gets these two functions
+// instead, which throw as assert's would when one fails (an Error, not an AssertionError).
+const ASSERT_LITE = '\0assert-lite';
+const assertLite = {
+  name: 'assert-lite',
+  resolveId(id, importer) {
+    return id === 'assert' && importer && /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/.test(importer) ? ASSERT_LITE : null;
+  },
+  load(id) {
+    if (id !== ASSERT_LITE) return null;
+    return [
+      'export function strictEqual(a, b, m) { if (a !== b) throw new Error(m ?? `Expected values to be strictly equal: ${String(a)} !== ${String(b)}`); }',
+      'export function notStrictEqual(a, b, m) { if (a === b) throw new Error(m ?? `Expected "actual" to be strictly unequal to: ${String(b)}`); }',
+    ].join('\n');
+  },
+};
 const mainJs = join(cliDir, 'main.js');
 const mainIn = join(cliDir, 'main.unbundled.js');
 if (existsSync(mainJs) && process.env.NAT64SCOPE_BUNDLE_CLI !== '0') {
@@ -201,7 +221,7 @@ if (existsSync(mainJs) && process.env.NAT64SCOPE_BUNDLE_CLI !== '0') {
         if (!importer || !(id.startsWith('./') || id.startsWith('../'))) return false;
         return left.has(resolve(dirname(importer), id));
       },
-      plugins: [lazySegmenter, {
+      plugins: [lazySegmenter, assertLite, {
         name: 'module-url',
         transform(code, id) {
           if (!code.includes('import.meta.url') || !id.startsWith(rootDir)) return null;
@@ -261,7 +281,7 @@ async function codeCachedBundle(build, left) {
       const abs = resolve(dirname(importer), id);
       return left.has(abs) && !abs.endsWith(`${sep}errors.js`);
     },
-    plugins: [lazySegmenter, {
+    plugins: [lazySegmenter, assertLite, {
       name: 'module-url-cjs',
       transform(code, id) {
         if (!code.includes('import.meta.url') || !id.startsWith(rootDir)) return null;
