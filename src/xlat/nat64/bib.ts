@@ -27,14 +27,14 @@ export class BibEntries {
   proto = new Uint8Array(64);
   /** Interned IPv6 address id, port (ICMP: identifier). */
   addr6 = new Int32Array(64);
-  port6 = new Int32Array(64);
+  port6 = new Uint16Array(64);
   /** IPv4 address (as a signed word: read through {@link addr4Of}) and port. */
   addr4 = new Int32Array(64);
-  port4 = new Int32Array(64);
+  port4 = new Uint16Array(64);
   /** 1 for a static entry (cfg.bib). */
   isStatic = new Uint8Array(64);
-  /** Creation order within its protocol's Bib. */
-  seq = new Float64Array(64);
+  /** Creation order within its protocol's Bib (wraps past 2^31 entries made: snapshots' order only). */
+  seq = new Int32Array(64);
   /** Sessions of the entry (they live in its Bib's session table). */
   sessionCount = new Int32Array(64);
   private free = new Int32Array(64);
@@ -59,7 +59,7 @@ export class BibEntries {
     this.addr4[e] = addr4 | 0;
     this.port4[e] = port4;
     this.isStatic[e] = isStatic ? 1 : 0;
-    this.seq[e] = seq;
+    this.seq[e] = seq | 0;
     this.sessionCount[e] = 0;
     return e;
   }
@@ -85,15 +85,18 @@ export class BibEntries {
       b.set(a);
       return b;
     };
+    const u16 = (a: Uint16Array): Uint16Array<ArrayBuffer> => {
+      const b = new Uint16Array(c);
+      b.set(a);
+      return b;
+    };
     this.proto = u8(this.proto);
     this.addr6 = i32(this.addr6);
-    this.port6 = i32(this.port6);
+    this.port6 = u16(this.port6);
     this.addr4 = i32(this.addr4);
-    this.port4 = i32(this.port4);
+    this.port4 = u16(this.port4);
     this.isStatic = u8(this.isStatic);
-    const seq = new Float64Array(c);
-    seq.set(this.seq);
-    this.seq = seq;
+    this.seq = i32(this.seq);
     this.sessionCount = i32(this.sessionCount);
   }
 }

@@ -334,7 +334,7 @@ export class Nat64Core {
       case TimerKind.TcpIncomingSyn: {
         const pkt = t.stored(id);
         if (pkt !== null && t.state(id) === TcpState.V4Init) {
-          const n = t.storedN[id];
+          const n = t.storedN(id);
           this.removeSession(id);
           this.drops.set(Reason.SimultaneousOpenExpired, (this.drops.get(Reason.SimultaneousOpenExpired) ?? 0) + 1);
           sink.drop(Reason.SimultaneousOpenExpired, n);

@@ -5,7 +5,8 @@
  *
  * Why not a Map: the natural number keys (`addr * 65536 + port`) leave V8's small-integer range,
  * so every lookup boxes a heap number and hashes it; per-BIB-entry Maps cost ~100 bytes each.
- * Here a slot is four words of one Int32Array, the key and the value + 1 (0: a free slot), so a
+ * Here a slot is four words of one Int32Array, the key and the value + 1 (0: a free slot), at
+ * most two thirds of the slots in use (memory is what a long capture's tables cost most), so a
  * probe reads one cache line, lookups allocate nothing, the garbage collector has nothing to trace
  * (the values are ids into typed arrays: bib.ts, session-table.ts), and deletion shifts the probe
  * chain back (no tombstones), so the table never degrades however many entries come and go.
@@ -53,7 +54,7 @@ export class KeyTable {
     a |= 0;
     b |= 0;
     c |= 0;
-    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
+    if ((this.size + 1) * 3 > (this.mask + 1) * 2) this.grow();
     const s = this.slots;
     const mask = this.mask;
     let i = slotOf(a, b, c) & mask;

@@ -42,10 +42,8 @@ export class SessionTable {
   /** Per id: its rows in the fast path's flow cache, or -1 (fast-path.ts). */
   slot6 = new Int32Array(1024);
   slot4 = new Int32Array(1024);
-  /** Per id: the packet number of its stored V4 SYN (see stored). */
-  storedN = new Float64Array(1024);
-  /** The stored V4 SYN of a V4 INIT session under address-dependent filtering ("type 2"), by id. */
-  private readonly storedPkts = new Map<number, Uint8Array>();
+  /** The stored V4 SYN of a V4 INIT session under address-dependent filtering ("type 2") and its packet number, by id. */
+  private readonly storedPkts = new Map<number, { pkt: Uint8Array; n: number }>();
 
   constructor(
     private readonly bibs: readonly [Bib, Bib, Bib],
@@ -81,10 +79,16 @@ export class SessionTable {
   /** The stored V4 SYN of a V4 INIT session under address-dependent filtering ("type 2"), or null. */
   stored(s: number): Uint8Array | null {
     const pg = this.store.pages[s >> 10];
-    return ((pg[slotOf(s) + 3] | 0) & META_STORED) === 0 ? null : this.storedPkts.get(s) ?? null;
+    return ((pg[slotOf(s) + 3] | 0) & META_STORED) === 0 ? null : this.storedPkts.get(s)?.pkt ?? null;
   }
 
-  setStored(s: number, p: Uint8Array | null): void {
+  /** The packet number of session `s`'s stored V4 SYN (-1: none). */
+  storedN(s: number): number {
+    return this.stored(s) === null ? -1 : this.storedPkts.get(s)!.n;
+  }
+
+  /** Stores V4 SYN `p` (packet number `n`) for session `s`, or (null) forgets its stored SYN. */
+  setStored(s: number, p: Uint8Array | null, n = -1): void {
     const pg = this.store.pages[s >> 10];
     const at = slotOf(s) + 3;
     const m = pg[at] | 0;
@@ -92,7 +96,7 @@ export class SessionTable {
       if ((m & META_STORED) !== 0) this.storedPkts.delete(s);
       pg[at] = m & ~META_STORED;
     } else {
-      this.storedPkts.set(s, p);
+      this.storedPkts.set(s, { pkt: p, n });
       pg[at] = m | META_STORED;
     }
   }
@@ -134,7 +138,6 @@ export class SessionTable {
     this.fast[s] = 0;
     this.slot6[s] = -1;
     this.slot4[s] = -1;
-    this.storedN[s] = -1;
     this.setState(s, TcpState.Established);
     const t = this.bibs[proto];
     t.sessions.set(e, remote4, rport, s);
@@ -204,7 +207,6 @@ export class SessionTable {
     this.fast = fast;
     this.slot6 = i32(this.slot6);
     this.slot4 = i32(this.slot4);
-    this.storedN = f64(this.storedN);
   }
 }
 

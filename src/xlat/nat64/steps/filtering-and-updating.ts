@@ -278,8 +278,7 @@ export function filteringAndUpdating4(core: Nat64Core, sink: XlatSink): number {
     // Type 2: BIB entry, address-dependent filtering.
     s = core.newSession(bib, st.src4, rport);
     sessions.setState(s, TcpState.V4Init);
-    sessions.setStored(s, copyPacket(st.bytes, st.off, st.len));
-    sessions.storedN[s] = st.n;
+    sessions.setStored(s, copyPacket(st.bytes, st.off, st.len), st.n);
     core.storedCount++;
     core.armSession(s, TimerKind.TcpIncomingSyn);
     return STOLEN;
