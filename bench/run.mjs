@@ -219,7 +219,10 @@ async function translateBench() {
   const file = join(OUT, `bench-xlat-${N}.pcap`);
   await ensure(file, N, generateXlat);
   console.log(`\n== translate: ${N} packets (${(statSync(file).size / 1e6).toFixed(0)} MB, both sides of a NAT64), median of ${RUNS} runs`);
-  const oursCmd = [process.execPath, xlatArgs(file)];
+  // The command as installed (`nat64scope`, the bin): dist/cli/main.js run as a program, whose
+  // first lines start Node with the settings it needs (scripts/postbuild.mjs: LAUNCHER), as
+  // tcprewrite runs as its own program.
+  const oursCmd = [CLI, xlatArgs(file).slice(1)];
   const peerCmd = TCPREWRITE ? [TCPREWRITE, [PNAT, '-i', file, '-o', '/dev/null']] : null;
   if (!peerCmd) console.log('  tcprewrite: not installed (apt-get install tcpreplay); translate alone');
   else await checkTcprewrite(file);
@@ -271,7 +274,7 @@ async function translateBench() {
     const big = join(OUT, `bench-xlat-${BIG}.pcap`);
     await ensure(big, BIG, generateXlat);
     console.log(`\n== translate: ${BIG} packets (${(statSync(big).size / 1e6).toFixed(0)} MB): peak memory`);
-    const b = measure(...[process.execPath, xlatArgs(big)]);
+    const b = measure(CLI, xlatArgs(big).slice(1));
     const { line } = checkSummary(b, BIG);
     console.log(`  nat64scope translate -w /dev/null ${b.secs.toFixed(3).padStart(8)} s, ${(BIG / b.secs / 1e6).toFixed(2)} M packets/s`);
     console.log(`  ${line}`);
