@@ -18,6 +18,7 @@ import { TcpState } from './tcp-state-machine.js';
 import { buildIcmp4Error, buildIcmp6Error, buildTcp6 } from './own-packets.js';
 import { PacketState } from './state.js';
 import type { Translator, Tuple4, Tuple6 } from './translator.js';
+import { tuple4 } from '../siit/header-translator.js';
 
 /** Timer list kinds. */
 export const TimerKind = { Udp: 0, Icmp: 1, TcpEst: 2, TcpTrans: 3, TcpIncomingSyn: 4, StoredSyn: 5, Fragment: 6 } as const;
@@ -48,7 +49,7 @@ export interface HeldFragment {
 export class FragEntry extends TimerNode {
   ready = false;
   hairpin = false;
-  readonly out4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
+  readonly out4: Tuple4 = tuple4();
   readonly out6: Tuple6 = { src: new Uint8Array(16), dst: new Uint8Array(16), sport: -1, dport: -1 };
   readonly held: HeldFragment[] = [];
   constructor(readonly key: string, readonly family: 4 | 6, store: TimerStore) {

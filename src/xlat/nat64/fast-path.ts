@@ -26,7 +26,7 @@ import { embedIpv4, extractIpv4, inPrefix, WKP } from '../rfc6052.js';
 import { isGlobalIpv4 } from '../special-purpose.js';
 import type { XlatSink } from '../types.js';
 import { ViewCache } from '../../wire/word-copy.js';
-import type { HeaderTranslator, Tuple4, Tuple6 } from '../siit/header-translator.js';
+import { tuple4, type HeaderTranslator, type Tuple4, type Tuple6 } from '../siit/header-translator.js';
 import { Proto } from './pool4.js';
 import { TimerKind, type Nat64Core } from './core.js';
 import { SLOT_LAST_SEEN, SLOT_META, META_STATE_SHIFT, META_STORED, slotOf } from './timers.js';
@@ -81,7 +81,7 @@ export class FastPath {
   hits = 0;
   /** Flow cache misses that took the table lookups (tests: rows written ahead by learn6 save them). */
   lookups = 0;
-  readonly t4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
+  readonly t4: Tuple4 = tuple4();
   readonly t6: Tuple6 = { src: new Uint8Array(16), dst: new Uint8Array(16), sport: -1, dport: -1 };
   private readonly mtu4: number;
   private readonly mtu6: number;

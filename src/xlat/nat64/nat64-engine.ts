@@ -36,7 +36,7 @@ import { embedIpv4, extractIpv4, inPrefix } from '../rfc6052.js';
 import { update16 } from '../../wire/checksum.js';
 import { copyWithHopsRaised, ReconstructSink, NULL_SINK } from '../reconstruct-common.js';
 import type { Tuple4, Tuple6 } from './translator.js';
-import { HeaderTranslator } from '../siit/header-translator.js';
+import { HeaderTranslator, tuple4 } from '../siit/header-translator.js';
 import { FragEntry, Nat64Core, TimerKind, type Nat64Options } from './core.js';
 import { PROTO_NAMES, Proto } from './pool4.js';
 import { NO_BIB } from './bib.js';
@@ -124,7 +124,7 @@ export class Nat64Engine implements Engine {
   private readonly recSink = new ReconstructSink();
   /** Where the forward translation of each reconstructed packet goes (tests: it must equal the original). */
   forwardCheck: XlatSink | null = null;
-  private readonly r4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
+  private readonly r4: Tuple4 = tuple4();
   private readonly r6: Tuple6 = { src: new Uint8Array(16), dst: new Uint8Array(16), sport: -1, dport: -1 };
 
   /**
@@ -209,7 +209,7 @@ export class Nat64Engine implements Engine {
     return true;
   }
 
-  private readonly rInner4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
+  private readonly rInner4: Tuple4 = tuple4();
 
   /**
    * An ICMPv6 error that came out of the translator (from pool6(R), to X'): it translated an ICMPv4

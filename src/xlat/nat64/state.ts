@@ -3,6 +3,7 @@
  * the steps read and fill. Fixed shape; no allocation per packet.
  */
 import type { Tuple4, Tuple6 } from './translator.js';
+import { tuple4 } from '../siit/header-translator.js';
 
 export class PacketState {
   bytes: Uint8Array = new Uint8Array(0);
@@ -49,8 +50,8 @@ export class PacketState {
   /** Second pass of a hairpinned packet (RFC 6146 §3.8). */
   hairpin = false;
   /** Filled by compute-outgoing-tuple. */
-  readonly out4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
-  readonly in4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
+  readonly out4: Tuple4 = tuple4();
+  readonly in4: Tuple4 = tuple4();
   readonly out6: Tuple6 = { src: new Uint8Array(16), dst: new Uint8Array(16), sport: -1, dport: -1 };
   readonly in6: Tuple6 = { src: new Uint8Array(16), dst: new Uint8Array(16), sport: -1, dport: -1 };
   hasInner = false;

@@ -50,6 +50,21 @@ import {
 
 /** Outgoing IPv4 addresses and ports (or the ICMP identifier in both sport and dport); -1 = keep. */
 export interface Tuple4 { src: number; dst: number; sport: number; dport: number }
+/**
+ * A new Tuple4. Not an object literal: literals `{ src, dst, sport, dport }` share V8's map tree
+ * with Tuple6's, whose `src` / `dst` hold arrays, so those fields are tagged, and every IPv4
+ * address past 2^31 stored in one became a new heap number (one per packet on the fast path). A
+ * class of its own keeps them numbers, updated in place.
+ */
+export function tuple4(): Tuple4 {
+  return new Tuple4Fields();
+}
+class Tuple4Fields implements Tuple4 {
+  src = 0;
+  dst = 0;
+  sport = -1;
+  dport = -1;
+}
 /** Outgoing IPv6 addresses (16 bytes each) and ports / ICMP identifier; -1 = keep. */
 export interface Tuple6 { src: Uint8Array; dst: Uint8Array; sport: number; dport: number }
 
@@ -162,7 +177,7 @@ export class HeaderTranslator {
   private readonly i4 = new Ipv4View();
   private readonly i6 = new Ipv6View();
   private readonly m = newMapping();
-  private readonly t4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
+  private readonly t4: Tuple4 = tuple4();
   private readonly t6: Tuple6 = { src: new Uint8Array(16), dst: new Uint8Array(16), sport: -1, dport: -1 };
   /** Source of generated ICMPv4 errors (u32) or -1; of ICMPv6 errors, or null. */
   private readonly own4: number;

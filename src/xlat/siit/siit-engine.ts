@@ -33,7 +33,7 @@ import { Ipv6View } from '../../wire/ipv6.js';
 import { embedIpv4, extractIpv4, inPrefix, WKP } from '../rfc6052.js';
 import { isGlobalIpv4 } from '../special-purpose.js';
 import type { EamTable } from '../eam.js';
-import { HeaderTranslator, type InnerMapper4, type Tuple4, type Tuple6 } from './header-translator.js';
+import { HeaderTranslator, tuple4, type InnerMapper4, type Tuple4, type Tuple6 } from './header-translator.js';
 import { isIcmp4Error } from './icmp-tables.js';
 
 function rd32(b: Uint8Array, o: number): number {
@@ -54,7 +54,7 @@ export class SiitEngine implements Engine {
   private readonly hair: HeaderTranslator;
   private readonly eam: EamTable;
   private readonly v6 = new Ipv6View();
-  private readonly o4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
+  private readonly o4: Tuple4 = tuple4();
   private readonly o6: Tuple6 = { src: new Uint8Array(16), dst: new Uint8Array(16), sport: -1, dport: -1 };
   private readonly h6: Tuple6 = { src: new Uint8Array(16), dst: new Uint8Array(16), sport: -1, dport: -1 };
   private readonly denyAddr: Uint32Array;
@@ -126,7 +126,7 @@ export class SiitEngine implements Engine {
   private readonly recSink = new ReconstructSink();
   /** Where the forward translation of each reconstructed packet goes (tests: it must equal the original). */
   forwardCheck: XlatSink | null = null;
-  private readonly r4: Tuple4 = { src: 0, dst: 0, sport: -1, dport: -1 };
+  private readonly r4: Tuple4 = tuple4();
   private readonly r6: Tuple6 = { src: new Uint8Array(16), dst: new Uint8Array(16), sport: -1, dport: -1 };
 
   /**
