@@ -15,6 +15,13 @@
 import type { Proto, UsedSet } from './pool4.js';
 import { KeyTable } from './key-table.js';
 
+/** A copy of typed array `a`, `c` elements long: its contents first, zeros after (the tables' growth). */
+export function grownTo<T extends Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(a: T, c: number): T {
+  const b = new (a.constructor as new (n: number) => T)(c);
+  b.set(a as never);
+  return b;
+}
+
 /** No BIB entry (what lookups return when there is none). */
 export const NO_BIB = -1;
 
@@ -75,29 +82,14 @@ export class BibEntries {
 
   private grow(): void {
     const c = this.proto.length * 2;
-    const u8 = (a: Uint8Array): Uint8Array<ArrayBuffer> => {
-      const b = new Uint8Array(c);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array): Int32Array<ArrayBuffer> => {
-      const b = new Int32Array(c);
-      b.set(a);
-      return b;
-    };
-    const u16 = (a: Uint16Array): Uint16Array<ArrayBuffer> => {
-      const b = new Uint16Array(c);
-      b.set(a);
-      return b;
-    };
-    this.proto = u8(this.proto);
-    this.addr6 = i32(this.addr6);
-    this.port6 = u16(this.port6);
-    this.addr4 = i32(this.addr4);
-    this.port4 = u16(this.port4);
-    this.isStatic = u8(this.isStatic);
-    this.seq = i32(this.seq);
-    this.sessionCount = i32(this.sessionCount);
+    this.proto = grownTo(this.proto, c);
+    this.addr6 = grownTo(this.addr6, c);
+    this.port6 = grownTo(this.port6, c);
+    this.addr4 = grownTo(this.addr4, c);
+    this.port4 = grownTo(this.port4, c);
+    this.isStatic = grownTo(this.isStatic, c);
+    this.seq = grownTo(this.seq, c);
+    this.sessionCount = grownTo(this.sessionCount, c);
   }
 }
 

@@ -252,20 +252,29 @@ export class FastPath {
   }
 
   /**
+   * The payload length of the IPv6 packet at bytes[off..off+len) when its header is one hit6 and
+   * create6 take (captured whole, hop limit above 1, no fragmentation due on the IPv4 side, a
+   * pool6 configured), else -1.
+   */
+  private plain6(bytes: Uint8Array, off: number, len: number): number {
+    if (len < 48 || this.core.cfg.pool6 === null) return -1;
+    const pl = (bytes[off + 4] << 8) | bytes[off + 5];
+    if (pl < 8 || pl > len - 40 || bytes[off + 7] <= 1 || 20 + pl > this.mtu4) return -1;
+    return pl;
+  }
+
+  /**
    * try6 up to the translation: when the fast path takes the IPv6 packet, its session's state is
    * updated (as filtering-and-updating would), the outgoing tuple is in {@link t4} and
    * pl / nh / hop are set, and it returns true; otherwise it changes nothing (but the flow cache)
    * and returns false. `row`: rowOf's (>= 0) when known, else -1.
    */
   hit6(bytes: Uint8Array, off: number, len: number, row: number): boolean {
-    if (len < 48) return false;
+    const pl = this.plain6(bytes, off, len);
+    if (pl < 0) return false;
     const core = this.core;
-    const pool6 = core.cfg.pool6;
-    if (pool6 === null) return false;
-    const pl = (bytes[off + 4] << 8) | bytes[off + 5];
-    if (pl < 8 || pl > len - 40) return false;
+    const pool6 = core.cfg.pool6!;
     const hop = bytes[off + 7];
-    if (hop <= 1 || 20 + pl > this.mtu4) return false;
     const nh = bytes[off + 6];
     const u = off + 40;
     let proto: number;
@@ -356,15 +365,12 @@ export class FastPath {
    * open the general path may complete), a per-destination connection limit, an existing session.
    */
   create6(bytes: Uint8Array, off: number, len: number): boolean {
-    if (len < 48) return false;
+    const pl = this.plain6(bytes, off, len);
     const core = this.core;
     const cfg = core.cfg;
-    const pool6 = cfg.pool6;
-    if (pool6 === null || cfg.policy.maxConnectionsPerDestination !== null) return false;
-    const pl = (bytes[off + 4] << 8) | bytes[off + 5];
-    if (pl < 8 || pl > len - 40) return false;
+    if (pl < 0 || cfg.policy.maxConnectionsPerDestination !== null) return false;
+    const pool6 = cfg.pool6!;
     const hop = bytes[off + 7];
-    if (hop <= 1 || 20 + pl > this.mtu4) return false;
     const nh = bytes[off + 6];
     const u = off + 40;
     let proto: number;

@@ -7,7 +7,7 @@
  * Also the stored "type 1" V4 SYNs (RFC 6146 §3.5.2.2 CLOSED state, a V4 SYN to a pool4 transport
  * address no BIB entry holds): kept TCP_INCOMING_SYN seconds waiting for a simultaneous-open V6 SYN.
  */
-import type { Bib, BibEntries } from './bib.js';
+import { grownTo, type Bib, type BibEntries } from './bib.js';
 import type { Proto } from './pool4.js';
 import { TimerNode, META_STATE_SHIFT, META_STORED, slotOf, type TimerStore, type Ticks } from './timers.js';
 import { TcpState } from './tcp-state-machine.js';
@@ -188,25 +188,13 @@ export class SessionTable {
 
   private grow(): void {
     const c = Math.max(this.bib.length * 2, this.store.capacity);
-    const i32 = (a: Int32Array): Int32Array<ArrayBuffer> => {
-      const b = new Int32Array(c);
-      b.set(a);
-      return b;
-    };
-    const f64 = (a: Float64Array): Float64Array<ArrayBuffer> => {
-      const b = new Float64Array(c);
-      b.set(a);
-      return b;
-    };
-    this.bib = i32(this.bib);
-    this.remote = i32(this.remote);
-    this.rport = i32(this.rport);
-    this.created = f64(this.created);
-    const fast = new Uint8Array(c);
-    fast.set(this.fast);
-    this.fast = fast;
-    this.slot6 = i32(this.slot6);
-    this.slot4 = i32(this.slot4);
+    this.bib = grownTo(this.bib, c);
+    this.remote = grownTo(this.remote, c);
+    this.rport = grownTo(this.rport, c);
+    this.created = grownTo(this.created, c);
+    this.fast = grownTo(this.fast, c);
+    this.slot6 = grownTo(this.slot6, c);
+    this.slot4 = grownTo(this.slot4, c);
   }
 }
 
