@@ -49,8 +49,9 @@ export const META_STORED = 0x100;
  * The timer state of every node (session, stored SYN, fragment entry), by a small integer id, in
  * pages of Float64Array: per id [expires, seq, lastSeen, meta], 32 bytes, one cache line. The
  * lists keep ids, and judge their entries stale by the dense `marks`, and the fast path reads and
- * re-arms a session by id (fast-path.ts): neither touches the node objects. Ids are reused
- * once a node is released; a released node keeps a private copy of its slot.
+ * re-arms a session by id (fast-path.ts): neither touches the node objects. A session has no node
+ * object at all: its id is the session (allocId; its other fields: session-table.ts). Ids are
+ * reused once released; a released node keeps a private copy of its slot.
  */
 export class TimerStore {
   readonly pages: Float64Array[] = [];
